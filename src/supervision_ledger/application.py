@@ -1,0 +1,844 @@
+"""The Ledger: the embedding API a host application constructs and calls.
+
+One straight path: a pydantic command → its handler loads the aggregates it needs →
+an aggregate method checks the rules and triggers events → ``app.save`` stores every
+changed aggregate (and the command record) in one transaction, through the msgspec
+mapper, in SQLite or PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, TypeVar
+from uuid import UUID
+
+from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.persistence import IntegrityError, Mapper, Recording
+from pydantic import BaseModel
+
+from . import commands as c
+from .domain.base import LedgerAggregate
+from .domain.case import Case
+from .domain.errors import AlreadyExists, CommandIdConflict, ConcurrencyConflict, NotFound
+from .domain.hearing import Hearing
+from .domain.policy import DEFAULT_POLICY, Policy
+from .domain.supervisor import Supervisor
+from .domain.unit import ProcuratorateUnit
+from .domain.values import Party
+from .idempotency import CommandRecord
+from .persistence.mapper import MsgspecMapper, MsgspecTranscoder
+from .persistence.store import StoreConfig, ensure_postgres_schema, parse_store_url
+
+A = TypeVar("A", bound=LedgerAggregate)
+C = TypeVar("C", bound=c.Command)
+
+
+class LedgerApplication(Application[UUID]):
+    """The eventsourcing application behind a :class:`Ledger` (msgspec-encoded events)."""
+
+    name = "SupervisionLedger"
+    env = {"AGGREGATE_CACHE_MAXSIZE": "2000"}  # noqa: RUF012 - eventsourcing's class setting
+
+    def construct_mapper(self) -> Mapper[UUID]:
+        return MsgspecMapper(
+            transcoder=MsgspecTranscoder(),
+            cipher=self.factory.cipher(),
+            compressor=self.factory.compressor(),
+        )
+
+
+class CommandResult(BaseModel):
+    """What a command did: the keys it created or touched, and where it was stored."""
+
+    command_type: str
+    ids: dict[str, str]
+    #: Position (notification id) of the last event written; None if nothing was written.
+    position: int | None
+    #: True when the ``command_id`` had been seen and nothing new was recorded.
+    replayed: bool = False
+
+
+@dataclass
+class Session:
+    """One attempt at one command: the aggregates it loaded and the ones it changed."""
+
+    app: LedgerApplication
+    policy: Policy
+    loaded: dict[UUID, LedgerAggregate] = field(default_factory=dict)
+    created: list[LedgerAggregate] = field(default_factory=list)
+
+    def find(self, cls: type[A], key: str) -> A | None:
+        agg_id = cls.id_for(key)
+        if agg_id in self.loaded:
+            found = self.loaded[agg_id]
+            assert isinstance(found, cls)
+            return found
+        try:
+            agg: LedgerAggregate = self.app.repository.get(agg_id)
+        except AggregateNotFoundError:
+            return None
+        if not isinstance(agg, cls):  # pragma: no cover - ids are namespaced by kind
+            return None
+        self.loaded[agg_id] = agg
+        return agg
+
+    def get(self, cls: type[A], key: str) -> A:
+        agg = self.find(cls, key)
+        if agg is None:
+            raise NotFound(f"no {cls.kind} {key!r} in the ledger")
+        return agg
+
+    def require_absent(self, cls: type[LedgerAggregate], key: str) -> None:
+        if self.find(cls, key) is not None:
+            raise AlreadyExists(f"{cls.kind} {key!r} already exists")
+
+    def add(self, agg: LedgerAggregate) -> None:
+        self.created.append(agg)
+        self.loaded[agg.id] = agg
+
+    def changed(self) -> list[LedgerAggregate]:
+        seen: dict[UUID, LedgerAggregate] = {}
+        for agg in [*self.created, *self.loaded.values()]:
+            if agg.pending_events:  # only aggregates with new events are saved
+                seen.setdefault(agg.id, agg)
+        return list(seen.values())
+
+    def candidates(self, unit_key: str) -> list[Supervisor]:
+        """Everyone enrolled with ``unit_key`` or any unit above it (the draw pool)."""
+        people: list[Supervisor] = []
+        seen: set[str] = set()
+        key: str | None = unit_key
+        while key is not None and key not in seen:
+            seen.add(key)
+            unit = self.get(ProcuratorateUnit, key)
+            people.extend(self.get(Supervisor, s) for s in unit.roster)
+            key = unit.parent
+        return people
+
+
+Handler = Callable[[Session, Any], dict[str, str]]
+HANDLERS: dict[type[c.Command], Handler] = {}
+
+
+def handles(command_type: type[C]) -> Callable[[Callable[[Session, C], dict[str, str]]], Handler]:
+    def register(func: Callable[[Session, C], dict[str, str]]) -> Handler:
+        HANDLERS[command_type] = func
+        return func
+
+    return register
+
+
+def fresh_seed() -> int:
+    return secrets.randbelow(2**63)
+
+
+class Ledger:
+    """An event-sourced ledger of external supervision, embedded in a host application.
+
+    >>> from supervision_ledger import Ledger, commands as c
+    >>> ledger = Ledger(store="sqlite:///:memory:")
+    >>> ledger.register_unit(c.RegisterUnit(unit="QC", name="清城区人民检察院",
+    ...     level="district", occurred_at="2023-07-01T09:00:00")).ids
+    {'unit': 'QC'}
+    """
+
+    def __init__(
+        self,
+        store: str | None = None,
+        *,
+        policy: Policy = DEFAULT_POLICY,
+        env: dict[str, str] | None = None,
+        max_attempts: int = 5,
+    ) -> None:
+        """Open the ledger at ``store`` (a URL; default ``$SUPERVISION_LEDGER_STORE`` or
+        ``sqlite:///supervision-ledger.db``). ``env`` adds eventsourcing settings such
+        as ``CIPHER_KEY``; ``max_attempts`` bounds retries after version conflicts."""
+        self.store: StoreConfig = parse_store_url(store)
+        self.policy = policy
+        self.max_attempts = max_attempts
+        ensure_postgres_schema(self.store)
+        self.app = LedgerApplication(env={**self.store.env, **(env or {})})
+
+    # -- lifecycle ---------------------------------------------------------------
+
+    def close(self) -> None:
+        self.app.close()
+
+    def __enter__(self) -> Ledger:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- commands ----------------------------------------------------------------
+
+    def execute(self, command: c.Command | dict[str, Any]) -> CommandResult:
+        """Validate (if given a dict), check the rules, and record one command."""
+        if isinstance(command, dict):
+            command = c.parse_command(command)
+        command = self._localize(command)
+        handler = HANDLERS.get(type(command))
+        if handler is None:
+            raise TypeError(f"no handler for command {type(command).__name__}")
+        command = self._with_seed(command)
+        command_type = str(getattr(command, "type", type(command).__name__))
+        fingerprint = command.fingerprint()
+        for attempt in range(1, self.max_attempts + 1):
+            if command.command_id is not None:
+                previous = self._command_record(command.command_id)
+                if previous is not None:
+                    if previous.fingerprint != fingerprint:
+                        raise CommandIdConflict(
+                            f"command id {command.command_id!r} was used for a different "
+                            f"{previous.command_type} command"
+                        )
+                    return CommandResult(
+                        command_type=previous.command_type,
+                        ids=dict(previous.ids),
+                        position=None,
+                        replayed=True,
+                    )
+            session = Session(self.app, self.policy)
+            ids = handler(session, command)
+            to_save: list[Any] = session.changed()
+            if command.command_id is not None:
+                to_save.append(
+                    CommandRecord(
+                        command_id=command.command_id,
+                        command_type=command_type,
+                        fingerprint=fingerprint,
+                        ids=ids,
+                        occurred_at=command.occurred_at,
+                    )
+                )
+            try:
+                recordings: list[Recording[UUID]] = self.app.save(*to_save)
+            except IntegrityError as error:
+                if attempt == self.max_attempts:
+                    raise ConcurrencyConflict(
+                        f"{command_type}: other writers changed the same records "
+                        f"{self.max_attempts} times in a row; nothing was recorded"
+                    ) from error
+                continue
+            position = max((r.notification.id for r in recordings), default=None)
+            return CommandResult(command_type=command_type, ids=ids, position=position)
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _command_record(self, command_id: str) -> CommandRecord | None:
+        try:
+            record: CommandRecord = self.app.repository.get(CommandRecord.create_id(command_id))
+        except AggregateNotFoundError:
+            return None
+        assert isinstance(record, CommandRecord)
+        return record
+
+    def _localize(self, command: C) -> C:
+        """Read naive datetimes in the policy's time zone."""
+        updates = {
+            name: value.replace(tzinfo=self.policy.zone)
+            for name, value in command
+            if isinstance(value, datetime) and value.tzinfo is None
+        }
+        return command.model_copy(update=updates) if updates else command
+
+    @staticmethod
+    def _with_seed(command: C) -> C:
+        """Give a draw without a seed a fresh one, fixed before any retry."""
+        if "seed" in type(command).model_fields and getattr(command, "seed", 0) is None:
+            needs = not (
+                isinstance(command, c.ReplaceSupervisor) and command.replacement is not None
+            )
+            if needs:
+                return command.model_copy(update={"seed": fresh_seed()})
+        return command
+
+    # -- reading aggregates --------------------------------------------------------
+
+    def _read(self, cls: type[A], key: str) -> A:
+        return Session(self.app, self.policy).get(cls, key)
+
+    def unit(self, key: str) -> ProcuratorateUnit:
+        """The procuratorate unit ``key`` as it is now; raises :class:`NotFound`."""
+        return self._read(ProcuratorateUnit, key)
+
+    def supervisor(self, key: str) -> Supervisor:
+        return self._read(Supervisor, key)
+
+    def case(self, key: str) -> Case:
+        return self._read(Case, key)
+
+    def hearing(self, key: str) -> Hearing:
+        return self._read(Hearing, key)
+
+    def events(self, aggregate: LedgerAggregate) -> Iterator[Any]:
+        """The stored events of an aggregate, in order."""
+        return self.app.events.get(aggregate.id)
+
+    # -- one method per command ------------------------------------------------------
+
+    def register_unit(self, command: c.RegisterUnit) -> CommandResult:
+        """Register a procuratorate (检察院) with its level and parent."""
+        return self.execute(command)
+
+    def appoint_supervisor(self, command: c.AppointSupervisor) -> CommandResult:
+        """Appoint a person with one or more roles (人民监督员、听证员…) for a term."""
+        return self.execute(command)
+
+    def record_training(self, command: c.RecordTraining) -> CommandResult:
+        """Record a ``record_training`` command."""
+        return self.execute(command)
+
+    def record_assessment(self, command: c.RecordAssessment) -> CommandResult:
+        """Annual assessment (年度考核); a failing grade removes the person."""
+        return self.execute(command)
+
+    def pay_allowance(self, command: c.PayAllowance) -> CommandResult:
+        """An allowance paid (履职补贴), in yuan."""
+        return self.execute(command)
+
+    def declare_relationship(self, command: c.DeclareRelationship) -> CommandResult:
+        """A relationship that requires recusal (回避) from a party's or a case's matters."""
+        return self.execute(command)
+
+    def suspend_supervisor(self, command: c.SuspendSupervisor) -> CommandResult:
+        """Record a ``suspend_supervisor`` command."""
+        return self.execute(command)
+
+    def reinstate_supervisor(self, command: c.ReinstateSupervisor) -> CommandResult:
+        """Record a ``reinstate_supervisor`` command."""
+        return self.execute(command)
+
+    def remove_supervisor(self, command: c.RemoveSupervisor) -> CommandResult:
+        """Record a ``remove_supervisor`` command."""
+        return self.execute(command)
+
+    def renew_term(self, command: c.RenewTerm) -> CommandResult:
+        """Record a ``renew_term`` command."""
+        return self.execute(command)
+
+    def register_case(self, command: c.RegisterCase) -> CommandResult:
+        """Record a ``register_case`` command."""
+        return self.execute(command)
+
+    def open_activity(self, command: c.OpenActivity) -> CommandResult:
+        """Open a supervision activity (one 件次) of one of the nine types."""
+        return self.execute(command)
+
+    def draw_supervisors(self, command: c.DrawSupervisors) -> CommandResult:
+        """Draw supervisors at random from the eligible pool and invite them (随机抽选)."""
+        return self.execute(command)
+
+    def invite_supervisor(self, command: c.InviteSupervisor) -> CommandResult:
+        """Record a ``invite_supervisor`` command."""
+        return self.execute(command)
+
+    def accept_invitation(self, command: c.AcceptInvitation) -> CommandResult:
+        """Record a ``accept_invitation`` command."""
+        return self.execute(command)
+
+    def decline_invitation(self, command: c.DeclineInvitation) -> CommandResult:
+        """Record a ``decline_invitation`` command."""
+        return self.execute(command)
+
+    def replace_supervisor(self, command: c.ReplaceSupervisor) -> CommandResult:
+        """补派: a replacement for someone who cannot attend; drawn if not named."""
+        return self.execute(command)
+
+    def record_attendance(self, command: c.RecordAttendance) -> CommandResult:
+        """Record a ``record_attendance`` command."""
+        return self.execute(command)
+
+    def submit_opinion(self, command: c.SubmitOpinion) -> CommandResult:
+        """Record a ``submit_opinion`` command."""
+        return self.execute(command)
+
+    def receive_opinion(self, command: c.ReceiveOpinion) -> CommandResult:
+        """Record a ``receive_opinion`` command."""
+        return self.execute(command)
+
+    def route_opinion(self, command: c.RouteOpinion) -> CommandResult:
+        """Record a ``route_opinion`` command."""
+        return self.execute(command)
+
+    def decide_opinion(self, command: c.DecideOpinion) -> CommandResult:
+        """Record a ``decide_opinion`` command."""
+        return self.execute(command)
+
+    def give_feedback(self, command: c.GiveFeedback) -> CommandResult:
+        """Record a ``give_feedback`` command."""
+        return self.execute(command)
+
+    def report_implementation(self, command: c.ReportImplementation) -> CommandResult:
+        """Record a ``report_implementation`` command."""
+        return self.execute(command)
+
+    def object_to_feedback(self, command: c.ObjectToFeedback) -> CommandResult:
+        """Record a ``object_to_feedback`` command."""
+        return self.execute(command)
+
+    def rule_on_objection(self, command: c.RuleOnObjection) -> CommandResult:
+        """Record a ``rule_on_objection`` command."""
+        return self.execute(command)
+
+    def record_case_decision(self, command: c.RecordCaseDecision) -> CommandResult:
+        """Record a ``record_case_decision`` command."""
+        return self.execute(command)
+
+    def close_case(self, command: c.CloseCase) -> CommandResult:
+        """Record a ``close_case`` command."""
+        return self.execute(command)
+
+    def propose_hearing(self, command: c.ProposeHearing) -> CommandResult:
+        """Record a ``propose_hearing`` command."""
+        return self.execute(command)
+
+    def approve_hearing(self, command: c.ApproveHearing) -> CommandResult:
+        """Record a ``approve_hearing`` command."""
+        return self.execute(command)
+
+    def schedule_hearing(self, command: c.ScheduleHearing) -> CommandResult:
+        """Record a ``schedule_hearing`` command."""
+        return self.execute(command)
+
+    def invite_hearing_officer(self, command: c.InviteHearingOfficer) -> CommandResult:
+        """Record a ``invite_hearing_officer`` command."""
+        return self.execute(command)
+
+    def draw_hearing_officers(self, command: c.DrawHearingOfficers) -> CommandResult:
+        """Record a ``draw_hearing_officers`` command."""
+        return self.execute(command)
+
+    def invite_observer(self, command: c.InviteObserver) -> CommandResult:
+        """Record a ``invite_observer`` command."""
+        return self.execute(command)
+
+    def decline_hearing_invitation(self, command: c.DeclineHearingInvitation) -> CommandResult:
+        """Record a ``decline_hearing_invitation`` command."""
+        return self.execute(command)
+
+    def replace_hearing_officer(self, command: c.ReplaceHearingOfficer) -> CommandResult:
+        """Record a ``replace_hearing_officer`` command."""
+        return self.execute(command)
+
+    def hold_hearing(self, command: c.HoldHearing) -> CommandResult:
+        """Record a ``hold_hearing`` command."""
+        return self.execute(command)
+
+    def record_officer_opinion(self, command: c.RecordOfficerOpinion) -> CommandResult:
+        """Record a ``record_officer_opinion`` command."""
+        return self.execute(command)
+
+    def decide_hearing(self, command: c.DecideHearing) -> CommandResult:
+        """Record a ``decide_hearing`` command."""
+        return self.execute(command)
+
+    def record_party_response(self, command: c.RecordPartyResponse) -> CommandResult:
+        """Record a ``record_party_response`` command."""
+        return self.execute(command)
+
+    def conclude_hearing(self, command: c.ConcludeHearing) -> CommandResult:
+        """Record a ``conclude_hearing`` command."""
+        return self.execute(command)
+
+
+# -- handlers ---------------------------------------------------------------------
+
+
+@handles(c.RegisterUnit)
+def _register_unit(s: Session, cmd: c.RegisterUnit) -> dict[str, str]:
+    s.require_absent(ProcuratorateUnit, cmd.unit)
+    parent = s.get(ProcuratorateUnit, cmd.parent) if cmd.parent else None
+    ProcuratorateUnit.check_parent(cmd.level, parent)
+    s.add(
+        ProcuratorateUnit(
+            key=cmd.unit,
+            name=cmd.name,
+            level=cmd.level,
+            parent=cmd.parent,
+            occurred_at=cmd.occurred_at,
+        )
+    )
+    return {"unit": cmd.unit}
+
+
+@handles(c.AppointSupervisor)
+def _appoint(s: Session, cmd: c.AppointSupervisor) -> dict[str, str]:
+    s.require_absent(Supervisor, cmd.supervisor)
+    unit = s.get(ProcuratorateUnit, cmd.unit)
+    roles = tuple(dict.fromkeys(cmd.roles))
+    term_end = cmd.term_end or s.policy.term_end(cmd.term_start)
+    Supervisor.check_appointment(roles, cmd.term_start, term_end)
+    s.add(
+        Supervisor(
+            key=cmd.supervisor,
+            unit=cmd.unit,
+            name=cmd.name,
+            roles=roles,
+            industry=cmd.industry,
+            speciality=cmd.speciality,
+            term_start=cmd.term_start,
+            term_end=term_end,
+            occurred_at=cmd.occurred_at,
+        )
+    )
+    unit.enroll(cmd.supervisor, cmd.occurred_at)
+    return {"supervisor": cmd.supervisor}
+
+
+@handles(c.RecordTraining)
+def _training(s: Session, cmd: c.RecordTraining) -> dict[str, str]:
+    s.get(Supervisor, cmd.supervisor).record_training(cmd.topic, cmd.hours, cmd.occurred_at)
+    return {"supervisor": cmd.supervisor}
+
+
+@handles(c.RecordAssessment)
+def _assessment(s: Session, cmd: c.RecordAssessment) -> dict[str, str]:
+    s.get(Supervisor, cmd.supervisor).record_assessment(
+        cmd.year, cmd.grade, cmd.occurred_at, s.policy
+    )
+    return {"supervisor": cmd.supervisor}
+
+
+@handles(c.PayAllowance)
+def _allowance(s: Session, cmd: c.PayAllowance) -> dict[str, str]:
+    s.get(Supervisor, cmd.supervisor).pay_allowance(
+        cmd.amount, cmd.purpose, cmd.reference, cmd.occurred_at
+    )
+    return {"supervisor": cmd.supervisor}
+
+
+@handles(c.DeclareRelationship)
+def _relationship(s: Session, cmd: c.DeclareRelationship) -> dict[str, str]:
+    s.get(Supervisor, cmd.supervisor).declare_relationship(
+        cmd.relationship, cmd.party, cmd.case, cmd.occurred_at
+    )
+    return {"supervisor": cmd.supervisor}
+
+
+@handles(c.SuspendSupervisor)
+def _suspend(s: Session, cmd: c.SuspendSupervisor) -> dict[str, str]:
+    s.get(Supervisor, cmd.supervisor).suspend(cmd.reason, cmd.occurred_at, s.policy)
+    return {"supervisor": cmd.supervisor}
+
+
+@handles(c.ReinstateSupervisor)
+def _reinstate(s: Session, cmd: c.ReinstateSupervisor) -> dict[str, str]:
+    s.get(Supervisor, cmd.supervisor).reinstate(cmd.reason, cmd.occurred_at, s.policy)
+    return {"supervisor": cmd.supervisor}
+
+
+@handles(c.RemoveSupervisor)
+def _remove(s: Session, cmd: c.RemoveSupervisor) -> dict[str, str]:
+    s.get(Supervisor, cmd.supervisor).remove(cmd.reason, cmd.occurred_at, s.policy)
+    return {"supervisor": cmd.supervisor}
+
+
+@handles(c.RenewTerm)
+def _renew(s: Session, cmd: c.RenewTerm) -> dict[str, str]:
+    term_end = cmd.term_end or s.policy.term_end(cmd.term_start)
+    s.get(Supervisor, cmd.supervisor).renew_term(
+        cmd.term_start, term_end, cmd.occurred_at, s.policy
+    )
+    return {"supervisor": cmd.supervisor}
+
+
+@handles(c.RegisterCase)
+def _register_case(s: Session, cmd: c.RegisterCase) -> dict[str, str]:
+    s.require_absent(Case, cmd.case)
+    s.get(ProcuratorateUnit, cmd.unit)
+    names = [p.name for p in cmd.parties]
+    if len(set(names)) != len(names):
+        raise AlreadyExists(f"case {cmd.case!r} lists a party twice")
+    s.add(
+        Case(
+            key=cmd.case,
+            unit=cmd.unit,
+            case_kind=cmd.kind,
+            title=cmd.title,
+            handling_prosecutor=cmd.handling_prosecutor,
+            parties=tuple(Party(p.name, p.role, p.minor) for p in cmd.parties),
+            received_on=cmd.received_on,
+            occurred_at=cmd.occurred_at,
+        )
+    )
+    return {"case": cmd.case}
+
+
+@handles(c.OpenActivity)
+def _open_activity(s: Session, cmd: c.OpenActivity) -> dict[str, str]:
+    case = s.get(Case, cmd.case)
+    initiator = s.get(Supervisor, cmd.initiated_by) if cmd.initiated_by else None
+    if cmd.hearing is not None:
+        hearing = s.get(Hearing, cmd.hearing)
+        if hearing.case != case.key:
+            raise NotFound(f"hearing {cmd.hearing!r} is not a hearing of case {case.key!r}")
+    key = cmd.activity or case.next_activity_key()
+    case.open_activity(
+        key, cmd.activity_type, cmd.title, initiator, cmd.hearing, cmd.occurred_at, s.policy
+    )
+    return {"case": cmd.case, "activity": key}
+
+
+@handles(c.DrawSupervisors)
+def _draw(s: Session, cmd: c.DrawSupervisors) -> dict[str, str]:
+    case = s.get(Case, cmd.case)
+    assert cmd.seed is not None
+    drawn = case.draw_supervisors(
+        cmd.activity,
+        s.candidates(case.unit),
+        cmd.role,
+        cmd.count,
+        cmd.speciality,
+        cmd.seed,
+        cmd.occurred_at,
+        s.policy,
+    )
+    return {
+        "case": cmd.case,
+        "activity": cmd.activity,
+        "drawn": ",".join(drawn),
+        "seed": str(cmd.seed),
+    }
+
+
+@handles(c.InviteSupervisor)
+def _invite(s: Session, cmd: c.InviteSupervisor) -> dict[str, str]:
+    case = s.get(Case, cmd.case)
+    case.invite(
+        cmd.activity, s.get(Supervisor, cmd.supervisor), cmd.role, cmd.occurred_at, s.policy
+    )
+    return {"case": cmd.case, "activity": cmd.activity, "supervisor": cmd.supervisor}
+
+
+@handles(c.AcceptInvitation)
+def _accept(s: Session, cmd: c.AcceptInvitation) -> dict[str, str]:
+    s.get(Case, cmd.case).accept_invitation(cmd.activity, cmd.supervisor, cmd.occurred_at)
+    return {"case": cmd.case, "activity": cmd.activity, "supervisor": cmd.supervisor}
+
+
+@handles(c.DeclineInvitation)
+def _decline(s: Session, cmd: c.DeclineInvitation) -> dict[str, str]:
+    s.get(Case, cmd.case).decline_invitation(
+        cmd.activity, cmd.supervisor, cmd.reason, cmd.occurred_at
+    )
+    return {"case": cmd.case, "activity": cmd.activity, "supervisor": cmd.supervisor}
+
+
+@handles(c.ReplaceSupervisor)
+def _replace(s: Session, cmd: c.ReplaceSupervisor) -> dict[str, str]:
+    case = s.get(Case, cmd.case)
+    replacement = s.get(Supervisor, cmd.replacement) if cmd.replacement else None
+    candidates = s.candidates(case.unit) if replacement is None else []
+    new_key = case.replace_supervisor(
+        cmd.activity,
+        cmd.supervisor,
+        replacement,
+        candidates,
+        cmd.seed or 0,
+        cmd.reason,
+        cmd.occurred_at,
+        s.policy,
+    )
+    return {"case": cmd.case, "activity": cmd.activity, "replacement": new_key}
+
+
+@handles(c.RecordAttendance)
+def _attend(s: Session, cmd: c.RecordAttendance) -> dict[str, str]:
+    s.get(Case, cmd.case).record_attendance(cmd.activity, cmd.supervisor, cmd.occurred_at)
+    return {"case": cmd.case, "activity": cmd.activity, "supervisor": cmd.supervisor}
+
+
+@handles(c.SubmitOpinion)
+def _submit(s: Session, cmd: c.SubmitOpinion) -> dict[str, str]:
+    case = s.get(Case, cmd.case)
+    key = cmd.opinion or case.next_opinion_key()
+    case.submit_opinion(
+        key,
+        cmd.activity,
+        s.get(Supervisor, cmd.supervisor),
+        cmd.content,
+        cmd.occurred_at,
+        s.policy,
+    )
+    return {"case": cmd.case, "opinion": key}
+
+
+@handles(c.ReceiveOpinion)
+def _receive(s: Session, cmd: c.ReceiveOpinion) -> dict[str, str]:
+    s.get(Case, cmd.case).receive_opinion(cmd.opinion, cmd.occurred_at)
+    return {"case": cmd.case, "opinion": cmd.opinion}
+
+
+@handles(c.RouteOpinion)
+def _route(s: Session, cmd: c.RouteOpinion) -> dict[str, str]:
+    s.get(Case, cmd.case).route_opinion(cmd.opinion, cmd.department, cmd.occurred_at)
+    return {"case": cmd.case, "opinion": cmd.opinion}
+
+
+@handles(c.DecideOpinion)
+def _decide(s: Session, cmd: c.DecideOpinion) -> dict[str, str]:
+    s.get(Case, cmd.case).decide_opinion(cmd.opinion, cmd.outcome, cmd.explanation, cmd.occurred_at)
+    return {"case": cmd.case, "opinion": cmd.opinion}
+
+
+@handles(c.GiveFeedback)
+def _feedback(s: Session, cmd: c.GiveFeedback) -> dict[str, str]:
+    s.get(Case, cmd.case).give_feedback(cmd.opinion, cmd.content, cmd.occurred_at)
+    return {"case": cmd.case, "opinion": cmd.opinion}
+
+
+@handles(c.ReportImplementation)
+def _implementation(s: Session, cmd: c.ReportImplementation) -> dict[str, str]:
+    s.get(Case, cmd.case).report_implementation(cmd.opinion, cmd.content, cmd.occurred_at)
+    return {"case": cmd.case, "opinion": cmd.opinion}
+
+
+@handles(c.ObjectToFeedback)
+def _object(s: Session, cmd: c.ObjectToFeedback) -> dict[str, str]:
+    s.get(Case, cmd.case).object_to_feedback(cmd.opinion, cmd.reason, cmd.occurred_at)
+    return {"case": cmd.case, "opinion": cmd.opinion}
+
+
+@handles(c.RuleOnObjection)
+def _rule(s: Session, cmd: c.RuleOnObjection) -> dict[str, str]:
+    s.get(Case, cmd.case).rule_on_objection(cmd.opinion, cmd.ruling, cmd.reasons, cmd.occurred_at)
+    return {"case": cmd.case, "opinion": cmd.opinion}
+
+
+@handles(c.RecordCaseDecision)
+def _case_decision(s: Session, cmd: c.RecordCaseDecision) -> dict[str, str]:
+    s.get(Case, cmd.case).record_decision(cmd.decision, cmd.occurred_at)
+    return {"case": cmd.case}
+
+
+@handles(c.CloseCase)
+def _close(s: Session, cmd: c.CloseCase) -> dict[str, str]:
+    s.get(Case, cmd.case).close(cmd.occurred_at)
+    return {"case": cmd.case}
+
+
+@handles(c.ProposeHearing)
+def _propose(s: Session, cmd: c.ProposeHearing) -> dict[str, str]:
+    s.require_absent(Hearing, cmd.hearing)
+    case = s.get(Case, cmd.case)
+    Hearing.check_case_open(case.is_closed, case.key)
+    facts = case.facts
+    s.add(
+        Hearing(
+            key=cmd.hearing,
+            case=case.key,
+            unit=case.unit,
+            case_kind=case.case_kind,
+            party_names=facts.party_names,
+            has_minor=facts.has_minor,
+            reason=cmd.reason,
+            occurred_at=cmd.occurred_at,
+        )
+    )
+    return {"hearing": cmd.hearing, "case": cmd.case}
+
+
+@handles(c.ApproveHearing)
+def _approve(s: Session, cmd: c.ApproveHearing) -> dict[str, str]:
+    s.get(Hearing, cmd.hearing).approve(cmd.approved_by, cmd.occurred_at)
+    return {"hearing": cmd.hearing}
+
+
+@handles(c.ScheduleHearing)
+def _schedule(s: Session, cmd: c.ScheduleHearing) -> dict[str, str]:
+    s.get(Hearing, cmd.hearing).schedule(
+        cmd.scheduled_for,
+        cmd.public,
+        cmd.presiding_prosecutor,
+        cmd.presided_by_chief,
+        cmd.location,
+        cmd.occurred_at,
+        s.policy,
+    )
+    return {"hearing": cmd.hearing}
+
+
+@handles(c.InviteHearingOfficer)
+def _invite_officer(s: Session, cmd: c.InviteHearingOfficer) -> dict[str, str]:
+    s.get(Hearing, cmd.hearing).invite_officer(
+        s.get(Supervisor, cmd.supervisor), cmd.occurred_at, s.policy
+    )
+    return {"hearing": cmd.hearing, "supervisor": cmd.supervisor}
+
+
+@handles(c.DrawHearingOfficers)
+def _draw_officers(s: Session, cmd: c.DrawHearingOfficers) -> dict[str, str]:
+    hearing = s.get(Hearing, cmd.hearing)
+    assert cmd.seed is not None
+    drawn = hearing.draw_officers(
+        s.candidates(hearing.unit),
+        cmd.count,
+        cmd.speciality,
+        cmd.seed,
+        cmd.occurred_at,
+        s.policy,
+    )
+    return {"hearing": cmd.hearing, "drawn": ",".join(drawn), "seed": str(cmd.seed)}
+
+
+@handles(c.InviteObserver)
+def _invite_observer(s: Session, cmd: c.InviteObserver) -> dict[str, str]:
+    s.get(Hearing, cmd.hearing).invite_observer(
+        s.get(Supervisor, cmd.supervisor), cmd.role, cmd.occurred_at, s.policy
+    )
+    return {"hearing": cmd.hearing, "supervisor": cmd.supervisor}
+
+
+@handles(c.DeclineHearingInvitation)
+def _decline_hearing(s: Session, cmd: c.DeclineHearingInvitation) -> dict[str, str]:
+    s.get(Hearing, cmd.hearing).decline(cmd.supervisor, cmd.reason, cmd.occurred_at)
+    return {"hearing": cmd.hearing, "supervisor": cmd.supervisor}
+
+
+@handles(c.ReplaceHearingOfficer)
+def _replace_officer(s: Session, cmd: c.ReplaceHearingOfficer) -> dict[str, str]:
+    s.get(Hearing, cmd.hearing).replace_officer(
+        cmd.supervisor,
+        s.get(Supervisor, cmd.replacement),
+        cmd.reason,
+        cmd.occurred_at,
+        s.policy,
+    )
+    return {"hearing": cmd.hearing, "replacement": cmd.replacement}
+
+
+@handles(c.HoldHearing)
+def _hold(s: Session, cmd: c.HoldHearing) -> dict[str, str]:
+    s.get(Hearing, cmd.hearing).hold(tuple(cmd.absent), cmd.occurred_at, s.policy)
+    return {"hearing": cmd.hearing}
+
+
+@handles(c.RecordOfficerOpinion)
+def _officer_opinion(s: Session, cmd: c.RecordOfficerOpinion) -> dict[str, str]:
+    s.get(Hearing, cmd.hearing).record_officer_opinion(
+        cmd.officer, cmd.recommendation, cmd.reasons, cmd.occurred_at
+    )
+    return {"hearing": cmd.hearing, "officer": cmd.officer}
+
+
+@handles(c.DecideHearing)
+def _decide_hearing(s: Session, cmd: c.DecideHearing) -> dict[str, str]:
+    s.get(Hearing, cmd.hearing).decide(
+        cmd.decision, cmd.chief_approved, cmd.reasons, cmd.occurred_at
+    )
+    return {"hearing": cmd.hearing}
+
+
+@handles(c.RecordPartyResponse)
+def _party_response(s: Session, cmd: c.RecordPartyResponse) -> dict[str, str]:
+    s.get(Hearing, cmd.hearing).record_party_response(cmd.party, cmd.accepted, cmd.occurred_at)
+    return {"hearing": cmd.hearing, "party": cmd.party}
+
+
+@handles(c.ConcludeHearing)
+def _conclude(s: Session, cmd: c.ConcludeHearing) -> dict[str, str]:
+    s.get(Hearing, cmd.hearing).conclude(cmd.occurred_at)
+    return {"hearing": cmd.hearing}

@@ -1,0 +1,46 @@
+"""The ``supervision-ledger`` command line, for operators and auditors.
+
+Each group of subcommands lives in its own module with a ``register(subparsers)``
+function; :func:`main` wires them together. Every subcommand takes ``--store URL``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from ..domain.errors import LedgerError
+from . import entry
+
+#: Modules that add subcommands, in the order ``--help`` lists them.
+MODULES = (entry,)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="supervision-ledger",
+        description="Event-sourced ledger of the external supervision of procuratorial "
+        "case handling (人民监督员、听证员监督台账).",
+    )
+    subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for module in MODULES:
+        module.register(subparsers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        code: int = args.run(args)
+    except LedgerError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    except BrokenPipeError:  # e.g. piped into `head`
+        return 0
+    return code
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,138 @@
+"""Recording: ``apply`` a JSON-lines file of commands, print the command ``schema``,
+and generate a ``demo`` year."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO, Any
+
+from pydantic import ValidationError
+
+from ..application import Ledger
+from ..commands import command_json_schema, parse_command
+from ..domain.errors import LedgerError
+from .common import add_store_option, open_ledger, print_json
+
+
+class LineError(Exception):
+    """One line of an ``apply`` file was refused; nothing of it was written."""
+
+    def __init__(self, number: int, where: str, reason: str) -> None:
+        super().__init__(f"line {number}: {where}: {reason}")
+
+
+def describe_validation_error(error: ValidationError) -> tuple[str, str]:
+    """(field, reason) of the first problem, with the others counted."""
+    problems = error.errors()
+    first = problems[0]
+    # The first element of loc is the union tag (the command type); drop it.
+    loc = [str(part) for part in first["loc"]]
+    if len(loc) > 1:
+        loc = loc[1:]
+    where = ".".join(loc) or "type"
+    reason = first["msg"]
+    if first["type"] == "union_tag_invalid":
+        where = "type"
+    if len(problems) > 1:
+        others = ", ".join(
+            ".".join(str(p) for p in problem["loc"][1:]) or "type" for problem in problems[1:]
+        )
+        reason += f" (and {len(problems) - 1} more: {others})"
+    return where, reason
+
+
+def read_lines(stream: IO[str]) -> Iterator[tuple[int, str]]:
+    for number, line in enumerate(stream, start=1):
+        if line.strip():
+            yield number, line
+
+
+def apply_line(ledger: Ledger, number: int, line: str) -> bool:
+    """Apply one line; True if it recorded something, False if its command id was seen."""
+    try:
+        data: Any = json.loads(line)
+    except json.JSONDecodeError as error:
+        raise LineError(number, "json", error.msg + f" at column {error.colno}") from error
+    if not isinstance(data, dict):
+        raise LineError(number, "json", "each line is one JSON object")
+    if "type" not in data:
+        raise LineError(number, "type", "missing: every line names its command type")
+    try:
+        command = parse_command(data)
+    except ValidationError as error:
+        raise LineError(number, *describe_validation_error(error)) from error
+    try:
+        result = ledger.execute(command)
+    except LedgerError as error:
+        raise LineError(number, error.rule, error.message) from error
+    return not result.replayed
+
+
+def run_apply(args: argparse.Namespace) -> int:
+    path: str = args.file
+    try:
+        stream: IO[str] = sys.stdin if path == "-" else Path(path).open(encoding="utf-8")  # noqa: SIM115
+    except OSError as error:
+        print(f"error: cannot read {path}: {error.strerror}", file=sys.stderr)
+        return 2
+    applied = skipped = 0
+    with stream, open_ledger(args) as ledger:
+        try:
+            for number, line in read_lines(stream):
+                if apply_line(ledger, number, line):
+                    applied += 1
+                else:
+                    skipped += 1
+        except LineError as error:
+            print(str(error), file=sys.stderr)
+            print(
+                f"stopped: {applied} command(s) applied before the bad line, "
+                f"{skipped} already recorded",
+                file=sys.stderr,
+            )
+            return 1
+        except UnicodeDecodeError as error:
+            print(f"error: {path} is not UTF-8 text: {error}", file=sys.stderr)
+            return 1
+    print(f"applied {applied} command(s); {skipped} already recorded (same command_id)")
+    return 0
+
+
+def run_schema(args: argparse.Namespace) -> int:
+    print_json(command_json_schema())
+    return 0
+
+
+def run_demo(args: argparse.Namespace) -> int:
+    from ..demo import run_demo as demo
+
+    with open_ledger(args) as ledger:
+        summary = demo(ledger, seed=args.seed)
+    sys.stdout.write(summary.render())
+    return 0
+
+
+def register(subparsers: Any) -> None:
+    p = subparsers.add_parser(
+        "apply",
+        help="apply a JSON-lines file of commands, stopping at the first bad line",
+        description='Apply one command per line ({"type": …, …}). At the first invalid '
+        "line, print 'line N: field-or-rule: reason' and exit 1; earlier lines stay "
+        "applied, nothing of the bad line is written. Lines with a command_id are never "
+        "applied twice.",
+    )
+    p.add_argument("file", help="the .jsonl file, or - for standard input")
+    add_store_option(p)
+    p.set_defaults(run=run_apply)
+
+    p = subparsers.add_parser("schema", help="print the JSON Schema of the commands")
+    p.set_defaults(run=run_schema)
+
+    p = subparsers.add_parser("demo", help="record a realistic year of one district procuratorate")
+    add_store_option(p)
+    p.add_argument("--seed", type=int, default=2023, help="random seed (default 2023)")
+    p.set_defaults(run=run_demo)

@@ -1,0 +1,849 @@
+"""A case under external supervision: its activities, invitations and opinions.
+
+Every opinion a supervisor submits must land somewhere and get an answer
+(件件有着落、事事有回音): submitted → received (受理) → routed (流转) → decided (办理:
+adopted / partly adopted / not adopted, the latter two with a written explanation)
+→ feedback to the supervisor (反馈) → for adopted ones, the implementation reported
+back. A supervisor who disagrees with the feedback may object, and the chief
+prosecutor rules. A case cannot close while any opinion is unanswered.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import ClassVar
+from uuid import UUID
+
+from eventsourcing.domain import event
+
+from .base import LedgerAggregate, aggregate_id, not_before
+from .draw import draw
+from .errors import (
+    AlreadyExists,
+    AlreadyInvited,
+    CaseClosed,
+    ExplanationRequired,
+    InvalidTransition,
+    NotAttended,
+    NotEnoughEligible,
+    NotFound,
+    NotInvited,
+    OpinionsUnanswered,
+    RuleViolation,
+)
+from .policy import Policy
+from .supervisor import Supervisor
+from .values import (
+    ActivityType,
+    CaseFacts,
+    CaseKind,
+    InvitationStatus,
+    ObjectionRuling,
+    OpinionOutcome,
+    OpinionStage,
+    Party,
+    Role,
+)
+
+
+@dataclass
+class Invitation:
+    """One person's invitation to one activity."""
+
+    supervisor: str
+    role: Role
+    invited_at: datetime
+    status: InvitationStatus = InvitationStatus.INVITED
+    drawn: bool = False
+    replaces: str | None = None
+    replaced_by: str | None = None
+    changed_at: datetime | None = None
+    reason: str | None = None
+
+
+@dataclass(frozen=True)
+class Draw:
+    """A recorded random draw: enough for an auditor to re-run it."""
+
+    role: Role
+    speciality: str | None
+    count: int
+    seed: int
+    pool: tuple[str, ...]
+    drawn: tuple[str, ...]
+    occurred_at: datetime
+
+
+@dataclass
+class Activity:
+    """One supervision activity (件次) of one of the nine types, or supervisor-initiated."""
+
+    key: str
+    type: ActivityType
+    title: str | None
+    opened_at: datetime
+    initiated_by: str | None
+    hearing: str | None
+    invitations: dict[str, Invitation] = field(default_factory=dict)
+    draws: list[Draw] = field(default_factory=list)
+
+
+@dataclass
+class Opinion:
+    """A supervision opinion (监督意见) and every answer it has had."""
+
+    key: str
+    activity: str
+    supervisor: str
+    content: str
+    submitted_at: datetime
+    stage: OpinionStage = OpinionStage.SUBMITTED
+    received_at: datetime | None = None
+    routed_at: datetime | None = None
+    department: str | None = None
+    decided_at: datetime | None = None
+    outcome: OpinionOutcome | None = None
+    explanation: str | None = None
+    feedback_at: datetime | None = None
+    feedback: str | None = None
+    implementation_at: datetime | None = None
+    implementation: str | None = None
+    objected_at: datetime | None = None
+    objection: str | None = None
+    objection_ruled_at: datetime | None = None
+    objection_ruling: ObjectionRuling | None = None
+    objection_reasons: str | None = None
+
+    @property
+    def objection_pending(self) -> bool:
+        return self.objected_at is not None and self.objection_ruled_at is None
+
+    @property
+    def answered(self) -> bool:
+        """Decided, feedback given, and no objection waiting for the chief prosecutor."""
+        return (
+            self.decided_at is not None
+            and self.feedback_at is not None
+            and (not self.objection_pending)
+        )
+
+    @property
+    def last_step_at(self) -> datetime:
+        steps = [
+            self.submitted_at,
+            self.received_at,
+            self.routed_at,
+            self.decided_at,
+            self.feedback_at,
+            self.implementation_at,
+            self.objected_at,
+            self.objection_ruled_at,
+        ]
+        return max(s for s in steps if s is not None)
+
+
+class Case(LedgerAggregate):
+    """A case of one procuratorate unit, with the supervision it received."""
+
+    kind: ClassVar[str] = "case"
+
+    # -- events ----------------------------------------------------------------
+
+    class Registered(LedgerAggregate.Created):
+        key: str
+        unit: str
+        case_kind: CaseKind
+        title: str | None
+        handling_prosecutor: str
+        parties: tuple[Party, ...]
+        received_on: date
+
+    class ActivityOpened(LedgerAggregate.Event):
+        activity: str
+        activity_type: ActivityType
+        title: str | None
+        initiated_by: str | None
+        hearing: str | None
+
+    class SupervisorsDrawn(LedgerAggregate.Event):
+        activity: str
+        role: Role
+        speciality: str | None
+        count: int
+        seed: int
+        pool: tuple[str, ...]
+        drawn: tuple[str, ...]
+
+    class SupervisorInvited(LedgerAggregate.Event):
+        activity: str
+        supervisor: str
+        role: Role
+
+    class InvitationAccepted(LedgerAggregate.Event):
+        activity: str
+        supervisor: str
+
+    class InvitationDeclined(LedgerAggregate.Event):
+        activity: str
+        supervisor: str
+        reason: str | None
+
+    class SupervisorReplaced(LedgerAggregate.Event):
+        activity: str
+        supervisor: str
+        replacement: str
+        reason: str | None
+        seed: int | None
+        pool: tuple[str, ...]
+
+    class AttendanceRecorded(LedgerAggregate.Event):
+        activity: str
+        supervisor: str
+
+    class OpinionSubmitted(LedgerAggregate.Event):
+        opinion: str
+        activity: str
+        supervisor: str
+        content: str
+
+    class OpinionReceived(LedgerAggregate.Event):
+        opinion: str
+
+    class OpinionRouted(LedgerAggregate.Event):
+        opinion: str
+        department: str
+
+    class OpinionDecided(LedgerAggregate.Event):
+        opinion: str
+        outcome: OpinionOutcome
+        explanation: str | None
+
+    class FeedbackGiven(LedgerAggregate.Event):
+        opinion: str
+        content: str
+
+    class ImplementationReported(LedgerAggregate.Event):
+        opinion: str
+        content: str
+
+    class FeedbackObjected(LedgerAggregate.Event):
+        opinion: str
+        reason: str
+
+    class ObjectionRuled(LedgerAggregate.Event):
+        opinion: str
+        ruling: ObjectionRuling
+        reasons: str
+
+    class DecisionRecorded(LedgerAggregate.Event):
+        decision: str
+
+    class Closed(LedgerAggregate.Event):
+        pass
+
+    @staticmethod
+    def create_id(key: str, **_: object) -> UUID:
+        return aggregate_id("case", key)
+
+    # -- queries ---------------------------------------------------------------
+
+    @property
+    def facts(self) -> CaseFacts:
+        return CaseFacts(
+            key=self.key,
+            unit=self.unit,
+            kind=self.case_kind,
+            party_names=tuple(p.name for p in self.parties),
+            has_minor=any(p.minor for p in self.parties),
+        )
+
+    @property
+    def is_closed(self) -> bool:
+        return self.closed_at is not None
+
+    def activity(self, key: str) -> Activity:
+        try:
+            return self.activities[key]
+        except KeyError:
+            raise NotFound(f"case {self.key!r} has no activity {key!r}") from None
+
+    def opinion(self, key: str) -> Opinion:
+        try:
+            return self.opinions[key]
+        except KeyError:
+            raise NotFound(f"case {self.key!r} has no opinion {key!r}") from None
+
+    def invitation(self, activity: str, supervisor: str) -> Invitation:
+        try:
+            return self.activity(activity).invitations[supervisor]
+        except KeyError:
+            raise NotInvited(
+                f"supervisor {supervisor!r} was not invited to activity {activity!r} "
+                f"of case {self.key!r}"
+            ) from None
+
+    def unanswered_opinions(self) -> list[Opinion]:
+        return [o for o in self.opinions.values() if not o.answered]
+
+    def next_activity_key(self) -> str:
+        return f"A{len(self.activities) + 1}"
+
+    def next_opinion_key(self) -> str:
+        return f"O{len(self.opinions) + 1}"
+
+    def _check_open(self) -> None:
+        if self.closed_at is not None:
+            raise CaseClosed(f"case {self.key!r} is closed")
+
+    # -- registration and activities --------------------------------------------
+
+    @event(Registered)
+    def __init__(
+        self,
+        key: str,
+        unit: str,
+        case_kind: CaseKind,
+        title: str | None,
+        handling_prosecutor: str,
+        parties: tuple[Party, ...],
+        received_on: date,
+        occurred_at: datetime,
+    ) -> None:
+        self.key = key
+        self.unit = unit
+        self.case_kind = case_kind
+        self.title = title
+        self.handling_prosecutor = handling_prosecutor
+        self.parties = parties
+        self.received_on = received_on
+        self.registered_at = occurred_at
+        self.activities: dict[str, Activity] = {}
+        self.opinions: dict[str, Opinion] = {}
+        self.decision: str | None = None
+        self.decided_at: datetime | None = None
+        self.closed_at: datetime | None = None
+
+    def open_activity(
+        self,
+        activity: str,
+        activity_type: ActivityType,
+        title: str | None,
+        initiated_by: Supervisor | None,
+        hearing: str | None,
+        occurred_at: datetime,
+        policy: Policy,
+    ) -> None:
+        """Open a supervision activity; a supervisor-initiated one names its initiator."""
+        self._check_open()
+        if activity in self.activities:
+            raise AlreadyExists(f"case {self.key!r} already has an activity {activity!r}")
+        if activity_type is ActivityType.SUPERVISOR_INITIATED:
+            if initiated_by is None:
+                raise RuleViolation(
+                    f"supervisor-initiated activity {activity!r} of case {self.key!r} "
+                    "names the supervisor who initiated it"
+                )
+            initiated_by.check_can_serve(
+                Role.PEOPLES_SUPERVISOR, policy.local_date(occurred_at), self.facts, policy
+            )
+        elif initiated_by is not None:
+            raise RuleViolation(
+                f"only a supervisor-initiated activity has an initiator; activity {activity!r} "
+                f"is {activity_type.value}"
+            )
+        self._open_activity(
+            activity=activity,
+            activity_type=activity_type,
+            title=title,
+            initiated_by=initiated_by.key if initiated_by else None,
+            hearing=hearing,
+            occurred_at=occurred_at,
+        )
+
+    @event(ActivityOpened)
+    def _open_activity(
+        self,
+        activity: str,
+        activity_type: ActivityType,
+        title: str | None,
+        initiated_by: str | None,
+        hearing: str | None,
+        occurred_at: datetime,
+    ) -> None:
+        self.activities[activity] = Activity(
+            key=activity,
+            type=activity_type,
+            title=title,
+            opened_at=occurred_at,
+            initiated_by=initiated_by,
+            hearing=hearing,
+        )
+
+    # -- invitations -------------------------------------------------------------
+
+    def eligible_pool(
+        self,
+        activity: str,
+        candidates: Iterable[Supervisor],
+        role: Role,
+        speciality: str | None,
+        occurred_at: datetime,
+        policy: Policy,
+    ) -> tuple[str, ...]:
+        """Keys of candidates who may be drawn: role, speciality, active, not recused,
+        not already invited to the activity."""
+        invited = self.activity(activity).invitations
+        day = policy.local_date(occurred_at)
+        return tuple(
+            sorted(
+                s.key
+                for s in candidates
+                if s.key not in invited
+                and (speciality is None or s.speciality == speciality)
+                and s.can_serve(role, day, self.facts, policy)
+            )
+        )
+
+    def draw_supervisors(
+        self,
+        activity: str,
+        candidates: Iterable[Supervisor],
+        role: Role,
+        count: int,
+        speciality: str | None,
+        seed: int,
+        occurred_at: datetime,
+        policy: Policy,
+    ) -> tuple[str, ...]:
+        """Draw ``count`` supervisors at random (随机抽选) and invite them [C]."""
+        self._check_open()
+        act = self.activity(activity)
+        not_before(occurred_at, act.opened_at, f"draw for activity {activity!r}")
+        if count < 1:
+            raise RuleViolation(f"a draw for activity {activity!r} needs a count of at least 1")
+        pool = self.eligible_pool(activity, candidates, role, speciality, occurred_at, policy)
+        if len(pool) < count:
+            what = f"{role.value}" + (f" with speciality {speciality!r}" if speciality else "")
+            raise NotEnoughEligible(
+                f"activity {activity!r} of case {self.key!r} needs {count} eligible {what}, "
+                f"only {len(pool)} are eligible"
+            )
+        drawn = draw(pool, count, seed)
+        self._draw(
+            activity=activity,
+            role=role,
+            speciality=speciality,
+            count=count,
+            seed=seed,
+            pool=pool,
+            drawn=drawn,
+            occurred_at=occurred_at,
+        )
+        return drawn
+
+    @event(SupervisorsDrawn)
+    def _draw(
+        self,
+        activity: str,
+        role: Role,
+        speciality: str | None,
+        count: int,
+        seed: int,
+        pool: tuple[str, ...],
+        drawn: tuple[str, ...],
+        occurred_at: datetime,
+    ) -> None:
+        act = self.activities[activity]
+        act.draws.append(Draw(role, speciality, count, seed, pool, drawn, occurred_at))
+        for key in drawn:
+            act.invitations[key] = Invitation(key, role, occurred_at, drawn=True)
+
+    def invite(
+        self,
+        activity: str,
+        supervisor: Supervisor,
+        role: Role,
+        occurred_at: datetime,
+        policy: Policy,
+    ) -> None:
+        """Invite a named person to an activity."""
+        self._check_open()
+        act = self.activity(activity)
+        not_before(occurred_at, act.opened_at, f"invitation to activity {activity!r}")
+        if supervisor.key in act.invitations:
+            raise AlreadyInvited(
+                f"supervisor {supervisor.key!r} is already invited to activity {activity!r} "
+                f"of case {self.key!r}"
+            )
+        supervisor.check_can_serve(role, policy.local_date(occurred_at), self.facts, policy)
+        self._invite(
+            activity=activity, supervisor=supervisor.key, role=role, occurred_at=occurred_at
+        )
+
+    @event(SupervisorInvited)
+    def _invite(self, activity: str, supervisor: str, role: Role, occurred_at: datetime) -> None:
+        self.activities[activity].invitations[supervisor] = Invitation(
+            supervisor, role, occurred_at
+        )
+
+    def _check_invitation_step(
+        self,
+        activity: str,
+        supervisor: str,
+        allowed: set[InvitationStatus],
+        step: str,
+        occurred_at: datetime,
+    ) -> Invitation:
+        self._check_open()
+        inv = self.invitation(activity, supervisor)
+        if inv.status not in allowed:
+            raise InvalidTransition(
+                f"cannot record that {supervisor!r} {step} activity {activity!r} of case "
+                f"{self.key!r}: the invitation is {inv.status.value}"
+            )
+        not_before(occurred_at, inv.changed_at or inv.invited_at, f"{supervisor!r} {step}")
+        return inv
+
+    def accept_invitation(self, activity: str, supervisor: str, occurred_at: datetime) -> None:
+        self._check_invitation_step(
+            activity, supervisor, {InvitationStatus.INVITED}, "accepted", occurred_at
+        )
+        self._accept(activity=activity, supervisor=supervisor, occurred_at=occurred_at)
+
+    @event(InvitationAccepted)
+    def _accept(self, activity: str, supervisor: str, occurred_at: datetime) -> None:
+        inv = self.activities[activity].invitations[supervisor]
+        inv.status, inv.changed_at = InvitationStatus.ACCEPTED, occurred_at
+
+    def decline_invitation(
+        self, activity: str, supervisor: str, reason: str | None, occurred_at: datetime
+    ) -> None:
+        self._check_invitation_step(
+            activity,
+            supervisor,
+            {InvitationStatus.INVITED, InvitationStatus.ACCEPTED},
+            "declined",
+            occurred_at,
+        )
+        self._decline(
+            activity=activity, supervisor=supervisor, reason=reason, occurred_at=occurred_at
+        )
+
+    @event(InvitationDeclined)
+    def _decline(
+        self, activity: str, supervisor: str, reason: str | None, occurred_at: datetime
+    ) -> None:
+        inv = self.activities[activity].invitations[supervisor]
+        inv.status, inv.changed_at, inv.reason = InvitationStatus.DECLINED, occurred_at, reason
+
+    def replace_supervisor(
+        self,
+        activity: str,
+        supervisor: str,
+        replacement: Supervisor | None,
+        candidates: Iterable[Supervisor],
+        seed: int,
+        reason: str | None,
+        occurred_at: datetime,
+        policy: Policy,
+    ) -> str:
+        """Send a replacement (补派) for someone who cannot attend.
+
+        With ``replacement`` the person is named; without, one is drawn from the
+        eligible ``candidates`` with ``seed``, as the original draw was.
+        """
+        inv = self._check_invitation_step(
+            activity,
+            supervisor,
+            {InvitationStatus.INVITED, InvitationStatus.ACCEPTED, InvitationStatus.DECLINED},
+            "was replaced in",
+            occurred_at,
+        )
+        act = self.activities[activity]
+        pool: tuple[str, ...] = ()
+        drawn_seed: int | None = None
+        if replacement is None:
+            pool = self.eligible_pool(activity, candidates, inv.role, None, occurred_at, policy)
+            if not pool:
+                raise NotEnoughEligible(
+                    f"no eligible {inv.role.value} is left to replace {supervisor!r} in "
+                    f"activity {activity!r} of case {self.key!r}"
+                )
+            new_key = draw(pool, 1, seed)[0]
+            drawn_seed = seed
+        else:
+            if replacement.key in act.invitations:
+                raise AlreadyInvited(
+                    f"replacement {replacement.key!r} is already invited to activity "
+                    f"{activity!r} of case {self.key!r}"
+                )
+            replacement.check_can_serve(
+                inv.role, policy.local_date(occurred_at), self.facts, policy
+            )
+            new_key = replacement.key
+        self._replace(
+            activity=activity,
+            supervisor=supervisor,
+            replacement=new_key,
+            reason=reason,
+            seed=drawn_seed,
+            pool=pool,
+            occurred_at=occurred_at,
+        )
+        return new_key
+
+    @event(SupervisorReplaced)
+    def _replace(
+        self,
+        activity: str,
+        supervisor: str,
+        replacement: str,
+        reason: str | None,
+        seed: int | None,
+        pool: tuple[str, ...],
+        occurred_at: datetime,
+    ) -> None:
+        act = self.activities[activity]
+        old = act.invitations[supervisor]
+        old.status, old.changed_at, old.replaced_by = (
+            InvitationStatus.REPLACED,
+            occurred_at,
+            replacement,
+        )
+        old.reason = reason
+        act.invitations[replacement] = Invitation(
+            replacement, old.role, occurred_at, drawn=seed is not None, replaces=supervisor
+        )
+
+    def record_attendance(self, activity: str, supervisor: str, occurred_at: datetime) -> None:
+        self._check_invitation_step(
+            activity,
+            supervisor,
+            {InvitationStatus.INVITED, InvitationStatus.ACCEPTED},
+            "attended",
+            occurred_at,
+        )
+        self._attend(activity=activity, supervisor=supervisor, occurred_at=occurred_at)
+
+    @event(AttendanceRecorded)
+    def _attend(self, activity: str, supervisor: str, occurred_at: datetime) -> None:
+        inv = self.activities[activity].invitations[supervisor]
+        inv.status, inv.changed_at = InvitationStatus.ATTENDED, occurred_at
+
+    # -- opinions ----------------------------------------------------------------
+
+    def submit_opinion(
+        self,
+        opinion: str,
+        activity: str,
+        supervisor: Supervisor,
+        content: str,
+        occurred_at: datetime,
+        policy: Policy,
+    ) -> None:
+        """Record a supervision opinion: from a supervisor who attended the activity,
+        or from the initiator of a supervisor-initiated one, active on that date."""
+        self._check_open()
+        if opinion in self.opinions:
+            raise AlreadyExists(f"case {self.key!r} already has an opinion {opinion!r}")
+        act = self.activity(activity)
+        if act.type is ActivityType.SUPERVISOR_INITIATED and act.initiated_by == supervisor.key:
+            role, since = Role.PEOPLES_SUPERVISOR, act.opened_at
+        else:
+            inv = act.invitations.get(supervisor.key)
+            if inv is None or inv.status is not InvitationStatus.ATTENDED:
+                state = "was not invited" if inv is None else f"invitation is {inv.status.value}"
+                raise NotAttended(
+                    f"supervisor {supervisor.key!r} cannot submit an opinion on activity "
+                    f"{activity!r} of case {self.key!r}: {state}, not attended"
+                )
+            role, since = inv.role, inv.changed_at or inv.invited_at
+        not_before(occurred_at, since, f"opinion {opinion!r}")
+        supervisor.check_can_serve(role, policy.local_date(occurred_at), None, policy)
+        self._submit(
+            opinion=opinion,
+            activity=activity,
+            supervisor=supervisor.key,
+            content=content,
+            occurred_at=occurred_at,
+        )
+
+    @event(OpinionSubmitted)
+    def _submit(
+        self, opinion: str, activity: str, supervisor: str, content: str, occurred_at: datetime
+    ) -> None:
+        self.opinions[opinion] = Opinion(opinion, activity, supervisor, content, occurred_at)
+
+    def _opinion_step(
+        self, opinion: str, allowed: set[OpinionStage], step: str, occurred_at: datetime
+    ) -> Opinion:
+        op = self.opinion(opinion)
+        if op.stage not in allowed:
+            raise InvalidTransition(
+                f"cannot record '{step}' for opinion {opinion!r} of case {self.key!r}: "
+                f"it is at stage {op.stage.value}"
+            )
+        if op.objection_pending:
+            raise InvalidTransition(
+                f"opinion {opinion!r} of case {self.key!r} has an objection awaiting the "
+                "chief prosecutor's ruling"
+            )
+        not_before(occurred_at, op.last_step_at, f"'{step}' of opinion {opinion!r}")
+        return op
+
+    def receive_opinion(self, opinion: str, occurred_at: datetime) -> None:
+        """受理: the opinion is received and recorded in the case file."""
+        self._check_open()
+        self._opinion_step(opinion, {OpinionStage.SUBMITTED}, "received", occurred_at)
+        self._receive(opinion=opinion, occurred_at=occurred_at)
+
+    @event(OpinionReceived)
+    def _receive(self, opinion: str, occurred_at: datetime) -> None:
+        op = self.opinions[opinion]
+        op.stage, op.received_at = OpinionStage.RECEIVED, occurred_at
+
+    def route_opinion(self, opinion: str, department: str, occurred_at: datetime) -> None:
+        """流转: the opinion goes to the department that handles it."""
+        self._check_open()
+        self._opinion_step(opinion, {OpinionStage.RECEIVED}, "routed", occurred_at)
+        self._route(opinion=opinion, department=department, occurred_at=occurred_at)
+
+    @event(OpinionRouted)
+    def _route(self, opinion: str, department: str, occurred_at: datetime) -> None:
+        op = self.opinions[opinion]
+        op.stage, op.routed_at, op.department = OpinionStage.ROUTED, occurred_at, department
+
+    def decide_opinion(
+        self,
+        opinion: str,
+        outcome: OpinionOutcome,
+        explanation: str | None,
+        occurred_at: datetime,
+    ) -> None:
+        """办理: adopt, partly adopt or not adopt; the last two need an explanation [C]."""
+        self._check_open()
+        self._opinion_step(opinion, {OpinionStage.ROUTED}, "decided", occurred_at)
+        if outcome is not OpinionOutcome.ADOPTED and not (explanation or "").strip():
+            raise ExplanationRequired(
+                f"opinion {opinion!r} of case {self.key!r} is {outcome.value}: "
+                "a written explanation is required"
+            )
+        self._decide(
+            opinion=opinion, outcome=outcome, explanation=explanation, occurred_at=occurred_at
+        )
+
+    @event(OpinionDecided)
+    def _decide(
+        self, opinion: str, outcome: OpinionOutcome, explanation: str | None, occurred_at: datetime
+    ) -> None:
+        op = self.opinions[opinion]
+        op.stage, op.decided_at = OpinionStage.DECIDED, occurred_at
+        op.outcome, op.explanation = outcome, explanation
+
+    def give_feedback(self, opinion: str, content: str, occurred_at: datetime) -> None:
+        """反馈: tell the supervisor how the opinion was decided."""
+        self._check_open()
+        self._opinion_step(opinion, {OpinionStage.DECIDED}, "feedback", occurred_at)
+        self._give_feedback(opinion=opinion, content=content, occurred_at=occurred_at)
+
+    @event(FeedbackGiven)
+    def _give_feedback(self, opinion: str, content: str, occurred_at: datetime) -> None:
+        op = self.opinions[opinion]
+        op.stage, op.feedback_at, op.feedback = OpinionStage.FEEDBACK_GIVEN, occurred_at, content
+
+    def report_implementation(self, opinion: str, content: str, occurred_at: datetime) -> None:
+        """落实反馈: for an adopted (or partly adopted) opinion, report what was done.
+
+        Allowed after the case closed: implementation often outlasts the case.
+        """
+        op = self._opinion_step(
+            opinion, {OpinionStage.FEEDBACK_GIVEN}, "implementation reported", occurred_at
+        )
+        if op.outcome is OpinionOutcome.NOT_ADOPTED:
+            raise InvalidTransition(
+                f"opinion {opinion!r} of case {self.key!r} was not adopted: "
+                "there is no implementation to report"
+            )
+        self._report_implementation(opinion=opinion, content=content, occurred_at=occurred_at)
+
+    @event(ImplementationReported)
+    def _report_implementation(self, opinion: str, content: str, occurred_at: datetime) -> None:
+        op = self.opinions[opinion]
+        op.stage = OpinionStage.IMPLEMENTATION_REPORTED
+        op.implementation_at, op.implementation = occurred_at, content
+
+    def object_to_feedback(self, opinion: str, reason: str, occurred_at: datetime) -> None:
+        """The supervisor disagrees with the feedback; the chief prosecutor must rule [U]."""
+        self._check_open()
+        op = self._opinion_step(
+            opinion,
+            {OpinionStage.FEEDBACK_GIVEN, OpinionStage.IMPLEMENTATION_REPORTED},
+            "objection",
+            occurred_at,
+        )
+        if op.objected_at is not None:
+            raise InvalidTransition(
+                f"opinion {opinion!r} of case {self.key!r} already had an objection"
+            )
+        self._object(opinion=opinion, reason=reason, occurred_at=occurred_at)
+
+    @event(FeedbackObjected)
+    def _object(self, opinion: str, reason: str, occurred_at: datetime) -> None:
+        op = self.opinions[opinion]
+        op.objected_at, op.objection = occurred_at, reason
+
+    def rule_on_objection(
+        self, opinion: str, ruling: ObjectionRuling, reasons: str, occurred_at: datetime
+    ) -> None:
+        """检察长 decides on the supervisor's objection, with reasons."""
+        self._check_open()
+        op = self.opinion(opinion)
+        if not op.objection_pending:
+            raise InvalidTransition(
+                f"opinion {opinion!r} of case {self.key!r} has no objection awaiting a ruling"
+            )
+        not_before(occurred_at, op.last_step_at, f"ruling on opinion {opinion!r}")
+        if not reasons.strip():
+            raise ExplanationRequired(
+                f"the ruling on the objection to opinion {opinion!r} needs reasons"
+            )
+        self._rule(opinion=opinion, ruling=ruling, reasons=reasons, occurred_at=occurred_at)
+
+    @event(ObjectionRuled)
+    def _rule(
+        self, opinion: str, ruling: ObjectionRuling, reasons: str, occurred_at: datetime
+    ) -> None:
+        op = self.opinions[opinion]
+        op.objection_ruled_at, op.objection_ruling, op.objection_reasons = (
+            occurred_at,
+            ruling,
+            reasons,
+        )
+
+    # -- decision and closing ----------------------------------------------------
+
+    def record_decision(self, decision: str, occurred_at: datetime) -> None:
+        self._check_open()
+        self._record_decision(decision=decision, occurred_at=occurred_at)
+
+    @event(DecisionRecorded)
+    def _record_decision(self, decision: str, occurred_at: datetime) -> None:
+        self.decision, self.decided_at = decision, occurred_at
+
+    def close(self, occurred_at: datetime) -> None:
+        """Close the case — refused while any opinion lacks a decision or feedback."""
+        self._check_open()
+        unanswered = self.unanswered_opinions()
+        if unanswered:
+            keys = ", ".join(repr(o.key) for o in unanswered)
+            raise OpinionsUnanswered(
+                f"case {self.key!r} cannot close: opinions {keys} lack a decision, "
+                "feedback or a ruling on an objection"
+            )
+        self._close(occurred_at=occurred_at)
+
+    @event(Closed)
+    def _close(self, occurred_at: datetime) -> None:
+        self.closed_at = occurred_at

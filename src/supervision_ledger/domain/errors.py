@@ -1,0 +1,164 @@
+"""Domain exceptions. Every rule that refuses a command raises a subclass of
+:class:`LedgerError` whose ``rule`` names the rule and whose message names the ids."""
+
+from __future__ import annotations
+
+
+class LedgerError(Exception):
+    """Base of every error the ledger raises on purpose."""
+
+    rule: str = "ledger_error"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return f"{self.rule}: {self.message}"
+
+
+class NotFound(LedgerError):
+    rule = "not_found"
+
+
+class AlreadyExists(LedgerError):
+    rule = "already_exists"
+
+
+class RuleViolation(LedgerError):
+    """A command would break a business rule; nothing was recorded."""
+
+    rule = "rule_violation"
+
+
+class InvalidTransition(RuleViolation):
+    """The step is not allowed from the current stage (e.g. feedback before a decision)."""
+
+    rule = "invalid_transition"
+
+
+class OutOfOrder(RuleViolation):
+    """The business time of a step precedes the step it follows."""
+
+    rule = "out_of_order"
+
+
+class SupervisorNotActive(RuleViolation):
+    """Out of term, suspended or removed on the date in question."""
+
+    rule = "supervisor_not_active"
+
+
+class SupervisorLacksRole(RuleViolation):
+    rule = "supervisor_lacks_role"
+
+
+class SupervisorRecused(RuleViolation):
+    """A declared relationship requires the supervisor to stand aside (回避)."""
+
+    rule = "supervisor_recused"
+
+
+class TermLimitExceeded(RuleViolation):
+    rule = "term_limit_exceeded"
+
+
+class InvalidTerm(RuleViolation):
+    rule = "invalid_term"
+
+
+class CaseClosed(RuleViolation):
+    rule = "case_closed"
+
+
+class OpinionsUnanswered(RuleViolation):
+    """A case cannot close while an opinion lacks a decision or feedback (件件有着落)."""
+
+    rule = "opinions_unanswered"
+
+
+class NotInvited(RuleViolation):
+    rule = "not_invited"
+
+
+class AlreadyInvited(RuleViolation):
+    rule = "already_invited"
+
+
+class NotAttended(RuleViolation):
+    """Only an invited supervisor who attended may submit an opinion."""
+
+    rule = "not_attended"
+
+
+class ExplanationRequired(RuleViolation):
+    """Not adopting (or partly adopting) an opinion requires a written explanation."""
+
+    rule = "explanation_required"
+
+
+class NotEnoughEligible(RuleViolation):
+    rule = "not_enough_eligible"
+
+
+class NoticeTooShort(RuleViolation):
+    rule = "notice_too_short"
+
+
+class ClosedHearingRequired(RuleViolation):
+    rule = "closed_hearing_required"
+
+
+class DepartureNeedsApproval(RuleViolation):
+    """Departing from the hearing officers' majority needs the chief prosecutor and reasons."""
+
+    rule = "departure_needs_approval"
+
+
+class TooManyOfficers(RuleViolation):
+    rule = "too_many_officers"
+
+
+class InvalidUnit(RuleViolation):
+    rule = "invalid_unit"
+
+
+class CommandIdConflict(LedgerError):
+    """A ``command_id`` was reused for a different command."""
+
+    rule = "command_id_conflict"
+
+
+class ConcurrencyConflict(LedgerError):
+    """Concurrent writers kept changing the same aggregate; retries were exhausted."""
+
+    rule = "concurrency_conflict"
+
+
+__all__ = [
+    "AlreadyExists",
+    "AlreadyInvited",
+    "CaseClosed",
+    "ClosedHearingRequired",
+    "CommandIdConflict",
+    "ConcurrencyConflict",
+    "DepartureNeedsApproval",
+    "ExplanationRequired",
+    "InvalidTerm",
+    "InvalidTransition",
+    "InvalidUnit",
+    "LedgerError",
+    "NotAttended",
+    "NotEnoughEligible",
+    "NotFound",
+    "NotInvited",
+    "NoticeTooShort",
+    "OpinionsUnanswered",
+    "OutOfOrder",
+    "RuleViolation",
+    "SupervisorLacksRole",
+    "SupervisorNotActive",
+    "SupervisorRecused",
+    "TermLimitExceeded",
+    "TooManyOfficers",
+]

@@ -1,0 +1,592 @@
+"""A procuratorial hearing (检察听证) on a case, under the 2020 SPP hearing rules.
+
+proposed → approved by the chief prosecutor → scheduled (at least N days' notice)
+→ officers and observers invited → held → each officer's opinion → the
+procuratorate's decision (departing from the officers' majority only with the chief
+prosecutor's approval and written reasons) → the parties accept or reject the
+hearing opinion → concluded.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import ClassVar
+from uuid import UUID
+
+from eventsourcing.domain import event
+
+from .base import LedgerAggregate, aggregate_id, not_before
+from .draw import draw
+from .errors import (
+    AlreadyExists,
+    AlreadyInvited,
+    CaseClosed,
+    ClosedHearingRequired,
+    DepartureNeedsApproval,
+    InvalidTransition,
+    NotAttended,
+    NotEnoughEligible,
+    NoticeTooShort,
+    NotInvited,
+    RuleViolation,
+    TooManyOfficers,
+)
+from .policy import Policy
+from .supervisor import Supervisor
+from .values import (
+    CLOSED_BY_DEFAULT_KINDS,
+    HEARING_STATUS_ORDER,
+    CaseFacts,
+    CaseKind,
+    HearingStatus,
+    InvitationStatus,
+    Role,
+)
+
+#: Roles that may observe a hearing (人民监督员、人大代表、政协委员).
+OBSERVER_ROLES = frozenset({Role.PEOPLES_SUPERVISOR, Role.NPC_DEPUTY, Role.CPPCC_MEMBER})
+
+
+@dataclass
+class HearingParticipant:
+    """An invited hearing officer (听证员) or observer."""
+
+    supervisor: str
+    role: Role
+    officer: bool
+    invited_at: datetime
+    status: InvitationStatus = InvitationStatus.INVITED
+    replaces: str | None = None
+    replaced_by: str | None = None
+    reason: str | None = None
+
+    @property
+    def expected(self) -> bool:
+        """Still expected to take part (not declined, not replaced)."""
+        return self.status in (InvitationStatus.INVITED, InvitationStatus.ACCEPTED)
+
+
+@dataclass(frozen=True)
+class OfficerOpinion:
+    officer: str
+    recommendation: str
+    reasons: str | None
+    occurred_at: datetime
+
+
+class Hearing(LedgerAggregate):
+    """One hearing held on one case."""
+
+    kind: ClassVar[str] = "hearing"
+    status: HearingStatus
+
+    # -- events ----------------------------------------------------------------
+
+    class Proposed(LedgerAggregate.Created):
+        key: str
+        case: str
+        unit: str
+        case_kind: CaseKind
+        party_names: tuple[str, ...]
+        has_minor: bool
+        reason: str | None
+
+    class Approved(LedgerAggregate.Event):
+        approved_by: str
+
+    class Scheduled(LedgerAggregate.Event):
+        scheduled_for: datetime
+        public: bool
+        presiding_prosecutor: str
+        presided_by_chief: bool
+        location: str | None
+
+    class OfficersDrawn(LedgerAggregate.Event):
+        count: int
+        speciality: str | None
+        seed: int
+        pool: tuple[str, ...]
+        drawn: tuple[str, ...]
+
+    class OfficerInvited(LedgerAggregate.Event):
+        supervisor: str
+
+    class ObserverInvited(LedgerAggregate.Event):
+        supervisor: str
+        role: Role
+
+    class InvitationDeclined(LedgerAggregate.Event):
+        supervisor: str
+        reason: str | None
+
+    class OfficerReplaced(LedgerAggregate.Event):
+        supervisor: str
+        replacement: str
+        reason: str | None
+
+    class Held(LedgerAggregate.Event):
+        attendees: tuple[str, ...]
+        absent: tuple[str, ...]
+
+    class OfficerOpinionRecorded(LedgerAggregate.Event):
+        officer: str
+        recommendation: str
+        reasons: str | None
+
+    class Decided(LedgerAggregate.Event):
+        decision: str
+        majority: str | None
+        departs_from_majority: bool
+        chief_approved: bool
+        reasons: str | None
+
+    class PartyResponded(LedgerAggregate.Event):
+        party: str
+        accepted: bool
+
+    class Concluded(LedgerAggregate.Event):
+        pass
+
+    @staticmethod
+    def create_id(key: str, **_: object) -> UUID:
+        return aggregate_id("hearing", key)
+
+    # -- queries ---------------------------------------------------------------
+
+    @property
+    def facts(self) -> CaseFacts:
+        return CaseFacts(self.case, self.unit, self.case_kind, self.party_names, self.has_minor)
+
+    @property
+    def officers(self) -> dict[str, HearingParticipant]:
+        return {k: p for k, p in self.participants.items() if p.officer}
+
+    @property
+    def observers(self) -> dict[str, HearingParticipant]:
+        return {k: p for k, p in self.participants.items() if not p.officer}
+
+    def majority_recommendation(self) -> str | None:
+        """The recommendation more than half of the recorded officer opinions share."""
+        counts = Counter(o.recommendation for o in self.officer_opinions.values())
+        if not counts:
+            return None
+        recommendation, n = counts.most_common(1)[0]
+        return recommendation if n * 2 > sum(counts.values()) else None
+
+    @property
+    def parties_accepted(self) -> bool | None:
+        """True when every party that responded accepted the hearing opinion."""
+        if not self.party_responses:
+            return None
+        return all(self.party_responses.values())
+
+    def _require(self, *statuses: HearingStatus, step: str) -> None:
+        if self.status not in statuses:
+            wanted = " or ".join(s.value for s in statuses)
+            raise InvalidTransition(
+                f"hearing {self.key!r} is {self.status.value}; '{step}' needs it {wanted}"
+            )
+
+    def _advance(self, status: HearingStatus, occurred_at: datetime) -> None:
+        if HEARING_STATUS_ORDER.index(status) > HEARING_STATUS_ORDER.index(self.status):
+            self.status = status
+        self.last_step_at = occurred_at
+
+    # -- commands --------------------------------------------------------------
+
+    @staticmethod
+    def check_case_open(case_closed: bool, case: str) -> None:
+        if case_closed:
+            raise CaseClosed(f"case {case!r} is closed: no hearing can be proposed")
+
+    @event(Proposed)
+    def __init__(
+        self,
+        key: str,
+        case: str,
+        unit: str,
+        case_kind: CaseKind,
+        party_names: tuple[str, ...],
+        has_minor: bool,
+        reason: str | None,
+        occurred_at: datetime,
+    ) -> None:
+        self.key = key
+        self.case = case
+        self.unit = unit
+        self.case_kind = case_kind
+        self.party_names = party_names
+        self.has_minor = has_minor
+        self.reason = reason
+        self.proposed_at = occurred_at
+        self.status = HearingStatus.PROPOSED
+        self.last_step_at = occurred_at
+        self.approved_by: str | None = None
+        self.scheduled_for: datetime | None = None
+        self.noticed_at: datetime | None = None
+        self.public: bool | None = None
+        self.presiding_prosecutor: str | None = None
+        self.presided_by_chief = False
+        self.location: str | None = None
+        self.participants: dict[str, HearingParticipant] = {}
+        self.held_at: datetime | None = None
+        self.attendees: tuple[str, ...] = ()
+        self.officer_opinions: dict[str, OfficerOpinion] = {}
+        self.decision: str | None = None
+        self.majority: str | None = None
+        self.departs_from_majority = False
+        self.chief_approved = False
+        self.decision_reasons: str | None = None
+        self.party_responses: dict[str, bool] = {}
+        self.concluded_at: datetime | None = None
+
+    def approve(self, approved_by: str, occurred_at: datetime) -> None:
+        """The chief prosecutor approves holding the hearing [C]."""
+        self._require(HearingStatus.PROPOSED, step="approve")
+        not_before(occurred_at, self.last_step_at, f"approval of hearing {self.key!r}")
+        self._approve(approved_by=approved_by, occurred_at=occurred_at)
+
+    @event(Approved)
+    def _approve(self, approved_by: str, occurred_at: datetime) -> None:
+        self.approved_by = approved_by
+        self._advance(HearingStatus.APPROVED, occurred_at)
+
+    def default_public(self) -> bool:
+        """Public unless custody review, arrest review or a minor party [C]."""
+        return not (self.case_kind in CLOSED_BY_DEFAULT_KINDS or self.has_minor)
+
+    def schedule(
+        self,
+        scheduled_for: datetime,
+        public: bool | None,
+        presiding_prosecutor: str,
+        presided_by_chief: bool,
+        location: str | None,
+        occurred_at: datetime,
+        policy: Policy,
+    ) -> None:
+        """Give notice of the hearing: at least ``policy.hearing_notice_days`` ahead."""
+        self._require(HearingStatus.APPROVED, HearingStatus.SCHEDULED, step="schedule")
+        not_before(occurred_at, self.last_step_at, f"scheduling of hearing {self.key!r}")
+        earliest = policy.local_date(occurred_at) + timedelta(days=policy.hearing_notice_days)
+        if policy.local_date(scheduled_for) < earliest:
+            raise NoticeTooShort(
+                f"hearing {self.key!r} noticed on {policy.local_date(occurred_at).isoformat()} "
+                f"can be held on {earliest.isoformat()} at the earliest, not "
+                f"{policy.local_date(scheduled_for).isoformat()}"
+            )
+        if public and self.has_minor:
+            raise ClosedHearingRequired(
+                f"hearing {self.key!r} concerns a minor party of case {self.case!r} "
+                "and must be closed"
+            )
+        self._schedule(
+            scheduled_for=scheduled_for,
+            public=self.default_public() if public is None else public,
+            presiding_prosecutor=presiding_prosecutor,
+            presided_by_chief=presided_by_chief,
+            location=location,
+            occurred_at=occurred_at,
+        )
+
+    @event(Scheduled)
+    def _schedule(
+        self,
+        scheduled_for: datetime,
+        public: bool,
+        presiding_prosecutor: str,
+        presided_by_chief: bool,
+        location: str | None,
+        occurred_at: datetime,
+    ) -> None:
+        self.scheduled_for, self.noticed_at, self.public = scheduled_for, occurred_at, public
+        self.presiding_prosecutor, self.presided_by_chief = presiding_prosecutor, presided_by_chief
+        self.location = location
+        self._advance(HearingStatus.SCHEDULED, occurred_at)
+
+    def _service_day(self, occurred_at: datetime) -> datetime:
+        """The day an invited person serves: the hearing date once scheduled."""
+        return self.scheduled_for or occurred_at
+
+    def _check_can_invite(
+        self, supervisor: Supervisor, role: Role, occurred_at: datetime, policy: Policy
+    ) -> None:
+        self._require(HearingStatus.APPROVED, HearingStatus.SCHEDULED, step="invite")
+        not_before(occurred_at, self.proposed_at, f"invitation to hearing {self.key!r}")
+        if supervisor.key in self.participants:
+            raise AlreadyInvited(f"{supervisor.key!r} is already invited to hearing {self.key!r}")
+        day = policy.local_date(self._service_day(occurred_at))
+        supervisor.check_can_serve(role, day, self.facts, policy)
+
+    def _check_officer_room(self, adding: int, policy: Policy) -> None:
+        expected = sum(1 for p in self.officers.values() if p.expected)
+        limit = policy.hearing_officers_max
+        if limit is not None and expected + adding > limit:
+            raise TooManyOfficers(
+                f"hearing {self.key!r} would have {expected + adding} hearing officers; "
+                f"the policy allows {limit}"
+            )
+
+    def invite_officer(self, supervisor: Supervisor, occurred_at: datetime, policy: Policy) -> None:
+        """Invite a hearing officer (听证员): active, not recused, not invited twice."""
+        self._check_can_invite(supervisor, Role.HEARING_OFFICER, occurred_at, policy)
+        self._check_officer_room(1, policy)
+        self._invite_officer(supervisor=supervisor.key, occurred_at=occurred_at)
+
+    @event(OfficerInvited)
+    def _invite_officer(self, supervisor: str, occurred_at: datetime) -> None:
+        self.participants[supervisor] = HearingParticipant(
+            supervisor, Role.HEARING_OFFICER, True, occurred_at
+        )
+
+    def draw_officers(
+        self,
+        candidates: Iterable[Supervisor],
+        count: int,
+        speciality: str | None,
+        seed: int,
+        occurred_at: datetime,
+        policy: Policy,
+    ) -> tuple[str, ...]:
+        """Draw hearing officers at random from the eligible pool."""
+        self._require(HearingStatus.APPROVED, HearingStatus.SCHEDULED, step="draw officers")
+        if count < 1:
+            raise RuleViolation(f"a draw for hearing {self.key!r} needs a count of at least 1")
+        self._check_officer_room(count, policy)
+        day = policy.local_date(self._service_day(occurred_at))
+        pool = tuple(
+            sorted(
+                s.key
+                for s in candidates
+                if s.key not in self.participants
+                and (speciality is None or s.speciality == speciality)
+                and s.can_serve(Role.HEARING_OFFICER, day, self.facts, policy)
+            )
+        )
+        if len(pool) < count:
+            raise NotEnoughEligible(
+                f"hearing {self.key!r} needs {count} eligible hearing officers, "
+                f"only {len(pool)} are eligible"
+            )
+        drawn = draw(pool, count, seed)
+        self._draw_officers(
+            count=count,
+            speciality=speciality,
+            seed=seed,
+            pool=pool,
+            drawn=drawn,
+            occurred_at=occurred_at,
+        )
+        return drawn
+
+    @event(OfficersDrawn)
+    def _draw_officers(
+        self,
+        count: int,
+        speciality: str | None,
+        seed: int,
+        pool: tuple[str, ...],
+        drawn: tuple[str, ...],
+        occurred_at: datetime,
+    ) -> None:
+        for key in drawn:
+            self.participants[key] = HearingParticipant(
+                key, Role.HEARING_OFFICER, True, occurred_at
+            )
+
+    def invite_observer(
+        self, supervisor: Supervisor, role: Role, occurred_at: datetime, policy: Policy
+    ) -> None:
+        """Invite a people's supervisor, NPC deputy or CPPCC member to observe."""
+        if role not in OBSERVER_ROLES:
+            raise RuleViolation(
+                f"hearing observers are people's supervisors, NPC deputies or CPPCC members, "
+                f"not {role.value}"
+            )
+        self._check_can_invite(supervisor, role, occurred_at, policy)
+        self._invite_observer(supervisor=supervisor.key, role=role, occurred_at=occurred_at)
+
+    @event(ObserverInvited)
+    def _invite_observer(self, supervisor: str, role: Role, occurred_at: datetime) -> None:
+        self.participants[supervisor] = HearingParticipant(supervisor, role, False, occurred_at)
+
+    def _participant(self, supervisor: str) -> HearingParticipant:
+        try:
+            return self.participants[supervisor]
+        except KeyError:
+            raise NotInvited(f"{supervisor!r} was not invited to hearing {self.key!r}") from None
+
+    def decline(self, supervisor: str, reason: str | None, occurred_at: datetime) -> None:
+        self._require(HearingStatus.APPROVED, HearingStatus.SCHEDULED, step="decline")
+        p = self._participant(supervisor)
+        if not p.expected:
+            raise InvalidTransition(
+                f"{supervisor!r}'s invitation to hearing {self.key!r} is {p.status.value}"
+            )
+        not_before(occurred_at, p.invited_at, f"{supervisor!r} declining")
+        self._decline(supervisor=supervisor, reason=reason, occurred_at=occurred_at)
+
+    @event(InvitationDeclined)
+    def _decline(self, supervisor: str, reason: str | None, occurred_at: datetime) -> None:
+        p = self.participants[supervisor]
+        p.status, p.reason = InvitationStatus.DECLINED, reason
+
+    def replace_officer(
+        self,
+        supervisor: str,
+        replacement: Supervisor,
+        reason: str | None,
+        occurred_at: datetime,
+        policy: Policy,
+    ) -> None:
+        """补派: another hearing officer takes the place of one who cannot attend."""
+        p = self._participant(supervisor)
+        if not p.officer:
+            raise InvalidTransition(f"{supervisor!r} is an observer of hearing {self.key!r}")
+        if p.status not in (
+            InvitationStatus.INVITED,
+            InvitationStatus.ACCEPTED,
+            InvitationStatus.DECLINED,
+        ):
+            raise InvalidTransition(
+                f"{supervisor!r}'s invitation to hearing {self.key!r} is {p.status.value}"
+            )
+        self._check_can_invite(replacement, Role.HEARING_OFFICER, occurred_at, policy)
+        self._replace_officer(
+            supervisor=supervisor,
+            replacement=replacement.key,
+            reason=reason,
+            occurred_at=occurred_at,
+        )
+
+    @event(OfficerReplaced)
+    def _replace_officer(
+        self, supervisor: str, replacement: str, reason: str | None, occurred_at: datetime
+    ) -> None:
+        old = self.participants[supervisor]
+        old.status, old.replaced_by, old.reason = InvitationStatus.REPLACED, replacement, reason
+        self.participants[replacement] = HearingParticipant(
+            replacement, Role.HEARING_OFFICER, True, occurred_at, replaces=supervisor
+        )
+
+    def hold(self, absent: tuple[str, ...], occurred_at: datetime, policy: Policy) -> None:
+        """The hearing takes place; everyone expected and not ``absent`` attended."""
+        self._require(HearingStatus.SCHEDULED, step="hold")
+        not_before(occurred_at, self.last_step_at, f"hearing {self.key!r}")
+        assert self.scheduled_for is not None
+        if policy.local_date(occurred_at) < policy.local_date(self.scheduled_for):
+            raise InvalidTransition(
+                f"hearing {self.key!r} is scheduled for "
+                f"{policy.local_date(self.scheduled_for).isoformat()} and cannot be held before"
+            )
+        for key in absent:
+            p = self._participant(key)
+            if not p.expected:
+                raise InvalidTransition(
+                    f"{key!r} is {p.status.value} for hearing {self.key!r}, so cannot be absent"
+                )
+        attendees = tuple(k for k, p in self.participants.items() if p.expected and k not in absent)
+        self._hold(attendees=attendees, absent=tuple(absent), occurred_at=occurred_at)
+
+    @event(Held)
+    def _hold(
+        self, attendees: tuple[str, ...], absent: tuple[str, ...], occurred_at: datetime
+    ) -> None:
+        self.held_at, self.attendees = occurred_at, attendees
+        for key in attendees:
+            self.participants[key].status = InvitationStatus.ATTENDED
+        for key in absent:
+            self.participants[key].status = InvitationStatus.ABSENT
+        self._advance(HearingStatus.HELD, occurred_at)
+
+    def record_officer_opinion(
+        self, officer: str, recommendation: str, reasons: str | None, occurred_at: datetime
+    ) -> None:
+        """An attending hearing officer's opinion (听证员意见)."""
+        self._require(HearingStatus.HELD, step="record an officer's opinion")
+        p = self._participant(officer)
+        if not p.officer or p.status is not InvitationStatus.ATTENDED:
+            raise NotAttended(
+                f"{officer!r} did not attend hearing {self.key!r} as a hearing officer"
+            )
+        if officer in self.officer_opinions:
+            raise AlreadyExists(f"hearing officer {officer!r} already gave an opinion")
+        not_before(occurred_at, self.held_at, f"opinion of {officer!r}")
+        self._record_officer_opinion(
+            officer=officer, recommendation=recommendation, reasons=reasons, occurred_at=occurred_at
+        )
+
+    @event(OfficerOpinionRecorded)
+    def _record_officer_opinion(
+        self, officer: str, recommendation: str, reasons: str | None, occurred_at: datetime
+    ) -> None:
+        self.officer_opinions[officer] = OfficerOpinion(
+            officer, recommendation, reasons, occurred_at
+        )
+        self.last_step_at = max(self.last_step_at, occurred_at)
+
+    def decide(
+        self, decision: str, chief_approved: bool, reasons: str | None, occurred_at: datetime
+    ) -> None:
+        """The procuratorate decides; departing from the officers' majority needs the chief
+        prosecutor's approval and written reasons [U]."""
+        self._require(HearingStatus.HELD, step="decide")
+        not_before(occurred_at, self.last_step_at, f"decision on hearing {self.key!r}")
+        majority = self.majority_recommendation()
+        departs = majority is not None and decision != majority
+        if departs and not (chief_approved and (reasons or "").strip()):
+            raise DepartureNeedsApproval(
+                f"decision {decision!r} on hearing {self.key!r} departs from the officers' "
+                f"majority {majority!r}: it needs the chief prosecutor's approval and reasons"
+            )
+        self._decide(
+            decision=decision,
+            majority=majority,
+            departs_from_majority=departs,
+            chief_approved=chief_approved,
+            reasons=reasons,
+            occurred_at=occurred_at,
+        )
+
+    @event(Decided)
+    def _decide(
+        self,
+        decision: str,
+        majority: str | None,
+        departs_from_majority: bool,
+        chief_approved: bool,
+        reasons: str | None,
+        occurred_at: datetime,
+    ) -> None:
+        self.decision, self.majority = decision, majority
+        self.departs_from_majority, self.chief_approved = departs_from_majority, chief_approved
+        self.decision_reasons = reasons
+        self._advance(HearingStatus.DECIDED, occurred_at)
+
+    def record_party_response(self, party: str, accepted: bool, occurred_at: datetime) -> None:
+        """A party accepts (认可) or rejects the hearing opinion."""
+        self._require(HearingStatus.DECIDED, step="record a party's response")
+        if party not in self.party_names:
+            raise NotInvited(f"{party!r} is not a party to case {self.case!r}")
+        if party in self.party_responses:
+            raise AlreadyExists(f"party {party!r} already responded to hearing {self.key!r}")
+        not_before(occurred_at, self.last_step_at, f"response of {party!r}")
+        self._respond(party=party, accepted=accepted, occurred_at=occurred_at)
+
+    @event(PartyResponded)
+    def _respond(self, party: str, accepted: bool, occurred_at: datetime) -> None:
+        self.party_responses[party] = accepted
+        self.last_step_at = occurred_at
+
+    def conclude(self, occurred_at: datetime) -> None:
+        self._require(HearingStatus.DECIDED, step="conclude")
+        not_before(occurred_at, self.last_step_at, f"conclusion of hearing {self.key!r}")
+        self._conclude(occurred_at=occurred_at)
+
+    @event(Concluded)
+    def _conclude(self, occurred_at: datetime) -> None:
+        self.concluded_at = occurred_at
+        self._advance(HearingStatus.CONCLUDED, occurred_at)

@@ -1,0 +1,123 @@
+"""Policies: the rules and deadlines that the regulations leave open.
+
+DOMAIN.md tags such rules [P] or [U]. They are objects with documented defaults,
+passed to the ledger, so that a procuratorate (or a test) can set its own without
+touching the aggregates. Nothing here is stored in events: the same events replayed
+under another policy give the same aggregates, while deadline figures in projections
+follow the policy they are computed under.
+"""
+
+from __future__ import annotations
+
+import calendar as _calendar
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Protocol
+from zoneinfo import ZoneInfo
+
+from .values import AssessmentGrade, Relationship
+
+
+class WorkingDayCalendar(Protocol):
+    """The hook that says which dates are working days (工作日)."""
+
+    def is_working_day(self, day: date) -> bool: ...
+
+
+@dataclass(frozen=True)
+class WeekdayCalendar:
+    """Monday to Friday, minus ``holidays``, plus ``extra_working_days``.
+
+    China moves weekends around public holidays (调休): pass the State Council's
+    list of holidays and of make-up working Saturdays/Sundays for the years you need.
+    """
+
+    holidays: frozenset[date] = frozenset()
+    extra_working_days: frozenset[date] = frozenset()
+
+    def is_working_day(self, day: date) -> bool:
+        if day in self.extra_working_days:
+            return True
+        if day in self.holidays:
+            return False
+        return day.weekday() < 5
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """ "Within N days of day D": on time through ``due(D)``.
+
+    Calendar days by default: due(D) = D + N. With ``working_days`` the N days are
+    counted on the calendar's working days after D.
+    """
+
+    days: int
+    working_days: bool = False
+
+    def due(self, start: date, calendar: WorkingDayCalendar) -> date:
+        if not self.working_days:
+            return start + timedelta(days=self.days)
+        day, left = start, self.days
+        while left > 0:
+            day += timedelta(days=1)
+            if calendar.is_working_day(day):
+                left -= 1
+        return day
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day ``months`` later, clamped to the month's last day (31 Jan + 1 → 28/29 Feb)."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    last = _calendar.monthrange(year, month)[1]
+    return date(year, month, min(day.day, last))
+
+
+ALL_RELATIONSHIPS = frozenset(Relationship)
+
+
+@dataclass(frozen=True)
+class Policy:
+    """Configurable rules. Defaults follow DOMAIN.md; each says where it comes from."""
+
+    #: Local time zone of the procuratorate: business dates and periods are local dates.
+    timezone: str = "Asia/Shanghai"
+    #: Feedback to the supervisor is due this long after the decision on the opinion
+    #: (the rule says "及时", no day count [C]; 15 calendar days is our default).
+    feedback_due: Deadline = Deadline(days=15)
+    #: A hearing noticed on day D may be held on day D + N at the earliest [C: 3 days].
+    hearing_notice_days: int = 3
+    #: Most hearing officers on one hearing (typical 3–7 [P]); None for no limit.
+    hearing_officers_max: int | None = 7
+    #: Length of a supervisor's term in years [P: 5].
+    term_years: int = 5
+    #: Most consecutive terms [P: 2].
+    max_consecutive_terms: int = 2
+    #: Relationships that require recusal [U: all of them by default].
+    recusal_relationships: frozenset[Relationship] = ALL_RELATIONSHIPS
+    #: Assessment grades that remove a supervisor [C: failing the annual assessment].
+    failing_grades: frozenset[AssessmentGrade] = frozenset({AssessmentGrade.INCOMPETENT})
+    #: Which days are working days, for deadlines counted in working days.
+    calendar: WorkingDayCalendar = field(default_factory=WeekdayCalendar)
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    def local_date(self, moment: datetime) -> date:
+        """The local calendar date of a business time (an aware datetime)."""
+        return moment.astimezone(self.zone).date()
+
+    def term_end(self, start: date) -> date:
+        """Last day of a term that starts on ``start``."""
+        try:
+            end = start.replace(year=start.year + self.term_years)
+        except ValueError:  # 29 February
+            end = start.replace(year=start.year + self.term_years, day=28)
+        return end - timedelta(days=1)
+
+    def feedback_due_on(self, decided: datetime) -> date:
+        return self.feedback_due.due(self.local_date(decided), self.calendar)
+
+
+DEFAULT_POLICY = Policy()

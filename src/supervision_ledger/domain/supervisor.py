@@ -1,0 +1,338 @@
+"""People who supervise: people's supervisors, hearing officers and the other roles.
+
+The Supervisor aggregate is the person's file (一人一档): appointment and terms,
+trainings, assessments, allowances, declared relationships, suspension and removal.
+Its queries answer the question every invitation asks: may this person serve, in
+this role, on this date, on this case?
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from typing import ClassVar
+from uuid import UUID
+
+from eventsourcing.domain import event
+
+from .base import LedgerAggregate, aggregate_id
+from .errors import (
+    InvalidTerm,
+    InvalidTransition,
+    RuleViolation,
+    SupervisorLacksRole,
+    SupervisorNotActive,
+    SupervisorRecused,
+    TermLimitExceeded,
+)
+from .policy import Policy
+from .values import (
+    AssessmentGrade,
+    CaseFacts,
+    InactivePeriod,
+    Relationship,
+    Role,
+    SupervisorStatus,
+    Term,
+)
+
+
+@dataclass(frozen=True)
+class DeclaredRelationship:
+    relationship: Relationship
+    party: str | None
+    case: str | None
+    declared_at: datetime
+
+
+class Supervisor(LedgerAggregate):
+    """A person who takes part in external supervision, with one or more roles."""
+
+    kind: ClassVar[str] = "supervisor"
+
+    class Appointed(LedgerAggregate.Created):
+        key: str
+        unit: str
+        name: str
+        roles: tuple[Role, ...]
+        industry: str | None
+        speciality: str | None
+        term_start: date
+        term_end: date
+
+    class TrainingRecorded(LedgerAggregate.Event):
+        topic: str
+        hours: Decimal | None
+
+    class AssessmentRecorded(LedgerAggregate.Event):
+        year: int
+        grade: AssessmentGrade
+
+    class AllowancePaid(LedgerAggregate.Event):
+        amount: Decimal
+        purpose: str
+        reference: str | None
+
+    class RelationshipDeclared(LedgerAggregate.Event):
+        relationship: Relationship
+        party: str | None
+        case: str | None
+
+    class Suspended(LedgerAggregate.Event):
+        reason: str
+        effective_on: date
+
+    class Reinstated(LedgerAggregate.Event):
+        reason: str
+        effective_on: date
+
+    class Removed(LedgerAggregate.Event):
+        reason: str
+        effective_on: date
+
+    class TermRenewed(LedgerAggregate.Event):
+        term_start: date
+        term_end: date
+
+    @staticmethod
+    def create_id(key: str, **_: object) -> UUID:
+        return aggregate_id("supervisor", key)
+
+    # -- queries ---------------------------------------------------------------
+
+    @property
+    def status(self) -> SupervisorStatus:
+        if not self.inactive:
+            return SupervisorStatus.ACTIVE
+        last = self.inactive[-1]
+        return SupervisorStatus.ACTIVE if last.end is not None else last.status
+
+    def in_term(self, day: date) -> bool:
+        return any(term.covers(day) for term in self.terms)
+
+    def is_active_on(self, day: date) -> bool:
+        """In term and neither suspended nor removed on ``day``."""
+        return self.in_term(day) and not any(p.covers(day) for p in self.inactive)
+
+    def recusal_reason(self, case: CaseFacts, policy: Policy) -> DeclaredRelationship | None:
+        for rel in self.relationships:
+            if rel.relationship not in policy.recusal_relationships:
+                continue
+            if rel.case == case.key or (rel.party is not None and rel.party in case.party_names):
+                return rel
+        return None
+
+    def check_can_serve(
+        self, role: Role, day: date, case: CaseFacts | None, policy: Policy
+    ) -> None:
+        """Raise unless this person holds ``role``, is active on ``day`` and is not recused."""
+        if role not in self.roles:
+            raise SupervisorLacksRole(
+                f"supervisor {self.key!r} does not hold the role {role.value} ({role.zh})"
+            )
+        if not self.is_active_on(day):
+            raise SupervisorNotActive(
+                f"supervisor {self.key!r} is not active on {day.isoformat()} "
+                f"(out of term, suspended or removed)"
+            )
+        if case is not None:
+            rel = self.recusal_reason(case, policy)
+            if rel is not None:
+                what = f"case {rel.case!r}" if rel.case == case.key else f"party {rel.party!r}"
+                raise SupervisorRecused(
+                    f"supervisor {self.key!r} declared a {rel.relationship.value} relationship "
+                    f"with {what} of case {case.key!r} and must stand aside"
+                )
+
+    def can_serve(self, role: Role, day: date, case: CaseFacts | None, policy: Policy) -> bool:
+        try:
+            self.check_can_serve(role, day, case, policy)
+        except RuleViolation:
+            return False
+        return True
+
+    # -- commands --------------------------------------------------------------
+
+    @event(Appointed)
+    def __init__(
+        self,
+        key: str,
+        unit: str,
+        name: str,
+        roles: tuple[Role, ...],
+        industry: str | None,
+        speciality: str | None,
+        term_start: date,
+        term_end: date,
+        occurred_at: datetime,
+    ) -> None:
+        self.key = key
+        self.unit = unit
+        self.name = name
+        self.roles = roles
+        self.industry = industry
+        self.speciality = speciality
+        self.appointed_at = occurred_at
+        self.terms: list[Term] = [Term(term_start, term_end)]
+        self.inactive: list[InactivePeriod] = []
+        self.trainings: list[tuple[datetime, str, Decimal | None]] = []
+        self.assessments: dict[int, AssessmentGrade] = {}
+        self.allowances: list[tuple[datetime, Decimal, str, str | None]] = []
+        self.relationships: list[DeclaredRelationship] = []
+
+    @staticmethod
+    def check_appointment(roles: tuple[Role, ...], term_start: date, term_end: date) -> None:
+        if not roles:
+            raise InvalidTerm("a person is appointed with at least one role")
+        if term_end < term_start:
+            raise InvalidTerm(
+                f"term ends {term_end.isoformat()} before it starts {term_start.isoformat()}"
+            )
+
+    def record_training(self, topic: str, hours: Decimal | None, occurred_at: datetime) -> None:
+        self._record_training(topic=topic, hours=hours, occurred_at=occurred_at)
+
+    @event(TrainingRecorded)
+    def _record_training(self, topic: str, hours: Decimal | None, occurred_at: datetime) -> None:
+        self.trainings.append((occurred_at, topic, hours))
+
+    def record_assessment(
+        self, year: int, grade: AssessmentGrade, occurred_at: datetime, policy: Policy
+    ) -> None:
+        """Record the annual grade; a failing grade removes the person from that date [C]."""
+        if year in self.assessments:
+            raise InvalidTransition(f"supervisor {self.key!r} already has an assessment for {year}")
+        self._record_assessment(year=year, grade=grade, occurred_at=occurred_at)
+        if grade in policy.failing_grades and self.status is not SupervisorStatus.REMOVED:
+            self._remove(
+                reason=f"failed the {year} annual assessment ({grade.value})",
+                effective_on=policy.local_date(occurred_at),
+                occurred_at=occurred_at,
+            )
+
+    @event(AssessmentRecorded)
+    def _record_assessment(self, year: int, grade: AssessmentGrade, occurred_at: datetime) -> None:
+        self.assessments[year] = grade
+
+    def pay_allowance(
+        self, amount: Decimal, purpose: str, reference: str | None, occurred_at: datetime
+    ) -> None:
+        if amount <= 0:
+            raise RuleViolation(f"allowance to {self.key!r} must be positive, not {amount}")
+        self._pay_allowance(
+            amount=amount, purpose=purpose, reference=reference, occurred_at=occurred_at
+        )
+
+    @event(AllowancePaid)
+    def _pay_allowance(
+        self, amount: Decimal, purpose: str, reference: str | None, occurred_at: datetime
+    ) -> None:
+        self.allowances.append((occurred_at, amount, purpose, reference))
+
+    def declare_relationship(
+        self,
+        relationship: Relationship,
+        party: str | None,
+        case: str | None,
+        occurred_at: datetime,
+    ) -> None:
+        if party is None and case is None:
+            raise RuleViolation(f"a relationship declared by {self.key!r} names a party or a case")
+        self._declare_relationship(
+            relationship=relationship, party=party, case=case, occurred_at=occurred_at
+        )
+
+    @event(RelationshipDeclared)
+    def _declare_relationship(
+        self,
+        relationship: Relationship,
+        party: str | None,
+        case: str | None,
+        occurred_at: datetime,
+    ) -> None:
+        self.relationships.append(DeclaredRelationship(relationship, party, case, occurred_at))
+
+    def suspend(self, reason: str, occurred_at: datetime, policy: Policy) -> None:
+        if self.status is not SupervisorStatus.ACTIVE:
+            raise InvalidTransition(f"supervisor {self.key!r} is {self.status.value}")
+        self._check_after_last_change(occurred_at, policy)
+        self._suspend(
+            reason=reason, effective_on=policy.local_date(occurred_at), occurred_at=occurred_at
+        )
+
+    @event(Suspended)
+    def _suspend(self, reason: str, effective_on: date, occurred_at: datetime) -> None:
+        self.inactive.append(InactivePeriod(effective_on, None, SupervisorStatus.SUSPENDED, reason))
+
+    def reinstate(self, reason: str, occurred_at: datetime, policy: Policy) -> None:
+        if self.status is not SupervisorStatus.SUSPENDED:
+            raise InvalidTransition(
+                f"supervisor {self.key!r} is {self.status.value}, not suspended"
+            )
+        self._check_after_last_change(occurred_at, policy)
+        self._reinstate(
+            reason=reason, effective_on=policy.local_date(occurred_at), occurred_at=occurred_at
+        )
+
+    @event(Reinstated)
+    def _reinstate(self, reason: str, effective_on: date, occurred_at: datetime) -> None:
+        last = self.inactive[-1]
+        self.inactive[-1] = InactivePeriod(last.start, effective_on, last.status, last.reason)
+
+    def remove(self, reason: str, occurred_at: datetime, policy: Policy) -> None:
+        if self.status is SupervisorStatus.REMOVED:
+            raise InvalidTransition(f"supervisor {self.key!r} is already removed")
+        self._check_after_last_change(occurred_at, policy)
+        self._remove(
+            reason=reason, effective_on=policy.local_date(occurred_at), occurred_at=occurred_at
+        )
+
+    @event(Removed)
+    def _remove(self, reason: str, effective_on: date, occurred_at: datetime) -> None:
+        if self.inactive and self.inactive[-1].end is None:  # removal ends a suspension
+            last = self.inactive[-1]
+            self.inactive[-1] = InactivePeriod(last.start, effective_on, last.status, last.reason)
+        self.inactive.append(InactivePeriod(effective_on, None, SupervisorStatus.REMOVED, reason))
+
+    def renew_term(
+        self, term_start: date, term_end: date, occurred_at: datetime, policy: Policy
+    ) -> None:
+        """Start a new term; at most ``policy.max_consecutive_terms`` in a row [P]."""
+        if self.status is SupervisorStatus.REMOVED:
+            raise InvalidTransition(f"supervisor {self.key!r} was removed and cannot be renewed")
+        self.check_appointment(self.roles, term_start, term_end)
+        last = self.terms[-1]
+        if term_start <= last.end:
+            raise InvalidTerm(
+                f"new term of {self.key!r} starts {term_start.isoformat()}, before the current "
+                f"term ends {last.end.isoformat()}"
+            )
+        consecutive = 1
+        previous_start = term_start
+        for term in reversed(self.terms):
+            if term.end + timedelta(days=1) < previous_start:
+                break
+            consecutive += 1
+            previous_start = term.start
+        if consecutive > policy.max_consecutive_terms:
+            raise TermLimitExceeded(
+                f"supervisor {self.key!r} would serve {consecutive} consecutive terms; "
+                f"at most {policy.max_consecutive_terms} are allowed"
+            )
+        self._renew_term(term_start=term_start, term_end=term_end, occurred_at=occurred_at)
+
+    @event(TermRenewed)
+    def _renew_term(self, term_start: date, term_end: date, occurred_at: datetime) -> None:
+        self.terms.append(Term(term_start, term_end))
+
+    def _check_after_last_change(self, occurred_at: datetime, policy: Policy) -> None:
+        if self.inactive:
+            last = self.inactive[-1]
+            latest = last.end or last.start
+            if policy.local_date(occurred_at) < latest:
+                raise InvalidTransition(
+                    f"supervisor {self.key!r}: a status change on "
+                    f"{policy.local_date(occurred_at).isoformat()} precedes the last one "
+                    f"on {latest.isoformat()}"
+                )

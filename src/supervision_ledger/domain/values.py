@@ -1,0 +1,246 @@
+"""Value types of the supervision domain: roles, activity types, case kinds, outcomes.
+
+Every enumeration carries its Chinese label (``.zh``) beside the English value, because
+the published figures are read in Chinese and the code is read in English.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    """A role a person holds towards the procuratorate (a person may hold several)."""
+
+    PEOPLES_SUPERVISOR = "peoples_supervisor"
+    HEARING_OFFICER = "hearing_officer"
+    INVITED_PROSECUTOR_ASSISTANT = "invited_prosecutor_assistant"
+    GRID_WORKER = "grid_worker"
+    NPC_DEPUTY = "npc_deputy"
+    CPPCC_MEMBER = "cppcc_member"
+    MEDIATOR = "mediator"
+
+    @property
+    def zh(self) -> str:
+        return _ROLE_ZH[self]
+
+
+_ROLE_ZH = {
+    Role.PEOPLES_SUPERVISOR: "人民监督员",
+    Role.HEARING_OFFICER: "听证员",
+    Role.INVITED_PROSECUTOR_ASSISTANT: "特邀检察官助理",
+    Role.GRID_WORKER: "公益诉讼网格员",
+    Role.NPC_DEPUTY: "人大代表",
+    Role.CPPCC_MEMBER: "政协委员",
+    Role.MEDIATOR: "特约调解员",
+}
+
+
+class ActivityType(StrEnum):
+    """The nine supervised activity types of the 2019 SPP rules (Art. 8), plus
+    supervision the supervisor initiates (人民监督员主动提出监督)."""
+
+    PUBLIC_HEARING = "public_hearing"
+    COURT_APPEARANCE = "court_appearance"
+    CIRCUIT_INSPECTION = "circuit_inspection"
+    PROCURATORIAL_SUGGESTION = "procuratorial_suggestion"
+    DOCUMENT_SERVICE = "document_service"
+    QUALITY_REVIEW = "quality_review"
+    CONDUCT_INSPECTION = "conduct_inspection"
+    WORK_BRIEFING = "work_briefing"
+    OTHER = "other"
+    SUPERVISOR_INITIATED = "supervisor_initiated"
+
+    @property
+    def zh(self) -> str:
+        return _ACTIVITY_ZH[self]
+
+
+_ACTIVITY_ZH = {
+    ActivityType.PUBLIC_HEARING: "案件公开审查、公开听证",
+    ActivityType.COURT_APPEARANCE: "检察官出庭支持公诉",
+    ActivityType.CIRCUIT_INSPECTION: "巡回检察",
+    ActivityType.PROCURATORIAL_SUGGESTION: "检察建议的研究提出、督促落实",
+    ActivityType.DOCUMENT_SERVICE: "法律文书宣告送达",
+    ActivityType.QUALITY_REVIEW: "案件质量评查",
+    ActivityType.CONDUCT_INSPECTION: "司法规范化检查",
+    ActivityType.WORK_BRIEFING: "检察工作情况通报",
+    ActivityType.OTHER: "其他相关司法办案工作",
+    ActivityType.SUPERVISOR_INITIATED: "人民监督员主动提出监督",
+}
+
+
+class CaseKind(StrEnum):
+    """What kind of matter a case is; some kinds make a hearing closed by default."""
+
+    CRIMINAL_APPEAL = "criminal_appeal"
+    INTENDED_NON_PROSECUTION = "intended_non_prosecution"
+    CUSTODY_REVIEW = "custody_review"
+    PUBLIC_INTEREST_LITIGATION = "public_interest_litigation"
+    CIVIL_ADMINISTRATIVE_SUPERVISION = "civil_administrative_supervision"
+    ARREST_REVIEW = "arrest_review"
+    OTHER = "other"
+
+    @property
+    def zh(self) -> str:
+        return _KIND_ZH[self]
+
+
+_KIND_ZH = {
+    CaseKind.CRIMINAL_APPEAL: "刑事申诉",
+    CaseKind.INTENDED_NON_PROSECUTION: "拟不起诉",
+    CaseKind.CUSTODY_REVIEW: "羁押必要性审查",
+    CaseKind.PUBLIC_INTEREST_LITIGATION: "公益诉讼",
+    CaseKind.CIVIL_ADMINISTRATIVE_SUPERVISION: "民事行政诉讼监督",
+    CaseKind.ARREST_REVIEW: "审查逮捕",
+    CaseKind.OTHER: "其他",
+}
+
+#: Kinds whose hearings are closed (不公开) unless decided otherwise [C].
+CLOSED_BY_DEFAULT_KINDS = frozenset({CaseKind.CUSTODY_REVIEW, CaseKind.ARREST_REVIEW})
+
+
+class UnitLevel(StrEnum):
+    """Level of a procuratorate in the hierarchy (最高检 → 省 → 市 → 区县)."""
+
+    SUPREME = "supreme"
+    PROVINCE = "province"
+    CITY = "city"
+    DISTRICT = "district"
+
+
+#: A unit may only sit directly under a unit of a higher level.
+UNIT_LEVEL_RANK = {
+    UnitLevel.SUPREME: 0,
+    UnitLevel.PROVINCE: 1,
+    UnitLevel.CITY: 2,
+    UnitLevel.DISTRICT: 3,
+}
+
+
+class OpinionOutcome(StrEnum):
+    """How the procuratorate decided on a supervision opinion (办理结果)."""
+
+    ADOPTED = "adopted"
+    PARTLY_ADOPTED = "partly_adopted"
+    NOT_ADOPTED = "not_adopted"
+
+    @property
+    def zh(self) -> str:
+        return {"adopted": "采纳", "partly_adopted": "部分采纳", "not_adopted": "不采纳"}[
+            self.value
+        ]
+
+
+class OpinionStage(StrEnum):
+    """Where an opinion is in its lifecycle (受理 → 流转 → 办理 → 反馈 → 落实)."""
+
+    SUBMITTED = "submitted"
+    RECEIVED = "received"
+    ROUTED = "routed"
+    DECIDED = "decided"
+    FEEDBACK_GIVEN = "feedback_given"
+    IMPLEMENTATION_REPORTED = "implementation_reported"
+
+
+class ObjectionRuling(StrEnum):
+    """The chief prosecutor's ruling on a supervisor's objection to the feedback."""
+
+    UPHELD = "upheld"
+    REJECTED = "rejected"
+
+
+class InvitationStatus(StrEnum):
+    """State of one person's invitation to one activity or hearing."""
+
+    INVITED = "invited"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+    REPLACED = "replaced"
+    ATTENDED = "attended"
+    ABSENT = "absent"
+
+
+class AssessmentGrade(StrEnum):
+    """Annual assessment grade (年度考核)."""
+
+    EXCELLENT = "excellent"
+    COMPETENT = "competent"
+    BASICALLY_COMPETENT = "basically_competent"
+    INCOMPETENT = "incompetent"
+
+
+class Relationship(StrEnum):
+    """A declared relationship that can require recusal (回避)."""
+
+    PARTY = "party"
+    CLOSE_RELATIVE = "close_relative"
+    INTEREST = "interest"
+    WITNESS = "witness"
+    DEFENDER = "defender"
+    AGENT = "agent"
+    OTHER = "other"
+
+
+class SupervisorStatus(StrEnum):
+    ACTIVE = "active"
+    SUSPENDED = "suspended"
+    REMOVED = "removed"
+
+
+class HearingStatus(StrEnum):
+    PROPOSED = "proposed"
+    APPROVED = "approved"
+    SCHEDULED = "scheduled"
+    HELD = "held"
+    DECIDED = "decided"
+    CONCLUDED = "concluded"
+
+
+HEARING_STATUS_ORDER = list(HearingStatus)
+
+
+@dataclass(frozen=True)
+class Party:
+    """A party to a case (当事人). ``minor`` marks a minor, which closes hearings."""
+
+    name: str
+    role: str = "party"
+    minor: bool = False
+
+
+@dataclass(frozen=True)
+class CaseFacts:
+    """What other aggregates need to know about a case: for recusal and closed hearings."""
+
+    key: str
+    unit: str
+    kind: CaseKind
+    party_names: tuple[str, ...]
+    has_minor: bool
+
+
+@dataclass(frozen=True)
+class Term:
+    """A term of office, both dates inclusive."""
+
+    start: date
+    end: date
+
+    def covers(self, day: date) -> bool:
+        return self.start <= day <= self.end
+
+
+@dataclass(frozen=True)
+class InactivePeriod:
+    """From ``start`` (inclusive) to ``end`` (exclusive; None: for good) a person may not serve."""
+
+    start: date
+    end: date | None
+    status: SupervisorStatus
+    reason: str
+
+    def covers(self, day: date) -> bool:
+        return self.start <= day and (self.end is None or day < self.end)
