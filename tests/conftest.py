@@ -1,0 +1,114 @@
+"""Shared fixtures: store URLs for SQLite (memory, file) and PostgreSQL.
+
+PostgreSQL tests need a server at $SUPERVISION_LEDGER_TEST_POSTGRES (default
+postgresql://postgres@127.0.0.1:5432/test). Without one they skip — unless
+SUPERVISION_LEDGER_REQUIRE_POSTGRES=1 (set by .ci/run), where a missing server fails.
+Each test gets its own schema, dropped afterwards.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("EVENTSOURCING_DISABLE_REDEFINITION_CHECK", "y")
+
+PG_BASE = os.environ.get(
+    "SUPERVISION_LEDGER_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test"
+)
+REQUIRE_PG = os.environ.get("SUPERVISION_LEDGER_REQUIRE_POSTGRES", "") not in ("", "0")
+
+
+def _pg_connect_kwargs() -> dict[str, object]:
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(PG_BASE)
+    return {
+        "dbname": parts.path.lstrip("/"),
+        "host": parts.hostname or "127.0.0.1",
+        "port": parts.port or 5432,
+        "user": parts.username or "postgres",
+        "password": parts.password or None,
+        "connect_timeout": 5,
+        "autocommit": True,
+    }
+
+
+def postgres_available() -> bool:
+    try:
+        import psycopg
+
+        with psycopg.connect(**_pg_connect_kwargs()) as conn:  # type: ignore[arg-type]
+            conn.execute("SELECT 1")
+        return True
+    except Exception:
+        return False
+
+
+def require_postgres() -> None:
+    """Skip (or, when required, fail) a test that needs PostgreSQL."""
+    if postgres_available():
+        return
+    message = f"no PostgreSQL server at {PG_BASE}"
+    if REQUIRE_PG:
+        pytest.fail(message + " (SUPERVISION_LEDGER_REQUIRE_POSTGRES is set)")
+    pytest.skip(message)
+
+
+def drop_schema(schema: str) -> None:
+    import psycopg
+    from psycopg import sql
+
+    with psycopg.connect(**_pg_connect_kwargs()) as conn:  # type: ignore[arg-type]
+        conn.execute(sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(sql.Identifier(schema)))
+
+
+def new_postgres_url() -> tuple[str, str]:
+    """A fresh schema's store URL, and the schema name (for dropping it)."""
+    schema = f"t_{uuid.uuid4().hex[:16]}"
+    sep = "&" if "?" in PG_BASE else "?"
+    return f"{PG_BASE}{sep}schema={schema}", schema
+
+
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    """A PostgreSQL store URL with a schema of its own."""
+    require_postgres()
+    url, schema = new_postgres_url()
+    try:
+        yield url
+    finally:
+        drop_schema(schema)
+
+
+@pytest.fixture
+def sqlite_file_url(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'ledger.db'}"
+
+
+@pytest.fixture(params=["sqlite-memory", "sqlite-file", "postgres"])
+def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """Every kind of store, one test run each."""
+    if request.param == "sqlite-memory":
+        yield "sqlite:///:memory:"
+    elif request.param == "sqlite-file":
+        yield f"sqlite:///{tmp_path / 'ledger.db'}"
+    else:
+        require_postgres()
+        url, schema = new_postgres_url()
+        try:
+            yield url
+        finally:
+            drop_schema(schema)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if "postgres" in getattr(item, "fixturenames", ()) or "postgres_url" in getattr(
+            item, "fixturenames", ()
+        ):
+            item.add_marker(pytest.mark.postgres)
