@@ -147,13 +147,20 @@ class ChainedSQLiteRecorder(SQLiteApplicationRecorder):
     def events_page(self, after: int, upto: int, limit: int) -> list[LogRow]:
         with self.datastore.transaction(commit=False) as c:
             c.execute(
-                "SELECT rowid, originator_id, originator_version, topic, state "
-                f"FROM {self.events_table_name} WHERE rowid > ? AND rowid <= ? "
+                # CAST: a tampered row may hold TEXT where a BLOB belongs; read its bytes.
+                "SELECT rowid, originator_id, originator_version, CAST(topic AS BLOB), "
+                f"CAST(state AS BLOB) FROM {self.events_table_name} WHERE rowid > ? AND rowid <= ? "
                 "ORDER BY rowid LIMIT ?",
                 (after, upto, limit),
             )
             return [
-                LogRow(int(r[0]), str(UUID(r[1])), int(r[2]), str(r[3]), bytes(r[4]))
+                LogRow(
+                    int(r[0]),
+                    str(UUID(r[1])),
+                    int(r[2]),
+                    bytes(r[3]).decode("utf-8", "replace"),
+                    bytes(r[4]),
+                )
                 for r in c.fetchall()
             ]
 
