@@ -11,15 +11,26 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
-from typing import Any, TypeVar
+from datetime import date, datetime
+from typing import IO, Any, TypeVar
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
-from eventsourcing.persistence import IntegrityError, Mapper, Recording
+from eventsourcing.persistence import ApplicationRecorder, IntegrityError, Mapper, Recording
 from pydantic import BaseModel
 
 from . import commands as c
+from .audit import (
+    Digest,
+    ExportSummary,
+    HistoryEntry,
+    Redactor,
+    VerifyReport,
+    export_jsonl,
+    integrity,
+)
+from .audit import history as audit_history
+from .audit.history import resolve_reference
 from .domain.base import LedgerAggregate
 from .domain.case import Case
 from .domain.errors import AlreadyExists, CommandIdConflict, ConcurrencyConflict, NotFound
@@ -30,6 +41,11 @@ from .domain.unit import ProcuratorateUnit
 from .domain.values import Party
 from .idempotency import CommandRecord
 from .persistence.mapper import MsgspecMapper, MsgspecTranscoder
+from .persistence.recorders import (
+    ChainedPostgresRecorder,
+    ChainedRecorder,
+    ChainedSQLiteRecorder,
+)
 from .persistence.store import StoreConfig, ensure_postgres_schema, parse_store_url
 
 A = TypeVar("A", bound=LedgerAggregate)
@@ -41,6 +57,16 @@ class LedgerApplication(Application[UUID]):
 
     name = "SupervisionLedger"
     env = {"AGGREGATE_CACHE_MAXSIZE": "2000"}  # noqa: RUF012 - eventsourcing's class setting
+
+    def construct_recorder(self) -> ApplicationRecorder:
+        recorder = super().construct_recorder()
+        # Without the chained recorder, events would be stored outside the hash chain.
+        if not isinstance(recorder, ChainedSQLiteRecorder | ChainedPostgresRecorder):
+            raise TypeError(
+                f"{type(recorder).__name__} does not chain events; set "
+                "APPLICATION_RECORDER_TOPIC as supervision_ledger.persistence.store does"
+            )
+        return recorder
 
     def construct_mapper(self) -> Mapper[UUID]:
         return MsgspecMapper(
@@ -215,7 +241,10 @@ class Ledger:
                     )
                 )
             try:
-                recordings: list[Recording[UUID]] = self.app.save(*to_save)
+                # The recorder writes the command id into the hash chain beside the events.
+                recordings: list[Recording[UUID]] = self.app.save(
+                    *to_save, command_id=command.command_id
+                )
             except IntegrityError as error:
                 if attempt == self.max_attempts:
                     raise ConcurrencyConflict(
@@ -276,6 +305,101 @@ class Ledger:
     def events(self, aggregate: LedgerAggregate) -> Iterator[Any]:
         """The stored events of an aggregate, in order."""
         return self.app.events.get(aggregate.id)
+
+    # -- audit: replay and tamper evidence (docs/audit.md) ---------------------------
+
+    @property
+    def _recorder(self) -> ChainedRecorder:
+        recorder = self.app.recorder
+        assert isinstance(recorder, ChainedSQLiteRecorder | ChainedPostgresRecorder)
+        return recorder
+
+    def history(
+        self, aggregate: str | UUID, *, redact: bool = False, salt: bytes | None = None
+    ) -> list[HistoryEntry]:
+        """Every event of an aggregate (``case:KEY``, ``hearing:KEY``, ``supervisor:KEY``,
+        ``unit:KEY`` or a UUID) in order, with business time, recorded time, position
+        and command id; ``redact`` replaces party names by pseudonyms."""
+        originator_id = resolve_reference(aggregate)
+        redactor = None
+        if redact:
+            redactor = Redactor() if salt is None else Redactor(salt=salt)
+            self._teach_redactor(redactor, originator_id)
+        entries = audit_history.history(
+            self.app.mapper, self._recorder, originator_id, redactor=redactor
+        )
+        if not entries:
+            raise NotFound(f"no aggregate {aggregate!s} in the ledger")
+        return entries
+
+    def _teach_redactor(self, redactor: Redactor, originator_id: UUID) -> None:
+        """Tell the redactor the parties (and minors) of every case the aggregate names."""
+        cases: set[str] = set()
+        for event in audit_history.decoded_events(self.app.mapper, self._recorder, originator_id):
+            fields = audit_history.event_fields(event)
+            for name in ("case", "key"):
+                if isinstance(fields.get(name), str):
+                    cases.add(fields[name])
+        for key in cases:
+            for event in audit_history.decoded_events(
+                self.app.mapper, self._recorder, Case.id_for(key)
+            )[:1]:
+                redactor.learn(audit_history.event_name(event), audit_history.event_fields(event))
+
+    def _as_of(
+        self, cls: type[A], key: str, when: datetime | date | None, at_position: int | None
+    ) -> A:
+        return audit_history.state_as_of(
+            self.app.mapper,
+            self._recorder,
+            cls,
+            key,
+            when=when,
+            at_position=at_position,
+            zone=self.policy.zone,
+        )
+
+    def case_as_of(
+        self, key: str, when: datetime | date | None = None, *, at_position: int | None = None
+    ) -> Case:
+        """The case as it was at a business date/time (a date means its whole local day)
+        or at a log position; raises :class:`NotFound` if it did not exist then."""
+        return self._as_of(Case, key, when, at_position)
+
+    def hearing_as_of(
+        self, key: str, when: datetime | date | None = None, *, at_position: int | None = None
+    ) -> Hearing:
+        """The hearing as it was at a business date/time or at a log position."""
+        return self._as_of(Hearing, key, when, at_position)
+
+    def supervisor_as_of(
+        self, key: str, when: datetime | date | None = None, *, at_position: int | None = None
+    ) -> Supervisor:
+        """The supervisor as they were at a business date/time or at a log position."""
+        return self._as_of(Supervisor, key, when, at_position)
+
+    def unit_as_of(
+        self, key: str, when: datetime | date | None = None, *, at_position: int | None = None
+    ) -> ProcuratorateUnit:
+        """The procuratorate unit as it was at a business date/time or a log position."""
+        return self._as_of(ProcuratorateUnit, key, when, at_position)
+
+    def digest(self) -> Digest:
+        """The current digest (position, chain hash, count) of the whole log."""
+        return integrity.current_digest(self._recorder)
+
+    def verify(self, digest: Digest | str | dict[str, Any] | None = None) -> VerifyReport:
+        """Recompute the hash chain from the stored events; against ``digest`` (a
+        :class:`Digest`, its JSON, or a JSON file path) if given."""
+        if digest is not None and not isinstance(digest, Digest):
+            digest = Digest.parse(digest)
+        return integrity.verify(self._recorder, digest)
+
+    def export(
+        self, out: IO[str], *, redact: bool = False, salt: bytes | None = None
+    ) -> ExportSummary:
+        """Write the whole log as JSON lines (format: docs/audit.md)."""
+        return export_jsonl(self.app.mapper, self._recorder, out, redact=redact, salt=salt)
 
     # -- one method per command ------------------------------------------------------
 

@@ -11,10 +11,10 @@ import sys
 from collections.abc import Sequence
 
 from ..domain.errors import LedgerError
-from . import entry
+from . import audit, entry
 
 #: Modules that add subcommands, in the order ``--help`` lists them.
-MODULES = (entry,)
+MODULES = (entry, audit)
 
 
 def build_parser() -> argparse.ArgumentParser:

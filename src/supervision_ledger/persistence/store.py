@@ -21,6 +21,9 @@ from ..domain.errors import LedgerError
 
 STORE_ENV_VAR = "SUPERVISION_LEDGER_STORE"
 DEFAULT_STORE = "sqlite:///supervision-ledger.db"
+#: Recorders that write the hash chain in the events' transaction (see ``recorders.py``).
+SQLITE_RECORDER_TOPIC = "supervision_ledger.persistence.recorders:ChainedSQLiteRecorder"
+POSTGRES_RECORDER_TOPIC = "supervision_ledger.persistence.recorders:ChainedPostgresRecorder"
 
 
 class InvalidStoreURL(LedgerError):
@@ -73,7 +76,11 @@ def parse_store_url(url: str | None) -> StoreConfig:
         return StoreConfig(
             url=url,
             backend="sqlite",
-            env={"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": db},
+            env={
+                "PERSISTENCE_MODULE": "eventsourcing.sqlite",
+                "SQLITE_DBNAME": db,
+                "APPLICATION_RECORDER_TOPIC": SQLITE_RECORDER_TOPIC,
+            },
         )
     if scheme in ("postgresql", "postgres", "postgresql+psycopg"):
         dbname = unquote(parts.path.lstrip("/"))
@@ -87,6 +94,9 @@ def parse_store_url(url: str | None) -> StoreConfig:
             "POSTGRES_PORT": str(parts.port or 5432),
             "POSTGRES_USER": unquote(parts.username or "postgres"),
             "POSTGRES_PASSWORD": unquote(parts.password or ""),
+            "APPLICATION_RECORDER_TOPIC": POSTGRES_RECORDER_TOPIC,
+            # The database-function insert path bypasses the hash chain.
+            "POSTGRES_ENABLE_DB_FUNCTIONS": "no",
         }
         if "schema" in query:
             env["POSTGRES_SCHEMA"] = query["schema"][0]

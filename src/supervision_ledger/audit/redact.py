@@ -1,0 +1,112 @@
+"""Pseudonyms for exports and histories handed to outside reviewers.
+
+不泄露个人隐私和未成年人犯罪信息: party names become stable pseudonyms (the same name
+gets the same pseudonym throughout one export, via HMAC-SHA-256 with a per-export
+salt), party names inside free text are replaced too, and every text field of an
+event that concerns a case with a minor party is replaced by a pseudonym.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+#: Fields that hold a party name, per event name.
+PARTY_FIELDS: dict[str, tuple[str, ...]] = {
+    "Hearing.Proposed": ("party_names",),
+    "Hearing.PartyResponded": ("party",),
+    "Supervisor.RelationshipDeclared": ("party",),
+}
+
+
+@dataclass
+class Redactor:
+    """Replaces names by pseudonyms; one instance per export (one salt)."""
+
+    salt: bytes = field(default_factory=lambda: secrets.token_bytes(32))
+    #: Every party name known to the export, to catch them in free text.
+    party_names: set[str] = field(default_factory=set)
+    #: Cases and hearings (keys) that concern a minor party.
+    minor_cases: set[str] = field(default_factory=set)
+    minor_hearings: set[str] = field(default_factory=set)
+
+    def pseudonym(self, text: str) -> str:
+        mac = hmac.new(self.salt, text.encode("utf-8"), hashlib.sha256).hexdigest()
+        return f"P-{mac[:12]}"
+
+    def learn(self, name: str, fields: dict[str, Any]) -> None:
+        """Take note of parties and minors from a case's or hearing's first event."""
+        if name == "Case.Registered":
+            parties = fields.get("parties") or []
+            self.party_names.update(p["name"] for p in parties)
+            if any(p.get("minor") for p in parties):
+                self.minor_cases.add(fields["key"])
+        elif name == "Hearing.Proposed":
+            self.party_names.update(fields.get("party_names") or [])
+            if fields.get("has_minor"):
+                self.minor_cases.add(fields["case"])
+                self.minor_hearings.add(fields["key"])
+
+    def concerns_minor(self, name: str, aggregate_key: str | None, fields: dict[str, Any]) -> bool:
+        kind = name.split(".", 1)[0]
+        if kind == "Case" and aggregate_key in self.minor_cases:
+            return True
+        if kind == "Hearing" and aggregate_key in self.minor_hearings:
+            return True
+        # A supervisor's relationship to, or a command record about, such a case.
+        ids = fields.get("ids")
+        refs: dict[str, Any] = ids if isinstance(ids, dict) else fields
+        case, hearing = refs.get("case"), refs.get("hearing")
+        return (isinstance(case, str) and case in self.minor_cases) or (
+            isinstance(hearing, str) and hearing in self.minor_hearings
+        )
+
+    def redact(self, name: str, aggregate_key: str | None, fields: dict[str, Any]) -> Any:
+        """The event's decoded fields as an outside reviewer may see them."""
+        if self.concerns_minor(name, aggregate_key, fields):
+            return self._all_text(fields)
+        out = dict(fields)
+        if name == "Case.Registered":
+            out["parties"] = [
+                {**p, "name": self.pseudonym(p["name"])} for p in fields.get("parties") or []
+            ]
+        for key in PARTY_FIELDS.get(name, ()):
+            value = out.get(key)
+            if isinstance(value, str):
+                out[key] = self.pseudonym(value)
+            elif isinstance(value, list):
+                out[key] = [self.pseudonym(v) if isinstance(v, str) else v for v in value]
+        return self._free_text(out)
+
+    def _all_text(self, value: Any) -> Any:
+        if isinstance(value, str):
+            return self.pseudonym(value)
+        if isinstance(value, dict):
+            return {k: self._all_text(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [self._all_text(v) for v in value]
+        return value
+
+    def _free_text(self, value: Any) -> Any:
+        if isinstance(value, str):
+            return self._replace_names(value)
+        if isinstance(value, dict):
+            return {k: self._free_text(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [self._free_text(v) for v in value]
+        return value
+
+    def _replace_names(self, text: str) -> str:
+        # Longest names first, so "张三丰" is not half-replaced as "张三".
+        for name in sorted(self.party_names, key=len, reverse=True):
+            if name and name in text:
+                text = text.replace(name, self.pseudonym(name))
+        return text
+
+    def learn_all(self, items: Iterable[tuple[str, dict[str, Any]]]) -> None:
+        for name, fields in items:
+            self.learn(name, fields)

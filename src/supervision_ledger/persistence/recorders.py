@@ -1,0 +1,397 @@
+"""eventsourcing application recorders that chain every event in the same transaction.
+
+Each insert of stored events also inserts one row per event into the chain table
+(``ledger_chain``), computed from the chain row of the previous position, inside the
+transaction that inserted the events. Concurrent writers are serialized by the
+database before the chain tail is read (SQLite: the write lock taken by the INSERT;
+PostgreSQL: eventsourcing's EXCLUSIVE lock on the events table), so the hash at
+position N always depends on the event actually stored before it.
+
+Both recorders also offer the paged raw reads that ``verify``, ``export`` and
+``history`` need; they read the stored bytes and never decrypt anything.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, Protocol
+from uuid import UUID
+
+from eventsourcing.persistence import StoredEvent
+from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore
+from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteCursor, SQLiteDatastore
+from psycopg import Cursor
+from psycopg.rows import DictRow
+from psycopg.sql import SQL, Identifier
+
+from ..domain.errors import LedgerError
+from .chain import CHAIN_TABLE, GENESIS, ChainRow, LogRow, chain_hash, event_hash
+
+
+class ChainConflict(LedgerError):
+    """A new event would land at or before the chain's tail: the log was altered
+    (e.g. SQLite reused the position of a deleted last event). Nothing was written."""
+
+    rule = "chain_conflict"
+
+
+class ChainedRecorder(Protocol):
+    """What the audit functions need from a chained recorder."""
+
+    def events_page(self, after: int, upto: int, limit: int) -> list[LogRow]: ...
+
+    def chain_page(self, after: int, upto: int, limit: int) -> list[ChainRow]: ...
+
+    def chain_tail(self) -> tuple[ChainRow, int] | None: ...
+
+    def last_position(self) -> int: ...
+
+    def positions_of(self, originator_id: UUID) -> dict[int, int]: ...
+
+    def chain_of(self, originator_id: UUID) -> dict[int, ChainRow]: ...
+
+
+def link(
+    tail: tuple[int, bytes] | None,
+    stored_events: Sequence[StoredEvent],
+    positions: Sequence[int],
+    command_id: str | None,
+) -> list[ChainRow]:
+    """Chain rows for freshly inserted events, continuing from ``tail``."""
+    previous_position, previous_hash = tail if tail is not None else (0, GENESIS)
+    rows: list[ChainRow] = []
+    for position, stored in sorted(zip(positions, stored_events, strict=True), key=_first):
+        if position <= previous_position:
+            raise ChainConflict(
+                f"position {position} is not after the chain's last position "
+                f"{previous_position}: the stored log was altered; run `verify`"
+            )
+        originator = str(UUID(str(stored.originator_id)))
+        this = event_hash(
+            position,
+            originator,
+            stored.originator_version,
+            stored.topic,
+            stored.state,
+            command_id,
+        )
+        previous_hash = chain_hash(previous_hash, this)
+        previous_position = position
+        rows.append(
+            ChainRow(
+                position, originator, stored.originator_version, command_id, this, previous_hash
+            )
+        )
+    return rows
+
+
+def _first(pair: tuple[int, StoredEvent]) -> int:
+    return pair[0]
+
+
+def _command_id(kwargs: dict[str, Any]) -> str | None:
+    value = kwargs.get("command_id")
+    return None if value is None else str(value)
+
+
+# -- SQLite ---------------------------------------------------------------------------
+
+
+class ChainedSQLiteRecorder(SQLiteApplicationRecorder):
+    """SQLite events table (position = rowid) plus the chain table."""
+
+    def __init__(self, datastore: SQLiteDatastore, events_table_name: str = "stored_events"):
+        super().__init__(datastore, events_table_name)
+
+    def construct_create_table_statements(self) -> list[str]:
+        return [
+            *super().construct_create_table_statements(),
+            f"CREATE TABLE IF NOT EXISTS {CHAIN_TABLE} ("
+            "position INTEGER PRIMARY KEY, "
+            "originator_id TEXT NOT NULL, "
+            "originator_version INTEGER NOT NULL, "
+            "command_id TEXT, "
+            "event_hash BLOB NOT NULL, "
+            "chain_hash BLOB NOT NULL)",
+            f"CREATE INDEX IF NOT EXISTS {CHAIN_TABLE}_originator "
+            f"ON {CHAIN_TABLE} (originator_id, originator_version)",
+        ]
+
+    def _insert_events(
+        self, c: SQLiteCursor, stored_events: Sequence[StoredEvent], **kwargs: Any
+    ) -> Sequence[int] | None:
+        # The INSERT has taken SQLite's write lock, so the tail read below is the
+        # committed tail that no other writer can move until we commit.
+        positions = super()._insert_events(c, stored_events, **kwargs)
+        assert positions is not None
+        c.execute(f"SELECT position, chain_hash FROM {CHAIN_TABLE} ORDER BY position DESC LIMIT 1")
+        row = c.fetchone()
+        tail = None if row is None else (int(row[0]), bytes(row[1]))
+        rows = link(tail, stored_events, positions, _command_id(kwargs))
+        c.executemany(
+            f"INSERT INTO {CHAIN_TABLE} VALUES (?,?,?,?,?,?)",
+            [
+                (
+                    r.position,
+                    r.originator_id,
+                    r.originator_version,
+                    r.command_id,
+                    r.event_hash,
+                    r.chain_hash,
+                )
+                for r in rows
+            ],
+        )
+        return positions
+
+    def events_page(self, after: int, upto: int, limit: int) -> list[LogRow]:
+        with self.datastore.transaction(commit=False) as c:
+            c.execute(
+                # CAST: a tampered row may hold TEXT where a BLOB belongs; read its bytes.
+                "SELECT rowid, originator_id, originator_version, CAST(topic AS BLOB), "
+                f"CAST(state AS BLOB) FROM {self.events_table_name} WHERE rowid > ? AND rowid <= ? "
+                "ORDER BY rowid LIMIT ?",
+                (after, upto, limit),
+            )
+            return [
+                LogRow(
+                    int(r[0]),
+                    str(UUID(r[1])),
+                    int(r[2]),
+                    bytes(r[3]).decode("utf-8", "replace"),
+                    bytes(r[4]),
+                )
+                for r in c.fetchall()
+            ]
+
+    def chain_page(self, after: int, upto: int, limit: int) -> list[ChainRow]:
+        with self.datastore.transaction(commit=False) as c:
+            c.execute(
+                f"SELECT * FROM {CHAIN_TABLE} WHERE position > ? AND position <= ? "
+                "ORDER BY position LIMIT ?",
+                (after, upto, limit),
+            )
+            return [_chain_row(r) for r in c.fetchall()]
+
+    def chain_tail(self) -> tuple[ChainRow, int] | None:
+        with self.datastore.transaction(commit=False) as c:
+            # One statement, so the count belongs to the tail it is reported with.
+            c.execute(
+                f"SELECT *, (SELECT COUNT(*) FROM {CHAIN_TABLE} WHERE position <= t.position) "
+                f"FROM {CHAIN_TABLE} AS t ORDER BY position DESC LIMIT 1"
+            )
+            row = c.fetchone()
+            return None if row is None else (_chain_row(row), int(row[6]))
+
+    def last_position(self) -> int:
+        with self.datastore.transaction(commit=False) as c:
+            c.execute(
+                f"SELECT MAX(p) FROM (SELECT MAX(rowid) AS p FROM {self.events_table_name} "
+                f"UNION ALL SELECT MAX(position) FROM {CHAIN_TABLE})"
+            )
+            row = c.fetchone()
+            return int(row[0] or 0)
+
+    def positions_of(self, originator_id: UUID) -> dict[int, int]:
+        with self.datastore.transaction(commit=False) as c:
+            c.execute(
+                f"SELECT originator_version, rowid FROM {self.events_table_name} "
+                "WHERE originator_id = ?",
+                (originator_id.hex,),
+            )
+            return {int(r[0]): int(r[1]) for r in c.fetchall()}
+
+    def chain_of(self, originator_id: UUID) -> dict[int, ChainRow]:
+        with self.datastore.transaction(commit=False) as c:
+            c.execute(f"SELECT * FROM {CHAIN_TABLE} WHERE originator_id = ?", (str(originator_id),))
+            return {int(r[2]): _chain_row(r) for r in c.fetchall()}
+
+
+def _chain_row(r: Any) -> ChainRow:
+    return ChainRow(
+        position=int(r[0]),
+        originator_id=str(r[1]),
+        originator_version=int(r[2]),
+        command_id=None if r[3] is None else str(r[3]),
+        event_hash=bytes(r[4]),
+        chain_hash=bytes(r[5]),
+    )
+
+
+# -- PostgreSQL -----------------------------------------------------------------------
+
+
+class ChainedPostgresRecorder(PostgresApplicationRecorder):
+    """PostgreSQL events table (position = notification_id) plus the chain table.
+
+    ``insert_events`` is replaced as a whole: eventsourcing's version swallows
+    exceptions raised after the INSERT inside its pipeline (and would commit the events
+    without their chain rows), and its ``POSTGRES_ENABLE_DB_FUNCTIONS`` path inserts
+    through a database function that knows nothing of the chain.
+    """
+
+    def __init__(
+        self, datastore: PostgresDatastore, *, events_table_name: str = "stored_events"
+    ) -> None:
+        super().__init__(datastore, events_table_name=events_table_name)
+        schema = Identifier(self.datastore.schema)
+        self.chain_table = SQL("{}.{}").format(schema, Identifier(CHAIN_TABLE))
+        self.events_table = SQL("{}.{}").format(schema, Identifier(self.events_table_name))
+        self.sql_create_statements.append(
+            SQL(
+                "CREATE TABLE IF NOT EXISTS {} ("
+                "position bigint PRIMARY KEY, "
+                "originator_id uuid NOT NULL, "
+                "originator_version bigint NOT NULL, "
+                "command_id text, "
+                "event_hash bytea NOT NULL, "
+                "chain_hash bytea NOT NULL)"
+            ).format(self.chain_table)
+        )
+        self.sql_create_statements.append(
+            SQL("CREATE INDEX IF NOT EXISTS {} ON {} (originator_id, originator_version)").format(
+                Identifier(f"{CHAIN_TABLE}_originator"), self.chain_table
+            )
+        )
+
+    def insert_events(
+        self, stored_events: Sequence[StoredEvent], **kwargs: Any
+    ) -> Sequence[int] | None:
+        if not stored_events:
+            return []
+        pg_events = [
+            self.construct_pg_stored_event(e.originator_id, e.originator_version, e.topic, e.state)
+            for e in stored_events
+        ]
+        with (
+            self.datastore.get_connection() as conn,
+            conn.transaction(),
+            conn.cursor() as curs,
+        ):
+            self._lock_table(curs)  # EXCLUSIVE: writers queue here, readers do not
+            self._notify_channel(curs)
+            curs.execute(self.insert_events_statement, (pg_events,))
+            positions = [int(row["notification_id"]) for row in curs.fetchall()]
+            self._chain(curs, stored_events, positions, _command_id(kwargs))
+        return positions
+
+    def _chain(
+        self,
+        curs: Cursor[DictRow],
+        stored_events: Sequence[StoredEvent],
+        positions: Sequence[int],
+        command_id: str | None,
+    ) -> None:
+        curs.execute(
+            SQL("SELECT position, chain_hash FROM {} ORDER BY position DESC LIMIT 1").format(
+                self.chain_table
+            )
+        )
+        row = curs.fetchone()
+        tail = None if row is None else (int(row["position"]), bytes(row["chain_hash"]))
+        rows = link(tail, stored_events, positions, command_id)
+        curs.executemany(
+            SQL("INSERT INTO {} VALUES (%s, %s, %s, %s, %s, %s)").format(self.chain_table),
+            [
+                (
+                    r.position,
+                    UUID(r.originator_id),
+                    r.originator_version,
+                    r.command_id,
+                    r.event_hash,
+                    r.chain_hash,
+                )
+                for r in rows
+            ],
+        )
+
+    def events_page(self, after: int, upto: int, limit: int) -> list[LogRow]:
+        with self.datastore.transaction(commit=False) as curs:
+            curs.execute(
+                SQL(
+                    "SELECT notification_id, originator_id, originator_version, topic, state "
+                    "FROM {} WHERE notification_id > %s AND notification_id <= %s "
+                    "ORDER BY notification_id LIMIT %s"
+                ).format(self.events_table),
+                (after, upto, limit),
+            )
+            return [
+                LogRow(
+                    int(r["notification_id"]),
+                    str(UUID(str(r["originator_id"]))),
+                    int(r["originator_version"]),
+                    str(r["topic"]),
+                    bytes(r["state"]),
+                )
+                for r in curs.fetchall()
+            ]
+
+    def chain_page(self, after: int, upto: int, limit: int) -> list[ChainRow]:
+        with self.datastore.transaction(commit=False) as curs:
+            curs.execute(
+                SQL(
+                    "SELECT position, originator_id, originator_version, command_id, "
+                    "event_hash, chain_hash FROM {} WHERE position > %s AND position <= %s "
+                    "ORDER BY position LIMIT %s"
+                ).format(self.chain_table),
+                (after, upto, limit),
+            )
+            return [_pg_chain_row(r) for r in curs.fetchall()]
+
+    def chain_tail(self) -> tuple[ChainRow, int] | None:
+        with self.datastore.transaction(commit=False) as curs:
+            # One statement, so the count belongs to the tail it is reported with.
+            curs.execute(
+                SQL(
+                    "SELECT position, originator_id, originator_version, command_id, "
+                    "event_hash, chain_hash, "
+                    "(SELECT COUNT(*) FROM {0} WHERE position <= t.position) AS n "
+                    "FROM {0} AS t ORDER BY position DESC LIMIT 1"
+                ).format(self.chain_table)
+            )
+            row = curs.fetchone()
+            return None if row is None else (_pg_chain_row(row), int(row["n"]))
+
+    def last_position(self) -> int:
+        with self.datastore.transaction(commit=False) as curs:
+            curs.execute(
+                SQL(
+                    "SELECT GREATEST((SELECT MAX(notification_id) FROM {}), "
+                    "(SELECT MAX(position) FROM {})) AS p"
+                ).format(self.events_table, self.chain_table)
+            )
+            row = curs.fetchone()
+            return int(row["p"] or 0) if row is not None else 0
+
+    def positions_of(self, originator_id: UUID) -> dict[int, int]:
+        with self.datastore.transaction(commit=False) as curs:
+            curs.execute(
+                SQL(
+                    "SELECT originator_version, notification_id FROM {} WHERE originator_id = %s"
+                ).format(self.events_table),
+                (originator_id,),
+            )
+            return {int(r["originator_version"]): int(r["notification_id"]) for r in curs}
+
+    def chain_of(self, originator_id: UUID) -> dict[int, ChainRow]:
+        with self.datastore.transaction(commit=False) as curs:
+            curs.execute(
+                SQL(
+                    "SELECT position, originator_id, originator_version, command_id, "
+                    "event_hash, chain_hash FROM {} WHERE originator_id = %s"
+                ).format(self.chain_table),
+                (originator_id,),
+            )
+            rows = [_pg_chain_row(r) for r in curs.fetchall()]
+            return {r.originator_version: r for r in rows}
+
+
+def _pg_chain_row(r: DictRow) -> ChainRow:
+    return ChainRow(
+        position=int(r["position"]),
+        originator_id=str(UUID(str(r["originator_id"]))),
+        originator_version=int(r["originator_version"]),
+        command_id=r["command_id"],
+        event_hash=bytes(r["event_hash"]),
+        chain_hash=bytes(r["chain_hash"]),
+    )

@@ -1,0 +1,175 @@
+"""The auditor's path through the command line, and the stdlib verifier in a subprocess:
+digest, tamper with the sqlite3 module, verify names the position; the exports agree."""
+
+from __future__ import annotations
+
+import ast
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from supervision_ledger import Ledger
+
+ROOT = Path(__file__).resolve().parents[2]
+TOOL = ROOT / "tools" / "verify_export.py"
+
+
+def cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "supervision_ledger", *args],
+        capture_output=True,
+        text=True,
+        env={**os.environ},
+        check=False,
+    )
+
+
+def tool(*args: str) -> subprocess.CompletedProcess[str]:
+    # Run without PYTHONPATH: the tool must not need the package at all.
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    return subprocess.run(
+        [sys.executable, str(TOOL), *args], capture_output=True, text=True, env=env, check=False
+    )
+
+
+def build(url: str) -> None:
+    with Ledger(store=url) as ledger:
+        ledger.execute(
+            {
+                "type": "register_unit",
+                "unit": "QY",
+                "name": "清远市人民检察院",
+                "level": "city",
+                "occurred_at": "2023-01-01T09:00",
+            }
+        )
+        for i in range(3):
+            ledger.execute(
+                {
+                    "type": "appoint_supervisor",
+                    "supervisor": f"S{i}",
+                    "unit": "QY",
+                    "name": f"监督员{i}",
+                    "roles": ["peoples_supervisor"],
+                    "term_start": "2022-01-01",
+                    "occurred_at": "2022-12-01T09:00",
+                    "command_id": f"appoint-{i}",
+                }
+            )
+        ledger.execute(
+            {
+                "type": "register_case",
+                "case": "K1",
+                "unit": "QY",
+                "kind": "other",
+                "handling_prosecutor": "检察官甲",
+                "received_on": "2023-05-01",
+                "parties": [{"name": "王小明", "minor": True}],
+                "occurred_at": "2023-05-01T09:00",
+            }
+        )
+        ledger.execute(
+            {
+                "type": "open_activity",
+                "case": "K1",
+                "activity": "A1",
+                "activity_type": "quality_review",
+                "occurred_at": "2023-05-02T09:00",
+            }
+        )
+
+
+def verdicts(url: str, digest_file: Path, tmp: Path) -> list[tuple[int, str]]:
+    """`verify` and the stdlib tool on a plain and a redacted export, as (exit, problem)."""
+    found = cli("verify", "--store", url, "--digest", str(digest_file), "--json")
+    report = json.loads(found.stdout)
+    results = [(found.returncode, report.get("problem", "ok"), report.get("position"))]
+    for extra in ([], ["--redact"]):
+        export = tmp / f"export{len(extra)}.jsonl"
+        done = cli("export", "--store", url, "--format", "jsonl", "-o", str(export), *extra)
+        assert done.returncode == 0, done.stderr
+        checked = tool(str(export), "--digest", str(digest_file), "--json")
+        verdict = json.loads(checked.stdout)
+        results.append((checked.returncode, verdict.get("problem", "ok"), verdict.get("position")))
+    return results
+
+
+def test_digest_tamper_verify_by_hand(tmp_path: Path) -> None:
+    db = tmp_path / "ledger.db"
+    url = f"sqlite:///{db}"
+    build(url)
+    digest = cli("digest", "--store", url)
+    assert digest.returncode == 0, digest.stderr
+    digest_file = tmp_path / "d.json"
+    digest_file.write_text(digest.stdout, encoding="utf-8")
+    position = json.loads(digest.stdout)["position"]
+
+    assert verdicts(url, digest_file, tmp_path) == [(0, "ok", None)] * 3
+    intact = cli("verify", "--store", url, "--digest", str(digest_file))
+    assert intact.returncode == 0 and intact.stdout.startswith("intact")
+
+    # Flip one byte of one stored event, as someone with write access to the file would.
+    raw = sqlite3.connect(db)
+    state = bytearray(raw.execute("SELECT state FROM stored_events WHERE rowid = 3").fetchone()[0])
+    state[10] ^= 0xFF
+    raw.execute("UPDATE stored_events SET state = ? WHERE rowid = 3", (bytes(state),))
+    raw.commit()
+    assert verdicts(url, digest_file, tmp_path) == [(1, "modified", 3)] * 3
+    named = cli("verify", "--store", url, "--digest", str(digest_file))
+    assert named.returncode == 1 and "position 3" in named.stdout
+
+    # Put it back, then delete one row.
+    state[10] ^= 0xFF
+    raw.execute("UPDATE stored_events SET state = ? WHERE rowid = 3", (bytes(state),))
+    raw.execute("DELETE FROM stored_events WHERE rowid = ?", (position - 1,))
+    raw.commit()
+    raw.close()
+    assert verdicts(url, digest_file, tmp_path) == [(1, "missing", position - 1)] * 3
+
+
+def test_history_cli(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'ledger.db'}"
+    build(url)
+    shown = cli("history", "case:K1", "--store", url, "--json")
+    assert shown.returncode == 0, shown.stderr
+    events = json.loads(shown.stdout)["events"]
+    assert [e["event"] for e in events] == ["Case.Registered", "Case.ActivityOpened"]
+    as_of = cli("history", "case:K1", "--store", url, "--json", "--as-of", "2023-05-01")
+    data = json.loads(as_of.stdout)
+    assert [e["event"] for e in data["events"]] == ["Case.Registered"]
+    assert data["state"]["activities"] == {}
+    at = cli(
+        "history", "case:K1", "--store", url, "--json", "--at-position", str(events[1]["position"])
+    )
+    assert json.loads(at.stdout)["state"]["activities"]["A1"]["type"] == "quality_review"
+    redacted = cli("history", "case:K1", "--store", url, "--redact")
+    assert redacted.returncode == 0 and "王小明" not in redacted.stdout
+    assert "P-" in redacted.stdout
+    bad = cli("history", "K1", "--store", url)
+    assert bad.returncode == 1 and "KIND:KEY" in bad.stderr
+    bad_digest = cli("verify", "--store", url, "--digest", '{"position": "x"}')
+    assert bad_digest.returncode == 2 and "position" in bad_digest.stderr
+
+
+@pytest.mark.parametrize("garbage", ["", "{}\n", '{"type": "header", "algorithm": "x"}\n'])
+def test_tool_refuses_unusable_exports(garbage: str, tmp_path: Path) -> None:
+    export = tmp_path / "bad.jsonl"
+    export.write_text(garbage, encoding="utf-8")
+    assert tool(str(export)).returncode == 2
+
+
+def test_tool_imports_only_the_standard_library() -> None:
+    tree = ast.parse(TOOL.read_text(encoding="utf-8"))
+    imported = {
+        (node.module or "").split(".")[0] if isinstance(node, ast.ImportFrom) else alias.name
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Import | ast.ImportFrom)
+        for alias in node.names
+    }
+    imported = {name.split(".")[0] for name in imported}
+    assert imported and imported <= set(sys.stdlib_module_names) | {"__future__"}

@@ -1,0 +1,198 @@
+#!/usr/bin/env python3
+"""Verify a supervision-ledger export against a digest, with the standard library only.
+
+    python tools/verify_export.py EXPORT.jsonl [--digest FILE_OR_JSON] [--json]
+
+Exit status: 0 intact, 1 tampered (the first failing position and why are printed),
+2 unusable input. This is an independent re-implementation of the algorithm in
+docs/audit.md ("sha256-chain-v1"); it must not import supervision_ledger or
+eventsourcing, so that an auditor can read all of it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import hashlib
+import json
+import sys
+import uuid
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+ALGORITHM = "sha256-chain-v1"
+EVENT_TAG = b"supervision-ledger/event/v1"
+GENESIS = bytes(32)
+
+
+class BadInput(Exception):
+    pass
+
+
+def field(data: bytes) -> bytes:
+    return len(data).to_bytes(8, "big") + data
+
+
+def event_hash(
+    position: int,
+    originator_id: str,
+    version: int,
+    topic: str,
+    state: bytes,
+    command_id: str | None,
+) -> bytes:
+    command = b"\x00" if command_id is None else b"\x01" + command_id.encode("utf-8")
+    parts = [
+        field(EVENT_TAG),
+        field(position.to_bytes(8, "big")),
+        field(str(uuid.UUID(originator_id)).encode("ascii")),
+        field(version.to_bytes(8, "big")),
+        field(topic.encode("utf-8")),
+        field(state),
+        field(command),
+    ]
+    return hashlib.sha256(b"".join(parts)).digest()
+
+
+def load_digest(text: str) -> dict[str, Any]:
+    if not text.lstrip().startswith("{"):
+        try:
+            with open(text, encoding="utf-8") as f:
+                text = f.read()
+        except OSError as error:
+            raise BadInput(f"digest: cannot read {text}: {error.strerror}") from None
+    try:
+        digest = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise BadInput(f"digest: not JSON ({error.msg})") from None
+    if not isinstance(digest, dict):
+        raise BadInput("digest: must be a JSON object")
+    if digest.get("algorithm", ALGORITHM) != ALGORITHM:
+        raise BadInput(f"digest algorithm {digest.get('algorithm')!r} is not {ALGORITHM}")
+    position, chain = digest.get("position"), digest.get("chain_hash")
+    if not isinstance(position, int) or isinstance(position, bool) or position < 0:
+        raise BadInput("digest position: must be a non-negative integer")
+    if not isinstance(chain, str) or len(chain) != 64:
+        raise BadInput("digest chain_hash: must be 64 hexadecimal digits")
+    count = digest.get("count")
+    return {"position": position, "chain_hash": chain.lower(), "count": count}
+
+
+Finding = tuple[int, str, str]
+
+
+def verify(
+    lines: Iterable[dict[str, Any]], digest: dict[str, Any] | None
+) -> tuple[Finding | None, int, int]:
+    """(verdict, checked, last_position): verdict is None or (position, problem, detail)."""
+    previous = GENESIS
+    checked = 0
+    last = 0
+    seen = digest is None
+    if digest is not None and digest["position"] == 0:
+        seen = True
+        if digest["chain_hash"] != GENESIS.hex():
+            return (0, "digest_mismatch", "the digest's hash is not the genesis"), 0, 0
+    for line in lines:
+        position = line["position"]
+        if digest is not None and not seen and position > digest["position"]:
+            return (
+                (digest["position"], "missing", "the digest covers this position; nothing there"),
+                checked,
+                last,
+            )
+        last = position
+        link = line.get("chain")
+        if link is None:
+            return (position, "unchained", "a stored event that was never chained"), checked, last
+        if not line.get("stored"):
+            return (position, "missing", "chained but not stored"), checked, last
+        identity = (str(uuid.UUID(line["originator_id"])), line["originator_version"])
+        if identity != (str(uuid.UUID(link["originator_id"])), link["originator_version"]):
+            return (position, "substituted", "a different event sits here"), checked, last
+        if line.get("state") is not None:
+            stored_hash = event_hash(
+                position,
+                line["originator_id"],
+                line["originator_version"],
+                line["topic"],
+                base64.b64decode(line["state"], validate=True),
+                link.get("command_id"),
+            )
+        else:
+            stored_hash = bytes.fromhex(line["event_hash"])  # a redacted line
+        chained_event = bytes.fromhex(link["event_hash"])
+        chained = bytes.fromhex(link["chain_hash"])
+        if stored_hash != chained_event:
+            return (position, "modified", "stored bytes differ from the chain"), checked, last
+        if hashlib.sha256(previous + chained_event).digest() != chained:
+            return (position, "broken_link", "the chain hash does not follow"), checked, last
+        previous = chained
+        checked += 1
+        if digest is not None and position == digest["position"]:
+            seen = True
+            if chained.hex() != digest["chain_hash"]:
+                return (position, "digest_mismatch", "not the digest's log"), checked, last
+            if isinstance(digest["count"], int) and digest["count"] != checked:
+                return (position, "digest_mismatch", "event count differs"), checked, last
+    if digest is not None and not seen:
+        return (
+            (digest["position"], "truncated", f"the export ends at position {last}"),
+            checked,
+            last,
+        )
+    return None, checked, last
+
+
+def read_export(path: str) -> Iterator[dict[str, Any]]:
+    try:
+        stream = sys.stdin if path == "-" else open(path, encoding="utf-8")  # noqa: SIM115
+    except OSError as error:
+        raise BadInput(f"cannot read {path}: {error.strerror}") from None
+    with stream:
+        header = None
+        for number, text in enumerate(stream, start=1):
+            if not text.strip():
+                continue
+            try:
+                data = json.loads(text)
+            except json.JSONDecodeError as error:
+                raise BadInput(f"line {number}: not JSON ({error.msg})") from None
+            if header is None:
+                if data.get("type") != "header" or data.get("algorithm") != ALGORITHM:
+                    raise BadInput(f"line {number}: not a {ALGORITHM} export header")
+                header = data
+                continue
+            if data.get("type") != "event" or not isinstance(data.get("position"), int):
+                raise BadInput(f"line {number}: not an event line")
+            yield data
+        if header is None:
+            raise BadInput("empty export: no header line")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("export", help="the .jsonl export, or - for standard input")
+    parser.add_argument("--digest", metavar="FILE_OR_JSON", help="a digest file or JSON text")
+    parser.add_argument("--json", action="store_true", help="print the verdict as JSON")
+    args = parser.parse_args(argv)
+    try:
+        digest = load_digest(args.digest) if args.digest is not None else None
+        finding, checked, last = verify(read_export(args.export), digest)
+    except (BadInput, KeyError, TypeError, ValueError) as error:
+        print(f"error: unusable input: {error}", file=sys.stderr)
+        return 2
+    if args.json:
+        result: dict[str, Any] = {"ok": finding is None, "checked": checked, "last_position": last}
+        if finding is not None:
+            result.update(position=finding[0], problem=finding[1], detail=finding[2])
+        print(json.dumps(result, sort_keys=True))
+    elif finding is None:
+        print(f"intact: {checked} event(s) up to position {last}")
+    else:
+        print(f"TAMPERED at position {finding[0]}: {finding[1]}: {finding[2]}")
+    return 0 if finding is None else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
