@@ -35,8 +35,14 @@ from .domain.base import LedgerAggregate
 from .domain.case import Case
 from .domain.errors import AlreadyExists, CommandIdConflict, ConcurrencyConflict, NotFound
 from .domain.hearing import Hearing
+from .domain.lead import Lead
+from .domain.partner import PartnerAgreement
+from .domain.petition import Petition
 from .domain.policy import DEFAULT_POLICY, Policy
+from .domain.suggestion import Suggestion
 from .domain.supervisor import Supervisor
+from .domain.trial_committee import TrialCommitteeSitting
+from .domain.typical_case import TypicalCaseLevel, TypicalCaseNomination
 from .domain.unit import ProcuratorateUnit
 from .domain.values import Party
 from .idempotency import CommandRecord
@@ -302,6 +308,30 @@ class Ledger:
     def hearing(self, key: str) -> Hearing:
         return self._read(Hearing, key)
 
+    def suggestion(self, key: str) -> Suggestion:
+        """The procuratorial suggestion ``key`` (检察建议); raises :class:`NotFound`."""
+        return self._read(Suggestion, key)
+
+    def petition(self, key: str) -> Petition:
+        """The petition ``key`` (信访); raises :class:`NotFound`."""
+        return self._read(Petition, key)
+
+    def lead(self, key: str) -> Lead:
+        """The lead ``key`` (线索); raises :class:`NotFound`."""
+        return self._read(Lead, key)
+
+    def typical_case_nomination(self, case: str, level: TypicalCaseLevel) -> TypicalCaseNomination:
+        """The nomination of ``case`` as a typical case at ``level``."""
+        return self._read(TypicalCaseNomination, TypicalCaseNomination.key_for(case, level))
+
+    def partner_agreement(self, key: str) -> PartnerAgreement:
+        """The cooperation agreement ``key`` with a partner unit."""
+        return self._read(PartnerAgreement, key)
+
+    def trial_committee_sitting(self, key: str) -> TrialCommitteeSitting:
+        """The trial-committee sitting ``key`` attended by the chief prosecutor."""
+        return self._read(TrialCommitteeSitting, key)
+
     def events(self, aggregate: LedgerAggregate) -> Iterator[Any]:
         """The stored events of an aggregate, in order."""
         return self.app.events.get(aggregate.id)
@@ -565,6 +595,110 @@ class Ledger:
 
     def conclude_hearing(self, command: c.ConcludeHearing) -> CommandResult:
         """Record a ``conclude_hearing`` command."""
+        return self.execute(command)
+
+    def draft_suggestion(self, command: c.DraftSuggestion) -> CommandResult:
+        """Draft a procuratorial suggestion (检察建议) on a case."""
+        return self.execute(command)
+
+    def link_suggestion_activity(self, command: c.LinkSuggestionActivity) -> CommandResult:
+        """Link an activity of type 4 (supervisors at drafting or follow-up)."""
+        return self.execute(command)
+
+    def serve_suggestion(self, command: c.ServeSuggestion) -> CommandResult:
+        """送达: serve a suggestion; its reply is due per policy (2 months, or urgent)."""
+        return self.execute(command)
+
+    def record_suggestion_reply(self, command: c.RecordSuggestionReply) -> CommandResult:
+        """The recipient's written reply to a suggestion."""
+        return self.execute(command)
+
+    def record_suggestion_adoption(self, command: c.RecordSuggestionAdoption) -> CommandResult:
+        """采纳 / 不采纳 of a replied suggestion."""
+        return self.execute(command)
+
+    def complete_rectification(self, command: c.CompleteRectification) -> CommandResult:
+        """整改完成 of an adopted suggestion."""
+        return self.execute(command)
+
+    def verify_rectification(self, command: c.VerifyRectification) -> CommandResult:
+        """核实: the procuratorate verifies the rectification."""
+        return self.execute(command)
+
+    def urge_suggestion_reply(self, command: c.UrgeSuggestionReply) -> CommandResult:
+        """催办 an overdue suggestion reply."""
+        return self.execute(command)
+
+    def escalate_suggestion(self, command: c.EscalateSuggestion) -> CommandResult:
+        """Escalate an urged, overdue suggestion with the chief prosecutor's approval."""
+        return self.execute(command)
+
+    def receive_petition(self, command: c.ReceivePetition) -> CommandResult:
+        """Receive a petition (信访)."""
+        return self.execute(command)
+
+    def reply_petition_procedurally(self, command: c.ReplyPetitionProcedurally) -> CommandResult:
+        """程序性回复 to a petition (due in 7 days, policy)."""
+        return self.execute(command)
+
+    def reply_petition_progress(self, command: c.ReplyPetitionProgress) -> CommandResult:
+        """进展答复 to a petition."""
+        return self.execute(command)
+
+    def reply_petition_result(self, command: c.ReplyPetitionResult) -> CommandResult:
+        """结果答复 to a petition (due in 3 months)."""
+        return self.execute(command)
+
+    def close_petition(self, command: c.ClosePetition) -> CommandResult:
+        """办结 a petition that has both replies."""
+        return self.execute(command)
+
+    def report_lead(self, command: c.ReportLead) -> CommandResult:
+        """Record a lead (线索) with its source."""
+        return self.execute(command)
+
+    def accept_lead(self, command: c.AcceptLead) -> CommandResult:
+        """Accept a lead."""
+        return self.execute(command)
+
+    def reject_lead(self, command: c.RejectLead) -> CommandResult:
+        """Reject a lead, with reasons."""
+        return self.execute(command)
+
+    def turn_lead_into_case(self, command: c.TurnLeadIntoCase) -> CommandResult:
+        """成案: an accepted lead becomes a case (linked both ways, once)."""
+        return self.execute(command)
+
+    def nominate_typical_case(self, command: c.NominateTypicalCase) -> CommandResult:
+        """Nominate a case as a typical case (典型案例) at a level."""
+        return self.execute(command)
+
+    def decide_typical_case(self, command: c.DecideTypicalCase) -> CommandResult:
+        """Record whether a nominated typical case was selected."""
+        return self.execute(command)
+
+    def sign_partner_agreement(self, command: c.SignPartnerAgreement) -> CommandResult:
+        """A cooperation agreement with a partner unit (协作单位)."""
+        return self.execute(command)
+
+    def terminate_partner_agreement(self, command: c.TerminatePartnerAgreement) -> CommandResult:
+        """End a cooperation agreement early."""
+        return self.execute(command)
+
+    def record_trial_committee_sitting(
+        self, command: c.RecordTrialCommitteeSitting
+    ) -> CommandResult:
+        """检察长列席审委会: a sitting attended."""
+        return self.execute(command)
+
+    def give_trial_committee_opinion(self, command: c.GiveTrialCommitteeOpinion) -> CommandResult:
+        """An opinion given at a trial-committee sitting."""
+        return self.execute(command)
+
+    def record_trial_committee_adoption(
+        self, command: c.RecordTrialCommitteeAdoption
+    ) -> CommandResult:
+        """Whether the trial committee adopted an opinion."""
         return self.execute(command)
 
 
@@ -966,3 +1100,264 @@ def _party_response(s: Session, cmd: c.RecordPartyResponse) -> dict[str, str]:
 def _conclude(s: Session, cmd: c.ConcludeHearing) -> dict[str, str]:
     s.get(Hearing, cmd.hearing).conclude(cmd.occurred_at)
     return {"hearing": cmd.hearing}
+
+
+# -- procuratorial suggestions ------------------------------------------------------
+
+
+@handles(c.DraftSuggestion)
+def _draft_suggestion(s: Session, cmd: c.DraftSuggestion) -> dict[str, str]:
+    s.require_absent(Suggestion, cmd.suggestion)
+    case = s.get(Case, cmd.case)
+    s.add(
+        Suggestion.draft(
+            cmd.suggestion,
+            case,
+            cmd.suggestion_type,
+            cmd.title,
+            cmd.content,
+            cmd.activity,
+            cmd.occurred_at,
+        )
+    )
+    return {"suggestion": cmd.suggestion, "case": cmd.case}
+
+
+@handles(c.LinkSuggestionActivity)
+def _link_suggestion_activity(s: Session, cmd: c.LinkSuggestionActivity) -> dict[str, str]:
+    suggestion = s.get(Suggestion, cmd.suggestion)
+    suggestion.link_activity(s.get(Case, suggestion.case), cmd.activity, cmd.occurred_at)
+    return {"suggestion": cmd.suggestion, "activity": cmd.activity}
+
+
+@handles(c.ServeSuggestion)
+def _serve_suggestion(s: Session, cmd: c.ServeSuggestion) -> dict[str, str]:
+    suggestion = s.get(Suggestion, cmd.suggestion)
+    suggestion.serve(cmd.recipient, cmd.urgent, cmd.reply_due_on, cmd.occurred_at, s.policy)
+    due = suggestion.reply_due(s.policy)
+    assert due is not None  # just served
+    return {"suggestion": cmd.suggestion, "reply_due": due.isoformat()}
+
+
+@handles(c.RecordSuggestionReply)
+def _suggestion_reply(s: Session, cmd: c.RecordSuggestionReply) -> dict[str, str]:
+    s.get(Suggestion, cmd.suggestion).record_reply(cmd.content, cmd.occurred_at)
+    return {"suggestion": cmd.suggestion}
+
+
+@handles(c.RecordSuggestionAdoption)
+def _suggestion_adoption(s: Session, cmd: c.RecordSuggestionAdoption) -> dict[str, str]:
+    s.get(Suggestion, cmd.suggestion).record_adoption(cmd.adopted, cmd.explanation, cmd.occurred_at)
+    return {"suggestion": cmd.suggestion}
+
+
+@handles(c.CompleteRectification)
+def _rectification(s: Session, cmd: c.CompleteRectification) -> dict[str, str]:
+    s.get(Suggestion, cmd.suggestion).complete_rectification(cmd.content, cmd.occurred_at)
+    return {"suggestion": cmd.suggestion}
+
+
+@handles(c.VerifyRectification)
+def _verify_rectification(s: Session, cmd: c.VerifyRectification) -> dict[str, str]:
+    s.get(Suggestion, cmd.suggestion).verify_rectification(
+        cmd.verified_by, cmd.content, cmd.occurred_at
+    )
+    return {"suggestion": cmd.suggestion}
+
+
+@handles(c.UrgeSuggestionReply)
+def _urge_suggestion(s: Session, cmd: c.UrgeSuggestionReply) -> dict[str, str]:
+    s.get(Suggestion, cmd.suggestion).urge(cmd.note, cmd.occurred_at, s.policy)
+    return {"suggestion": cmd.suggestion}
+
+
+@handles(c.EscalateSuggestion)
+def _escalate_suggestion(s: Session, cmd: c.EscalateSuggestion) -> dict[str, str]:
+    s.get(Suggestion, cmd.suggestion).escalate(
+        cmd.escalated_to, cmd.chief_approved, cmd.reasons, cmd.occurred_at, s.policy
+    )
+    return {"suggestion": cmd.suggestion}
+
+
+# -- petitions ------------------------------------------------------------------------
+
+
+@handles(c.ReceivePetition)
+def _receive_petition(s: Session, cmd: c.ReceivePetition) -> dict[str, str]:
+    s.require_absent(Petition, cmd.petition)
+    s.get(ProcuratorateUnit, cmd.unit)
+    if cmd.case is not None:
+        s.get(Case, cmd.case)
+    petition = Petition(
+        key=cmd.petition,
+        unit=cmd.unit,
+        channel=cmd.channel,
+        anonymous=cmd.anonymous,
+        has_contact=cmd.has_contact,
+        case=cmd.case,
+        subject=cmd.subject,
+        occurred_at=cmd.occurred_at,
+    )
+    s.add(petition)
+    return {
+        "petition": cmd.petition,
+        "procedural_reply_due": petition.procedural_reply_due(s.policy).isoformat(),
+        "result_reply_due": petition.answered_within(s.policy).isoformat(),
+    }
+
+
+@handles(c.ReplyPetitionProcedurally)
+def _petition_procedural(s: Session, cmd: c.ReplyPetitionProcedurally) -> dict[str, str]:
+    s.get(Petition, cmd.petition).reply_procedurally(
+        cmd.outcome, cmd.content, cmd.transferred_to, cmd.occurred_at
+    )
+    return {"petition": cmd.petition}
+
+
+@handles(c.ReplyPetitionProgress)
+def _petition_progress(s: Session, cmd: c.ReplyPetitionProgress) -> dict[str, str]:
+    petition = s.get(Petition, cmd.petition)
+    petition.reply_progress(cmd.content, cmd.occurred_at)
+    due = petition.next_reply_due(s.policy)
+    assert due is not None  # no result yet
+    return {"petition": cmd.petition, "next_reply_due": due.isoformat()}
+
+
+@handles(c.ReplyPetitionResult)
+def _petition_result(s: Session, cmd: c.ReplyPetitionResult) -> dict[str, str]:
+    s.get(Petition, cmd.petition).reply_result(cmd.content, cmd.occurred_at)
+    return {"petition": cmd.petition}
+
+
+@handles(c.ClosePetition)
+def _close_petition(s: Session, cmd: c.ClosePetition) -> dict[str, str]:
+    s.get(Petition, cmd.petition).close(cmd.occurred_at)
+    return {"petition": cmd.petition}
+
+
+# -- leads ----------------------------------------------------------------------------
+
+
+@handles(c.ReportLead)
+def _report_lead(s: Session, cmd: c.ReportLead) -> dict[str, str]:
+    s.require_absent(Lead, cmd.lead)
+    s.get(ProcuratorateUnit, cmd.unit)
+    reporter = s.get(Supervisor, cmd.reporter) if cmd.reporter is not None else None
+    s.add(
+        Lead.report(
+            cmd.lead,
+            cmd.unit,
+            cmd.source,
+            reporter,
+            cmd.reference,
+            cmd.department,
+            cmd.summary,
+            cmd.occurred_at,
+            s.policy,
+        )
+    )
+    return {"lead": cmd.lead}
+
+
+@handles(c.AcceptLead)
+def _accept_lead(s: Session, cmd: c.AcceptLead) -> dict[str, str]:
+    s.get(Lead, cmd.lead).accept(cmd.occurred_at)
+    return {"lead": cmd.lead}
+
+
+@handles(c.RejectLead)
+def _reject_lead(s: Session, cmd: c.RejectLead) -> dict[str, str]:
+    s.get(Lead, cmd.lead).reject(cmd.reasons, cmd.occurred_at)
+    return {"lead": cmd.lead}
+
+
+@handles(c.TurnLeadIntoCase)
+def _lead_to_case(s: Session, cmd: c.TurnLeadIntoCase) -> dict[str, str]:
+    s.get(Lead, cmd.lead).turn_into_case(s.get(Case, cmd.case), cmd.occurred_at)
+    return {"lead": cmd.lead, "case": cmd.case}
+
+
+# -- typical cases --------------------------------------------------------------------
+
+
+@handles(c.NominateTypicalCase)
+def _nominate(s: Session, cmd: c.NominateTypicalCase) -> dict[str, str]:
+    key = TypicalCaseNomination.key_for(cmd.case, cmd.level)
+    s.require_absent(TypicalCaseNomination, key)
+    s.add(
+        TypicalCaseNomination.nominate(
+            s.get(Case, cmd.case), cmd.level, cmd.title, cmd.nominated_by, cmd.occurred_at
+        )
+    )
+    return {"nomination": key, "case": cmd.case}
+
+
+@handles(c.DecideTypicalCase)
+def _decide_typical(s: Session, cmd: c.DecideTypicalCase) -> dict[str, str]:
+    key = TypicalCaseNomination.key_for(cmd.case, cmd.level)
+    s.get(TypicalCaseNomination, key).decide(cmd.selected, cmd.note, cmd.occurred_at)
+    return {"nomination": key, "case": cmd.case}
+
+
+# -- partner agreements ---------------------------------------------------------------
+
+
+@handles(c.SignPartnerAgreement)
+def _sign_agreement(s: Session, cmd: c.SignPartnerAgreement) -> dict[str, str]:
+    s.require_absent(PartnerAgreement, cmd.agreement)
+    s.get(ProcuratorateUnit, cmd.unit)
+    s.add(
+        PartnerAgreement.sign(
+            cmd.agreement,
+            cmd.unit,
+            cmd.partner,
+            cmd.title,
+            cmd.in_force_from,
+            cmd.in_force_until,
+            cmd.occurred_at,
+        )
+    )
+    return {"agreement": cmd.agreement}
+
+
+@handles(c.TerminatePartnerAgreement)
+def _terminate_agreement(s: Session, cmd: c.TerminatePartnerAgreement) -> dict[str, str]:
+    effective_on = cmd.effective_on or s.policy.local_date(cmd.occurred_at)
+    s.get(PartnerAgreement, cmd.agreement).terminate(effective_on, cmd.reason, cmd.occurred_at)
+    return {"agreement": cmd.agreement, "effective_on": effective_on.isoformat()}
+
+
+# -- trial committee ------------------------------------------------------------------
+
+
+@handles(c.RecordTrialCommitteeSitting)
+def _sitting(s: Session, cmd: c.RecordTrialCommitteeSitting) -> dict[str, str]:
+    s.require_absent(TrialCommitteeSitting, cmd.sitting)
+    s.get(ProcuratorateUnit, cmd.unit)
+    s.add(
+        TrialCommitteeSitting(
+            key=cmd.sitting,
+            unit=cmd.unit,
+            court=cmd.court,
+            attendee=cmd.attendee,
+            entrusted_deputy=cmd.entrusted_deputy,
+            occurred_at=cmd.occurred_at,
+        )
+    )
+    return {"sitting": cmd.sitting}
+
+
+@handles(c.GiveTrialCommitteeOpinion)
+def _committee_opinion(s: Session, cmd: c.GiveTrialCommitteeOpinion) -> dict[str, str]:
+    sitting = s.get(TrialCommitteeSitting, cmd.sitting)
+    key = cmd.opinion or sitting.next_opinion_key()
+    sitting.give_opinion(key, cmd.matter, cmd.content, cmd.occurred_at)
+    return {"sitting": cmd.sitting, "opinion": key}
+
+
+@handles(c.RecordTrialCommitteeAdoption)
+def _committee_adoption(s: Session, cmd: c.RecordTrialCommitteeAdoption) -> dict[str, str]:
+    s.get(TrialCommitteeSitting, cmd.sitting).record_adoption(
+        cmd.opinion, cmd.adopted, cmd.occurred_at
+    )
+    return {"sitting": cmd.sitting, "opinion": cmd.opinion}

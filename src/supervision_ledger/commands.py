@@ -16,6 +16,10 @@ from typing import Annotated, Any, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, TypeAdapter
 
+from .domain.lead import LeadSource
+from .domain.petition import PetitionChannel, ProceduralOutcome
+from .domain.suggestion import SuggestionType
+from .domain.typical_case import TypicalCaseLevel
 from .domain.values import (
     ActivityType,
     AssessmentGrade,
@@ -406,6 +410,280 @@ class ConcludeHearing(Command):
     hearing: Key
 
 
+# -- procuratorial suggestions (检察建议) -------------------------------------------
+
+
+class DraftSuggestion(Command):
+    """Draft a procuratorial suggestion (检察建议) on a case."""
+
+    type: Literal["draft_suggestion"] = "draft_suggestion"
+    suggestion: Key = Field(description="The suggestion's number, e.g. '清城检建〔2023〕3号'.")
+    case: Key
+    suggestion_type: SuggestionType
+    title: Text | None = None
+    content: Text
+    activity: Key | None = Field(
+        default=None,
+        description="The case's activity of type procuratorial_suggestion in which people's "
+        "supervisors took part in the drafting.",
+    )
+
+
+class LinkSuggestionActivity(Command):
+    """Link a further activity of type 4 (e.g. supervisors at the follow-up) to a suggestion."""
+
+    type: Literal["link_suggestion_activity"] = "link_suggestion_activity"
+    suggestion: Key
+    activity: Key
+
+
+class ServeSuggestion(Command):
+    """送达: serve the suggestion on the recipient unit; the reply is due 2 months later
+    (policy), or earlier when urgent."""
+
+    type: Literal["serve_suggestion"] = "serve_suggestion"
+    suggestion: Key
+    recipient: Name = Field(description="The recipient unit, e.g. '区市场监督管理局'.")
+    urgent: bool = False
+    reply_due_on: date | None = Field(
+        default=None,
+        description="Only for an urgent suggestion: its own due date, earlier than the regular "
+        "one; default: the policy's urgent deadline.",
+    )
+
+
+class RecordSuggestionReply(Command):
+    """The recipient's written reply (书面回复)."""
+
+    type: Literal["record_suggestion_reply"] = "record_suggestion_reply"
+    suggestion: Key
+    content: Text
+
+
+class RecordSuggestionAdoption(Command):
+    """采纳 / 不采纳 after the reply; not adopting needs the reasons."""
+
+    type: Literal["record_suggestion_adoption"] = "record_suggestion_adoption"
+    suggestion: Key
+    adopted: bool
+    explanation: Text | None = Field(
+        default=None, description="Measures promised if adopted; reasons (required) if not."
+    )
+
+
+class CompleteRectification(Command):
+    """整改完成: the recipient reports the rectification of an adopted suggestion."""
+
+    type: Literal["complete_rectification"] = "complete_rectification"
+    suggestion: Key
+    content: Text
+
+
+class VerifyRectification(Command):
+    """核实: the procuratorate verifies the rectification."""
+
+    type: Literal["verify_rectification"] = "verify_rectification"
+    suggestion: Key
+    verified_by: Name
+    content: Text
+
+
+class UrgeSuggestionReply(Command):
+    """催办: urge a reply that is overdue (refused before the due date has passed)."""
+
+    type: Literal["urge_suggestion_reply"] = "urge_suggestion_reply"
+    suggestion: Key
+    note: Text | None = None
+
+
+class EscalateSuggestion(Command):
+    """Escalate an urged, still overdue suggestion, with the chief prosecutor's approval."""
+
+    type: Literal["escalate_suggestion"] = "escalate_suggestion"
+    suggestion: Key
+    escalated_to: Name = Field(description="Where it goes, e.g. the recipient's superior.")
+    chief_approved: bool = False
+    reasons: Text
+
+
+# -- petitions (信访) ---------------------------------------------------------------
+
+
+class ReceivePetition(Command):
+    """Receive a petition (信访); anonymous or contactless ones are flagged."""
+
+    type: Literal["receive_petition"] = "receive_petition"
+    petition: Key = Field(description="The petition's number, unique in the ledger.")
+    unit: Key
+    channel: PetitionChannel
+    anonymous: bool = False
+    has_contact: bool = Field(
+        default=True, description="False when the petitioner left no way to reply."
+    )
+    case: Key | None = Field(default=None, description="The case the petition is about.")
+    subject: Text
+
+
+class ReplyPetitionProcedurally(Command):
+    """程序性回复: accepted / needs material / transferred (due within 7 days, policy)."""
+
+    type: Literal["reply_petition_procedurally"] = "reply_petition_procedurally"
+    petition: Key
+    outcome: ProceduralOutcome
+    content: Text
+    transferred_to: Name | None = Field(
+        default=None, description="Required exactly when the outcome is transferred."
+    )
+
+
+class ReplyPetitionProgress(Command):
+    """进展答复: progress while the result is not ready (the next is due a month later)."""
+
+    type: Literal["reply_petition_progress"] = "reply_petition_progress"
+    petition: Key
+    content: Text
+
+
+class ReplyPetitionResult(Command):
+    """结果答复: the result (due within 3 months of receipt unless progress was given)."""
+
+    type: Literal["reply_petition_result"] = "reply_petition_result"
+    petition: Key
+    content: Text
+
+
+class ClosePetition(Command):
+    """办结: refused without both the procedural and the result reply."""
+
+    type: Literal["close_petition"] = "close_petition"
+    petition: Key
+
+
+# -- leads (线索) -------------------------------------------------------------------
+
+
+class ReportLead(Command):
+    """Record a lead (线索) with its source."""
+
+    type: Literal["report_lead"] = "report_lead"
+    lead: Key = Field(description="The lead's number, unique in the ledger.")
+    unit: Key
+    source: LeadSource
+    reporter: Key | None = Field(
+        default=None,
+        description="The grid worker (required for grid_worker), or the NPC deputy / CPPCC "
+        "member, as a supervisor code.",
+    )
+    reference: Key | None = Field(
+        default=None, description="Number of the NPC suggestion or CPPCC proposal (required)."
+    )
+    department: Name | None = Field(
+        default=None, description="The transferring department (for department_transfer)."
+    )
+    summary: Text
+
+
+class AcceptLead(Command):
+    type: Literal["accept_lead"] = "accept_lead"
+    lead: Key
+
+
+class RejectLead(Command):
+    type: Literal["reject_lead"] = "reject_lead"
+    lead: Key
+    reasons: Text
+
+
+class TurnLeadIntoCase(Command):
+    """成案: an accepted lead becomes a registered case of the same unit (once)."""
+
+    type: Literal["turn_lead_into_case"] = "turn_lead_into_case"
+    lead: Key
+    case: Key
+
+
+# -- typical cases (典型案例) -------------------------------------------------------
+
+
+class NominateTypicalCase(Command):
+    """Nominate a case as a typical case at a level (once per level)."""
+
+    type: Literal["nominate_typical_case"] = "nominate_typical_case"
+    case: Key
+    level: TypicalCaseLevel
+    title: Text | None = None
+    nominated_by: Name | None = None
+
+
+class DecideTypicalCase(Command):
+    """Selected or not at that level."""
+
+    type: Literal["decide_typical_case"] = "decide_typical_case"
+    case: Key
+    level: TypicalCaseLevel
+    selected: bool
+    note: Text | None = Field(
+        default=None, description="Where it was published, or why it was not selected."
+    )
+
+
+# -- partner units (协作单位) -------------------------------------------------------
+
+
+class SignPartnerAgreement(Command):
+    """A cooperation agreement with a partner unit, in force between two dates."""
+
+    type: Literal["sign_partner_agreement"] = "sign_partner_agreement"
+    agreement: Key
+    unit: Key
+    partner: Name = Field(description="The partner unit, e.g. '旗自然资源局'.")
+    title: Text | None = None
+    in_force_from: date
+    in_force_until: date | None = Field(default=None, description="Last day; None: open-ended.")
+
+
+class TerminatePartnerAgreement(Command):
+    """End an agreement early; it is no longer in force from ``effective_on``."""
+
+    type: Literal["terminate_partner_agreement"] = "terminate_partner_agreement"
+    agreement: Key
+    effective_on: date | None = Field(
+        default=None, description="Default: the local date of occurred_at."
+    )
+    reason: Text
+
+
+# -- chief prosecutor at the trial committee (检察长列席审委会) -------------------------
+
+
+class RecordTrialCommitteeSitting(Command):
+    """A sitting of the court's trial committee attended by the chief prosecutor."""
+
+    type: Literal["record_trial_committee_sitting"] = "record_trial_committee_sitting"
+    sitting: Key
+    unit: Key
+    court: Name
+    attendee: Name
+    entrusted_deputy: bool = Field(
+        default=False, description="True when a deputy attended on the chief's behalf."
+    )
+
+
+class GiveTrialCommitteeOpinion(Command):
+    type: Literal["give_trial_committee_opinion"] = "give_trial_committee_opinion"
+    sitting: Key
+    opinion: Key | None = Field(default=None, description="Default: P1, P2, … per sitting.")
+    matter: Key | None = Field(default=None, description="The court's case number.")
+    content: Text
+
+
+class RecordTrialCommitteeAdoption(Command):
+    type: Literal["record_trial_committee_adoption"] = "record_trial_committee_adoption"
+    sitting: Key
+    opinion: Key
+    adopted: bool
+
+
 CORE_COMMANDS: tuple[type[Command], ...] = (
     RegisterUnit,
     AppointSupervisor,
@@ -450,9 +728,39 @@ CORE_COMMANDS: tuple[type[Command], ...] = (
     ConcludeHearing,
 )
 
+#: Commands of the neighbouring flows (issue 5): suggestions, petitions, leads, typical
+#: cases, partner agreements and the trial committee.
+FLOW_COMMANDS: tuple[type[Command], ...] = (
+    DraftSuggestion,
+    LinkSuggestionActivity,
+    ServeSuggestion,
+    RecordSuggestionReply,
+    RecordSuggestionAdoption,
+    CompleteRectification,
+    VerifyRectification,
+    UrgeSuggestionReply,
+    EscalateSuggestion,
+    ReceivePetition,
+    ReplyPetitionProcedurally,
+    ReplyPetitionProgress,
+    ReplyPetitionResult,
+    ClosePetition,
+    ReportLead,
+    AcceptLead,
+    RejectLead,
+    TurnLeadIntoCase,
+    NominateTypicalCase,
+    DecideTypicalCase,
+    SignPartnerAgreement,
+    TerminatePartnerAgreement,
+    RecordTrialCommitteeSitting,
+    GiveTrialCommitteeOpinion,
+    RecordTrialCommitteeAdoption,
+)
+
 #: The discriminated union of every command, built from ``ALL_COMMANDS`` so that the
 #: list of commands is written once.
-ALL_COMMANDS: tuple[type[Command], ...] = CORE_COMMANDS
+ALL_COMMANDS: tuple[type[Command], ...] = (*CORE_COMMANDS, *FLOW_COMMANDS)
 AnyCommand: Any = Annotated[Union[ALL_COMMANDS], Field(discriminator="type")]  # noqa: UP007
 
 COMMAND_ADAPTER: TypeAdapter[Any] = TypeAdapter(AnyCommand)

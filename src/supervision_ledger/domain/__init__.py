@@ -6,8 +6,14 @@ from .draw import draw, draw_rank
 from .errors import *  # noqa: F403
 from .errors import __all__ as _errors
 from .hearing import Hearing
+from .lead import Lead, LeadSource, LeadStatus
+from .partner import PartnerAgreement
+from .petition import Petition, PetitionChannel, PetitionStage, ProceduralOutcome
 from .policy import DEFAULT_POLICY, Deadline, Policy, WeekdayCalendar, WorkingDayCalendar
+from .suggestion import Suggestion, SuggestionStage, SuggestionType
 from .supervisor import Supervisor
+from .trial_committee import CommitteeOpinion, TrialCommitteeSitting
+from .typical_case import NominationStatus, TypicalCaseLevel, TypicalCaseNomination
 from .unit import ProcuratorateUnit
 from .values import (
     ActivityType,
@@ -21,13 +27,25 @@ from .values import (
     OpinionStage,
     Party,
     Relationship,
+    ReplyTiming,
     Role,
     SupervisorStatus,
     UnitLevel,
 )
 
 #: Every aggregate class, in the order their events are documented.
-AGGREGATES = (ProcuratorateUnit, Supervisor, Case, Hearing)
+AGGREGATES = (
+    ProcuratorateUnit,
+    Supervisor,
+    Case,
+    Hearing,
+    Suggestion,
+    Petition,
+    Lead,
+    TypicalCaseNomination,
+    PartnerAgreement,
+    TrialCommitteeSitting,
+)
 
 __all__ = [
     "AGGREGATES",
@@ -38,23 +56,40 @@ __all__ = [
     "Case",
     "CaseFacts",
     "CaseKind",
+    "CommitteeOpinion",
     "Deadline",
     "Hearing",
     "HearingStatus",
     "Invitation",
     "InvitationStatus",
+    "Lead",
+    "LeadSource",
+    "LeadStatus",
     "LedgerAggregate",
+    "NominationStatus",
     "ObjectionRuling",
     "Opinion",
     "OpinionOutcome",
     "OpinionStage",
+    "PartnerAgreement",
     "Party",
+    "Petition",
+    "PetitionChannel",
+    "PetitionStage",
     "Policy",
+    "ProceduralOutcome",
     "ProcuratorateUnit",
     "Relationship",
+    "ReplyTiming",
     "Role",
+    "Suggestion",
+    "SuggestionStage",
+    "SuggestionType",
     "Supervisor",
     "SupervisorStatus",
+    "TrialCommitteeSitting",
+    "TypicalCaseLevel",
+    "TypicalCaseNomination",
     "UnitLevel",
     "WeekdayCalendar",
     "WorkingDayCalendar",

@@ -21,6 +21,7 @@ from eventsourcing.domain import event
 from .base import LedgerAggregate, aggregate_id, not_before
 from .draw import draw
 from .errors import (
+    AlreadyConverted,
     AlreadyExists,
     AlreadyInvited,
     CaseClosed,
@@ -243,6 +244,9 @@ class Case(LedgerAggregate):
     class Closed(LedgerAggregate.Event):
         pass
 
+    class SourceLeadLinked(LedgerAggregate.Event):
+        lead: str
+
     @staticmethod
     def create_id(key: str, **_: object) -> UUID:
         return aggregate_id("case", key)
@@ -324,6 +328,7 @@ class Case(LedgerAggregate):
         self.decision: str | None = None
         self.decided_at: datetime | None = None
         self.closed_at: datetime | None = None
+        self.source_lead: str | None = None
 
     def open_activity(
         self,
@@ -847,3 +852,20 @@ class Case(LedgerAggregate):
     @event(Closed)
     def _close(self, occurred_at: datetime) -> None:
         self.closed_at = occurred_at
+
+    # -- source lead (成案) ------------------------------------------------------
+
+    def link_source_lead(self, lead: str, occurred_at: datetime) -> None:
+        """Record the lead this case was made from; a case has at most one source lead.
+        Called by :meth:`Lead.turn_into_case`, which checks the lead's side."""
+        self._check_open()
+        if self.source_lead is not None:
+            raise AlreadyConverted(
+                f"case {self.key!r} was already made from lead {self.source_lead!r}"
+            )
+        not_before(occurred_at, self.registered_at, f"source lead of case {self.key!r}")
+        self._link_source_lead(lead=lead, occurred_at=occurred_at)
+
+    @event(SourceLeadLinked)
+    def _link_source_lead(self, lead: str, occurred_at: datetime) -> None:
+        self.source_lead = lead

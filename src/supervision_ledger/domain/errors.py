@@ -123,6 +123,42 @@ class InvalidUnit(RuleViolation):
     rule = "invalid_unit"
 
 
+class NotOverdue(RuleViolation):
+    """Urging (催办) is for a reply that is past its due date and still missing."""
+
+    rule = "not_overdue"
+
+
+class EscalationNeedsApproval(RuleViolation):
+    """Escalating an unanswered procuratorial suggestion needs the chief prosecutor."""
+
+    rule = "escalation_needs_approval"
+
+
+class InvalidDeadline(RuleViolation):
+    """A stated due date that is not after service, or not earlier than the regular one."""
+
+    rule = "invalid_deadline"
+
+
+class RepliesMissing(RuleViolation):
+    """A petition closes only after its procedural reply and its result reply."""
+
+    rule = "replies_missing"
+
+
+class AlreadyConverted(RuleViolation):
+    """A lead becomes at most one case, and a case has at most one source lead."""
+
+    rule = "already_converted"
+
+
+class InvalidPeriod(RuleViolation):
+    """A period (of an agreement in force) that ends before it starts, or a step outside it."""
+
+    rule = "invalid_period"
+
+
 class CommandIdConflict(LedgerError):
     """A ``command_id`` was reused for a different command."""
 
@@ -136,6 +172,7 @@ class ConcurrencyConflict(LedgerError):
 
 
 __all__ = [
+    "AlreadyConverted",
     "AlreadyExists",
     "AlreadyInvited",
     "CaseClosed",
@@ -143,7 +180,10 @@ __all__ = [
     "CommandIdConflict",
     "ConcurrencyConflict",
     "DepartureNeedsApproval",
+    "EscalationNeedsApproval",
     "ExplanationRequired",
+    "InvalidDeadline",
+    "InvalidPeriod",
     "InvalidTerm",
     "InvalidTransition",
     "InvalidUnit",
@@ -152,9 +192,11 @@ __all__ = [
     "NotEnoughEligible",
     "NotFound",
     "NotInvited",
+    "NotOverdue",
     "NoticeTooShort",
     "OpinionsUnanswered",
     "OutOfOrder",
+    "RepliesMissing",
     "RuleViolation",
     "SupervisorLacksRole",
     "SupervisorNotActive",

@@ -99,6 +99,21 @@ class Policy:
     failing_grades: frozenset[AssessmentGrade] = frozenset({AssessmentGrade.INCOMPETENT})
     #: Which days are working days, for deadlines counted in working days.
     calendar: WorkingDayCalendar = field(default_factory=WeekdayCalendar)
+    #: The recipient's written reply to a procuratorial suggestion (检察建议) is due this
+    #: many months after service [C: 2 months].
+    suggestion_reply_months: int = 2
+    #: An urgent suggestion that states no due date of its own is answered within this
+    #: [C: "shorter if urgent", no day count; 15 calendar days is our default].
+    urgent_suggestion_reply: Deadline = Deadline(days=15)
+    #: Procedural reply to a petition (信访程序性回复: accepted / needs material /
+    #: transferred) [C: 7 days; some provinces count 7 working days —
+    #: ``Deadline(7, working_days=True)`` with ``calendar`` supplying the holidays].
+    petition_procedural_reply: Deadline = Deadline(days=7)
+    #: Result (or, failing that, progress) reply to a petition [C: within 3 months].
+    petition_result_months: int = 3
+    #: While the petition stays open after that, a progress reply is due this often
+    #: after the previous one [C: monthly].
+    petition_progress_months: int = 1
 
     @property
     def zone(self) -> ZoneInfo:
@@ -118,6 +133,24 @@ class Policy:
 
     def feedback_due_on(self, decided: datetime) -> date:
         return self.feedback_due.due(self.local_date(decided), self.calendar)
+
+    def suggestion_reply_due_on(self, served: date, urgent: bool) -> date:
+        """Last day for the written reply to a suggestion served on ``served``."""
+        if urgent:
+            return self.urgent_suggestion_reply.due(served, self.calendar)
+        return add_months(served, self.suggestion_reply_months)
+
+    def petition_procedural_due_on(self, received: date) -> date:
+        """Last day for the procedural reply to a petition received on ``received``."""
+        return self.petition_procedural_reply.due(received, self.calendar)
+
+    def petition_result_due_on(self, received: date) -> date:
+        """Last day for the result (or a first progress) reply to a petition."""
+        return add_months(received, self.petition_result_months)
+
+    def petition_progress_due_on(self, last_reply: date) -> date:
+        """Last day for the next progress reply after a progress reply on ``last_reply``."""
+        return add_months(last_reply, self.petition_progress_months)
 
 
 DEFAULT_POLICY = Policy()

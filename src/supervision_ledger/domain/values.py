@@ -244,3 +244,27 @@ class InactivePeriod:
 
     def covers(self, day: date) -> bool:
         return self.start <= day and (self.end is None or day < self.end)
+
+
+class ReplyTiming(StrEnum):
+    """Where a reply stands against its due date (on time through the due date itself)."""
+
+    PENDING = "pending"
+    OVERDUE = "overdue"
+    ON_TIME = "on_time"
+    LATE = "late"
+
+    @property
+    def zh(self) -> str:
+        return _TIMING_ZH[self.value]
+
+
+_TIMING_ZH = {"pending": "未到期", "overdue": "逾期未复", "on_time": "按期答复", "late": "逾期答复"}
+
+
+def reply_timing(due: date, replied_on: date | None, today: date) -> ReplyTiming:
+    """The timing of a reply due on ``due``, replied on ``replied_on`` (None: not yet),
+    seen on ``today``."""
+    if replied_on is not None:
+        return ReplyTiming.ON_TIME if replied_on <= due else ReplyTiming.LATE
+    return ReplyTiming.OVERDUE if today > due else ReplyTiming.PENDING

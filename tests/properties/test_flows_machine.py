@@ -1,0 +1,325 @@
+"""A hypothesis state machine over the flow commands, through the Ledger.
+
+Whatever order commands come in — many of them refused — the stored history keeps
+three invariants: no petition is closed without both replies; a suggestion is
+adopted only after a reply; a lead becomes at most one case (and that case names it).
+A refused command writes nothing.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import (
+    RuleBasedStateMachine,
+    initialize,
+    invariant,
+    precondition,
+    rule,
+)
+
+from supervision_ledger import Ledger
+from supervision_ledger.domain import LedgerError
+
+START = datetime(2023, 1, 5, 9, 0)
+#: Rules name an object by an index into its list (taken modulo its length).
+PICK = st.integers(min_value=0, max_value=7)
+
+
+class FlowMachine(RuleBasedStateMachine):
+    def __init__(self) -> None:
+        super().__init__()
+        self.ledger = Ledger(store="sqlite:///:memory:")
+        self.now = START
+        self.counter = 0
+        self.petition_keys: list[str] = []
+        self.suggestion_keys: list[str] = []
+        self.lead_keys: list[str] = []
+        self.case_keys: list[str] = []
+        self.refused = 0
+
+    def teardown(self) -> None:
+        self.ledger.close()
+
+    # -- helpers -------------------------------------------------------------------
+
+    @staticmethod
+    def pick(keys: list[str], index: int) -> str:
+        return keys[index % len(keys)]
+
+    def next_key(self, prefix: str) -> str:
+        self.counter += 1
+        return f"{prefix}{self.counter}"
+
+    def run(self, command: dict[str, Any]) -> bool:
+        """Execute at the current time; True if recorded. A refusal must write nothing."""
+        command = {**command, "occurred_at": self.now.isoformat()}
+        before = self.ledger.app.recorder.max_notification_id()
+        try:
+            self.ledger.execute(command)
+        except LedgerError:
+            self.refused += 1
+            assert self.ledger.app.recorder.max_notification_id() == before
+            return False
+        return True
+
+    # -- setup and time ------------------------------------------------------------
+
+    @initialize()
+    def setup(self) -> None:
+        for cmd in (
+            {"type": "register_unit", "unit": "U", "name": "检察院", "level": "district"},
+            {
+                "type": "appoint_supervisor",
+                "supervisor": "GW",
+                "unit": "U",
+                "name": "网格员",
+                "roles": ["grid_worker"],
+                "term_start": "2023-01-01",
+            },
+            {
+                "type": "register_case",
+                "case": "K0",
+                "unit": "U",
+                "kind": "other",
+                "handling_prosecutor": "检察官",
+                "received_on": "2023-01-02",
+            },
+        ):
+            assert self.run(cmd)
+        self.case_keys.append("K0")
+        self.receive_petition(anonymous=False)
+        self.draft_and_serve(urgent=False)
+        self.report_lead(grid=True)
+
+    @rule(days=st.integers(min_value=0, max_value=70))
+    def advance(self, days: int) -> None:
+        self.now += timedelta(days=days, minutes=1)
+
+    # -- petitions -------------------------------------------------------------------
+
+    # Few objects of each kind, so that the steps go deep into each lifecycle.
+    @precondition(lambda self: len(self.petition_keys) < 3)
+    @rule(anonymous=st.booleans())
+    def receive_petition(self, anonymous: bool) -> None:
+        key = self.next_key("XF")
+        assert self.run(
+            {
+                "type": "receive_petition",
+                "petition": key,
+                "unit": "U",
+                "channel": "letter",
+                "anonymous": anonymous,
+                "subject": "s",
+            }
+        )
+        self.petition_keys.append(key)
+
+    @rule(petition=PICK, outcome=st.sampled_from(["accepted", "needs_material", "transferred"]))
+    def reply_procedurally(self, petition: int, outcome: str) -> None:
+        cmd = {
+            "type": "reply_petition_procedurally",
+            "petition": self.pick(self.petition_keys, petition),
+            "outcome": outcome,
+            "content": "c",
+        }
+        if outcome == "transferred":
+            cmd["transferred_to"] = "公安局"
+        self.run(cmd)
+
+    @rule(petition=PICK)
+    def reply_progress(self, petition: int) -> None:
+        self.run(
+            {
+                "type": "reply_petition_progress",
+                "petition": self.pick(self.petition_keys, petition),
+                "content": "c",
+            }
+        )
+
+    @rule(petition=PICK)
+    def reply_result(self, petition: int) -> None:
+        self.run(
+            {
+                "type": "reply_petition_result",
+                "petition": self.pick(self.petition_keys, petition),
+                "content": "c",
+            }
+        )
+
+    @rule(petition=PICK)
+    def close_petition(self, petition: int) -> None:
+        self.run({"type": "close_petition", "petition": self.pick(self.petition_keys, petition)})
+
+    # -- suggestions -----------------------------------------------------------------
+
+    @precondition(lambda self: len(self.suggestion_keys) < 3)
+    @rule(urgent=st.booleans())
+    def draft_and_serve(self, urgent: bool) -> None:
+        key = self.next_key("S")
+        assert self.run(
+            {
+                "type": "draft_suggestion",
+                "suggestion": key,
+                "case": "K0",
+                "suggestion_type": "social_governance",
+                "content": "c",
+            }
+        )
+        assert self.run(
+            {"type": "serve_suggestion", "suggestion": key, "recipient": "局", "urgent": urgent}
+        )
+        self.suggestion_keys.append(key)
+
+    @rule(suggestion=PICK)
+    def reply(self, suggestion: int) -> None:
+        self.run(
+            {
+                "type": "record_suggestion_reply",
+                "suggestion": self.pick(self.suggestion_keys, suggestion),
+                "content": "r",
+            }
+        )
+
+    @rule(suggestion=PICK, adopted=st.booleans())
+    def decide_adoption(self, suggestion: int, adopted: bool) -> None:
+        self.run(
+            {
+                "type": "record_suggestion_adoption",
+                "suggestion": self.pick(self.suggestion_keys, suggestion),
+                "adopted": adopted,
+                "explanation": "理由",
+            }
+        )
+
+    @rule(suggestion=PICK)
+    def urge(self, suggestion: int) -> None:
+        self.run(
+            {
+                "type": "urge_suggestion_reply",
+                "suggestion": self.pick(self.suggestion_keys, suggestion),
+            }
+        )
+
+    @rule(suggestion=PICK, approved=st.booleans())
+    def escalate(self, suggestion: int, approved: bool) -> None:
+        self.run(
+            {
+                "type": "escalate_suggestion",
+                "suggestion": self.pick(self.suggestion_keys, suggestion),
+                "escalated_to": "政府",
+                "chief_approved": approved,
+                "reasons": "未复",
+            }
+        )
+
+    @rule(suggestion=PICK)
+    def rectify(self, suggestion: int) -> None:
+        self.run(
+            {
+                "type": "complete_rectification",
+                "suggestion": self.pick(self.suggestion_keys, suggestion),
+                "content": "c",
+            }
+        )
+
+    # -- leads and cases -------------------------------------------------------------
+
+    @precondition(lambda self: len(self.lead_keys) < 3)
+    @rule(grid=st.booleans())
+    def report_lead(self, grid: bool) -> None:
+        key = self.next_key("L")
+        source = (
+            {"source": "grid_worker", "reporter": "GW"}
+            if grid
+            else {"source": "department_transfer", "department": "林草局"}
+        )
+        assert self.run({"type": "report_lead", "lead": key, "unit": "U", "summary": "s", **source})
+        self.lead_keys.append(key)
+
+    @rule(lead=PICK, accept=st.booleans())
+    def decide_lead(self, lead: int, accept: bool) -> None:
+        if accept:
+            self.run({"type": "accept_lead", "lead": self.pick(self.lead_keys, lead)})
+        else:
+            self.run(
+                {
+                    "type": "reject_lead",
+                    "lead": self.pick(self.lead_keys, lead),
+                    "reasons": "不属于",
+                }
+            )
+
+    @precondition(lambda self: len(self.case_keys) < 4)
+    @rule()
+    def register_case(self) -> None:
+        key = self.next_key("K")
+        assert self.run(
+            {
+                "type": "register_case",
+                "case": key,
+                "unit": "U",
+                "kind": "other",
+                "handling_prosecutor": "检察官",
+                "received_on": self.now.date().isoformat(),
+            }
+        )
+        self.case_keys.append(key)
+
+    @rule(lead=PICK, case=PICK)
+    def turn_into_case(self, lead: int, case: int) -> None:
+        self.run(
+            {
+                "type": "turn_lead_into_case",
+                "lead": self.pick(self.lead_keys, lead),
+                "case": self.pick(self.case_keys, case),
+            }
+        )
+
+    @rule(case=PICK)
+    def close_case(self, case: int) -> None:
+        self.run({"type": "close_case", "case": self.pick(self.case_keys, case)})
+
+    # -- invariants --------------------------------------------------------------------
+
+    @invariant()
+    def no_petition_closed_without_both_replies(self) -> None:
+        for key in self.petition_keys:
+            p = self.ledger.petition(key)
+            if p.is_closed:
+                assert p.procedural_replied_at is not None and p.result_replied_at is not None
+                assert p.procedural_replied_at <= p.result_replied_at <= p.closed_at
+
+    @invariant()
+    def a_suggestion_is_adopted_only_after_a_reply(self) -> None:
+        for key in self.suggestion_keys:
+            s = self.ledger.suggestion(key)
+            if s.adopted:
+                assert s.replied_at is not None and s.adoption_decided_at is not None
+                assert s.replied_at <= s.adoption_decided_at
+            names = [type(e).__name__ for e in self.ledger.events(s)]
+            if "Adopted" in names:
+                assert "Replied" in names[: names.index("Adopted")]
+
+    @invariant()
+    def a_lead_becomes_at_most_one_case(self) -> None:
+        sources = {k: self.ledger.case(k).source_lead for k in self.case_keys}
+        for key in self.lead_keys:
+            lead = self.ledger.lead(key)
+            named_by = [case for case, source in sources.items() if source == key]
+            assert len(named_by) <= 1
+            assert named_by == ([lead.case] if lead.case else [])
+            turned = [e for e in self.ledger.events(lead) if type(e).__name__ == "TurnedIntoCase"]
+            assert len(turned) <= 1
+
+
+FlowMachine.TestCase.settings = settings(
+    max_examples=50,
+    stateful_step_count=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+TestFlowMachine = FlowMachine.TestCase

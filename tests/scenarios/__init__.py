@@ -1,0 +1,1 @@
+"""Recorded histories of the seeds, for integration and statistics tests."""
