@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from supervision_ledger import Ledger
@@ -264,3 +264,127 @@ class Story:
                 occurred_at=at(day, 16),
             )
         return key
+
+
+# -- the seeds' histories ------------------------------------------------------------
+
+YEAR = {"start": date(2023, 1, 1), "end": date(2023, 12, 31), "as_of": date(2024, 3, 1)}
+NINE_TYPES = [
+    "public_hearing",
+    "court_appearance",
+    "circuit_inspection",
+    "procuratorial_suggestion",
+    "document_service",
+    "quality_review",
+    "conduct_inspection",
+    "work_briefing",
+    "other",
+]
+
+
+def day_of(i: int) -> str:
+    """A 2023 working-ish day for the i-th item, spread over the year."""
+    return date.fromordinal(date(2023, 1, 9).toordinal() + (i * 3) % 350).isoformat()
+
+
+def seed_000(story: Story) -> None:
+    story.unit("QY", level="city")
+    story.unit("QC", parent="QY")
+    story.unit("YD", parent="QY")
+    ps = story.people("PS", 6, "QC", ["peoples_supervisor"])
+    yd_ps = story.people("YP", 2, "YD", ["peoples_supervisor"])
+    ho = story.people("HO", 10, "QC", ["hearing_officer"])
+    yd_ho = story.people("YH", 3, "YD", ["hearing_officer"])
+
+    # 18 supervised activities, each with one people's supervisor who came and one
+    # opinion, adopted, answered and implemented.
+    for i in range(18):
+        day, kind = day_of(i), NINE_TYPES[i % 9]
+        if i in (3, 7):  # the invited person could not come: a replacement (补派) came
+            case, act = story.activity("QC", day, kind, replace=[(ps[0], ps[i % 6])])
+            person = ps[i % 6]
+        elif i in (1, 5, 9):  # a second person declined
+            person = ps[i % 6]
+            case, act = story.activity("QC", day, kind, attend=[person], decline=[ps[(i + 1) % 6]])
+        else:
+            person = ps[i % 6]
+            case, act = story.activity("QC", day, kind, attend=[person])
+        story.opinion(case, act, person, day)
+    # Noise: everyone declined (no activity took place), last year, the neighbour unit.
+    story.activity("QC", "2023-06-01", "other", decline=[ps[1], ps[2]])
+    case, act = story.activity("QC", "2022-11-20", "quality_review", attend=[ps[2]])
+    story.opinion(case, act, ps[2], "2022-11-20", outcome="not_adopted")
+    case, act = story.activity("YD", "2023-05-05", "document_service", attend=[yd_ps[0]])
+    story.opinion(case, act, yd_ps[0], "2023-05-05")
+
+    # 77 hearings held: 19 with three hearing officers each (57 person-times).
+    for i in range(77):
+        day = day_of(i + 1)
+        if i >= 19:
+            story.hearing("QC", day, chief=i % 10 == 0, accepted=True)
+            continue
+        trio = [ho[i % 10], ho[(i + 1) % 10], ho[(i + 2) % 10]]
+        spare = ho[(i + 5) % 10]
+        if i == 0:  # one officer declined; the three who came count
+            story.hearing("QC", day, officers=trio, decline=[spare], accepted=True)
+        elif i == 1:  # one officer replaced: counts once, for the replacement
+            story.hearing("QC", day, officers=trio[:2], replace=[(spare, trio[2])])
+        elif i == 2:  # one invited officer absent on the day
+            story.hearing("QC", day, officers=trio, absent=[spare], accepted=False)
+        else:
+            story.hearing("QC", day, officers=trio, accepted=True)
+    # Noise: a hearing never held, one last year, one in the neighbour unit.
+    story.hearing("QC", "2023-08-08", officers=ho[:3], hold=False)
+    story.hearing("QC", "2022-12-20", officers=ho[:3])
+    story.hearing("YD", "2023-04-04", officers=yd_ho)
+
+
+def seed_001(story: Story) -> None:
+    story.unit("WH", level="city")
+    story.unit("HB", parent="WH")
+    ps = story.people("PS", 23, "WH", ["peoples_supervisor"])
+    gone = story.people("PX", 1, "WH", ["peoples_supervisor"])[0]
+    other = story.people("HP", 2, "HB", ["peoples_supervisor"])
+    counts = dict(zip(NINE_TYPES, [52, 6, 5, 3, 12, 3, 4, 1, 8], strict=True))
+    i = 0
+    for kind, n in counts.items():
+        for _ in range(n):
+            day = day_of(i)
+            if i % 17 == 4:  # the first invited could not come; a replacement came
+                story.activity("WH", day, kind, replace=[(ps[(i + 1) % 23], ps[i % 23])])
+            elif i % 11 == 2:  # a second person declined
+                story.activity("WH", day, kind, attend=[ps[i % 23]], decline=[ps[(i + 3) % 23]])
+            else:
+                story.activity("WH", day, kind, attend=[ps[i % 23]])
+            i += 1
+    for j in range(4):
+        story.activity("WH", day_of(200 + j), "supervisor_initiated", initiated_by=ps[j])
+    # Noise: nobody came; last year (by the one later removed); the subordinate unit.
+    story.activity("WH", "2023-03-03", "court_appearance", decline=[ps[0]])
+    story.activity("WH", "2022-12-30", "public_hearing", attend=[gone])
+    story.activity("HB", "2023-03-03", "public_hearing", attend=[other[0]])
+    story.do(
+        "remove_supervisor", supervisor=gone, reason="本人辞职", occurred_at="2023-02-01T09:00"
+    )
+    for k, person in enumerate(ps):
+        story.do(
+            "pay_allowance",
+            supervisor=person,
+            amount="1750.00",
+            purpose="2023年履职补贴",
+            occurred_at=f"2023-12-{10 + k % 10:02d}T10:00",
+        )
+    story.do(
+        "pay_allowance",
+        supervisor=ps[0],
+        amount="900.00",
+        purpose="2022年履职补贴",
+        occurred_at="2022-12-20T10:00",
+    )
+    story.do(
+        "pay_allowance",
+        supervisor=other[0],
+        amount="800.00",
+        purpose="补贴",
+        occurred_at="2023-06-20T10:00",
+    )

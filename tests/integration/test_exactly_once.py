@@ -8,8 +8,7 @@ from datetime import date
 from typing import Any
 
 import pytest
-from ledger_stories import Story
-from test_seed_figures import YEAR, seed_000, seed_001
+from ledger_stories import YEAR, Story, seed_000, seed_001
 
 from supervision_ledger import Ledger
 from supervision_ledger.projections import ProjectionEngine, StatisticsView, default_views

@@ -11,10 +11,10 @@ import sys
 from collections.abc import Sequence
 
 from ..domain.errors import LedgerError
-from . import entry
+from . import entry, reports
 
 #: Modules that add subcommands, in the order ``--help`` lists them.
-MODULES = (entry,)
+MODULES = (entry, reports)
 
 
 def build_parser() -> argparse.ArgumentParser:
