@@ -1,3 +1,4 @@
+# ruff: noqa: E501 - the Markdown tables are long lines by nature
 """Render ``docs/statistics.md`` from the figure registry, so the definitions published
 and the definitions computed are the same text (``python -m
 supervision_ledger.projections.docs > docs/statistics.md``)."""
