@@ -358,6 +358,10 @@ def naive(ledger: Ledger, units: set[str] | None, start: date, end: date) -> dic
             hearings[oid]["roles"][e.supervisor] = "hearing_officer"
         elif isinstance(e, Hearing.ObserverInvited):
             hearings[oid]["roles"][e.supervisor] = e.role.value
+        elif isinstance(e, Hearing.OfficerReplaced):
+            hearings[oid]["roles"][e.replacement] = "hearing_officer"
+        elif isinstance(e, Hearing.OfficersDrawn):
+            hearings[oid]["roles"].update(dict.fromkeys(e.drawn, "hearing_officer"))
         elif isinstance(e, Hearing.Held):
             hearings[oid].update(held=day(e), attendees=e.attendees)
             for p in e.attendees:
@@ -365,7 +369,7 @@ def naive(ledger: Ledger, units: set[str] | None, start: date, end: date) -> dic
                     (
                         hearings[oid]["roles"][p],
                         p,
-                        e.unit if False else hearings[oid]["unit"],
+                        hearings[oid]["unit"],
                         day(e),
                     )
                 )
