@@ -53,6 +53,7 @@ from .persistence.recorders import (
     ChainedSQLiteRecorder,
 )
 from .persistence.store import StoreConfig, ensure_postgres_schema, parse_store_url
+from .projections.api import LedgerQueries
 
 A = TypeVar("A", bound=LedgerAggregate)
 C = TypeVar("C", bound=c.Command)
@@ -167,7 +168,7 @@ def fresh_seed() -> int:
     return secrets.randbelow(2**63)
 
 
-class Ledger:
+class Ledger(LedgerQueries):
     """An event-sourced ledger of external supervision, embedded in a host application.
 
     >>> from supervision_ledger import Ledger, commands as c
@@ -184,19 +185,24 @@ class Ledger:
         policy: Policy = DEFAULT_POLICY,
         env: dict[str, str] | None = None,
         max_attempts: int = 5,
+        views: str | None = None,
     ) -> None:
         """Open the ledger at ``store`` (a URL; default ``$SUPERVISION_LEDGER_STORE`` or
         ``sqlite:///supervision-ledger.db``). ``env`` adds eventsourcing settings such
-        as ``CIPHER_KEY``; ``max_attempts`` bounds retries after version conflicts."""
+        as ``CIPHER_KEY``; ``max_attempts`` bounds retries after version conflicts.
+        ``views`` is where projections live (a store URL; default: the store itself)."""
         self.store: StoreConfig = parse_store_url(store)
         self.policy = policy
         self.max_attempts = max_attempts
         ensure_postgres_schema(self.store)
         self.app = LedgerApplication(env={**self.store.env, **(env or {})})
+        self.views_url = views
+        self._views = None
 
     # -- lifecycle ---------------------------------------------------------------
 
     def close(self) -> None:
+        self.close_views()
         self.app.close()
 
     def __enter__(self) -> Ledger:

@@ -11,10 +11,10 @@ import sys
 from collections.abc import Sequence
 
 from ..domain.errors import LedgerError
-from . import audit, entry
+from . import audit, entry, reports
 
 #: Modules that add subcommands, in the order ``--help`` lists them.
-MODULES = (entry, audit)
+MODULES = (entry, reports, audit)
 
 
 def build_parser() -> argparse.ArgumentParser:

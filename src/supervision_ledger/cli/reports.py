@@ -1,0 +1,200 @@
+"""Reading the projections: ``report``, ``feedback``, ``dossier``, ``hearings``, ``rebuild``.
+
+``--json`` output has stable keys, sorted, with no recorded-time values, so the same
+log prints the same bytes before and after ``rebuild``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import unicodedata
+from datetime import date
+from typing import Any
+
+from ..projections.figures import FIGURES, SECTIONS, Rate
+from .common import add_store_option, open_ledger, print_json
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD)") from None
+
+
+def _width(text: str) -> int:
+    """Display width: CJK characters take two columns."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * (width - _width(text))
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, Rate):
+        share = "—" if value.value is None else f"{value.value:.2%}"
+        return f"{value.numerator}/{value.denominator} ({share})"
+    return str(value)
+
+
+def run_report(args: argparse.Namespace) -> int:
+    with open_ledger(args) as ledger:
+        stats = ledger.statistics(
+            args.unit, rollup=args.rollup, start=args.start, end=args.end, as_of=args.as_of
+        )
+    if args.json:
+        print_json(stats.model_dump(mode="json"))
+        return 0
+    zh = args.lang == "zh"
+    scope = stats.unit or ("全部单位" if zh else "all units")
+    if stats.rollup:
+        scope += "（含下级院）" if zh else " (with subordinate units)"
+    period = f"{stats.start or '…'} – {stats.end or '…'}"
+    lines = [f"{scope}  {period}", ""]
+    labels = {key: fig.label(args.lang) for key, fig in FIGURES.items()}
+    width = max(_width(label) for label in labels.values()) + 2
+    current = ""
+    for key, fig in FIGURES.items():
+        if fig.section != current:
+            current = fig.section
+            title = SECTIONS[current][0 if zh else 1]
+            lines.append(f"{'' if len(lines) == 2 else chr(10)}{title}")
+        lines.append(f"  {_pad(labels[key], width)}{_show(stats.figures[key])}")
+    sys.stdout.write("\n".join(lines) + "\n")
+    return 0
+
+
+def run_feedback(args: argparse.Namespace) -> int:
+    with open_ledger(args) as ledger:
+        pending = ledger.pending_feedback(
+            args.unit,
+            rollup=args.rollup,
+            supervisor=args.supervisor,
+            case=args.case,
+            overdue_only=args.overdue,
+            as_of=args.as_of,
+        )
+    if args.json:
+        print_json(pending.model_dump(mode="json"))
+        return 0
+    if not pending.opinions:
+        print(f"every opinion has its answer (as of {pending.as_of})")
+        return 0
+    for item in pending.opinions:
+        due = f" due {item.due_on}" if item.due_on else ""
+        flag = " OVERDUE" if item.overdue else ""
+        print(
+            f"{item.unit}  {item.case} {item.opinion}  {item.supervisor}  "
+            f"submitted {item.submitted_on}  {item.stage.value} ({item.stage.zh}){due}{flag}"
+        )
+    return 0
+
+
+def run_dossier(args: argparse.Namespace) -> int:
+    with open_ledger(args) as ledger:
+        found = ledger.dossier(args.supervisor)
+    if args.json:
+        print_json(found.model_dump(mode="json"))
+        return 0
+    roles = ", ".join(f"{r.value} ({r.zh})" for r in found.roles)
+    print(f"{found.supervisor}  {found.name}  {found.unit}  {roles}")
+    for record in found.records:
+        details = ", ".join(f"{k}={v}" for k, v in sorted(record.details.items()) if v)
+        print(f"  {record.on}  {record.kind}  {details}")
+    for inv in found.invitations:
+        what = inv.activity_type.value if inv.activity_type else f"hearing {inv.hearing}"
+        print(
+            f"  {inv.invited_on}  invited  {inv.case}  {what}  {inv.role.value}  {inv.status.value}"
+        )
+    for op in found.opinions:
+        outcome = op.outcome.value if op.outcome else "pending"
+        print(
+            f"  {op.submitted_on}  opinion  {op.case} {op.opinion}  {outcome}  "
+            f"feedback {op.feedback_on or '—'}"
+        )
+    return 0
+
+
+def run_hearings(args: argparse.Namespace) -> int:
+    with open_ledger(args) as ledger:
+        register = ledger.hearings(args.unit, rollup=args.rollup, start=args.start, end=args.end)
+    if args.json:
+        print_json(register.model_dump(mode="json"))
+        return 0
+    for h in register.hearings:
+        officers = ",".join(o.supervisor for o in h.officers if o.status.value == "attended")
+        accepted = {True: "accepted", False: "rejected", None: "—"}[h.parties_accepted]
+        print(
+            f"{h.hearing}  {h.case}  {h.case_kind.value}  {h.status.value}  "
+            f"{'public' if h.public else 'closed'}  held {h.held_on or '—'}  "
+            f"officers {officers or '—'}  parties {accepted}"
+        )
+    return 0
+
+
+def run_rebuild(args: argparse.Namespace) -> int:
+    bar = sys.stdout.isatty()
+
+    def progress(position: int, head: int) -> None:
+        done = int(30 * position / head) if head else 30
+        sys.stdout.write(f"\r[{'#' * done}{' ' * (30 - done)}] {position}/{head}")
+        sys.stdout.flush()
+
+    with open_ledger(args) as ledger:
+        position = ledger.rebuild_views(progress if bar else None)
+    if bar:
+        sys.stdout.write("\n")
+    print(f"rebuilt the views from the start of the log to position {position}")
+    return 0
+
+
+def _scope_options(p: argparse.ArgumentParser) -> None:
+    add_store_option(p)
+    p.add_argument("--unit", metavar="U", help="only this procuratorate unit")
+    p.add_argument(
+        "--rollup", action="store_true", help="include every unit under --unit (全市 / 两级院)"
+    )
+
+
+def register(subparsers: Any) -> None:
+    p = subparsers.add_parser(
+        "report",
+        help="the published figures for a unit and a period",
+        description="Figures per unit and period of business time (local dates, inclusive). "
+        "Definitions: docs/statistics.md.",
+    )
+    _scope_options(p)
+    p.add_argument("--from", dest="start", type=_date, metavar="D", help="first day (YYYY-MM-DD)")
+    p.add_argument("--to", dest="end", type=_date, metavar="D", help="last day (YYYY-MM-DD)")
+    p.add_argument("--as-of", type=_date, metavar="D", help="judge overdue feedback on D")
+    p.add_argument("--lang", choices=("zh", "en"), default="zh", help="labels (default zh)")
+    p.add_argument("--json", action="store_true", help="stable JSON instead of a table")
+    p.set_defaults(run=run_report)
+
+    p = subparsers.add_parser("feedback", help="opinions still awaiting an answer")
+    _scope_options(p)
+    p.add_argument("--supervisor", metavar="S", help="only this supervisor's opinions")
+    p.add_argument("--case", metavar="C", help="only this case's opinions")
+    p.add_argument("--overdue", action="store_true", help="only overdue ones")
+    p.add_argument("--as-of", type=_date, metavar="D", help="judge overdue on D (default today)")
+    p.add_argument("--json", action="store_true", help="stable JSON")
+    p.set_defaults(run=run_feedback)
+
+    p = subparsers.add_parser("dossier", help="one person's file (一人一档)")
+    add_store_option(p)
+    p.add_argument("supervisor", metavar="SUPERVISOR", help="the person's key")
+    p.add_argument("--json", action="store_true", help="stable JSON")
+    p.set_defaults(run=run_dossier)
+
+    p = subparsers.add_parser("hearings", help="the hearing register")
+    _scope_options(p)
+    p.add_argument("--from", dest="start", type=_date, metavar="D", help="proposed on or after D")
+    p.add_argument("--to", dest="end", type=_date, metavar="D", help="proposed on or before D")
+    p.add_argument("--json", action="store_true", help="stable JSON")
+    p.set_defaults(run=run_hearings)
+
+    p = subparsers.add_parser("rebuild", help="drop the views and replay the log from zero")
+    add_store_option(p)
+    p.set_defaults(run=run_rebuild)

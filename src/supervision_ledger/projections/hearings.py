@@ -1,0 +1,296 @@
+"""The hearing register (听证台账): every hearing with its case, kind, openness, presiding
+prosecutor, officers and observers, officers' opinions, decision and party acceptance."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from pydantic import BaseModel
+
+from ..domain.hearing import Hearing
+from ..domain.values import HEARING_STATUS_ORDER, CaseKind, HearingStatus, InvitationStatus, Role
+from .engine import Tx, View, on
+
+
+class HearingParticipantEntry(BaseModel):
+    supervisor: str
+    role: Role
+    status: InvitationStatus
+    #: The person this one replaced (补派), if any.
+    replaces: str | None
+
+
+class OfficerOpinionEntry(BaseModel):
+    officer: str
+    recommendation: str
+
+
+class PartyResponseEntry(BaseModel):
+    party: str
+    accepted: bool
+
+
+class HearingEntry(BaseModel):
+    """One hearing as the register shows it."""
+
+    hearing: str
+    case: str
+    unit: str
+    case_kind: CaseKind
+    status: HearingStatus
+    proposed_on: date
+    approved_by: str | None
+    public: bool | None
+    presiding_prosecutor: str | None
+    presided_by_chief: bool
+    scheduled_for: date | None
+    held_on: date | None
+    officers: list[HearingParticipantEntry]
+    observers: list[HearingParticipantEntry]
+    officer_opinions: list[OfficerOpinionEntry]
+    decision: str | None
+    majority: str | None
+    departs_from_majority: bool
+    party_responses: list[PartyResponseEntry]
+    #: True when every responding party accepted the hearing opinion; None: no response.
+    parties_accepted: bool | None
+    concluded_on: date | None
+
+
+class HearingRegister(BaseModel):
+    hearings: list[HearingEntry]
+
+
+class HearingRegisterView(View):
+    name = "hearings"
+    version = 1
+    tables = {  # noqa: RUF012 - class-level schema
+        "view_hearing": "hearing_id TEXT PRIMARY KEY, hearing TEXT NOT NULL, "
+        "case_key TEXT NOT NULL, unit TEXT NOT NULL, case_kind TEXT NOT NULL, "
+        "status TEXT NOT NULL, proposed_on TEXT NOT NULL, approved_by TEXT, public INTEGER, "
+        "presiding TEXT, presided_by_chief INTEGER NOT NULL, scheduled_for TEXT, held_on TEXT, "
+        "decision TEXT, majority TEXT, departs INTEGER NOT NULL, concluded_on TEXT",
+        "view_hearing_participant": "hearing_id TEXT NOT NULL, supervisor TEXT NOT NULL, "
+        "role TEXT NOT NULL, officer INTEGER NOT NULL, status TEXT NOT NULL, replaces TEXT, "
+        "position BIGINT NOT NULL, PRIMARY KEY (hearing_id, supervisor)",
+        "view_hearing_officer_opinion": "hearing_id TEXT NOT NULL, officer TEXT NOT NULL, "
+        "recommendation TEXT NOT NULL, PRIMARY KEY (hearing_id, officer)",
+        "view_hearing_party": "hearing_id TEXT NOT NULL, party TEXT NOT NULL, "
+        "accepted INTEGER NOT NULL, PRIMARY KEY (hearing_id, party)",
+    }
+
+    def _set(self, tx: Tx, e: Hearing.Event, **values: object) -> None:
+        assignments = ", ".join(f"{k} = ?" for k in values)
+        tx.rows(
+            f"UPDATE view_hearing SET {assignments} WHERE hearing_id = ?",
+            [*values.values(), str(e.originator_id)],
+        )
+
+    def _advance(self, tx: Tx, e: Hearing.Event, status: HearingStatus) -> None:
+        found = tx.one(
+            "SELECT status FROM view_hearing WHERE hearing_id = ?", [str(e.originator_id)]
+        )
+        assert found is not None
+        current = HEARING_STATUS_ORDER.index(HearingStatus(found[0]))
+        if HEARING_STATUS_ORDER.index(status) > current:
+            self._set(tx, e, status=status.value)
+
+    def _participant(
+        self, tx: Tx, e: Hearing.Event, key: str, role: Role, replaces: str | None = None
+    ) -> None:
+        tx.upsert(
+            "view_hearing_participant",
+            {"hearing_id": str(e.originator_id), "supervisor": key},
+            {
+                "role": role.value,
+                "officer": int(role is Role.HEARING_OFFICER),
+                "status": InvitationStatus.INVITED.value,
+                "replaces": replaces,
+                "position": tx.position,
+            },
+        )
+
+    def _participant_status(
+        self, tx: Tx, e: Hearing.Event, key: str, status: InvitationStatus
+    ) -> None:
+        tx.rows(
+            "UPDATE view_hearing_participant SET status = ? "
+            "WHERE hearing_id = ? AND supervisor = ?",
+            [status.value, str(e.originator_id), key],
+        )
+
+    @on(Hearing.Proposed)
+    def proposed(self, tx: Tx, e: Hearing.Proposed) -> None:
+        tx.upsert(
+            "view_hearing",
+            {"hearing_id": str(e.originator_id)},
+            {
+                "hearing": e.key,
+                "case_key": e.case,
+                "unit": e.unit,
+                "case_kind": e.case_kind.value,
+                "status": HearingStatus.PROPOSED.value,
+                "proposed_on": tx.local_date(e.occurred_at),
+                "presided_by_chief": 0,
+                "departs": 0,
+            },
+        )
+
+    @on(Hearing.Approved)
+    def approved(self, tx: Tx, e: Hearing.Approved) -> None:
+        self._set(tx, e, approved_by=e.approved_by)
+        self._advance(tx, e, HearingStatus.APPROVED)
+
+    @on(Hearing.Scheduled)
+    def scheduled(self, tx: Tx, e: Hearing.Scheduled) -> None:
+        self._set(
+            tx,
+            e,
+            public=int(e.public),
+            presiding=e.presiding_prosecutor,
+            presided_by_chief=int(e.presided_by_chief),
+            scheduled_for=tx.local_date(e.scheduled_for),
+        )
+        self._advance(tx, e, HearingStatus.SCHEDULED)
+
+    @on(Hearing.OfficersDrawn)
+    def officers_drawn(self, tx: Tx, e: Hearing.OfficersDrawn) -> None:
+        for key in e.drawn:
+            self._participant(tx, e, key, Role.HEARING_OFFICER)
+
+    @on(Hearing.OfficerInvited)
+    def officer_invited(self, tx: Tx, e: Hearing.OfficerInvited) -> None:
+        self._participant(tx, e, e.supervisor, Role.HEARING_OFFICER)
+
+    @on(Hearing.ObserverInvited)
+    def observer_invited(self, tx: Tx, e: Hearing.ObserverInvited) -> None:
+        self._participant(tx, e, e.supervisor, e.role)
+
+    @on(Hearing.InvitationDeclined)
+    def declined(self, tx: Tx, e: Hearing.InvitationDeclined) -> None:
+        self._participant_status(tx, e, e.supervisor, InvitationStatus.DECLINED)
+
+    @on(Hearing.OfficerReplaced)
+    def officer_replaced(self, tx: Tx, e: Hearing.OfficerReplaced) -> None:
+        self._participant_status(tx, e, e.supervisor, InvitationStatus.REPLACED)
+        self._participant(tx, e, e.replacement, Role.HEARING_OFFICER, replaces=e.supervisor)
+
+    @on(Hearing.Held)
+    def held(self, tx: Tx, e: Hearing.Held) -> None:
+        self._set(tx, e, held_on=tx.local_date(e.occurred_at))
+        for key in e.attendees:
+            self._participant_status(tx, e, key, InvitationStatus.ATTENDED)
+        for key in e.absent:
+            self._participant_status(tx, e, key, InvitationStatus.ABSENT)
+        self._advance(tx, e, HearingStatus.HELD)
+
+    @on(Hearing.OfficerOpinionRecorded)
+    def officer_opinion(self, tx: Tx, e: Hearing.OfficerOpinionRecorded) -> None:
+        tx.upsert(
+            "view_hearing_officer_opinion",
+            {"hearing_id": str(e.originator_id), "officer": e.officer},
+            {"recommendation": e.recommendation},
+        )
+
+    @on(Hearing.Decided)
+    def decided(self, tx: Tx, e: Hearing.Decided) -> None:
+        self._set(
+            tx, e, decision=e.decision, majority=e.majority, departs=int(e.departs_from_majority)
+        )
+        self._advance(tx, e, HearingStatus.DECIDED)
+
+    @on(Hearing.PartyResponded)
+    def party_responded(self, tx: Tx, e: Hearing.PartyResponded) -> None:
+        tx.upsert(
+            "view_hearing_party",
+            {"hearing_id": str(e.originator_id), "party": e.party},
+            {"accepted": int(e.accepted)},
+        )
+
+    @on(Hearing.Concluded)
+    def concluded(self, tx: Tx, e: Hearing.Concluded) -> None:
+        self._set(tx, e, concluded_on=tx.local_date(e.occurred_at))
+        self._advance(tx, e, HearingStatus.CONCLUDED)
+
+
+def _day(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None
+
+
+def hearing_register(
+    tx: Tx, units: list[str] | None, start: date | None = None, end: date | None = None
+) -> HearingRegister:
+    """Hearings of ``units`` proposed in the period, by proposal date and number."""
+    sql = (
+        "SELECT hearing_id, hearing, case_key, unit, case_kind, status, proposed_on, approved_by, "
+        "public, presiding, presided_by_chief, scheduled_for, held_on, decision, majority, "
+        "departs, concluded_on FROM view_hearing WHERE 1 = 1"
+    )
+    params: list[object] = []
+    if units is not None:
+        sql += f" AND unit IN ({', '.join('?' for _ in units)})"
+        params.extend(units)
+    if start is not None:
+        sql += " AND proposed_on >= ?"
+        params.append(start.isoformat())
+    if end is not None:
+        sql += " AND proposed_on <= ?"
+        params.append(end.isoformat())
+    sql += " ORDER BY proposed_on, hearing"
+    entries = []
+    for row in tx.rows(sql, params):
+        hid = row[0]
+        people = [
+            (
+                bool(officer),
+                HearingParticipantEntry(
+                    supervisor=s, role=Role(r), status=InvitationStatus(st), replaces=rep
+                ),
+            )
+            for s, r, officer, st, rep in tx.rows(
+                "SELECT supervisor, role, officer, status, replaces FROM view_hearing_participant "
+                "WHERE hearing_id = ? ORDER BY position, supervisor",
+                [hid],
+            )
+        ]
+        responses = [
+            PartyResponseEntry(party=p, accepted=bool(a))
+            for p, a in tx.rows(
+                "SELECT party, accepted FROM view_hearing_party WHERE hearing_id = ? "
+                "ORDER BY party",
+                [hid],
+            )
+        ]
+        entries.append(
+            HearingEntry(
+                hearing=row[1],
+                case=row[2],
+                unit=row[3],
+                case_kind=CaseKind(row[4]),
+                status=HearingStatus(row[5]),
+                proposed_on=date.fromisoformat(row[6]),
+                approved_by=row[7],
+                public=None if row[8] is None else bool(row[8]),
+                presiding_prosecutor=row[9],
+                presided_by_chief=bool(row[10]),
+                scheduled_for=_day(row[11]),
+                held_on=_day(row[12]),
+                officers=[p for officer, p in people if officer],
+                observers=[p for officer, p in people if not officer],
+                officer_opinions=[
+                    OfficerOpinionEntry(officer=o, recommendation=r)
+                    for o, r in tx.rows(
+                        "SELECT officer, recommendation FROM view_hearing_officer_opinion "
+                        "WHERE hearing_id = ? ORDER BY officer",
+                        [hid],
+                    )
+                ],
+                decision=row[13],
+                majority=row[14],
+                departs_from_majority=bool(row[15]),
+                party_responses=responses,
+                parties_accepted=all(r.accepted for r in responses) if responses else None,
+                concluded_on=_day(row[16]),
+            )
+        )
+    return HearingRegister(hearings=entries)

@@ -1,0 +1,522 @@
+"""For random valid command histories: views maintained command by command equal views
+rebuilt from zero, and the figures equal a naive recomputation written here, from the
+full event list, independently of the views."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from conftest import drop_schema, new_postgres_url, require_postgres
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from ledger_stories import Story
+
+from supervision_ledger import Ledger, LedgerError
+from supervision_ledger.domain import Case, Hearing, Supervisor
+from supervision_ledger.domain.values import ActivityType, Role
+from supervision_ledger.projections import (
+    FIGURES,
+    ProjectionEngine,
+    compute_statistics,
+    default_views,
+)
+from supervision_ledger.projections.engine import scratch_database
+
+AS_OF = date(2024, 6, 30)
+PEOPLE = ["P1", "P2", "P3", "P4", "O1", "O2", "O3", "N1"]
+CASES = ["K1", "K2", "K3"]
+TYPES = list(ActivityType)
+
+op = st.one_of(
+    st.tuples(
+        st.sampled_from(["invite", "attend", "opinion"]),
+        st.integers(0, 2),
+        st.integers(0, 3),
+        st.integers(0, 7),
+    ),
+    st.tuples(st.just("open"), st.integers(0, 2), st.integers(0, len(TYPES) - 1)),
+    st.tuples(
+        st.sampled_from(["invite", "decline", "attend", "opinion"]),
+        st.integers(0, 2),
+        st.integers(0, 3),
+        st.integers(0, 3),
+    ),
+    st.tuples(
+        st.just("replace"),
+        st.integers(0, 2),
+        st.integers(0, 3),
+        st.integers(0, 3),
+        st.integers(0, 3),
+    ),
+    st.tuples(st.just("step"), st.integers(0, 2), st.integers(0, 4), st.integers(0, 2)),
+    st.tuples(st.just("hearing"), st.integers(0, 2)),
+    st.tuples(
+        st.sampled_from(["h_officer", "h_observer", "h_decline"]),
+        st.integers(0, 3),
+        st.integers(0, 7),
+    ),
+    st.tuples(st.sampled_from(["h_hold", "h_respond"]), st.integers(0, 3), st.booleans()),
+    st.tuples(st.sampled_from(["allowance", "suspend", "reinstate"]), st.integers(0, 7)),
+)
+history = st.lists(st.tuples(op, st.integers(0, 400)), min_size=5, max_size=45)
+
+
+def setup(story: Story) -> None:
+    story.unit("C", level="city")
+    story.unit("D1", parent="C")
+    story.unit("D2", parent="C")
+    for key, unit, roles in [
+        ("P1", "D1", ["peoples_supervisor"]),
+        ("P2", "D1", ["peoples_supervisor"]),
+        ("P3", "D2", ["peoples_supervisor", "hearing_officer"]),
+        ("P4", "C", ["peoples_supervisor"]),
+        ("O1", "D1", ["hearing_officer"]),
+        ("O2", "D1", ["hearing_officer"]),
+        ("O3", "C", ["hearing_officer"]),
+        ("N1", "C", ["npc_deputy"]),
+    ]:
+        story.do(
+            "appoint_supervisor",
+            supervisor=key,
+            unit=unit,
+            name=key,
+            roles=roles,
+            term_start="2022-06-01",
+            occurred_at="2022-06-01T09:00",
+        )
+    for key, unit in zip(CASES, ["D1", "D2", "C"], strict=True):
+        story.do(
+            "register_case",
+            case=key,
+            unit=unit,
+            kind="criminal_appeal",
+            handling_prosecutor="李",
+            received_on="2022-12-01",
+            parties=[{"name": "甲"}],
+            occurred_at="2022-12-01T09:00",
+        )
+
+
+STEPS = [
+    "receive_opinion",
+    "route_opinion",
+    "decide_opinion",
+    "give_feedback",
+    "report_implementation",
+]
+
+
+def command(ledger: Ledger, action: tuple[Any, ...], when: datetime) -> dict[str, Any] | None:
+    """The command an action stands for, given what the ledger holds (None: nothing to do)."""
+    t = when.isoformat()
+    kind = action[0]
+    if kind == "open":
+        case, activity_type = CASES[action[1]], TYPES[action[2]]
+        initiator = "P1" if activity_type is ActivityType.SUPERVISOR_INITIATED else None
+        return {
+            "type": "open_activity",
+            "case": case,
+            "activity_type": activity_type.value,
+            "initiated_by": initiator,
+            "occurred_at": t,
+        }
+    if kind in ("invite", "decline", "attend", "opinion", "replace"):
+        # Indices pick among what exists, so that most actions are valid steps.
+        case = CASES[action[1]]
+        activities = sorted(ledger.case(case).activities)
+        if not activities:
+            return {
+                "type": "open_activity",
+                "case": case,
+                "occurred_at": t,
+                "activity_type": TYPES[action[2] % 9].value,
+            }
+        act = activities[action[2] % len(activities)]
+        invitations = ledger.case(case).activities[act].invitations
+        if kind == "invite":
+            person = PEOPLE[action[3] % 5]
+        elif invitations:
+            person = sorted(invitations)[action[3] % len(invitations)]
+        else:
+            return None
+        base = {"case": case, "activity": act, "supervisor": person, "occurred_at": t}
+        if kind == "invite":
+            return {"type": "invite_supervisor", **base}
+        if kind == "decline":
+            return {"type": "decline_invitation", **base}
+        if kind == "attend":
+            return {"type": "record_attendance", **base}
+        if kind == "replace":
+            return {"type": "replace_supervisor", **base, "replacement": PEOPLE[action[4]]}
+        return {"type": "submit_opinion", **base, "content": "意见"}
+    if kind == "step":
+        case = CASES[action[1]]
+        opinions = ledger.case(case).opinions
+        if not opinions:
+            return None
+        key = sorted(opinions)[action[2] % len(opinions)]
+        stage = list(opinions[key].stage.__class__).index(opinions[key].stage)
+        if stage >= len(STEPS):
+            return None
+        step = STEPS[stage]
+        extra: dict[str, Any] = {
+            "route_opinion": {"department": "一部"},
+            "decide_opinion": {
+                "outcome": ["adopted", "partly_adopted", "not_adopted"][action[3]],
+                "explanation": "说明",
+            },
+            "give_feedback": {"content": "反馈"},
+            "report_implementation": {"content": "落实"},
+        }.get(step, {})
+        return {"type": step, "case": case, "opinion": key, "occurred_at": t, **extra}
+    if kind == "hearing":
+        return {
+            "type": "propose_hearing",
+            "hearing": f"H{when.timestamp():.0f}",
+            "case": CASES[action[1]],
+            "occurred_at": t,
+        }
+    if kind.startswith("h_"):
+        hearings = ledger.views_hearing_keys  # type: ignore[attr-defined]
+        if not hearings:
+            return None
+        hearing = hearings[action[1] % len(hearings)]
+        if kind == "h_hold":
+            return {"type": "hold_hearing", "hearing": hearing, "occurred_at": t}
+        if kind == "h_respond":
+            return {
+                "type": "record_party_response",
+                "hearing": hearing,
+                "party": "甲",
+                "accepted": action[2],
+                "occurred_at": t,
+            }
+        person = PEOPLE[action[2]]
+        if kind == "h_decline":
+            invited = sorted(ledger.hearing(hearing).participants)
+            if not invited:
+                return None
+            person = invited[action[2] % len(invited)]
+        if kind == "h_officer":
+            return {
+                "type": "invite_hearing_officer",
+                "hearing": hearing,
+                "supervisor": person,
+                "occurred_at": t,
+            }
+        if kind == "h_observer":
+            role = "npc_deputy" if person == "N1" else "peoples_supervisor"
+            return {
+                "type": "invite_observer",
+                "hearing": hearing,
+                "supervisor": person,
+                "role": role,
+                "occurred_at": t,
+            }
+        return {
+            "type": "decline_hearing_invitation",
+            "hearing": hearing,
+            "supervisor": person,
+            "occurred_at": t,
+        }
+    person = PEOPLE[action[1]]
+    if kind == "allowance":
+        return {
+            "type": "pay_allowance",
+            "supervisor": person,
+            "amount": f"{action[1] * 100 + 50}.50",
+            "purpose": "补贴",
+            "occurred_at": t,
+        }
+    return {"type": f"{kind}_supervisor", "supervisor": person, "reason": "因故", "occurred_at": t}
+
+
+def follow_up(
+    ledger: Ledger, action: tuple[Any, ...], cmd: dict[str, Any], when: datetime
+) -> list[dict[str, Any]]:
+    """A proposed hearing is approved, scheduled a week ahead and decided once held; an
+    invitation is settled by the action's last number: attended, declined, replaced
+    (the replacement attends), or left open."""
+    t = when.isoformat()
+    if cmd["type"] == "invite_supervisor":
+        key = {k: cmd[k] for k in ("case", "activity", "supervisor")}
+        mode = action[3] % 4
+        if mode == 0:
+            return [{"type": "record_attendance", **key, "occurred_at": t}]
+        if mode == 1:
+            return [{"type": "decline_invitation", **key, "occurred_at": t}]
+        if mode == 2:
+            new = PEOPLE[(action[3] + 1) % 4]
+            return [
+                {"type": "replace_supervisor", **key, "replacement": new, "occurred_at": t},
+                {"type": "record_attendance", **key, "supervisor": new, "occurred_at": t},
+            ]
+        return []
+    if cmd["type"] == "propose_hearing":
+        h = cmd["hearing"]
+        ledger.views_hearing_keys.append(h)  # type: ignore[attr-defined]
+        return [
+            {
+                "type": "approve_hearing",
+                "hearing": h,
+                "approved_by": "检察长",
+                "occurred_at": when.isoformat(),
+            },
+            {
+                "type": "schedule_hearing",
+                "hearing": h,
+                "presiding_prosecutor": "检察长",
+                "presided_by_chief": when.day % 2 == 0,
+                "scheduled_for": (when + timedelta(days=7)).isoformat(),
+                "occurred_at": when.isoformat(),
+            },
+        ]
+    if cmd["type"] == "hold_hearing":
+        return [
+            {
+                "type": "decide_hearing",
+                "hearing": cmd["hearing"],
+                "decision": "结论",
+                "occurred_at": when.isoformat(),
+            }
+        ]
+    return []
+
+
+# -- the naive recomputation ------------------------------------------------------------
+
+
+def naive(ledger: Ledger, units: set[str] | None, start: date, end: date) -> dict[str, Any]:
+    zone = ledger.policy.zone
+    policy = ledger.policy
+    events = [
+        ledger.app.mapper.to_domain_event(n)
+        for n in ledger.app.recorder.select_notifications(start=1, limit=10**6)
+    ]
+    day = lambda e: e.occurred_at.astimezone(zone).date()  # noqa: E731
+    inside = lambda d, u: start <= d <= end and (units is None or u in units)  # noqa: E731
+    case_unit: dict[Any, str] = {}
+    person_unit: dict[Any, str] = {}
+    roles: dict[tuple[Any, ...], str] = {}
+    acts: dict[tuple[Any, str], dict[str, Any]] = {}
+    attendances: list[tuple[str, str, str, date]] = []
+    opinions: dict[tuple[Any, str], dict[str, Any]] = {}
+    hearings: dict[Any, dict[str, Any]] = {}
+    allowances: list[tuple[str, date, Decimal]] = []
+    for e in events:
+        oid = e.originator_id
+        if isinstance(e, Supervisor.Appointed):
+            person_unit[oid] = e.unit
+        elif isinstance(e, Supervisor.AllowancePaid):
+            allowances.append((person_unit[oid], day(e), e.amount))
+        elif isinstance(e, Case.Registered):
+            case_unit[oid] = e.unit
+        elif isinstance(e, Case.ActivityOpened):
+            acts[(oid, e.activity)] = {
+                "type": e.activity_type.value,
+                "on": day(e),
+                "held": e.activity_type is ActivityType.SUPERVISOR_INITIATED,
+            }
+        elif isinstance(e, Case.SupervisorInvited):
+            roles[(oid, e.activity, e.supervisor)] = e.role.value
+        elif isinstance(e, Case.SupervisorReplaced):
+            roles[(oid, e.activity, e.replacement)] = roles[(oid, e.activity, e.supervisor)]
+        elif isinstance(e, Case.AttendanceRecorded):
+            attendances.append(
+                (roles[(oid, e.activity, e.supervisor)], e.supervisor, case_unit[oid], day(e))
+            )
+            acts[(oid, e.activity)]["held"] = True
+        elif isinstance(e, Case.OpinionSubmitted):
+            opinions[(oid, e.opinion)] = {
+                "on": day(e),
+                "unit": case_unit[oid],
+                "outcome": None,
+                "decided": None,
+                "feedback": None,
+            }
+        elif isinstance(e, Case.OpinionDecided):
+            opinions[(oid, e.opinion)].update(outcome=e.outcome.value, decided=day(e))
+        elif isinstance(e, Case.FeedbackGiven):
+            opinions[(oid, e.opinion)]["feedback"] = day(e)
+        elif isinstance(e, Hearing.Proposed):
+            hearings[oid] = {
+                "case": e.case,
+                "unit": e.unit,
+                "chief": False,
+                "held": None,
+                "roles": {},
+                "attendees": (),
+                "responses": [],
+            }
+        elif isinstance(e, Hearing.Scheduled):
+            hearings[oid]["chief"] = e.presided_by_chief
+        elif isinstance(e, Hearing.OfficerInvited):
+            hearings[oid]["roles"][e.supervisor] = "hearing_officer"
+        elif isinstance(e, Hearing.ObserverInvited):
+            hearings[oid]["roles"][e.supervisor] = e.role.value
+        elif isinstance(e, Hearing.OfficerReplaced):
+            hearings[oid]["roles"][e.replacement] = "hearing_officer"
+        elif isinstance(e, Hearing.OfficersDrawn):
+            hearings[oid]["roles"].update(dict.fromkeys(e.drawn, "hearing_officer"))
+        elif isinstance(e, Hearing.Held):
+            hearings[oid].update(held=day(e), attendees=e.attendees)
+            for p in e.attendees:
+                attendances.append(
+                    (
+                        hearings[oid]["roles"][p],
+                        p,
+                        hearings[oid]["unit"],
+                        day(e),
+                    )
+                )
+        elif isinstance(e, Hearing.PartyResponded):
+            hearings[oid]["responses"].append(e.accepted)
+    f: dict[str, Any] = {}
+    for role in Role:
+        mine = [(p, d) for r, p, u, d in attendances if r == role.value and inside(d, u)]
+        f[f"participation.{role.value}.person_times"] = len(mine)
+        f[f"participation.{role.value}.people"] = len({p for p, _ in mine})
+    by_type = Counter(
+        a["type"] for (cid, _), a in acts.items() if a["held"] and inside(a["on"], case_unit[cid])
+    )
+    for t in ActivityType:
+        f[f"activities.{t.value}"] = by_type[t.value]
+    f["activities.total"] = sum(by_type.values())
+    cohort = [o for o in opinions.values() if inside(o["on"], o["unit"])]
+    f["opinions.submitted"] = len(cohort)
+    for outcome in ("adopted", "partly_adopted", "not_adopted"):
+        f[f"opinions.{outcome}"] = sum(o["outcome"] == outcome for o in cohort)
+    f["opinions.pending"] = sum(o["outcome"] is None for o in cohort)
+    given = on_time = overdue = 0
+    for o in cohort:
+        if o["decided"] is None:
+            continue
+        due = o["decided"] + timedelta(days=policy.feedback_due.days)
+        if o["feedback"] is not None:
+            given += 1
+            on_time += o["feedback"] <= due
+            overdue += o["feedback"] > due
+        else:
+            overdue += due < AS_OF
+    f.update({"feedback.given": given, "feedback.on_time": on_time, "feedback.overdue": overdue})
+    held = [h for h in hearings.values() if h["held"] and inside(h["held"], h["unit"])]
+    f["hearings.held"] = len(held)
+    f["hearings.cases"] = len({h["case"] for h in held})
+    f["hearings.presided_by_chief"] = sum(h["chief"] for h in held)
+    officers = [(h, p) for h in held for p in h["attendees"] if h["roles"][p] == "hearing_officer"]
+    f["hearings.officer_person_times"] = len(officers)
+    f["hearings.officers"] = len({p for _, p in officers})
+    f["hearings.with_officers"] = len({id(h) for h, _ in officers})
+    for role in ("peoples_supervisor", "npc_deputy", "cppcc_member"):
+        f[f"hearings.with_{role}"] = sum(
+            any(h["roles"][p] == role for p in h["attendees"]) for h in held
+        )
+    f["hearings.parties_accepted"] = sum(bool(h["responses"]) and all(h["responses"]) for h in held)
+    paid = [a for u, d, a in allowances if inside(d, u)]
+    f["allowances.amount"] = str(sum(paid, Decimal("0.00")).quantize(Decimal("0.01")))
+    f["allowances.payments"] = len(paid)
+    for role in Role:
+        f[f"roster.{role.value}"] = sum(
+            role in s.roles and s.is_active_on(end) and (units is None or s.unit in units)
+            for s in (ledger.supervisor(k) for k in PEOPLE)
+        )
+    return f
+
+
+def unanswered(ledger: Ledger) -> set[tuple[str, str]]:
+    return {
+        (case, key)
+        for case in CASES
+        for key, o in ledger.case(case).opinions.items()
+        if not o.answered
+        or (
+            o.outcome is not None
+            and o.outcome.value != "not_adopted"
+            and o.implementation_at is None
+        )
+    }
+
+
+def check(url: str, actions: list[tuple[tuple[Any, ...], int]]) -> None:
+    with Ledger(store=url) as ledger:
+        ledger.views_hearing_keys = []  # type: ignore[attr-defined]
+        story = Story(ledger)
+        setup(story)
+        when = datetime(2023, 1, 2, 9, 0)
+        for action, hours in actions:
+            when += timedelta(hours=hours)
+            cmd = command(ledger, action, when)
+            if cmd is None:
+                continue
+            for step in [cmd, *follow_up(ledger, action, cmd, when)]:
+                try:
+                    ledger.execute(step)
+                except LedgerError:
+                    break  # refused by a rule: nothing was recorded
+                ledger.catch_up()  # incremental: the views follow command by command
+        scratch = ProjectionEngine(
+            ledger.app.recorder,
+            ledger.app.mapper,
+            scratch_database(),
+            default_views(),
+            ledger.policy.timezone,
+            page_size=7,
+        )
+        scratch.catch_up()
+        scopes = [
+            (None, False, None),
+            ("C", True, None),
+            ("D1", False, {"D1"}),
+            ("C", False, {"C"}),
+        ]
+        periods = [(date(2023, 1, 1), date(2023, 12, 31)), (date(2023, 2, 1), date(2023, 5, 31))]
+        for unit, rollup, units in scopes:
+            for start, end in periods:
+                incremental = ledger.statistics(
+                    unit, rollup=rollup, start=start, end=end, as_of=AS_OF
+                )
+                with scratch.reading() as tx:
+                    rebuilt = compute_statistics(tx, ledger.policy, unit, rollup, start, end, AS_OF)
+                assert incremental == rebuilt
+                expected = naive(ledger, units, start, end)
+                got = {k: v for k, v in incremental.figures.items() if k in expected}
+                assert got == expected
+        assert set(FIGURES) - set(expected) <= {
+            "opinions.adoption_rate",
+            "feedback.on_time_rate",
+            "hearings.acceptance_rate",
+        }
+        pending = ledger.pending_feedback(as_of=AS_OF)
+        assert {(p.case, p.opinion) for p in pending.opinions} == unanswered(ledger)
+        for person in PEOPLE:
+            assert ledger.dossier(person).supervisor == person
+        scratch.close()
+
+
+SETTINGS = settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+
+
+@SETTINGS
+@given(actions=history)
+def test_incremental_equals_rebuilt_equals_naive_sqlite(actions: Any) -> None:
+    check("sqlite:///:memory:", actions)
+
+
+@pytest.mark.postgres
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(actions=history)
+def test_incremental_equals_rebuilt_equals_naive_postgres(actions: Any) -> None:
+    require_postgres()
+    url, schema = new_postgres_url()
+    try:
+        check(url, actions)
+    finally:
+        drop_schema(schema)
