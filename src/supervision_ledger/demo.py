@@ -963,6 +963,8 @@ class DemoSummary:
     seed: int
     commands: int = 0
     replayed: int = 0
+    #: The keys recorded, by kind ("units", "supervisors", "cases", "hearings").
+    keys: dict[str, list[str]] = field(default_factory=dict)
     units: list[str] = field(default_factory=list)
     people_by_role: Counter[Role] = field(default_factory=Counter)
     people: int = 0
@@ -1050,6 +1052,12 @@ def summarize(ledger: Ledger, seed: int, executed: list[c.Command], replayed: in
     hearings = [
         ledger.hearing(cmd.hearing) for cmd in executed if isinstance(cmd, c.ProposeHearing)
     ]
+    s.keys = {
+        "units": units,
+        "supervisors": people,
+        "cases": [case.key for case in cases],
+        "hearings": [h.key for h in hearings],
+    }
     s.units = [f"{ledger.unit(u).name} ({ledger.unit(u).level.value})" for u in units]
     supervisors = [ledger.supervisor(key) for key in people]
     s.people = len(supervisors)
