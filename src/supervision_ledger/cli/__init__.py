@@ -13,6 +13,13 @@ from collections.abc import Sequence
 from ..domain.errors import LedgerError
 from . import audit, entry, reports
 
+EPILOG = """examples:
+  supervision-ledger demo --store sqlite:///demo.db          record a demo year
+  supervision-ledger apply commands.jsonl --store sqlite:///ledger.db
+  supervision-ledger schema > commands.schema.json
+
+Run 'supervision-ledger COMMAND --help' for the options of one command."""
+
 #: Modules that add subcommands, in the order ``--help`` lists them.
 MODULES = (entry, reports, audit)
 
@@ -22,6 +29,8 @@ def build_parser() -> argparse.ArgumentParser:
         prog="supervision-ledger",
         description="Event-sourced ledger of the external supervision of procuratorial "
         "case handling (人民监督员、听证员监督台账).",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for module in MODULES:
