@@ -1,16 +1,19 @@
-"""docs/events.md names every event of every aggregate, with its fields."""
+"""docs/events.md names every event of every aggregate, with its fields and their types."""
 
 from __future__ import annotations
 
+import importlib.util
 import inspect
 import typing
 from pathlib import Path
+from types import ModuleType
 
 from eventsourcing.domain import Aggregate
 
 from supervision_ledger.domain import AGGREGATES
 
-DOC = Path(__file__).resolve().parents[2] / "docs" / "events.md"
+ROOT = Path(__file__).resolve().parents[2]
+DOC = ROOT / "docs" / "events.md"
 COMMON = {"originator_id", "originator_version", "timestamp", "originator_topic", "occurred_at"}
 
 
@@ -27,6 +30,17 @@ def event_classes() -> list[tuple[str, type[Aggregate.Event]]]:
     return found
 
 
+def generator() -> ModuleType:
+    """tools/gen_event_docs.py, which renders (and checks) the field tables."""
+    spec = importlib.util.spec_from_file_location(
+        "gen_event_docs", ROOT / "tools" / "gen_event_docs.py"
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 def test_aggregates_have_events() -> None:
     assert len(event_classes()) >= len(AGGREGATES) * 2
 
@@ -36,8 +50,26 @@ def test_every_event_and_its_fields_are_documented() -> None:
     for qualified, cls in event_classes():
         assert f"### `{qualified}`" in text, f"docs/events.md does not document {qualified}"
         section = text.split(f"### `{qualified}`", 1)[1].split("\n### ", 1)[0]
+        # Class variables (originator_id_type) are not stored; every other field is.
         fields = {
-            k for k in typing.get_type_hints(cls) if k not in COMMON and not k.endswith("_type")
+            k
+            for k, hint in typing.get_type_hints(cls).items()
+            if k not in COMMON and typing.get_origin(hint) is not typing.ClassVar
         }
         for field in fields:
             assert f"`{field}`" in section, f"{qualified}.{field} is not in docs/events.md"
+
+
+def test_documented_field_types_match_the_event_classes() -> None:
+    problems = generator().check(DOC.read_text(encoding="utf-8"))
+    assert not problems, "\n".join(problems)
+
+
+def test_the_type_check_catches_a_retyped_field() -> None:
+    """A doc that says a boolean field is a string is reported, naming the event."""
+    text = DOC.read_text(encoding="utf-8")
+    row = "| `urgent` | boolean |"
+    assert text.count(row) == 1
+    problems = generator().check(text.replace(row, "| `urgent` | string |"))
+    assert len(problems) == 1
+    assert problems[0].startswith("Suggestion.Served:")
