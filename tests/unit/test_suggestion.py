@@ -102,6 +102,15 @@ def test_linked_activities_must_be_type_4_of_the_same_case() -> None:
         s.link_activity(other, "A2", at("2023-01-06 09:00"))
 
 
+def test_linking_an_activity_before_the_draft_is_out_of_order() -> None:
+    case = case_with_activities()
+    s = Suggestion.draft("S1", case, SuggestionType.OTHER, None, "c", "A1", at("2023-01-05 09:00"))
+    s.collect_events()
+    with pytest.raises(OutOfOrder, match="'S1'"):
+        s.link_activity(case, "A2", at("2023-01-04 09:00"))
+    assert s.collect_events() == [] and s.activities == ["A1"]
+
+
 def test_drafting_before_the_case_was_registered_is_out_of_order() -> None:
     with pytest.raises(OutOfOrder):
         Suggestion.draft(

@@ -254,6 +254,7 @@ class Suggestion(LedgerAggregate):
         self._check_activity(case, activity, self.key)
         if activity in self.activities:
             raise AlreadyExists(f"suggestion {self.key!r} is already linked to {activity!r}")
+        not_before(occurred_at, self.drafted_at, f"link of suggestion {self.key!r}")
         self._link_activity(activity=activity, occurred_at=occurred_at)
 
     @event(ActivityLinked)
