@@ -19,7 +19,7 @@ from uuid import UUID
 from eventsourcing.domain import event
 
 from .base import LedgerAggregate, aggregate_id, not_before
-from .draw import draw
+from .draw import draw, draw_from, eligible_pool
 from .errors import (
     AlreadyConverted,
     AlreadyExists,
@@ -399,16 +399,14 @@ class Case(LedgerAggregate):
     ) -> tuple[str, ...]:
         """Keys of candidates who may be drawn: role, speciality, active, not recused,
         not already invited to the activity."""
-        invited = self.activity(activity).invitations
-        day = policy.local_date(occurred_at)
-        return tuple(
-            sorted(
-                s.key
-                for s in candidates
-                if s.key not in invited
-                and (speciality is None or s.speciality == speciality)
-                and s.can_serve(role, day, self.facts, policy)
-            )
+        return eligible_pool(
+            candidates,
+            role,
+            speciality,
+            policy.local_date(occurred_at),
+            self.facts,
+            policy,
+            exclude=self.activity(activity).invitations,
         )
 
     def draw_supervisors(
@@ -429,13 +427,10 @@ class Case(LedgerAggregate):
         if count < 1:
             raise RuleViolation(f"a draw for activity {activity!r} needs a count of at least 1")
         pool = self.eligible_pool(activity, candidates, role, speciality, occurred_at, policy)
-        if len(pool) < count:
-            what = f"{role.value}" + (f" with speciality {speciality!r}" if speciality else "")
-            raise NotEnoughEligible(
-                f"activity {activity!r} of case {self.key!r} needs {count} eligible {what}, "
-                f"only {len(pool)} are eligible"
-            )
-        drawn = draw(pool, count, seed)
+        what = f"{role.value}" + (f" with speciality {speciality!r}" if speciality else "")
+        drawn = draw_from(
+            pool, count, seed, f"activity {activity!r} of case {self.key!r} (eligible {what})"
+        )
         self._draw(
             activity=activity,
             role=role,

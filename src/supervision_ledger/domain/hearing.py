@@ -19,7 +19,7 @@ from uuid import UUID
 from eventsourcing.domain import event
 
 from .base import LedgerAggregate, aggregate_id, not_before
-from .draw import draw
+from .draw import draw_from, eligible_pool
 from .errors import (
     AlreadyExists,
     AlreadyInvited,
@@ -28,7 +28,6 @@ from .errors import (
     DepartureNeedsApproval,
     InvalidTransition,
     NotAttended,
-    NotEnoughEligible,
     NoticeTooShort,
     NotInvited,
     RuleViolation,
@@ -356,22 +355,16 @@ class Hearing(LedgerAggregate):
         if count < 1:
             raise RuleViolation(f"a draw for hearing {self.key!r} needs a count of at least 1")
         self._check_officer_room(count, policy)
-        day = policy.local_date(self._service_day(occurred_at))
-        pool = tuple(
-            sorted(
-                s.key
-                for s in candidates
-                if s.key not in self.participants
-                and (speciality is None or s.speciality == speciality)
-                and s.can_serve(Role.HEARING_OFFICER, day, self.facts, policy)
-            )
+        pool = eligible_pool(
+            candidates,
+            Role.HEARING_OFFICER,
+            speciality,
+            policy.local_date(self._service_day(occurred_at)),
+            self.facts,
+            policy,
+            exclude=self.participants,
         )
-        if len(pool) < count:
-            raise NotEnoughEligible(
-                f"hearing {self.key!r} needs {count} eligible hearing officers, "
-                f"only {len(pool)} are eligible"
-            )
-        drawn = draw(pool, count, seed)
+        drawn = draw_from(pool, count, seed, f"hearing {self.key!r} (eligible hearing officers)")
         self._draw_officers(
             count=count,
             speciality=speciality,
