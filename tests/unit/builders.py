@@ -121,8 +121,9 @@ def case_with_activity(
     return fresh(k)
 
 
-def attended(k: Case, s: Supervisor, when: datetime = at(2023, 3, 3)) -> Case:
-    """``s`` invited to and attended ``A1`` on ``when``."""
+def attended(k: Case, s: Supervisor, when: datetime | None = None) -> Case:
+    """``s`` invited to and attended ``A1`` on ``when`` (default 2023-03-03)."""
+    when = when or at(2023, 3, 3)
     k.invite("A1", s, Role.PEOPLES_SUPERVISOR, when, POLICY)
     k.record_attendance("A1", s.key, when)
     return fresh(k)
@@ -185,4 +186,3 @@ def held_hearing(officers: Sequence[Supervisor], absent: tuple[str, ...] = ()) -
 
 def officers(n: int, prefix: str = "T") -> list[Supervisor]:
     return [supervisor(f"{prefix}{i}", roles=(Role.HEARING_OFFICER,)) for i in range(1, n + 1)]
-

@@ -74,8 +74,9 @@ def test_registered() -> None:
 
 def test_activity_opened() -> None:
     k = case()
-    k.open_activity("A1", ActivityType.DOCUMENT_SERVICE, "宣告送达", None, None, at(2023, 3, 2),
-                    POLICY)
+    k.open_activity(
+        "A1", ActivityType.DOCUMENT_SERVICE, "宣告送达", None, None, at(2023, 3, 2), POLICY
+    )
     event = only_event(k, Case.ActivityOpened)
     assert (event.activity, event.activity_type, event.title) == (
         "A1",
@@ -98,8 +99,9 @@ def test_supervisor_initiated_activity_names_its_initiator() -> None:
 def test_supervisors_drawn_records_seed_pool_and_drawn() -> None:
     k = case_with_activity()
     people = [supervisor(f"S{i}") for i in range(1, 6)]
-    drawn = k.draw_supervisors("A1", people, Role.PEOPLES_SUPERVISOR, 2, None, 42,
-                               at(2023, 3, 3), POLICY)
+    drawn = k.draw_supervisors(
+        "A1", people, Role.PEOPLES_SUPERVISOR, 2, None, 42, at(2023, 3, 3), POLICY
+    )
     event = only_event(k, Case.SupervisorsDrawn)
     assert event.pool == ("S1", "S2", "S3", "S4", "S5")
     assert (event.seed, event.count, event.role) == (42, 2, Role.PEOPLES_SUPERVISOR)
@@ -196,15 +198,17 @@ def test_activity_key_is_unique_in_a_case() -> None:
 def test_supervisor_initiated_activity_needs_an_initiator() -> None:
     k = case()
     with refused(RuleViolation, k, names=["K1", "A1"]):
-        k.open_activity("A1", ActivityType.SUPERVISOR_INITIATED, None, None, None,
-                        at(2023, 3, 2), POLICY)
+        k.open_activity(
+            "A1", ActivityType.SUPERVISOR_INITIATED, None, None, None, at(2023, 3, 2), POLICY
+        )
 
 
 def test_only_supervisor_initiated_activities_have_an_initiator() -> None:
     k = case()
     with refused(RuleViolation, k, names=["A1", "quality_review"]):
-        k.open_activity("A1", ActivityType.QUALITY_REVIEW, None, supervisor(), None,
-                        at(2023, 3, 2), POLICY)
+        k.open_activity(
+            "A1", ActivityType.QUALITY_REVIEW, None, supervisor(), None, at(2023, 3, 2), POLICY
+        )
 
 
 def test_inactive_supervisor_cannot_initiate() -> None:
@@ -212,8 +216,9 @@ def test_inactive_supervisor_cannot_initiate() -> None:
     s.suspend("x", at(2023, 3, 1), POLICY)
     emitted(s)
     with refused(SupervisorNotActive, k, s, names=["S1", "2023-03-02"]):
-        k.open_activity("A1", ActivityType.SUPERVISOR_INITIATED, None, s, None,
-                        at(2023, 3, 2), POLICY)
+        k.open_activity(
+            "A1", ActivityType.SUPERVISOR_INITIATED, None, s, None, at(2023, 3, 2), POLICY
+        )
 
 
 def test_unknown_activity_is_not_found() -> None:
@@ -225,23 +230,26 @@ def test_unknown_activity_is_not_found() -> None:
 def test_draw_before_the_activity_opened_is_out_of_order() -> None:
     k = case_with_activity()
     with refused(OutOfOrder, k, names=["A1"]):
-        k.draw_supervisors("A1", [supervisor()], Role.PEOPLES_SUPERVISOR, 1, None, 1,
-                           at(2023, 3, 1), POLICY)
+        k.draw_supervisors(
+            "A1", [supervisor()], Role.PEOPLES_SUPERVISOR, 1, None, 1, at(2023, 3, 1), POLICY
+        )
 
 
 def test_draw_needs_a_positive_count() -> None:
     k = case_with_activity()
     with refused(RuleViolation, k, names=["A1"]):
-        k.draw_supervisors("A1", [supervisor()], Role.PEOPLES_SUPERVISOR, 0, None, 1,
-                           at(2023, 3, 3), POLICY)
+        k.draw_supervisors(
+            "A1", [supervisor()], Role.PEOPLES_SUPERVISOR, 0, None, 1, at(2023, 3, 3), POLICY
+        )
 
 
 def test_draw_needs_enough_eligible_people() -> None:
     k = case_with_activity()
     people = [supervisor("S1"), supervisor("S2", speciality="税务")]
     with refused(NotEnoughEligible, k, names=["K1", "A1", "税务", "only 1"]):
-        k.draw_supervisors("A1", people, Role.PEOPLES_SUPERVISOR, 2, "税务", 1,
-                           at(2023, 3, 3), POLICY)
+        k.draw_supervisors(
+            "A1", people, Role.PEOPLES_SUPERVISOR, 2, "税务", 1, at(2023, 3, 3), POLICY
+        )
 
 
 def test_invitation_before_the_activity_opened_is_out_of_order() -> None:
@@ -304,8 +312,9 @@ def test_inactive_supervisor_cannot_be_invited(make: Callable[[], Supervisor]) -
 def test_inactive_supervisor_is_not_drawn(make: Callable[[], Supervisor]) -> None:
     k = case_with_activity()
     with refused(NotEnoughEligible, k, names=["only 0"]):
-        k.draw_supervisors("A1", [make()], Role.PEOPLES_SUPERVISOR, 1, None, 3,
-                           at(2023, 3, 3), POLICY)
+        k.draw_supervisors(
+            "A1", [make()], Role.PEOPLES_SUPERVISOR, 1, None, 3, at(2023, 3, 3), POLICY
+        )
 
 
 def test_invitation_needs_the_role() -> None:

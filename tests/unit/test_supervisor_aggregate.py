@@ -113,7 +113,11 @@ def test_allowance_paid() -> None:
     s = supervisor()
     s.pay_allowance(Decimal("200.00"), "履职补贴", "K1/A1", at(2023, 5, 1))
     event = only_event(s, Supervisor.AllowancePaid)
-    assert (event.amount, event.purpose, event.reference) == (Decimal("200.00"), "履职补贴", "K1/A1")
+    assert (event.amount, event.purpose, event.reference) == (
+        Decimal("200.00"),
+        "履职补贴",
+        "K1/A1",
+    )
     assert s.allowances == [(at(2023, 5, 1), Decimal("200.00"), "履职补贴", "K1/A1")]
 
 

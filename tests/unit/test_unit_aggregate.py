@@ -9,8 +9,9 @@ from supervision_ledger.domain import InvalidUnit, ProcuratorateUnit, UnitLevel,
 
 
 def unit(key: str, level: UnitLevel, parent: str | None = None) -> ProcuratorateUnit:
-    return ProcuratorateUnit(key=key, name=f"{key}人民检察院", level=level, parent=parent,
-                             occurred_at=at(2023, 1, 1))
+    return ProcuratorateUnit(
+        key=key, name=f"{key}人民检察院", level=level, parent=parent, occurred_at=at(2023, 1, 1)
+    )
 
 
 def test_registered() -> None:
@@ -52,4 +53,3 @@ def test_unit_sits_under_a_higher_level(level: UnitLevel, parent_level: UnitLeve
         ProcuratorateUnit.check_parent(level, parent)
     assert "'P'" in info.value.message
     assert level.value in info.value.message and parent_level.value in info.value.message
-
