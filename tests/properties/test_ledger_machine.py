@@ -598,8 +598,9 @@ class LedgerMachine(RuleBasedStateMachine):
         for n, (case, _, op) in enumerate(self.opinions()):
             if case.closed:
                 if op.stage == "feedback_given" and op.outcome != "not_adopted":
-                    report = "implementation"
-                    deep.append((9, lambda n=n: self.opinion_step(n, report, "", True, False)))
+                    deep.append(
+                        (9, lambda n=n: self.opinion_step(n, "implementation", "", True, False))
+                    )
                 continue
             if op.pending:
                 deep.append((10, lambda n=n: self.object_or_rule(n, "rejected")))
