@@ -127,8 +127,8 @@ class Policy:
         """Last day of a term that starts on ``start``."""
         try:
             end = start.replace(year=start.year + self.term_years)
-        except ValueError:  # 29 February
-            end = start.replace(year=start.year + self.term_years, day=28)
+        except ValueError:  # 29 February: the anniversary falls on 1 March
+            end = start.replace(year=start.year + self.term_years, month=3, day=1)
         return end - timedelta(days=1)
 
     def feedback_due_on(self, decided: datetime) -> date:
