@@ -10,8 +10,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import drop_schema, new_postgres_url, require_postgres
 from ledger_stories import Story, seed_000
+from stores import drop_schema, new_postgres_url, require_postgres
 
 from supervision_ledger import Ledger
 from supervision_ledger.cli import main

@@ -14,9 +14,9 @@ from typing import Any
 
 import pytest
 from audit_story import MUTATIONS, RawStore, random_history
-from conftest import drop_schema, new_postgres_url, require_postgres
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from stores import drop_schema, new_postgres_url, require_postgres
 
 from supervision_ledger import Ledger
 
