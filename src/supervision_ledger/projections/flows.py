@@ -491,7 +491,7 @@ def _suggestions_urged(q: FigureQuery) -> FigureValue:
 
 @figure(
     "suggestions.escalated",
-    "报请上级或同级人大（件）",
+    "逾期报请上级督促（件）",
     "escalated",
     "Suggestions counted in suggestions.served with an Escalated event (chief prosecutor's "
     "approval recorded).",
@@ -688,7 +688,7 @@ def _petitions_closed(q: FigureQuery) -> FigureValue:
 
 section(
     "leads",
-    "公益诉讼线索",
+    "线索",
     "Leads",
     "the local date the lead was reported (Reported); acceptance and cases count whenever "
     "they happened",
@@ -714,7 +714,7 @@ def _lead_total(q: FigureQuery, index: int) -> int:
 
 @figure(
     "leads.reported",
-    "受理线索（件）",
+    "收到线索（件）",
     "leads reported",
     "Reported events of leads of the units in scope, from every source.",
 )
@@ -724,7 +724,7 @@ def _leads_reported(q: FigureQuery) -> FigureValue:
 
 @figure(
     "leads.accepted",
-    "线索受理立查（件）",
+    "线索受理（件）",
     "leads accepted",
     "Leads counted in leads.reported with an Accepted event (including those later turned "
     "into cases).",
