@@ -49,7 +49,8 @@ class Statistics(BaseModel):
     #: First and last local date of the period (inclusive); None: open-ended.
     start: date | None
     end: date | None
-    #: The day overdue feedback is judged on (and the roster, for an open period).
+    #: The day overdue feedback and replies are judged on (and the roster and partner
+    #: agreements, for an open period).
     as_of: date
     #: Figure key → count, yuan amount (decimal string) or rate.
     figures: dict[str, FigureValue]

@@ -28,7 +28,7 @@ beside its handlers) by
 | `units` | 统计范围 | units covered | The unit keys the figures cover, sorted; `null`: all units. |
 | `start` | 起始日期 | period start | First local date of the period (inclusive); `null`: from the beginning. |
 | `end` | 截止日期 | period end | Last local date of the period (inclusive); `null`: no end. |
-| `as_of` | 统计基准日 | as of | The local date overdue feedback is judged on (default: today), and the roster date when `end` is `null`. |
+| `as_of` | 统计基准日 | as of | The local date overdue feedback and overdue replies (suggestions, petitions) are judged on (default: today), and the roster and partner-agreement date when `end` is `null`. |
 | `figures` | 统计数据 | figures | Figure key → value, as listed below. |
 
 Periods are inclusive ranges of **local dates** in the policy's time zone (default
