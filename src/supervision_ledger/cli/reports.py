@@ -13,6 +13,7 @@ from datetime import date
 from typing import Any
 
 from ..projections.figures import FIGURES, SECTIONS, Rate
+from .audit import non_negative
 from .common import add_store_option, open_ledger, print_json
 
 
@@ -42,7 +43,12 @@ def _show(value: Any) -> str:
 def run_report(args: argparse.Namespace) -> int:
     with open_ledger(args) as ledger:
         stats = ledger.statistics(
-            args.unit, rollup=args.rollup, start=args.start, end=args.end, as_of=args.as_of
+            args.unit,
+            rollup=args.rollup,
+            start=args.start,
+            end=args.end,
+            as_of=args.as_of,
+            at_position=args.at_position,
         )
     if args.json:
         print_json(stats.model_dump(mode="json"))
@@ -79,17 +85,33 @@ def run_feedback(args: argparse.Namespace) -> int:
     if args.json:
         print_json(pending.model_dump(mode="json"))
         return 0
-    if not pending.opinions:
-        print(f"every opinion has its answer (as of {pending.as_of})")
+    if pending.all_answered:
+        print(f"every matter has its answer (as of {pending.as_of})")
         return 0
     for item in pending.opinions:
-        due = f" due {item.due_on}" if item.due_on else ""
-        flag = " OVERDUE" if item.overdue else ""
         print(
-            f"{item.unit}  {item.case} {item.opinion}  {item.supervisor}  "
-            f"submitted {item.submitted_on}  {item.stage.value} ({item.stage.zh}){due}{flag}"
+            f"opinion  {item.unit}  {item.case} {item.opinion}  {item.supervisor}  "
+            f"submitted {item.submitted_on}  {item.stage.value} ({item.stage.zh})"
+            f"{_due(item.due_on, item.overdue)}"
+        )
+    for sug in pending.suggestions:
+        urged = f" urged {sug.urged}x" if sug.urged else ""
+        print(
+            f"suggestion  {sug.unit}  {sug.case} {sug.suggestion}  {sug.recipient}  "
+            f"served {sug.served_on}  {sug.stage.value} ({sug.stage.zh})"
+            f"{_due(sug.due_on, sug.overdue)}{urged}"
+        )
+    for pet in pending.petitions:
+        excluded = "  anonymous/no contact" if pet.excluded_from_reply_rate else ""
+        print(
+            f"petition  {pet.unit}  {pet.petition}  received {pet.received_on}  "
+            f"{pet.stage.value} ({pet.stage.zh}){_due(pet.due_on, pet.overdue)}{excluded}"
         )
     return 0
+
+
+def _due(due_on: date | None, overdue: bool) -> str:
+    return (f" due {due_on}" if due_on else "") + (" OVERDUE" if overdue else "")
 
 
 def run_dossier(args: argparse.Namespace) -> int:
@@ -169,14 +191,28 @@ def register(subparsers: Any) -> None:
     p.add_argument("--from", dest="start", type=_date, metavar="D", help="first day (YYYY-MM-DD)")
     p.add_argument("--to", dest="end", type=_date, metavar="D", help="last day (YYYY-MM-DD)")
     p.add_argument("--as-of", type=_date, metavar="D", help="judge overdue feedback on D")
+    p.add_argument(
+        "--at-position",
+        type=non_negative,
+        metavar="N",
+        help="the figures as they stood when the log ended at position N (for auditors: "
+        "the log up to N is replayed into a scratch database; the views are untouched)",
+    )
     p.add_argument("--lang", choices=("zh", "en"), default="zh", help="labels (default zh)")
     p.add_argument("--json", action="store_true", help="stable JSON instead of a table")
     p.set_defaults(run=run_report)
 
-    p = subparsers.add_parser("feedback", help="opinions still awaiting an answer")
+    p = subparsers.add_parser(
+        "feedback",
+        help="opinions, suggestion replies and petition replies still awaiting an answer",
+    )
     _scope_options(p)
-    p.add_argument("--supervisor", metavar="S", help="only this supervisor's opinions")
-    p.add_argument("--case", metavar="C", help="only this case's opinions")
+    p.add_argument(
+        "--supervisor",
+        metavar="S",
+        help="only this supervisor's opinions (no suggestions, no petitions)",
+    )
+    p.add_argument("--case", metavar="C", help="only this case's opinions, suggestions, petitions")
     p.add_argument("--overdue", action="store_true", help="only overdue ones")
     p.add_argument("--as-of", type=_date, metavar="D", help="judge overdue on D (default today)")
     p.add_argument("--json", action="store_true", help="stable JSON")

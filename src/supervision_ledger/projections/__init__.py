@@ -3,7 +3,9 @@
 * :mod:`.engine` — pages of notifications applied with their tracking position in one
   transaction (exactly once), on SQLite and PostgreSQL;
 * :mod:`.statistics` — the published figures, per unit and period (:data:`FIGURES`);
-* :mod:`.feedback` — opinions still awaiting an answer;
+* :mod:`.flows` — the figures of the neighbouring flows (suggestions, petitions, leads,
+  typical cases, partner units, the trial committee);
+* :mod:`.feedback` — opinions, suggestion replies and petition replies still awaited;
 * :mod:`.dossier` — one file per person (一人一档);
 * :mod:`.hearings` — the hearing register.
 """
@@ -11,8 +13,18 @@
 from .api import LedgerQueries, Statistics, compute_statistics, default_views
 from .dossier import Dossier, DossierView
 from .engine import ProjectionEngine, Tx, View, on
-from .feedback import FeedbackStage, FeedbackView, PendingFeedback, PendingOpinion
+from .feedback import (
+    FeedbackStage,
+    FeedbackView,
+    PendingFeedback,
+    PendingOpinion,
+    PendingPetition,
+    PendingSuggestion,
+    PetitionStage,
+    SuggestionStage,
+)
 from .figures import FIGURES, SECTIONS, Figure, Rate
+from .flows import FlowStatisticsView
 from .hearings import HearingRegister, HearingRegisterView
 from .statistics import StatisticsView
 
@@ -24,15 +36,20 @@ __all__ = [
     "FeedbackStage",
     "FeedbackView",
     "Figure",
+    "FlowStatisticsView",
     "HearingRegister",
     "HearingRegisterView",
     "LedgerQueries",
     "PendingFeedback",
     "PendingOpinion",
+    "PendingPetition",
+    "PendingSuggestion",
+    "PetitionStage",
     "ProjectionEngine",
     "Rate",
     "Statistics",
     "StatisticsView",
+    "SuggestionStage",
     "Tx",
     "View",
     "compute_statistics",

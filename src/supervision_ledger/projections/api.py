@@ -19,6 +19,7 @@ from .dossier import Dossier, DossierView, dossier
 from .engine import Progress, ProjectionEngine, Tx, View, open_views_database, scratch_database
 from .feedback import FeedbackView, PendingFeedback, pending_feedback
 from .figures import FIGURES, FigureQuery, FigureValue, Rate
+from .flows import FlowStatisticsView
 from .hearings import HearingRegister, HearingRegisterView, hearing_register
 from .statistics import StatisticsView, unit_scope
 
@@ -26,9 +27,14 @@ if TYPE_CHECKING:
     from ..application import LedgerApplication
 
 
+def statistics_views() -> list[View]:
+    """The views every figure of :data:`FIGURES` is computed from."""
+    return [StatisticsView(), FlowStatisticsView()]
+
+
 def default_views() -> list[View]:
     """The views every ledger maintains."""
-    return [StatisticsView(), FeedbackView(), DossierView(), HearingRegisterView()]
+    return [*statistics_views(), FeedbackView(), DossierView(), HearingRegisterView()]
 
 
 class Statistics(BaseModel):
@@ -43,7 +49,8 @@ class Statistics(BaseModel):
     #: First and last local date of the period (inclusive); None: open-ended.
     start: date | None
     end: date | None
-    #: The day overdue feedback is judged on (and the roster, for an open period).
+    #: The day overdue feedback and replies are judged on (and the roster and partner
+    #: agreements, for an open period).
     as_of: date
     #: Figure key → count, yuan amount (decimal string) or rate.
     figures: dict[str, FigureValue]
@@ -165,7 +172,7 @@ class LedgerQueries:
             self.app.recorder,
             self.app.mapper,
             scratch_database(),
-            [StatisticsView()],
+            statistics_views(),
             self.policy.timezone,
         )
         try:
@@ -185,7 +192,12 @@ class LedgerQueries:
         overdue_only: bool = False,
         as_of: date | None = None,
     ) -> PendingFeedback:
-        """Every opinion not yet fully answered (件件有着落、事事有回音), oldest first."""
+        """Every matter not yet fully answered (件件有着落、事事有回音), oldest first:
+        opinions, served procuratorial suggestions and petitions, each with its stage,
+        due date (per policy) and overdue flag as of ``as_of`` (default today).
+
+        ``supervisor`` keeps only that person's opinions (suggestions and petitions are
+        not a supervisor's); ``case`` keeps the matters of that case."""
         engine = self.views
         engine.catch_up()
         with engine.reading() as tx:
@@ -221,4 +233,5 @@ __all__: list[Any] = [
     "Statistics",
     "compute_statistics",
     "default_views",
+    "statistics_views",
 ]

@@ -7,14 +7,16 @@ from __future__ import annotations
 
 import sys
 
+from . import flows as _flows  # noqa: F401 - registers the flow figures
 from . import statistics as _statistics  # noqa: F401 - registers the figures
 from .figures import FIGURES, SECTIONS
 
 HEADER = """\
 # Statistics: every figure of `report --json`
 
-Generated from the figure registry (`src/supervision_ledger/projections/statistics.py`,
-where each figure is defined beside its handler) by
+Generated from the figure registry (`src/supervision_ledger/projections/statistics.py`
+and, for the neighbouring flows, `projections/flows.py`, where each figure is defined
+beside its handlers) by
 `python -m supervision_ledger.projections.docs`; a test keeps this file in step.
 
 ## The report object
@@ -26,7 +28,7 @@ where each figure is defined beside its handler) by
 | `units` | 统计范围 | units covered | The unit keys the figures cover, sorted; `null`: all units. |
 | `start` | 起始日期 | period start | First local date of the period (inclusive); `null`: from the beginning. |
 | `end` | 截止日期 | period end | Last local date of the period (inclusive); `null`: no end. |
-| `as_of` | 统计基准日 | as of | The local date overdue feedback is judged on (default: today), and the roster date when `end` is `null`. |
+| `as_of` | 统计基准日 | as of | The local date overdue feedback and overdue replies (suggestions, petitions) are judged on (default: today), and the roster and partner-agreement date when `end` is `null`. |
 | `figures` | 统计数据 | figures | Figure key → value, as listed below. |
 
 Periods are inclusive ranges of **local dates** in the policy's time zone (default
@@ -44,6 +46,12 @@ A rate is an object, never a bare percentage:
 | `value` | 比值 | value | numerator / denominator rounded to 4 places; `null` when the denominator is 0. |
 
 Amounts (`allowances.amount`) are decimal strings in yuan with two places.
+
+Deadlines (feedback, suggestion replies, petition replies) are never stored in the
+views: due dates are computed from the events' local dates under the ledger's
+`Policy` when the report is made, so "on time", "late" and "overdue" follow the policy
+in force (calendar or working days, the number of days or months). "Overdue" means
+still unanswered with a due date before `as_of`.
 """
 
 

@@ -1,9 +1,17 @@
-"""The feedback view: every opinion not yet fully answered (件件有着落、事事有回音).
+"""The feedback view: every matter not yet fully answered (件件有着落、事事有回音).
 
-An opinion is fully answered when it is decided, feedback has been given, no objection
-awaits the chief prosecutor's ruling, and — if it was adopted or partly adopted — the
-implementation has been reported back. The list is empty exactly when every opinion
-in scope is fully answered. Due dates follow the ledger's policy at query time.
+* An **opinion** is fully answered when it is decided, feedback has been given, no
+  objection awaits the chief prosecutor's ruling, and — if it was adopted or partly
+  adopted — the implementation has been reported back.
+* A **procuratorial suggestion**, once served, is answered when the recipient has
+  replied in writing, its adoption has been recorded and — if adopted — the
+  rectification has been completed. (Drafted, not yet served: nobody owes an answer.)
+* A **petition** is answered when it has its procedural reply and its result reply (or
+  is closed, which needs both); while the result is not ready, a progress reply is due
+  3 months after receipt and then monthly after the previous one.
+
+The lists are empty exactly when every matter in scope is answered. Due dates follow
+the ledger's policy at query time; "overdue" means the due date is before ``as_of``.
 """
 
 from __future__ import annotations
@@ -14,7 +22,9 @@ from enum import StrEnum
 from pydantic import BaseModel
 
 from ..domain.case import Case
+from ..domain.petition import Petition
 from ..domain.policy import Policy
+from ..domain.suggestion import Suggestion
 from ..domain.values import OpinionOutcome
 from .engine import Tx, View, on
 
@@ -60,18 +70,91 @@ class PendingOpinion(BaseModel):
     overdue: bool
 
 
+class SuggestionStage(StrEnum):
+    """What a served suggestion waits for."""
+
+    AWAITING_REPLY = "awaiting_reply"
+    AWAITING_ADOPTION_DECISION = "awaiting_adoption_decision"
+    AWAITING_RECTIFICATION = "awaiting_rectification"
+
+    @property
+    def zh(self) -> str:
+        return {
+            "awaiting_reply": "待书面回复",
+            "awaiting_adoption_decision": "待明确是否采纳",
+            "awaiting_rectification": "待整改完成",
+        }[self.value]
+
+
+class PendingSuggestion(BaseModel):
+    """One served suggestion whose answer is not complete."""
+
+    unit: str
+    case: str
+    suggestion: str
+    recipient: str
+    served_on: date
+    stage: SuggestionStage
+    #: The reply's due date (stated, or per policy); None for the later stages, which
+    #: have no deadline in the rules.
+    due_on: date | None
+    overdue: bool
+    #: How often the overdue reply was urged (催办), and when it was escalated.
+    urged: int
+    escalated_on: date | None
+
+
+class PetitionStage(StrEnum):
+    """Which reply a petition waits for."""
+
+    AWAITING_PROCEDURAL_REPLY = "awaiting_procedural_reply"
+    AWAITING_RESULT_REPLY = "awaiting_result_reply"
+    AWAITING_MONTHLY_PROGRESS = "awaiting_monthly_progress"
+
+    @property
+    def zh(self) -> str:
+        return {
+            "awaiting_procedural_reply": "待程序性回复",
+            "awaiting_result_reply": "待答复办理结果",
+            "awaiting_monthly_progress": "待按月答复进展",
+        }[self.value]
+
+
+class PendingPetition(BaseModel):
+    """One petition that still owes its petitioner a reply."""
+
+    unit: str
+    petition: str
+    case: str | None
+    received_on: date
+    #: Anonymous or without contact details: left out of the reply rates.
+    excluded_from_reply_rate: bool
+    stage: PetitionStage
+    due_on: date
+    overdue: bool
+    #: The last progress reply, if any (the next is due a month after it).
+    last_progress_on: date | None
+
+
 class PendingFeedback(BaseModel):
-    """The opinions still awaiting an answer, as of one day, oldest first."""
+    """Everything still awaiting an answer, as of one day, oldest first."""
 
     as_of: date
     opinions: list[PendingOpinion]
+    suggestions: list[PendingSuggestion] = []
+    petitions: list[PendingPetition] = []
+
+    @property
+    def all_answered(self) -> bool:
+        """True exactly when no opinion, suggestion or petition awaits an answer."""
+        return not (self.opinions or self.suggestions or self.petitions)
 
 
 class FeedbackView(View):
-    """One row per opinion with the dates of its lifecycle."""
+    """One row per opinion, served suggestion and petition with the dates of its lifecycle."""
 
     name = "feedback"
-    version = 1
+    version = 2
     tables = {  # noqa: RUF012 - class-level schema
         "view_feedback_case": "case_id TEXT PRIMARY KEY, case_key TEXT NOT NULL, "
         "unit TEXT NOT NULL",
@@ -80,6 +163,14 @@ class FeedbackView(View):
         "received_on TEXT, decided_on TEXT, outcome TEXT, feedback_on TEXT, "
         "implementation_on TEXT, objection_pending INTEGER NOT NULL, "
         "PRIMARY KEY (case_id, opinion)",
+        "view_feedback_suggestion": "suggestion_id TEXT PRIMARY KEY, suggestion TEXT NOT NULL, "
+        "unit TEXT NOT NULL, case_key TEXT NOT NULL, recipient TEXT, served_on TEXT, "
+        "urgent INTEGER NOT NULL, stated_due TEXT, replied_on TEXT, adopted INTEGER, "
+        "rectified_on TEXT, urged INTEGER NOT NULL, escalated_on TEXT",
+        "view_feedback_petition": "petition_id TEXT PRIMARY KEY, petition TEXT NOT NULL, "
+        "unit TEXT NOT NULL, case_key TEXT, received_on TEXT NOT NULL, "
+        "excluded INTEGER NOT NULL, procedural_on TEXT, last_progress_on TEXT, "
+        "result_on TEXT, closed_on TEXT",
     }
 
     @on(Case.Registered)
@@ -136,6 +227,100 @@ class FeedbackView(View):
     def ruled(self, tx: Tx, e: Case.ObjectionRuled) -> None:
         self._set(tx, e, e.opinion, objection_pending=0)
 
+    # -- procuratorial suggestions -------------------------------------------------------
+
+    @on(Suggestion.Drafted)
+    def suggestion_drafted(self, tx: Tx, e: Suggestion.Drafted) -> None:
+        tx.upsert(
+            "view_feedback_suggestion",
+            {"suggestion_id": str(e.originator_id)},
+            {"suggestion": e.key, "unit": e.unit, "case_key": e.case, "urgent": 0, "urged": 0},
+        )
+
+    @staticmethod
+    def _suggestion(tx: Tx, e: Suggestion.Event, **values: object) -> None:
+        assignments = ", ".join(f"{k} = ?" for k in values)
+        tx.rows(
+            f"UPDATE view_feedback_suggestion SET {assignments} WHERE suggestion_id = ?",
+            [*values.values(), str(e.originator_id)],
+        )
+
+    @on(Suggestion.Served)
+    def suggestion_served(self, tx: Tx, e: Suggestion.Served) -> None:
+        self._suggestion(
+            tx,
+            e,
+            recipient=e.recipient,
+            served_on=tx.local_date(e.occurred_at),
+            urgent=int(e.urgent),
+            stated_due=None if e.reply_due_on is None else e.reply_due_on.isoformat(),
+        )
+
+    @on(Suggestion.Replied)
+    def suggestion_replied(self, tx: Tx, e: Suggestion.Replied) -> None:
+        self._suggestion(tx, e, replied_on=tx.local_date(e.occurred_at))
+
+    @on(Suggestion.Adopted)
+    def suggestion_adopted(self, tx: Tx, e: Suggestion.Adopted) -> None:
+        self._suggestion(tx, e, adopted=1)
+
+    @on(Suggestion.NotAdopted)
+    def suggestion_not_adopted(self, tx: Tx, e: Suggestion.NotAdopted) -> None:
+        self._suggestion(tx, e, adopted=0)
+
+    @on(Suggestion.RectificationCompleted)
+    def rectification_completed(self, tx: Tx, e: Suggestion.RectificationCompleted) -> None:
+        self._suggestion(tx, e, rectified_on=tx.local_date(e.occurred_at))
+
+    @on(Suggestion.Urged)
+    def suggestion_urged(self, tx: Tx, e: Suggestion.Urged) -> None:
+        tx.rows(
+            "UPDATE view_feedback_suggestion SET urged = urged + 1 WHERE suggestion_id = ?",
+            [str(e.originator_id)],
+        )
+
+    @on(Suggestion.Escalated)
+    def suggestion_escalated(self, tx: Tx, e: Suggestion.Escalated) -> None:
+        self._suggestion(tx, e, escalated_on=tx.local_date(e.occurred_at))
+
+    # -- petitions ------------------------------------------------------------------------
+
+    @on(Petition.Received)
+    def petition_received(self, tx: Tx, e: Petition.Received) -> None:
+        tx.upsert(
+            "view_feedback_petition",
+            {"petition_id": str(e.originator_id)},
+            {
+                "petition": e.key,
+                "unit": e.unit,
+                "case_key": e.case,
+                "received_on": tx.local_date(e.occurred_at),
+                "excluded": int(e.anonymous or not e.has_contact),
+            },
+        )
+
+    def _petition(self, tx: Tx, e: Petition.Event, column: str) -> None:
+        tx.rows(
+            f"UPDATE view_feedback_petition SET {column} = ? WHERE petition_id = ?",
+            [tx.local_date(e.occurred_at), str(e.originator_id)],
+        )
+
+    @on(Petition.ProceduralReplied)
+    def petition_procedural_replied(self, tx: Tx, e: Petition.ProceduralReplied) -> None:
+        self._petition(tx, e, "procedural_on")
+
+    @on(Petition.ProgressReplied)
+    def petition_progress_replied(self, tx: Tx, e: Petition.ProgressReplied) -> None:
+        self._petition(tx, e, "last_progress_on")
+
+    @on(Petition.ResultReplied)
+    def petition_result_replied(self, tx: Tx, e: Petition.ResultReplied) -> None:
+        self._petition(tx, e, "result_on")
+
+    @on(Petition.Closed)
+    def petition_closed(self, tx: Tx, e: Petition.Closed) -> None:
+        self._petition(tx, e, "closed_on")
+
 
 def stage_of(
     received_on: str | None,
@@ -159,26 +344,39 @@ def stage_of(
     return None
 
 
-def pending_feedback(
+def suggestion_reply_due(
+    policy: Policy, served_on: str, urgent: bool, stated_due: str | None
+) -> date:
+    """The last day for a suggestion's written reply: its own stated date if it has one,
+    else the policy's (2 months, or the urgent deadline) — as ``Suggestion.reply_due``."""
+    if stated_due is not None:
+        return date.fromisoformat(stated_due)
+    return policy.suggestion_reply_due_on(date.fromisoformat(served_on), urgent)
+
+
+def _in(column: str, values: list[str] | None) -> tuple[str, list[object]]:
+    if values is None:
+        return "", []
+    return f" AND {column} IN ({', '.join('?' for _ in values)})", list(values)
+
+
+def pending_opinions(
     tx: Tx,
     policy: Policy,
     as_of: date,
-    units: list[str] | None = None,
-    supervisor: str | None = None,
-    case: str | None = None,
-    overdue_only: bool = False,
-) -> PendingFeedback:
+    units: list[str] | None,
+    supervisor: str | None,
+    case: str | None,
+    overdue_only: bool,
+) -> list[PendingOpinion]:
     """The unanswered opinions, filtered, sorted by submission date, case and opinion."""
+    scope, params = _in("c.unit", units)
     sql = (
         "SELECT c.unit, c.case_key, o.opinion, o.activity, o.supervisor, o.submitted_on, "
         "o.received_on, o.decided_on, o.outcome, o.feedback_on, o.implementation_on, "
         "o.objection_pending FROM view_feedback_opinion o "
-        "JOIN view_feedback_case c ON c.case_id = o.case_id WHERE 1 = 1"
+        f"JOIN view_feedback_case c ON c.case_id = o.case_id WHERE 1 = 1{scope}"
     )
-    params: list[object] = []
-    if units is not None:
-        sql += f" AND c.unit IN ({', '.join('?' for _ in units)})"
-        params.extend(units)
     if supervisor is not None:
         sql += " AND o.supervisor = ?"
         params.append(supervisor)
@@ -214,4 +412,165 @@ def pending_feedback(
             )
         )
     items.sort(key=lambda i: (i.submitted_on, i.unit, i.case, i.opinion))
-    return PendingFeedback(as_of=as_of, opinions=items)
+    return items
+
+
+def suggestion_stage(
+    replied_on: str | None, adopted: int | None, rectified_on: str | None
+) -> SuggestionStage | None:
+    """What a served suggestion waits for; None when it is fully answered."""
+    if replied_on is None:
+        return SuggestionStage.AWAITING_REPLY
+    if adopted is None:
+        return SuggestionStage.AWAITING_ADOPTION_DECISION
+    if adopted and rectified_on is None:
+        return SuggestionStage.AWAITING_RECTIFICATION
+    return None
+
+
+def pending_suggestions(
+    tx: Tx,
+    policy: Policy,
+    as_of: date,
+    units: list[str] | None,
+    case: str | None,
+    overdue_only: bool,
+) -> list[PendingSuggestion]:
+    """Served suggestions not fully answered, sorted by service date, unit and number."""
+    scope, params = _in("unit", units)
+    sql = (
+        "SELECT unit, case_key, suggestion, recipient, served_on, urgent, stated_due, "
+        "replied_on, adopted, rectified_on, urged, escalated_on FROM view_feedback_suggestion "
+        f"WHERE served_on IS NOT NULL{scope}"
+    )
+    if case is not None:
+        sql += " AND case_key = ?"
+        params.append(case)
+    items: list[PendingSuggestion] = []
+    for row in tx.rows(sql, params):
+        unit, case_key, key, recipient, served_on, urgent, stated_due = row[:7]
+        replied_on, adopted, rectified_on, urged, escalated_on = row[7:]
+        stage = suggestion_stage(replied_on, adopted, rectified_on)
+        if stage is None:
+            continue
+        due = None
+        if stage is SuggestionStage.AWAITING_REPLY:
+            due = suggestion_reply_due(policy, served_on, bool(urgent), stated_due)
+        overdue = due is not None and due < as_of
+        if overdue_only and not overdue:
+            continue
+        items.append(
+            PendingSuggestion(
+                unit=unit,
+                case=case_key,
+                suggestion=key,
+                recipient=recipient,
+                served_on=date.fromisoformat(served_on),
+                stage=stage,
+                due_on=due,
+                overdue=overdue,
+                urged=int(urged),
+                escalated_on=date.fromisoformat(escalated_on) if escalated_on else None,
+            )
+        )
+    items.sort(key=lambda i: (i.served_on, i.unit, i.suggestion))
+    return items
+
+
+def petition_stage(
+    policy: Policy,
+    received_on: date,
+    procedural_on: str | None,
+    last_progress_on: str | None,
+    result_on: str | None,
+    closed_on: str | None,
+) -> tuple[PetitionStage, date] | None:
+    """The reply a petition waits for and its due date — as ``Petition.next_reply_due``;
+    None once it has both its procedural and its result reply (or is closed)."""
+    if closed_on is not None or (procedural_on is not None and result_on is not None):
+        return None
+    if procedural_on is None:
+        return (
+            PetitionStage.AWAITING_PROCEDURAL_REPLY,
+            policy.petition_procedural_due_on(received_on),
+        )
+    if last_progress_on is None:
+        return PetitionStage.AWAITING_RESULT_REPLY, policy.petition_result_due_on(received_on)
+    return (
+        PetitionStage.AWAITING_MONTHLY_PROGRESS,
+        policy.petition_progress_due_on(date.fromisoformat(last_progress_on)),
+    )
+
+
+def pending_petitions(
+    tx: Tx,
+    policy: Policy,
+    as_of: date,
+    units: list[str] | None,
+    case: str | None,
+    overdue_only: bool,
+) -> list[PendingPetition]:
+    """Petitions still owed a reply, sorted by receipt date, unit and number."""
+    scope, params = _in("unit", units)
+    sql = (
+        "SELECT unit, petition, case_key, received_on, excluded, procedural_on, "
+        f"last_progress_on, result_on, closed_on FROM view_feedback_petition WHERE 1 = 1{scope}"
+    )
+    if case is not None:
+        sql += " AND case_key = ?"
+        params.append(case)
+    items: list[PendingPetition] = []
+    for row in tx.rows(sql, params):
+        unit, key, case_key, received_text, excluded = row[:5]
+        procedural_on, last_progress_on, result_on, closed_on = row[5:]
+        received = date.fromisoformat(received_text)
+        found = petition_stage(
+            policy, received, procedural_on, last_progress_on, result_on, closed_on
+        )
+        if found is None:
+            continue
+        stage, due = found
+        if overdue_only and not due < as_of:
+            continue
+        items.append(
+            PendingPetition(
+                unit=unit,
+                petition=key,
+                case=case_key,
+                received_on=received,
+                excluded_from_reply_rate=bool(excluded),
+                stage=stage,
+                due_on=due,
+                overdue=due < as_of,
+                last_progress_on=(
+                    date.fromisoformat(last_progress_on) if last_progress_on else None
+                ),
+            )
+        )
+    items.sort(key=lambda i: (i.received_on, i.unit, i.petition))
+    return items
+
+
+def pending_feedback(
+    tx: Tx,
+    policy: Policy,
+    as_of: date,
+    units: list[str] | None = None,
+    supervisor: str | None = None,
+    case: str | None = None,
+    overdue_only: bool = False,
+) -> PendingFeedback:
+    """Every matter awaiting an answer, filtered by unit, supervisor, case and overdue.
+
+    Suggestions and petitions are nobody's supervision opinion: a ``supervisor`` filter
+    keeps only that person's opinions and lists no suggestion or petition.
+    """
+    opinions = pending_opinions(tx, policy, as_of, units, supervisor, case, overdue_only)
+    if supervisor is not None:
+        return PendingFeedback(as_of=as_of, opinions=opinions)
+    return PendingFeedback(
+        as_of=as_of,
+        opinions=opinions,
+        suggestions=pending_suggestions(tx, policy, as_of, units, case, overdue_only),
+        petitions=pending_petitions(tx, policy, as_of, units, case, overdue_only),
+    )
