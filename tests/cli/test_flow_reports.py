@@ -10,8 +10,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import drop_schema, new_postgres_url, require_postgres
 from scenarios import seed002, seed003
+from stores import drop_schema, new_postgres_url, require_postgres
 
 from supervision_ledger import Ledger
 from supervision_ledger.cli import main

@@ -11,10 +11,10 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 import pytest
-from conftest import drop_schema, new_postgres_url, require_postgres
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from ledger_stories import Story
+from stores import drop_schema, new_postgres_url, require_postgres
 
 from supervision_ledger import Ledger, LedgerError
 from supervision_ledger.domain.lead import Lead, LeadSource
