@@ -132,6 +132,19 @@ class Session:
         self.created.append(agg)
         self.loaded[agg.id] = agg
 
+    def read_versions(self) -> dict[UUID, int]:
+        """Versions of the aggregates this command read but did not change.
+
+        The rules a command checked may depend on them (an invitation depends on the
+        supervisor being active); the recorder refuses the write if any of them moved
+        on meanwhile, and the command is retried on fresh state.
+        """
+        return {
+            agg.id: agg.version
+            for agg in self.loaded.values()
+            if not agg.pending_events and agg not in self.created
+        }
+
     def changed(self) -> list[LedgerAggregate]:
         seen: dict[UUID, LedgerAggregate] = {}
         for agg in [*self.created, *self.loaded.values()]:
@@ -255,7 +268,9 @@ class Ledger(LedgerQueries):
             try:
                 # The recorder writes the command id into the hash chain beside the events.
                 recordings: list[Recording[UUID]] = self.app.save(
-                    *to_save, command_id=command.command_id
+                    *to_save,
+                    command_id=command.command_id,
+                    read_versions=session.read_versions(),
                 )
             except IntegrityError as error:
                 if attempt == self.max_attempts:

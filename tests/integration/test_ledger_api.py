@@ -331,6 +331,50 @@ def test_a_rule_is_rechecked_on_retry(shared_url: str, monkeypatch: pytest.Monke
         assert "S2" not in b.case("K1").activity("A1").invitations
 
 
+def test_a_change_to_an_aggregate_only_read_is_caught(
+    shared_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """B suspends S2 but leaves the case alone: A's invitation conflicts all the same,
+    because the rule it checked (S2 is active) read S2, and S2 moved on."""
+    with Ledger(store=shared_url) as a, Ledger(store=shared_url) as b:
+        story(a)
+        a.supervisor("S2")
+        original = a.app.save
+        calls = 0
+
+        def racing_save(*objects: Any, **kwargs: Any) -> Any:
+            nonlocal calls
+            calls += 1
+            if calls == 1:
+                b.execute(
+                    {
+                        "type": "suspend_supervisor",
+                        "supervisor": "S2",
+                        "reason": "调查",
+                        "occurred_at": "2023-03-01T09:00",
+                    }
+                )
+            return original(*objects, **kwargs)
+
+        monkeypatch.setattr(a.app, "save", racing_save)
+        rows = len(stored_rows(a))
+        with pytest.raises(SupervisorNotActive, match="S2"):
+            a.execute(
+                {
+                    "type": "invite_supervisor",
+                    "case": "K1",
+                    "activity": "A1",
+                    "supervisor": "S2",
+                    "occurred_at": "2023-03-02T10:00",
+                }
+            )
+        # The store refused the stale first save; the retry's rule check refused the
+        # command before any second save.
+        assert calls == 1
+        assert len(stored_rows(a)) == rows + 1  # only B's suspension
+        assert "S2" not in b.case("K1").activity("A1").invitations
+
+
 def test_retries_are_bounded(shared_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
     with Ledger(store=shared_url, max_attempts=3) as a, Ledger(store=shared_url) as b:
         story(a)

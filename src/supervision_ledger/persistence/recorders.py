@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from typing import Any, Protocol
 from uuid import UUID
 
-from eventsourcing.persistence import StoredEvent
+from eventsourcing.persistence import IntegrityError, StoredEvent
 from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore
 from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteCursor, SQLiteDatastore
 from psycopg import Cursor
@@ -89,6 +89,26 @@ def _first(pair: tuple[int, StoredEvent]) -> int:
     return pair[0]
 
 
+def _read_versions(kwargs: dict[str, Any]) -> dict[UUID, int]:
+    versions: dict[UUID, int] = kwargs.get("read_versions") or {}
+    return versions
+
+
+def check_read_versions(expected: dict[UUID, int], found: dict[UUID, int]) -> None:
+    """Refuse the write when an aggregate the command only read has moved on.
+
+    Raised as eventsourcing's ``IntegrityError`` (like a version conflict on a written
+    aggregate), so the ledger reloads, re-checks its rules and retries.
+    """
+    for originator_id, version in expected.items():
+        current = found.get(originator_id, 0)
+        if current != version:
+            raise IntegrityError(
+                f"aggregate {originator_id} was read at version {version} but is now at "
+                f"version {current}: the rules checked against it are stale"
+            )
+
+
 def _command_id(kwargs: dict[str, Any]) -> str | None:
     value = kwargs.get("command_id")
     return None if value is None else str(value)
@@ -124,6 +144,15 @@ class ChainedSQLiteRecorder(SQLiteApplicationRecorder):
         # committed tail that no other writer can move until we commit.
         positions = super()._insert_events(c, stored_events, **kwargs)
         assert positions is not None
+        expected = _read_versions(kwargs)
+        if expected:
+            ids = list(expected)
+            c.execute(
+                f"SELECT originator_id, MAX(originator_version) FROM {self.events_table_name} "
+                f"WHERE originator_id IN ({','.join('?' for _ in ids)}) GROUP BY originator_id",
+                [i.hex for i in ids],
+            )
+            check_read_versions(expected, {UUID(r[0]): int(r[1]) for r in c.fetchall()})
         c.execute(f"SELECT position, chain_hash FROM {CHAIN_TABLE} ORDER BY position DESC LIMIT 1")
         row = c.fetchone()
         tail = None if row is None else (int(row[0]), bytes(row[1]))
@@ -272,6 +301,19 @@ class ChainedPostgresRecorder(PostgresApplicationRecorder):
             self._notify_channel(curs)
             curs.execute(self.insert_events_statement, (pg_events,))
             positions = [int(row["notification_id"]) for row in curs.fetchall()]
+            expected = _read_versions(kwargs)
+            if expected:
+                curs.execute(
+                    SQL(
+                        "SELECT originator_id, MAX(originator_version) AS version FROM {} "
+                        "WHERE originator_id = ANY(%s) GROUP BY originator_id"
+                    ).format(self.events_table),
+                    (list(expected),),
+                )
+                check_read_versions(
+                    expected,
+                    {UUID(str(r["originator_id"])): int(r["version"]) for r in curs.fetchall()},
+                )
             self._chain(curs, stored_events, positions, _command_id(kwargs))
         return positions
 
