@@ -33,7 +33,13 @@ from .audit import history as audit_history
 from .audit.history import resolve_reference
 from .domain.base import LedgerAggregate
 from .domain.case import Case
-from .domain.errors import AlreadyExists, CommandIdConflict, ConcurrencyConflict, NotFound
+from .domain.errors import (
+    AlreadyExists,
+    CommandIdConflict,
+    ConcurrencyConflict,
+    NotFound,
+    RuleViolation,
+)
 from .domain.hearing import Hearing
 from .domain.lead import Lead
 from .domain.partner import PartnerAgreement
@@ -830,7 +836,10 @@ def _register_case(s: Session, cmd: c.RegisterCase) -> dict[str, str]:
     s.get(ProcuratorateUnit, cmd.unit)
     names = [p.name for p in cmd.parties]
     if len(set(names)) != len(names):
-        raise AlreadyExists(f"case {cmd.case!r} lists a party twice")
+        twice = sorted({n for n in names if names.count(n) > 1})
+        raise RuleViolation(
+            f"case {cmd.case!r} lists the party {', '.join(map(repr, twice))} twice"
+        )
     s.add(
         Case(
             key=cmd.case,

@@ -29,6 +29,7 @@ from supervision_ledger.domain import (
     InvalidUnit,
     NotFound,
     OpinionStage,
+    RuleViolation,
     SupervisorNotActive,
 )
 from supervision_ledger.persistence.store import InvalidStoreURL, parse_store_url
@@ -658,3 +659,24 @@ def test_typed_commands_and_dicts_are_the_same_command(ledger: Ledger) -> None:
     typed = ledger.open_activity(c.OpenActivity.model_validate({**OPEN_A2, "command_id": "cmd-t"}))
     assert ledger.execute({**OPEN_A2, "command_id": "cmd-t"}).replayed
     assert typed.ids == {"case": "K1", "activity": "A2"}
+
+
+def test_a_case_listing_a_party_twice_is_refused(store_url: str) -> None:
+    with Ledger(store=store_url) as ledger:
+        story(ledger)
+        rows = len(stored_rows(ledger))
+        with pytest.raises(RuleViolation, match="'孙某' twice") as refused:
+            ledger.execute(
+                {
+                    "type": "register_case",
+                    "case": "K-dup",
+                    "unit": "QC",
+                    "kind": "other",
+                    "handling_prosecutor": "李某",
+                    "parties": [{"name": "孙某"}, {"name": "孙某", "minor": True}],
+                    "received_on": "2023-05-01",
+                    "occurred_at": "2023-05-01T09:00",
+                }
+            )
+        assert refused.value.rule == "rule_violation"
+        assert len(stored_rows(ledger)) == rows
