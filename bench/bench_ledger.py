@@ -7,6 +7,8 @@
 2. Recording commands: ``Ledger.execute`` (pydantic validation, rules, idempotency record,
    msgspec, SQLite) vs a bare eventsourcing application saving the same events.
 3. Reloading a case with many events from the store.
+4. Over the demo year (~5,000 events): rebuilding every view from zero, and verifying the
+   hash chain, each against the baseline of reading and decoding the whole log.
 
 Nothing here asserts a speed; the results go to docs/performance.md with this command.
 """
@@ -252,6 +254,36 @@ def bench_reload(n_opinions: int, repeat: int) -> list[tuple[str, float, float]]
     return [(f"reload a case of {len(events)} events (vs reading its rows)", base, ours)]
 
 
+def bench_demo_log() -> list[tuple[str, float, float]]:
+    from supervision_ledger.demo import run_demo
+
+    with tempfile.TemporaryDirectory() as tmp:
+        ledger = Ledger(store=f"sqlite:///{Path(tmp) / 'demo.db'}")
+        run_demo(ledger, seed=2023)
+        recorder, mapper = ledger.app.recorder, ledger.app.mapper
+
+        def read_and_decode() -> int:
+            count, start = 0, 0
+            while True:
+                page = recorder.select_notifications(start, 500, inclusive_of_start=False)
+                if not page:
+                    return count
+                for notification in page:
+                    mapper.to_domain_event(notification)
+                count += len(page)
+                start = page[-1].id
+
+        events = read_and_decode()
+        base = best_of(3, read_and_decode)
+        rebuild = best_of(3, ledger.rebuild_views)
+        verify = best_of(3, ledger.verify)
+        ledger.close()
+    return [
+        (f"rebuild all views, {events} events (vs read+decode)", base, rebuild),
+        (f"verify the hash chain, {events} events (vs read+decode)", base, verify),
+    ]
+
+
 def memory_of(func: Callable[[], Any]) -> int:
     tracemalloc.start()
     func()
@@ -272,6 +304,7 @@ def main(argv: list[str] | None = None) -> int:
         *bench_encoding(args.events, args.repeat),
         *bench_commands(args.cases, args.store),
         *bench_reload(args.events // 5, args.repeat),
+        *bench_demo_log(),
     ]
     mem_base = memory_of(lambda: [json_mapper().to_stored_event(e) for e in sample_case(400)])
     mem_ours = memory_of(lambda: [MsgspecMapper().to_stored_event(e) for e in sample_case(400)])
