@@ -240,9 +240,11 @@ class Ledger(LedgerQueries):
         handler = HANDLERS.get(type(command))
         if handler is None:
             raise TypeError(f"no handler for command {type(command).__name__}")
+        # The fingerprint is of the command as submitted: a seed the ledger picks for a
+        # seedless draw must not make a repeat of the same command look different.
+        fingerprint = command.fingerprint()
         command = self._with_seed(command)
         command_type = str(getattr(command, "type", type(command).__name__))
-        fingerprint = command.fingerprint()
         for attempt in range(1, self.max_attempts + 1):
             if command.command_id is not None:
                 previous = self._command_record(command.command_id)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from supervision_ledger import Ledger
 from supervision_ledger.cli import main
 from supervision_ledger.commands import ALL_COMMANDS
 
@@ -162,3 +163,66 @@ def test_schema_lists_every_command_type(capsys: pytest.CaptureFixture[str]) -> 
     assert set(mapping) == {cls.model_fields["type"].default for cls in ALL_COMMANDS}
     for ref in mapping.values():  # every tag points at a definition that exists
         assert ref.removeprefix("#/$defs/") in schema["$defs"]
+
+
+def test_reapplying_a_seedless_draw_with_a_command_id_records_nothing(tmp_path: Path) -> None:
+    """The ledger picks the seed of a seedless draw; a repeat must still be recognised."""
+    store = f"sqlite:///{tmp_path / 'draw.db'}"
+    lines = [
+        {
+            "type": "register_unit",
+            "unit": "QC",
+            "name": "清城区人民检察院",
+            "level": "district",
+            "occurred_at": "2023-01-01T09:00",
+            "command_id": "u",
+        },
+        *[
+            {
+                "type": "appoint_supervisor",
+                "supervisor": f"S{i}",
+                "unit": "QC",
+                "name": f"张某{i}",
+                "roles": ["peoples_supervisor"],
+                "term_start": "2022-01-01",
+                "occurred_at": "2022-01-01T09:00",
+                "command_id": f"s{i}",
+            }
+            for i in range(4)
+        ],
+        {
+            "type": "register_case",
+            "case": "K1",
+            "unit": "QC",
+            "kind": "other",
+            "handling_prosecutor": "李某",
+            "received_on": "2023-04-01",
+            "occurred_at": "2023-04-01T09:00",
+            "command_id": "k",
+        },
+        {
+            "type": "open_activity",
+            "case": "K1",
+            "activity_type": "quality_review",
+            "occurred_at": "2023-04-02T09:00",
+            "command_id": "a",
+        },
+        {
+            "type": "draw_supervisors",
+            "case": "K1",
+            "activity": "A1",
+            "count": 2,
+            "occurred_at": "2023-04-02T10:00",
+            "command_id": "d",
+        },
+    ]
+    path = tmp_path / "draw.jsonl"
+    path.write_text("\n".join(json.dumps(line, ensure_ascii=False) for line in lines) + "\n")
+    assert main(["apply", str(path), "--store", store]) == 0
+    with Ledger(store=store) as ledger:
+        drawn = sorted(ledger.case("K1").activities["A1"].invitations)
+        events = ledger.app.recorder.max_notification_id()
+    assert main(["apply", str(path), "--store", store]) == 0
+    with Ledger(store=store) as ledger:
+        assert sorted(ledger.case("K1").activities["A1"].invitations) == drawn
+        assert ledger.app.recorder.max_notification_id() == events
