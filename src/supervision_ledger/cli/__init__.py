@@ -10,8 +10,11 @@ import argparse
 import sys
 from collections.abc import Sequence
 
+from eventsourcing.persistence import PersistenceError
+
 from ..domain.errors import LedgerError
 from . import audit, entry, reports
+from .common import NoLedgerThere
 
 EPILOG = """examples:
   supervision-ledger demo --store sqlite:///demo.db          record a demo year
@@ -43,9 +46,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         code: int = args.run(args)
+    except NoLedgerThere as error:  # not a verdict on any ledger: a usage error
+        print(f"error: {error}", file=sys.stderr)
+        return 2
     except LedgerError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
+    except ValueError as error:  # a value argparse could not judge alone, e.g. --from > --to
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    except (PersistenceError, OSError) as error:
+        print(f"error: store: {type(error).__name__}: {error}", file=sys.stderr)
+        return 2
     except BrokenPipeError:  # e.g. piped into `head`
         return 0
     return code

@@ -5,10 +5,18 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from pathlib import Path
 from typing import Any
 
 from ..application import Ledger
-from ..persistence.store import STORE_ENV_VAR
+from ..domain.errors import LedgerError
+from ..persistence.store import STORE_ENV_VAR, parse_store_url
+
+
+class NoLedgerThere(LedgerError):
+    """A reading command named an SQLite file that does not exist."""
+
+    rule = "no_ledger"
 
 
 def add_store_option(parser: argparse.ArgumentParser) -> None:
@@ -21,7 +29,16 @@ def add_store_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def open_ledger(args: argparse.Namespace) -> Ledger:
+def open_ledger(args: argparse.Namespace, *, create: bool = False) -> Ledger:
+    """Open the ``--store`` ledger. Only commands that record (``apply``, ``demo``) may
+    ``create`` one: a mistyped path must not give an auditor an empty, "intact" ledger."""
+    config = parse_store_url(args.store)
+    if config.backend == "sqlite" and not config.is_memory and not create:
+        path = Path(config.env["SQLITE_DBNAME"])
+        if not path.exists():
+            raise NoLedgerThere(
+                f"no ledger at {path} (check --store; 'apply' or 'demo' create one)"
+            )
     return Ledger(store=args.store)
 
 

@@ -87,7 +87,7 @@ def run_apply(args: argparse.Namespace) -> int:
         print(f"error: cannot read {path}: {error.strerror}", file=sys.stderr)
         return 2
     applied = skipped = 0
-    with stream, open_ledger(args) as ledger:
+    with stream, open_ledger(args, create=True) as ledger:
         try:
             for number, line in read_lines(stream):
                 if apply_line(ledger, number, line):
@@ -117,7 +117,7 @@ def run_schema(args: argparse.Namespace) -> int:
 def run_demo(args: argparse.Namespace) -> int:
     from ..demo import run_demo as demo
 
-    with open_ledger(args) as ledger:
+    with open_ledger(args, create=True) as ledger:
         try:
             summary = demo(ledger, seed=args.seed)
         except AlreadyExists as error:

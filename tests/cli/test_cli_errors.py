@@ -1,0 +1,46 @@
+"""The command line answers bad input with one error line and an exit code, never a
+traceback, and never creates a ledger where it was only asked to read one."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from supervision_ledger.cli import main
+
+
+@pytest.mark.parametrize(
+    "command", [["verify"], ["digest"], ["report", "--json"], ["feedback"], ["export"]]
+)
+def test_reading_a_missing_sqlite_file_is_an_error_and_creates_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], command: list[str]
+) -> None:
+    missing = tmp_path / "typo.db"
+    assert main([*command, "--store", f"sqlite:///{missing}"]) == 2
+    err = capsys.readouterr().err
+    assert f"no ledger at {missing}" in err and "Traceback" not in err
+    assert not missing.exists()
+
+
+def test_a_period_that_ends_before_it_starts_is_a_usage_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    store = f"sqlite:///{tmp_path / 'l.db'}"
+    empty = tmp_path / "empty.jsonl"
+    empty.write_text("")
+    assert main(["apply", str(empty), "--store", store]) == 0
+    capsys.readouterr()
+    code = main(["report", "--store", store, "--from", "2023-12-31", "--to", "2023-01-01"])
+    assert code == 2
+    assert "2023-01-01 before it starts 2023-12-31" in capsys.readouterr().err
+
+
+def test_a_store_that_cannot_be_opened_is_reported_not_raised(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    empty = tmp_path / "empty.jsonl"
+    empty.write_text("")
+    code = main(["apply", str(empty), "--store", f"sqlite:///{tmp_path}/no/such/dir/l.db"])
+    assert code == 2
+    assert capsys.readouterr().err.startswith("error: store: ")
