@@ -33,6 +33,15 @@ def field(data: bytes) -> bytes:
     return len(data).to_bytes(8, "big") + data
 
 
+def canonical(originator_id: str) -> str:
+    """The lowercase hyphenated UUID text; a value that is no UUID stays as it is (it
+    was tampered with, and will not match the chain)."""
+    try:
+        return str(uuid.UUID(originator_id))
+    except ValueError:
+        return originator_id
+
+
 def event_hash(
     position: int,
     originator_id: str,
@@ -45,7 +54,7 @@ def event_hash(
     parts = [
         field(EVENT_TAG),
         field(position.to_bytes(8, "big")),
-        field(str(uuid.UUID(originator_id)).encode("ascii")),
+        field(canonical(originator_id).encode("utf-8")),
         field(version.to_bytes(8, "big")),
         field(topic.encode("utf-8")),
         field(state),
@@ -107,8 +116,8 @@ def verify(
             return (position, "unchained", "a stored event that was never chained"), checked, last
         if not line.get("stored"):
             return (position, "missing", "chained but not stored"), checked, last
-        identity = (str(uuid.UUID(line["originator_id"])), line["originator_version"])
-        if identity != (str(uuid.UUID(link["originator_id"])), link["originator_version"]):
+        identity = (canonical(line["originator_id"]), line["originator_version"])
+        if identity != (canonical(link["originator_id"]), link["originator_version"]):
             return (position, "substituted", "a different event sits here"), checked, last
         if line.get("state") is not None:
             stored_hash = event_hash(

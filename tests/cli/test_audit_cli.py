@@ -132,6 +132,27 @@ def test_digest_tamper_verify_by_hand(tmp_path: Path) -> None:
     assert verdicts(url, digest_file, tmp_path) == [(1, "missing", position - 1)] * 3
 
 
+@pytest.mark.parametrize(
+    ("column", "value"), [("originator_id", "not-a-uuid"), ("originator_version", "two")]
+)
+def test_a_row_whose_key_is_not_even_well_formed_is_named(
+    tmp_path: Path, column: str, value: str
+) -> None:
+    """Someone with write access stores garbage in a key column: verify and the exports
+    still name the position instead of crashing."""
+    db = tmp_path / "ledger.db"
+    url = f"sqlite:///{db}"
+    build(url)
+    digest = cli("digest", "--store", url)
+    digest_file = tmp_path / "d.json"
+    digest_file.write_text(digest.stdout, encoding="utf-8")
+    raw = sqlite3.connect(db)
+    raw.execute(f"UPDATE stored_events SET {column} = ? WHERE rowid = 4", (value,))
+    raw.commit()
+    raw.close()
+    assert verdicts(url, digest_file, tmp_path) == [(1, "substituted", 4)] * 3
+
+
 def test_history_cli(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'ledger.db'}"
     build(url)

@@ -117,14 +117,20 @@ def _line(
         command_id = link.command_id if link is not None else None
         line["redacted"] = True
         line["state"] = None
-        line["event_hash"] = event_hash(
-            position,
-            event.originator_id,
-            event.originator_version,
-            event.topic,
-            event.state,
-            command_id,
-        ).hex()
+        # A row whose version is no integer (read as -1) was tampered with; it cannot
+        # match the chain's identity, which is checked before any hash.
+        line["event_hash"] = (
+            event_hash(
+                position,
+                event.originator_id,
+                event.originator_version,
+                event.topic,
+                event.state,
+                command_id,
+            ).hex()
+            if event.originator_version >= 0
+            else None
+        )
     else:
         line["state"] = base64.b64encode(event.state).decode("ascii")
     return line
@@ -133,13 +139,13 @@ def _line(
 def _decode(mapper: Mapper[UUID], event: LogRow) -> tuple[str, dict[str, Any], Any, Any] | None:
     """(event name, fields, occurred_at, recorded_at) — None if the bytes do not decode
     (tampered, or encrypted with a key this ledger does not have)."""
-    stored = StoredEvent(
-        originator_id=UUID(event.originator_id),
-        originator_version=event.originator_version,
-        topic=event.topic,
-        state=event.state,
-    )
     try:
+        stored = StoredEvent(
+            originator_id=UUID(event.originator_id),
+            originator_version=event.originator_version,
+            topic=event.topic,
+            state=event.state,
+        )
         domain_event = mapper.to_domain_event(stored)
         fields = event_fields(domain_event)
     except Exception:  # any decoding failure is reported as "not decodable"

@@ -206,8 +206,15 @@ def verify(recorder: ChainedRecorder, digest: Digest | None = None) -> VerifyRep
     for position, event, link in merged_log(recorder):
         if event is None:
             this_hash = None
+        elif link is None or (event.originator_id, event.originator_version) != (
+            link.originator_id,
+            link.originator_version,
+        ):
+            # Unchained or substituted: the walker says so before it needs a hash, and a
+            # tampered key (no UUID at all) could not be hashed anyway.
+            this_hash = b""
         else:
-            command_id = link.command_id if link is not None else None
+            command_id = link.command_id
             this_hash = event_hash(
                 position,
                 event.originator_id,

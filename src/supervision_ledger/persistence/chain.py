@@ -31,8 +31,14 @@ def _uint(value: int) -> bytes:
 
 
 def canonical_originator(originator_id: UUID | str) -> str:
-    """An originator id as hashed: the lowercase hyphenated UUID text."""
-    return str(originator_id if isinstance(originator_id, UUID) else UUID(originator_id))
+    """An originator id as hashed: the lowercase hyphenated UUID text (a stored value
+    that is no UUID — only a tampered row holds one — is hashed as it is)."""
+    if isinstance(originator_id, UUID):
+        return str(originator_id)
+    try:
+        return str(UUID(originator_id))
+    except ValueError:
+        return originator_id
 
 
 def event_hash(
@@ -50,7 +56,7 @@ def event_hash(
         (
             _field(EVENT_TAG),
             _field(_uint(position)),
-            _field(canonical_originator(originator_id).encode("ascii")),
+            _field(canonical_originator(originator_id).encode("utf-8")),
             _field(_uint(originator_version)),
             _field(topic.encode("utf-8")),
             _field(state),

@@ -185,8 +185,8 @@ class ChainedSQLiteRecorder(SQLiteApplicationRecorder):
             return [
                 LogRow(
                     int(r[0]),
-                    str(UUID(r[1])),
-                    int(r[2]),
+                    _canonical_id(r[1]),
+                    _version(r[2]),
                     bytes(r[3]).decode("utf-8", "replace"),
                     bytes(r[4]),
                 )
@@ -234,6 +234,24 @@ class ChainedSQLiteRecorder(SQLiteApplicationRecorder):
         with self.datastore.transaction(commit=False) as c:
             c.execute(f"SELECT * FROM {CHAIN_TABLE} WHERE originator_id = ?", (str(originator_id),))
             return {int(r[2]): _chain_row(r) for r in c.fetchall()}
+
+
+def _canonical_id(stored: Any) -> str:
+    """The originator id as the chain writes it; a value that is no UUID (a tampered or
+    forged row) is kept as it is, so verification names its position instead of crashing."""
+    try:
+        return str(UUID(str(stored)))
+    except ValueError:
+        return str(stored)
+
+
+def _version(stored: Any) -> int:
+    """An originator version; one that is no integer (tampered) becomes -1, which no
+    chain row holds, so verification reports the row as modified."""
+    try:
+        return int(stored)
+    except (TypeError, ValueError):
+        return -1
 
 
 def _chain_row(r: Any) -> ChainRow:
