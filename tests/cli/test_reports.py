@@ -123,3 +123,26 @@ def test_bad_input_is_named(seeded: str, capsys: pytest.CaptureFixture[str]) -> 
         main(["report", "--store", seeded, "--from", "2023-13-01"])
     assert exit_info.value.code == 2
     assert "--from" in capsys.readouterr().err
+
+
+def test_a_period_ending_before_it_starts_is_refused(
+    seeded: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for command in ("report", "hearings"):
+        code, out, err = run(
+            capsys, command, "--store", seeded, "--from", "2023-06-01", "--to", "2023-01-01"
+        )
+        assert code == 2 and out == "", command
+        assert "--to" in err and "2023-01-01" in err and "2023-06-01" in err, err
+        assert "Traceback" not in err
+
+
+def test_overdue_filter_does_not_claim_everything_is_answered(
+    seeded: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # PS02's opinion of 2023-11-01 awaits its answer but is not overdue the next day.
+    scope = ["--store", seeded, "--supervisor", "PS02", "--as-of", "2023-11-02"]
+    code, pending, _ = run(capsys, "feedback", *scope)
+    assert code == 0 and "PS02" in pending and "OVERDUE" not in pending
+    code, overdue, _ = run(capsys, "feedback", *scope, "--overdue")
+    assert code == 0 and overdue == "nothing overdue (as of 2023-11-02)\n"

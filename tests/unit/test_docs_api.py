@@ -16,5 +16,8 @@ def test_api_examples_run(capsys: pytest.CaptureFixture[str]) -> None:
     namespace: dict[str, object] = {}
     for number, block in enumerate(blocks, start=1):
         exec(compile(block, f"docs/api.md block {number}", "exec"), namespace)
+    out = capsys.readouterr().out
     # The error example printed the rule and the ids.
-    assert "not_enough_eligible: activity 'A1'" in capsys.readouterr().out
+    assert "not_enough_eligible: activity 'A1'" in out
+    # The audit example verified the log against a digest taken before its last command.
+    assert re.search(r"^intact: (\d+) event\(s\) up to position \1; matches the digest", out, re.M)

@@ -16,12 +16,22 @@ from ..projections.figures import FIGURES, SECTIONS, Rate
 from .audit import non_negative
 from .common import add_store_option, open_ledger, print_json
 
+#: Exit status for options that cannot work together (as argparse's usage errors).
+EXIT_USAGE = 2
+
 
 def _date(text: str) -> date:
     try:
         return date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD)") from None
+
+
+def _period_error(args: argparse.Namespace) -> str | None:
+    """Why ``--from``/``--to`` do not make a period, or None (checked before the store opens)."""
+    if args.start is not None and args.end is not None and args.end < args.start:
+        return f"error: --to: the period ends {args.end} before it starts {args.start} (--from)"
+    return None
 
 
 def _width(text: str) -> int:
@@ -41,6 +51,9 @@ def _show(value: Any) -> str:
 
 
 def run_report(args: argparse.Namespace) -> int:
+    if (problem := _period_error(args)) is not None:
+        print(problem, file=sys.stderr)
+        return EXIT_USAGE
     with open_ledger(args) as ledger:
         stats = ledger.statistics(
             args.unit,
@@ -86,7 +99,12 @@ def run_feedback(args: argparse.Namespace) -> int:
         print_json(pending.model_dump(mode="json"))
         return 0
     if pending.all_answered:
-        print(f"every matter has its answer (as of {pending.as_of})")
+        # With --overdue an empty list says nothing about matters awaiting an answer
+        # that are not overdue yet.
+        if args.overdue:
+            print(f"nothing overdue (as of {pending.as_of})")
+        else:
+            print(f"every matter has its answer (as of {pending.as_of})")
         return 0
     for item in pending.opinions:
         print(
@@ -140,6 +158,9 @@ def run_dossier(args: argparse.Namespace) -> int:
 
 
 def run_hearings(args: argparse.Namespace) -> int:
+    if (problem := _period_error(args)) is not None:
+        print(problem, file=sys.stderr)
+        return EXIT_USAGE
     with open_ledger(args) as ledger:
         register = ledger.hearings(args.unit, rollup=args.rollup, start=args.start, end=args.end)
     if args.json:
