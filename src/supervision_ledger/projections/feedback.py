@@ -22,11 +22,16 @@ from enum import StrEnum
 from pydantic import BaseModel
 
 from ..domain.case import Case
-from ..domain.petition import Petition
 from ..domain.policy import Policy
-from ..domain.suggestion import Suggestion
 from ..domain.values import OpinionOutcome
-from .engine import Tx, View, on
+from .engine import Row, Tx, View, on
+from .facts import (
+    PETITION_COLUMNS,
+    SUGGESTION_COLUMNS,
+    PetitionFacts,
+    SuggestionFacts,
+    suggestion_reply_due,
+)
 
 
 class FeedbackStage(StrEnum):
@@ -150,11 +155,18 @@ class PendingFeedback(BaseModel):
         return not (self.opinions or self.suggestions or self.petitions)
 
 
-class FeedbackView(View):
-    """One row per opinion, served suggestion and petition with the dates of its lifecycle."""
+class FeedbackView(SuggestionFacts, PetitionFacts, View):
+    """One row per opinion, suggestion and petition with the dates of its lifecycle.
+
+    The suggestion and petition rows come from the shared fact handlers
+    (:mod:`.facts`); only the opinion rows are this view's own.
+    """
 
     name = "feedback"
-    version = 2
+    # 3: suggestion and petition rows written by the shared fact handlers (:mod:`.facts`).
+    version = 3
+    suggestion_table = "view_feedback_suggestion"
+    petition_table = "view_feedback_petition"
     tables = {  # noqa: RUF012 - class-level schema
         "view_feedback_case": "case_id TEXT PRIMARY KEY, case_key TEXT NOT NULL, "
         "unit TEXT NOT NULL",
@@ -163,14 +175,8 @@ class FeedbackView(View):
         "received_on TEXT, decided_on TEXT, outcome TEXT, feedback_on TEXT, "
         "implementation_on TEXT, objection_pending INTEGER NOT NULL, "
         "PRIMARY KEY (case_id, opinion)",
-        "view_feedback_suggestion": "suggestion_id TEXT PRIMARY KEY, suggestion TEXT NOT NULL, "
-        "unit TEXT NOT NULL, case_key TEXT NOT NULL, recipient TEXT, served_on TEXT, "
-        "urgent INTEGER NOT NULL, stated_due TEXT, replied_on TEXT, adopted INTEGER, "
-        "rectified_on TEXT, urged INTEGER NOT NULL, escalated_on TEXT",
-        "view_feedback_petition": "petition_id TEXT PRIMARY KEY, petition TEXT NOT NULL, "
-        "unit TEXT NOT NULL, case_key TEXT, received_on TEXT NOT NULL, "
-        "excluded INTEGER NOT NULL, procedural_on TEXT, last_progress_on TEXT, "
-        "result_on TEXT, closed_on TEXT",
+        suggestion_table: SUGGESTION_COLUMNS,
+        petition_table: PETITION_COLUMNS,
     }
 
     @on(Case.Registered)
@@ -227,100 +233,6 @@ class FeedbackView(View):
     def ruled(self, tx: Tx, e: Case.ObjectionRuled) -> None:
         self._set(tx, e, e.opinion, objection_pending=0)
 
-    # -- procuratorial suggestions -------------------------------------------------------
-
-    @on(Suggestion.Drafted)
-    def suggestion_drafted(self, tx: Tx, e: Suggestion.Drafted) -> None:
-        tx.upsert(
-            "view_feedback_suggestion",
-            {"suggestion_id": str(e.originator_id)},
-            {"suggestion": e.key, "unit": e.unit, "case_key": e.case, "urgent": 0, "urged": 0},
-        )
-
-    @staticmethod
-    def _suggestion(tx: Tx, e: Suggestion.Event, **values: object) -> None:
-        assignments = ", ".join(f"{k} = ?" for k in values)
-        tx.rows(
-            f"UPDATE view_feedback_suggestion SET {assignments} WHERE suggestion_id = ?",
-            [*values.values(), str(e.originator_id)],
-        )
-
-    @on(Suggestion.Served)
-    def suggestion_served(self, tx: Tx, e: Suggestion.Served) -> None:
-        self._suggestion(
-            tx,
-            e,
-            recipient=e.recipient,
-            served_on=tx.local_date(e.occurred_at),
-            urgent=int(e.urgent),
-            stated_due=None if e.reply_due_on is None else e.reply_due_on.isoformat(),
-        )
-
-    @on(Suggestion.Replied)
-    def suggestion_replied(self, tx: Tx, e: Suggestion.Replied) -> None:
-        self._suggestion(tx, e, replied_on=tx.local_date(e.occurred_at))
-
-    @on(Suggestion.Adopted)
-    def suggestion_adopted(self, tx: Tx, e: Suggestion.Adopted) -> None:
-        self._suggestion(tx, e, adopted=1)
-
-    @on(Suggestion.NotAdopted)
-    def suggestion_not_adopted(self, tx: Tx, e: Suggestion.NotAdopted) -> None:
-        self._suggestion(tx, e, adopted=0)
-
-    @on(Suggestion.RectificationCompleted)
-    def rectification_completed(self, tx: Tx, e: Suggestion.RectificationCompleted) -> None:
-        self._suggestion(tx, e, rectified_on=tx.local_date(e.occurred_at))
-
-    @on(Suggestion.Urged)
-    def suggestion_urged(self, tx: Tx, e: Suggestion.Urged) -> None:
-        tx.rows(
-            "UPDATE view_feedback_suggestion SET urged = urged + 1 WHERE suggestion_id = ?",
-            [str(e.originator_id)],
-        )
-
-    @on(Suggestion.Escalated)
-    def suggestion_escalated(self, tx: Tx, e: Suggestion.Escalated) -> None:
-        self._suggestion(tx, e, escalated_on=tx.local_date(e.occurred_at))
-
-    # -- petitions ------------------------------------------------------------------------
-
-    @on(Petition.Received)
-    def petition_received(self, tx: Tx, e: Petition.Received) -> None:
-        tx.upsert(
-            "view_feedback_petition",
-            {"petition_id": str(e.originator_id)},
-            {
-                "petition": e.key,
-                "unit": e.unit,
-                "case_key": e.case,
-                "received_on": tx.local_date(e.occurred_at),
-                "excluded": int(e.anonymous or not e.has_contact),
-            },
-        )
-
-    def _petition(self, tx: Tx, e: Petition.Event, column: str) -> None:
-        tx.rows(
-            f"UPDATE view_feedback_petition SET {column} = ? WHERE petition_id = ?",
-            [tx.local_date(e.occurred_at), str(e.originator_id)],
-        )
-
-    @on(Petition.ProceduralReplied)
-    def petition_procedural_replied(self, tx: Tx, e: Petition.ProceduralReplied) -> None:
-        self._petition(tx, e, "procedural_on")
-
-    @on(Petition.ProgressReplied)
-    def petition_progress_replied(self, tx: Tx, e: Petition.ProgressReplied) -> None:
-        self._petition(tx, e, "last_progress_on")
-
-    @on(Petition.ResultReplied)
-    def petition_result_replied(self, tx: Tx, e: Petition.ResultReplied) -> None:
-        self._petition(tx, e, "result_on")
-
-    @on(Petition.Closed)
-    def petition_closed(self, tx: Tx, e: Petition.Closed) -> None:
-        self._petition(tx, e, "closed_on")
-
 
 def stage_of(
     received_on: str | None,
@@ -344,20 +256,23 @@ def stage_of(
     return None
 
 
-def suggestion_reply_due(
-    policy: Policy, served_on: str, urgent: bool, stated_due: str | None
-) -> date:
-    """The last day for a suggestion's written reply: its own stated date if it has one,
-    else the policy's (2 months, or the urgent deadline) — as ``Suggestion.reply_due``."""
-    if stated_due is not None:
-        return date.fromisoformat(stated_due)
-    return policy.suggestion_reply_due_on(date.fromisoformat(served_on), urgent)
-
-
 def _in(column: str, values: list[str] | None) -> tuple[str, list[object]]:
     if values is None:
         return "", []
     return f" AND {column} IN ({', '.join('?' for _ in values)})", list(values)
+
+
+def _fact_rows(
+    tx: Tx, columns: str, table: str, where: str, units: list[str] | None, case: str | None
+) -> list[Row]:
+    """The ``columns`` of the rows of a suggestion or petition fact table that match
+    ``where`` and lie in scope: one of ``units`` (all when None), on ``case`` if given."""
+    scope, params = _in("unit", units)
+    sql = f"SELECT {columns} FROM {table} WHERE {where}{scope}"
+    if case is not None:
+        sql += " AND case_key = ?"
+        params.append(case)
+    return tx.rows(sql, params)
 
 
 def pending_opinions(
@@ -437,17 +352,17 @@ def pending_suggestions(
     overdue_only: bool,
 ) -> list[PendingSuggestion]:
     """Served suggestions not fully answered, sorted by service date, unit and number."""
-    scope, params = _in("unit", units)
-    sql = (
-        "SELECT unit, case_key, suggestion, recipient, served_on, urgent, stated_due, "
-        "replied_on, adopted, rectified_on, urged, escalated_on FROM view_feedback_suggestion "
-        f"WHERE served_on IS NOT NULL{scope}"
+    rows = _fact_rows(
+        tx,
+        "unit, case_key, suggestion, recipient, served_on, urgent, stated_due, "
+        "replied_on, adopted, rectified_on, urged, escalated_on",
+        FeedbackView.suggestion_table,
+        "served_on IS NOT NULL",
+        units,
+        case,
     )
-    if case is not None:
-        sql += " AND case_key = ?"
-        params.append(case)
     items: list[PendingSuggestion] = []
-    for row in tx.rows(sql, params):
+    for row in rows:
         unit, case_key, key, recipient, served_on, urgent, stated_due = row[:7]
         replied_on, adopted, rectified_on, urged, escalated_on = row[7:]
         stage = suggestion_stage(replied_on, adopted, rectified_on)
@@ -511,16 +426,17 @@ def pending_petitions(
     overdue_only: bool,
 ) -> list[PendingPetition]:
     """Petitions still owed a reply, sorted by receipt date, unit and number."""
-    scope, params = _in("unit", units)
-    sql = (
-        "SELECT unit, petition, case_key, received_on, excluded, procedural_on, "
-        f"last_progress_on, result_on, closed_on FROM view_feedback_petition WHERE 1 = 1{scope}"
+    rows = _fact_rows(
+        tx,
+        "unit, petition, case_key, received_on, excluded, procedural_on, "
+        "last_progress_on, result_on, closed_on",
+        FeedbackView.petition_table,
+        "1 = 1",
+        units,
+        case,
     )
-    if case is not None:
-        sql += " AND case_key = ?"
-        params.append(case)
     items: list[PendingPetition] = []
-    for row in tx.rows(sql, params):
+    for row in rows:
         unit, key, case_key, received_text, excluded = row[:5]
         procedural_on, last_progress_on, result_on, closed_on = row[5:]
         received = date.fromisoformat(received_text)

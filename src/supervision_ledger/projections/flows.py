@@ -22,14 +22,18 @@ from datetime import date
 
 from ..domain.lead import Lead, LeadSource
 from ..domain.partner import PartnerAgreement
-from ..domain.petition import Petition
-from ..domain.suggestion import Suggestion
 from ..domain.trial_committee import TrialCommitteeSitting
 from ..domain.typical_case import TypicalCaseLevel, TypicalCaseNomination
 from ..domain.values import ReplyTiming, reply_timing
 from . import statistics as _statistics  # noqa: F401 - the core figures come first in a report
 from .engine import Tx, View, on
-from .feedback import suggestion_reply_due
+from .facts import (
+    PETITION_COLUMNS,
+    SUGGESTION_COLUMNS,
+    PetitionFacts,
+    SuggestionFacts,
+    suggestion_reply_due,
+)
 from .figures import FigureQuery, FigureValue, Rate, define, figure, section
 
 LEAD_SOURCE_EN = {
@@ -47,19 +51,20 @@ LEVEL_EN = {
 }
 
 
-class FlowStatisticsView(View):
-    """Fact rows for the flow figures (sections ``suggestions`` … ``trial_committee``)."""
+class FlowStatisticsView(SuggestionFacts, PetitionFacts, View):
+    """Fact rows for the flow figures (sections ``suggestions`` … ``trial_committee``).
+
+    Suggestion and petition rows come from the shared fact handlers (:mod:`.facts`).
+    """
 
     name = "flow_statistics"
-    version = 1
+    # 2: suggestion and petition rows written by the shared fact handlers (:mod:`.facts`).
+    version = 2
+    suggestion_table = "view_flow_suggestion"
+    petition_table = "view_flow_petition"
     tables = {  # noqa: RUF012 - class-level schema
-        "view_flow_suggestion": "suggestion_id TEXT PRIMARY KEY, unit TEXT NOT NULL, "
-        "served_on TEXT, recipient TEXT, urgent INTEGER NOT NULL, stated_due TEXT, "
-        "replied_on TEXT, adopted INTEGER, rectified_on TEXT, verified_on TEXT, "
-        "urged INTEGER NOT NULL, escalated_on TEXT",
-        "view_flow_petition": "petition_id TEXT PRIMARY KEY, unit TEXT NOT NULL, "
-        "received_on TEXT NOT NULL, excluded INTEGER NOT NULL, procedural_on TEXT, "
-        "result_on TEXT, closed_on TEXT",
+        suggestion_table: SUGGESTION_COLUMNS,
+        petition_table: PETITION_COLUMNS,
         "view_flow_lead": "lead_id TEXT PRIMARY KEY, unit TEXT NOT NULL, source TEXT NOT NULL, "
         "reported_on TEXT NOT NULL, accepted INTEGER NOT NULL, rejected INTEGER NOT NULL, "
         "case_on TEXT",
@@ -74,99 +79,6 @@ class FlowStatisticsView(View):
         "unit TEXT NOT NULL, given_on TEXT NOT NULL, adopted INTEGER, "
         "PRIMARY KEY (sitting_id, opinion)",
     }
-
-    # -- procuratorial suggestions ---------------------------------------------------
-
-    @staticmethod
-    def _suggestion(tx: Tx, e: Suggestion.Event, **values: object) -> None:
-        assignments = ", ".join(f"{k} = ?" for k in values)
-        tx.rows(
-            f"UPDATE view_flow_suggestion SET {assignments} WHERE suggestion_id = ?",
-            [*values.values(), str(e.originator_id)],
-        )
-
-    @on(Suggestion.Drafted)
-    def suggestion_drafted(self, tx: Tx, e: Suggestion.Drafted) -> None:
-        tx.upsert(
-            "view_flow_suggestion",
-            {"suggestion_id": str(e.originator_id)},
-            {"unit": e.unit, "urgent": 0, "urged": 0},
-        )
-
-    @on(Suggestion.Served)
-    def suggestion_served(self, tx: Tx, e: Suggestion.Served) -> None:
-        self._suggestion(
-            tx,
-            e,
-            served_on=tx.local_date(e.occurred_at),
-            recipient=e.recipient,
-            urgent=int(e.urgent),
-            stated_due=None if e.reply_due_on is None else e.reply_due_on.isoformat(),
-        )
-
-    @on(Suggestion.Replied)
-    def suggestion_replied(self, tx: Tx, e: Suggestion.Replied) -> None:
-        self._suggestion(tx, e, replied_on=tx.local_date(e.occurred_at))
-
-    @on(Suggestion.Adopted)
-    def suggestion_adopted(self, tx: Tx, e: Suggestion.Adopted) -> None:
-        self._suggestion(tx, e, adopted=1)
-
-    @on(Suggestion.NotAdopted)
-    def suggestion_not_adopted(self, tx: Tx, e: Suggestion.NotAdopted) -> None:
-        self._suggestion(tx, e, adopted=0)
-
-    @on(Suggestion.RectificationCompleted)
-    def rectification_completed(self, tx: Tx, e: Suggestion.RectificationCompleted) -> None:
-        self._suggestion(tx, e, rectified_on=tx.local_date(e.occurred_at))
-
-    @on(Suggestion.RectificationVerified)
-    def rectification_verified(self, tx: Tx, e: Suggestion.RectificationVerified) -> None:
-        self._suggestion(tx, e, verified_on=tx.local_date(e.occurred_at))
-
-    @on(Suggestion.Urged)
-    def suggestion_urged(self, tx: Tx, e: Suggestion.Urged) -> None:
-        tx.rows(
-            "UPDATE view_flow_suggestion SET urged = urged + 1 WHERE suggestion_id = ?",
-            [str(e.originator_id)],
-        )
-
-    @on(Suggestion.Escalated)
-    def suggestion_escalated(self, tx: Tx, e: Suggestion.Escalated) -> None:
-        self._suggestion(tx, e, escalated_on=tx.local_date(e.occurred_at))
-
-    # -- petitions ----------------------------------------------------------------------
-
-    @on(Petition.Received)
-    def petition_received(self, tx: Tx, e: Petition.Received) -> None:
-        tx.upsert(
-            "view_flow_petition",
-            {"petition_id": str(e.originator_id)},
-            {
-                "unit": e.unit,
-                "received_on": tx.local_date(e.occurred_at),
-                # Nobody to reply to: left out of the reply rates [C], and counted apart.
-                "excluded": int(e.anonymous or not e.has_contact),
-            },
-        )
-
-    def _petition(self, tx: Tx, e: Petition.Event, column: str) -> None:
-        tx.rows(
-            f"UPDATE view_flow_petition SET {column} = ? WHERE petition_id = ?",
-            [tx.local_date(e.occurred_at), str(e.originator_id)],
-        )
-
-    @on(Petition.ProceduralReplied)
-    def petition_procedural_replied(self, tx: Tx, e: Petition.ProceduralReplied) -> None:
-        self._petition(tx, e, "procedural_on")
-
-    @on(Petition.ResultReplied)
-    def petition_result_replied(self, tx: Tx, e: Petition.ResultReplied) -> None:
-        self._petition(tx, e, "result_on")
-
-    @on(Petition.Closed)
-    def petition_closed(self, tx: Tx, e: Petition.Closed) -> None:
-        self._petition(tx, e, "closed_on")
 
     # -- leads --------------------------------------------------------------------------
 
@@ -321,7 +233,7 @@ def _suggestions(q: FigureQuery) -> _SuggestionCounts:
     period, pp = q.period("served_on")
     rows = q.rows(
         "SELECT recipient, served_on, urgent, stated_due, replied_on, adopted, rectified_on, "
-        "verified_on, urged, escalated_on FROM view_flow_suggestion "
+        f"verified_on, urged, escalated_on FROM {FlowStatisticsView.suggestion_table} "
         f"WHERE served_on IS NOT NULL{scope}{period}",
         [*sp, *pp],
     )
@@ -522,7 +434,7 @@ def _petitions(q: FigureQuery) -> _PetitionCounts:
     period, pp = q.period("received_on")
     rows = q.rows(
         "SELECT received_on, excluded, procedural_on, result_on, closed_on "
-        f"FROM view_flow_petition WHERE 1 = 1{scope}{period}",
+        f"FROM {FlowStatisticsView.petition_table} WHERE 1 = 1{scope}{period}",
         [*sp, *pp],
     )
     procedural: Counter[ReplyTiming] = Counter()

@@ -1,0 +1,173 @@
+"""Fact rows of procuratorial suggestions and petitions, shared by several views.
+
+The feedback view (what still awaits an answer) and the flow statistics (how many were
+answered on time) read the same lifecycle dates of the same two flows. Their handlers
+live here once, as mixins: a view inherits :class:`SuggestionFacts` and/or
+:class:`PetitionFacts`, names its own table in ``suggestion_table`` /
+``petition_table`` and lists it in ``tables`` with :data:`SUGGESTION_COLUMNS` /
+:data:`PETITION_COLUMNS`. Each view keeps its own table, so each can still be dropped
+and rebuilt on its own (the engine rebuilds per view, never per table).
+
+The columns are the union of what the views read; a view ignores the ones it does not
+need (the feedback view never reads ``verified_on``, the statistics never read
+``last_progress_on``).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any, ClassVar
+
+from ..domain.petition import Petition
+from ..domain.policy import Policy
+from ..domain.suggestion import Suggestion
+from .engine import Tx, View, on
+
+#: The suggestion fact table: drafted, then (once served) the dates of its answer.
+SUGGESTION_COLUMNS = (
+    "suggestion_id TEXT PRIMARY KEY, suggestion TEXT NOT NULL, unit TEXT NOT NULL, "
+    "case_key TEXT NOT NULL, recipient TEXT, served_on TEXT, urgent INTEGER NOT NULL, "
+    "stated_due TEXT, replied_on TEXT, adopted INTEGER, rectified_on TEXT, verified_on TEXT, "
+    "urged INTEGER NOT NULL, escalated_on TEXT"
+)
+
+#: The petition fact table: receipt, and the dates of each kind of reply.
+PETITION_COLUMNS = (
+    "petition_id TEXT PRIMARY KEY, petition TEXT NOT NULL, unit TEXT NOT NULL, "
+    "case_key TEXT, received_on TEXT NOT NULL, excluded INTEGER NOT NULL, "
+    "procedural_on TEXT, last_progress_on TEXT, result_on TEXT, closed_on TEXT"
+)
+
+
+def _check_table(cls: type[View], attr: str, columns: str) -> None:
+    """A view using a fact mixin must name its table and create it with these columns:
+    a mismatch would only show up as an SQL error on the first event."""
+    table = getattr(cls, attr, None)
+    if table is None:
+        raise TypeError(f"{cls.__name__} must set {attr}")
+    if cls.tables.get(table) != columns:
+        raise TypeError(f"{cls.__name__}.tables must define {table!r} with the shared columns")
+
+
+class SuggestionFacts(View):
+    """Mixin: one row per procuratorial suggestion in the table ``suggestion_table``."""
+
+    suggestion_table: ClassVar[str]
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        _check_table(cls, "suggestion_table", SUGGESTION_COLUMNS)
+
+    def _suggestion(self, tx: Tx, e: Suggestion.Event, **values: object) -> None:
+        assignments = ", ".join(f"{k} = ?" for k in values)
+        tx.rows(
+            f"UPDATE {self.suggestion_table} SET {assignments} WHERE suggestion_id = ?",
+            [*values.values(), str(e.originator_id)],
+        )
+
+    @on(Suggestion.Drafted)
+    def suggestion_drafted(self, tx: Tx, e: Suggestion.Drafted) -> None:
+        tx.upsert(
+            self.suggestion_table,
+            {"suggestion_id": str(e.originator_id)},
+            {"suggestion": e.key, "unit": e.unit, "case_key": e.case, "urgent": 0, "urged": 0},
+        )
+
+    @on(Suggestion.Served)
+    def suggestion_served(self, tx: Tx, e: Suggestion.Served) -> None:
+        self._suggestion(
+            tx,
+            e,
+            recipient=e.recipient,
+            served_on=tx.local_date(e.occurred_at),
+            urgent=int(e.urgent),
+            stated_due=None if e.reply_due_on is None else e.reply_due_on.isoformat(),
+        )
+
+    @on(Suggestion.Replied)
+    def suggestion_replied(self, tx: Tx, e: Suggestion.Replied) -> None:
+        self._suggestion(tx, e, replied_on=tx.local_date(e.occurred_at))
+
+    @on(Suggestion.Adopted)
+    def suggestion_adopted(self, tx: Tx, e: Suggestion.Adopted) -> None:
+        self._suggestion(tx, e, adopted=1)
+
+    @on(Suggestion.NotAdopted)
+    def suggestion_not_adopted(self, tx: Tx, e: Suggestion.NotAdopted) -> None:
+        self._suggestion(tx, e, adopted=0)
+
+    @on(Suggestion.RectificationCompleted)
+    def rectification_completed(self, tx: Tx, e: Suggestion.RectificationCompleted) -> None:
+        self._suggestion(tx, e, rectified_on=tx.local_date(e.occurred_at))
+
+    @on(Suggestion.RectificationVerified)
+    def rectification_verified(self, tx: Tx, e: Suggestion.RectificationVerified) -> None:
+        self._suggestion(tx, e, verified_on=tx.local_date(e.occurred_at))
+
+    @on(Suggestion.Urged)
+    def suggestion_urged(self, tx: Tx, e: Suggestion.Urged) -> None:
+        tx.rows(
+            f"UPDATE {self.suggestion_table} SET urged = urged + 1 WHERE suggestion_id = ?",
+            [str(e.originator_id)],
+        )
+
+    @on(Suggestion.Escalated)
+    def suggestion_escalated(self, tx: Tx, e: Suggestion.Escalated) -> None:
+        self._suggestion(tx, e, escalated_on=tx.local_date(e.occurred_at))
+
+
+class PetitionFacts(View):
+    """Mixin: one row per petition in the table ``petition_table``."""
+
+    petition_table: ClassVar[str]
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        _check_table(cls, "petition_table", PETITION_COLUMNS)
+
+    @on(Petition.Received)
+    def petition_received(self, tx: Tx, e: Petition.Received) -> None:
+        tx.upsert(
+            self.petition_table,
+            {"petition_id": str(e.originator_id)},
+            {
+                "petition": e.key,
+                "unit": e.unit,
+                "case_key": e.case,
+                "received_on": tx.local_date(e.occurred_at),
+                # Nobody to reply to: left out of the reply rates [C], and counted apart.
+                "excluded": int(e.anonymous or not e.has_contact),
+            },
+        )
+
+    def _petition(self, tx: Tx, e: Petition.Event, column: str) -> None:
+        tx.rows(
+            f"UPDATE {self.petition_table} SET {column} = ? WHERE petition_id = ?",
+            [tx.local_date(e.occurred_at), str(e.originator_id)],
+        )
+
+    @on(Petition.ProceduralReplied)
+    def petition_procedural_replied(self, tx: Tx, e: Petition.ProceduralReplied) -> None:
+        self._petition(tx, e, "procedural_on")
+
+    @on(Petition.ProgressReplied)
+    def petition_progress_replied(self, tx: Tx, e: Petition.ProgressReplied) -> None:
+        self._petition(tx, e, "last_progress_on")
+
+    @on(Petition.ResultReplied)
+    def petition_result_replied(self, tx: Tx, e: Petition.ResultReplied) -> None:
+        self._petition(tx, e, "result_on")
+
+    @on(Petition.Closed)
+    def petition_closed(self, tx: Tx, e: Petition.Closed) -> None:
+        self._petition(tx, e, "closed_on")
+
+
+def suggestion_reply_due(
+    policy: Policy, served_on: str, urgent: bool, stated_due: str | None
+) -> date:
+    """The last day for a suggestion's written reply: its own stated date if it has one,
+    else the policy's (2 months, or the urgent deadline) — as ``Suggestion.reply_due``."""
+    if stated_due is not None:
+        return date.fromisoformat(stated_due)
+    return policy.suggestion_reply_due_on(date.fromisoformat(served_on), urgent)
