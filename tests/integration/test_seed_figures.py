@@ -74,3 +74,22 @@ def test_views_elsewhere_give_the_same_figures(
         elsewhere = ledger.statistics(None, **YEAR)  # type: ignore[arg-type]
     assert elsewhere == here
     assert here.count("activities.total") > 0
+
+
+def test_cases_heard_with_officers_count_a_case_heard_twice_once(sqlite_file_url: str) -> None:
+    """Seed 002 publishes hearings with officers as cases (件): 194 cases, not hearings."""
+    with Ledger(store=sqlite_file_url) as ledger:
+        story = Story(ledger)
+        story.unit("QC")
+        officers = story.people("H", 3, "QC", ["hearing_officer"])
+        first = story.hearing("QC", "2023-03-10", officers=officers[:2])
+        case = ledger.hearing(first).case
+        story.hearing("QC", "2023-04-10", officers=officers[1:], case=case)
+        story.hearing("QC", "2023-05-10", officers=officers[:1])
+        story.hearing("QC", "2023-06-10")  # no officer at all
+        stats = ledger.statistics("QC", **YEAR)  # type: ignore[arg-type]
+        assert stats.count("hearings.held") == 4
+        assert stats.count("hearings.cases") == 3
+        assert stats.count("hearings.held_with_officers") == 3
+        assert stats.count("hearings.with_officers") == 2
+        assert stats.count("hearings.officer_person_times") == 5

@@ -418,7 +418,8 @@ def naive(ledger: Ledger, units: set[str] | None, start: date, end: date) -> dic
     officers = [(h, p) for h in held for p in h["attendees"] if h["roles"][p] == "hearing_officer"]
     f["hearings.officer_person_times"] = len(officers)
     f["hearings.officers"] = len({p for _, p in officers})
-    f["hearings.with_officers"] = len({id(h) for h, _ in officers})
+    f["hearings.held_with_officers"] = len({id(h) for h, _ in officers})
+    f["hearings.with_officers"] = len({h["case"] for h, _ in officers})
     for role in ("peoples_supervisor", "npc_deputy", "cppcc_member"):
         f[f"hearings.with_{role}"] = sum(
             any(h["roles"][p] == role for p in h["attendees"]) for h in held

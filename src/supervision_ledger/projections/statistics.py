@@ -593,22 +593,24 @@ def _held(q: FigureQuery) -> tuple[int, int, int]:
     return int(row[0]), int(row[1]), int(row[2])
 
 
-def _hearing_attendance(q: FigureQuery) -> dict[str, tuple[int, int, int]]:
-    """Per role: (hearings with such an attendee, attendances, distinct people)."""
+def _hearing_attendance(q: FigureQuery) -> dict[str, tuple[int, int, int, int]]:
+    """Per role: (hearings with such an attendee, attendances, distinct people,
+    distinct cases of those hearings)."""
     scope, sp = q.scope("h.unit")
     period, pp = q.period("h.held_on")
     rows = q.rows(
-        "SELECT p.role, COUNT(DISTINCT p.owner_id), COUNT(*), COUNT(DISTINCT p.supervisor) "
+        "SELECT p.role, COUNT(DISTINCT p.owner_id), COUNT(*), COUNT(DISTINCT p.supervisor), "
+        "COUNT(DISTINCT h.case_key) "
         "FROM view_stat_participation p JOIN view_stat_hearing h ON h.hearing_id = p.owner_id "
         f"WHERE p.source = 'hearing' AND h.held_on IS NOT NULL{scope}{period} GROUP BY p.role",
         [*sp, *pp],
     )
-    return {str(r): (int(a), int(b), int(c)) for r, a, b, c in rows}
+    return {str(r): (int(a), int(b), int(c), int(d)) for r, a, b, c, d in rows}
 
 
-def _attendance(q: FigureQuery, role: Role) -> tuple[int, int, int]:
-    found: tuple[int, int, int] = q.shared("hearing_attendance", _hearing_attendance).get(
-        role.value, (0, 0, 0)
+def _attendance(q: FigureQuery, role: Role) -> tuple[int, int, int, int]:
+    found: tuple[int, int, int, int] = q.shared("hearing_attendance", _hearing_attendance).get(
+        role.value, (0, 0, 0, 0)
     )
     return found
 
@@ -629,13 +631,24 @@ def _hearing_cases(q: FigureQuery) -> FigureValue:
 
 
 @figure(
-    "hearings.with_officers",
-    "有听证员参加的听证（件）",
-    "hearings with hearing officers",
+    "hearings.held_with_officers",
+    "有听证员参加的听证（件次）",
+    "hearings held with hearing officers",
     "Hearings counted in hearings.held with at least one attending hearing officer.",
 )
-def _with_officers(q: FigureQuery) -> FigureValue:
+def _held_with_officers(q: FigureQuery) -> FigureValue:
     return _attendance(q, Role.HEARING_OFFICER)[0]
+
+
+@figure(
+    "hearings.with_officers",
+    "有听证员参加的听证案件（件）",
+    "cases heard with hearing officers",
+    "Distinct cases among the hearings counted in hearings.held_with_officers (a case "
+    "heard twice counts once; seed 002 publishes 194 such cases).",
+)
+def _with_officers(q: FigureQuery) -> FigureValue:
+    return _attendance(q, Role.HEARING_OFFICER)[3]
 
 
 @figure(
