@@ -106,6 +106,9 @@ class Session:
 
     app: LedgerApplication
     policy: Policy
+    #: The latest date a supervisor is recorded as serving (from the views, caught up);
+    #: status changes may not precede it.
+    last_service_on: Callable[[str], date | None] = lambda supervisor: None
     loaded: dict[UUID, LedgerAggregate] = field(default_factory=dict)
     created: list[LedgerAggregate] = field(default_factory=list)
 
@@ -260,7 +263,7 @@ class Ledger(LedgerQueries):
                         position=None,
                         replayed=True,
                     )
-            session = Session(self.app, self.policy)
+            session = Session(self.app, self.policy, self.last_service_on)
             ids = handler(session, command)
             to_save: list[Any] = session.changed()
             if command.command_id is not None:
@@ -784,7 +787,7 @@ def _training(s: Session, cmd: c.RecordTraining) -> dict[str, str]:
 @handles(c.RecordAssessment)
 def _assessment(s: Session, cmd: c.RecordAssessment) -> dict[str, str]:
     s.get(Supervisor, cmd.supervisor).record_assessment(
-        cmd.year, cmd.grade, cmd.occurred_at, s.policy
+        cmd.year, cmd.grade, cmd.occurred_at, s.policy, s.last_service_on(cmd.supervisor)
     )
     return {"supervisor": cmd.supervisor}
 
@@ -807,7 +810,9 @@ def _relationship(s: Session, cmd: c.DeclareRelationship) -> dict[str, str]:
 
 @handles(c.SuspendSupervisor)
 def _suspend(s: Session, cmd: c.SuspendSupervisor) -> dict[str, str]:
-    s.get(Supervisor, cmd.supervisor).suspend(cmd.reason, cmd.occurred_at, s.policy)
+    s.get(Supervisor, cmd.supervisor).suspend(
+        cmd.reason, cmd.occurred_at, s.policy, s.last_service_on(cmd.supervisor)
+    )
     return {"supervisor": cmd.supervisor}
 
 
@@ -819,7 +824,9 @@ def _reinstate(s: Session, cmd: c.ReinstateSupervisor) -> dict[str, str]:
 
 @handles(c.RemoveSupervisor)
 def _remove(s: Session, cmd: c.RemoveSupervisor) -> dict[str, str]:
-    s.get(Supervisor, cmd.supervisor).remove(cmd.reason, cmd.occurred_at, s.policy)
+    s.get(Supervisor, cmd.supervisor).remove(
+        cmd.reason, cmd.occurred_at, s.policy, s.last_service_on(cmd.supervisor)
+    )
     return {"supervisor": cmd.supervisor}
 
 

@@ -57,6 +57,9 @@ def test_failure_mid_page_then_restart_equals_rebuild(
                 raise Boom("injected failure")
 
         monkeypatch.setattr(StatisticsView, "attendance_recorded", failing)
+        # Some commands (a removal asks for the person's last service) already caught the
+        # views up: start them from nothing, so the replay below passes the failing event.
+        engine.reset()
         with pytest.raises(Boom):
             engine.catch_up()
         stopped = engine.position

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +31,7 @@ from supervision_ledger.domain import (
     NotFound,
     OpinionStage,
     RuleViolation,
+    ServiceAfterStatusChange,
     SupervisorNotActive,
 )
 from supervision_ledger.persistence.store import InvalidStoreURL, parse_store_url
@@ -680,3 +682,41 @@ def test_a_case_listing_a_party_twice_is_refused(store_url: str) -> None:
             )
         assert refused.value.rule == "rule_violation"
         assert len(stored_rows(ledger)) == rows
+
+
+@pytest.mark.parametrize("kind", ["remove_supervisor", "suspend_supervisor", "failing_grade"])
+def test_a_back_dated_status_change_cannot_undercut_recorded_service(
+    store_url: str, kind: str
+) -> None:
+    """S1 was invited on 2023-03-02, attended and gave an opinion: making S1 inactive from
+    an earlier date would make that service an inactive person's."""
+    with Ledger(store=store_url) as ledger:
+        story(ledger)
+        last = max(o.submitted_at for o in ledger.case("K1").opinions.values())
+        rows = len(stored_rows(ledger))
+
+        def change(day: str) -> dict[str, Any]:
+            if kind == "failing_grade":
+                return {
+                    "type": "record_assessment",
+                    "supervisor": "S1",
+                    "year": 2022,
+                    "grade": "incompetent",
+                    "occurred_at": f"{day}T09:00",
+                }
+            return {
+                "type": kind,
+                "supervisor": "S1",
+                "reason": "补录",
+                "occurred_at": f"{day}T09:00",
+            }
+
+        with pytest.raises(ServiceAfterStatusChange, match="S1"):
+            ledger.execute(change("2023-03-01"))
+        assert len(stored_rows(ledger)) == rows
+        assert ledger.supervisor("S1").is_active_on(last.date())
+        with pytest.raises(ServiceAfterStatusChange):  # the very day of the last service
+            ledger.execute(change(last.date().isoformat()))
+        ledger.execute(change("2023-12-01"))
+        assert not ledger.supervisor("S1").is_active_on(date(2023, 12, 1))
+        assert ledger.supervisor("S1").is_active_on(last.date())

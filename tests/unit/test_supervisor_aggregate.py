@@ -18,6 +18,7 @@ from supervision_ledger.domain import (
     Relationship,
     Role,
     RuleViolation,
+    ServiceAfterStatusChange,
     Supervisor,
     SupervisorLacksRole,
     SupervisorNotActive,
@@ -338,3 +339,35 @@ def test_a_gap_between_terms_restarts_the_count() -> None:
     s.renew_term(date(2023, 1, 2), date(2027, 12, 31), at(2022, 12, 1), POLICY)
     assert [type(e) for e in emitted(s)] == [Supervisor.TermRenewed, Supervisor.TermRenewed]
     assert not s.in_term(date(2023, 1, 1)) and s.in_term(date(2023, 1, 2))
+
+
+# -- status changes may not undercut recorded service -----------------------------------
+
+
+@pytest.mark.parametrize("change", ["suspend", "remove"])
+def test_a_status_change_on_or_before_recorded_service_is_refused(change: str) -> None:
+    s = supervisor()
+    with refused(ServiceAfterStatusChange, s, names=["'S1'", "2023-06-02", "2023-06-01"]):
+        getattr(s, change)("补录", at(2023, 6, 1), POLICY, last_service_on=date(2023, 6, 2))
+    with refused(ServiceAfterStatusChange, s, names=["2023-06-02"]):
+        getattr(s, change)("补录", at(2023, 6, 2), POLICY, last_service_on=date(2023, 6, 2))
+    getattr(s, change)("补录", at(2023, 6, 3), POLICY, last_service_on=date(2023, 6, 2))
+    assert s.inactive[-1].start == date(2023, 6, 3)
+
+
+def test_a_failing_assessment_is_refused_before_recorded_service_and_records_nothing() -> None:
+    s = supervisor()
+    with refused(ServiceAfterStatusChange, s, names=["'S1'", "2023-06-02"]):
+        s.record_assessment(
+            2023, AssessmentGrade.INCOMPETENT, at(2023, 3, 1), POLICY, date(2023, 6, 2)
+        )
+    assert 2023 not in s.assessments
+
+
+def test_a_failing_assessment_cannot_precede_the_last_status_change() -> None:
+    """Otherwise the removal would end a suspension before it began."""
+    s = supervisor()
+    s.suspend("涉嫌违纪", at(2023, 5, 1), POLICY)
+    with refused(InvalidTransition, s, names=["'S1'", "2023-03-01", "2023-05-01"]):
+        s.record_assessment(2022, AssessmentGrade.INCOMPETENT, at(2023, 3, 1), POLICY)
+    assert [(p.start, p.end) for p in s.inactive] == [(date(2023, 5, 1), None)]

@@ -49,6 +49,13 @@ class SupervisorNotActive(RuleViolation):
     rule = "supervisor_not_active"
 
 
+class ServiceAfterStatusChange(RuleViolation):
+    """A suspension or removal may not take effect on or before a date the person is
+    recorded as invited, attending or submitting an opinion."""
+
+    rule = "service_after_status_change"
+
+
 class SupervisorLacksRole(RuleViolation):
     rule = "supervisor_lacks_role"
 
@@ -198,6 +205,7 @@ __all__ = [
     "OutOfOrder",
     "RepliesMissing",
     "RuleViolation",
+    "ServiceAfterStatusChange",
     "SupervisorLacksRole",
     "SupervisorNotActive",
     "SupervisorRecused",

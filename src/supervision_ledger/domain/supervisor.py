@@ -21,6 +21,7 @@ from .errors import (
     InvalidTerm,
     InvalidTransition,
     RuleViolation,
+    ServiceAfterStatusChange,
     SupervisorLacksRole,
     SupervisorNotActive,
     SupervisorRecused,
@@ -198,13 +199,23 @@ class Supervisor(LedgerAggregate):
         self.trainings.append((occurred_at, topic, hours))
 
     def record_assessment(
-        self, year: int, grade: AssessmentGrade, occurred_at: datetime, policy: Policy
+        self,
+        year: int,
+        grade: AssessmentGrade,
+        occurred_at: datetime,
+        policy: Policy,
+        last_service_on: date | None = None,
     ) -> None:
-        """Record the annual grade; a failing grade removes the person from that date [C]."""
+        """Record the annual grade; a failing grade removes the person from that date [C]
+        (so, like any removal, it cannot precede the last status change or service)."""
         if year in self.assessments:
             raise InvalidTransition(f"supervisor {self.key!r} already has an assessment for {year}")
+        removes = grade in policy.failing_grades and self.status is not SupervisorStatus.REMOVED
+        if removes:
+            self._check_after_last_change(occurred_at, policy)
+            self._check_no_later_service(occurred_at, policy, last_service_on)
         self._record_assessment(year=year, grade=grade, occurred_at=occurred_at)
-        if grade in policy.failing_grades and self.status is not SupervisorStatus.REMOVED:
+        if removes:
             self._remove(
                 reason=f"failed the {year} annual assessment ({grade.value})",
                 effective_on=policy.local_date(occurred_at),
@@ -253,10 +264,20 @@ class Supervisor(LedgerAggregate):
     ) -> None:
         self.relationships.append(DeclaredRelationship(relationship, party, case, occurred_at))
 
-    def suspend(self, reason: str, occurred_at: datetime, policy: Policy) -> None:
+    def suspend(
+        self,
+        reason: str,
+        occurred_at: datetime,
+        policy: Policy,
+        last_service_on: date | None = None,
+    ) -> None:
+        """Suspend from the local date of ``occurred_at``; ``last_service_on`` is the latest
+        date the person was invited, served or submitted an opinion, which a suspension
+        may not precede (it would make recorded service that of an inactive person)."""
         if self.status is not SupervisorStatus.ACTIVE:
             raise InvalidTransition(f"supervisor {self.key!r} is {self.status.value}")
         self._check_after_last_change(occurred_at, policy)
+        self._check_no_later_service(occurred_at, policy, last_service_on)
         self._suspend(
             reason=reason, effective_on=policy.local_date(occurred_at), occurred_at=occurred_at
         )
@@ -280,10 +301,19 @@ class Supervisor(LedgerAggregate):
         last = self.inactive[-1]
         self.inactive[-1] = InactivePeriod(last.start, effective_on, last.status, last.reason)
 
-    def remove(self, reason: str, occurred_at: datetime, policy: Policy) -> None:
+    def remove(
+        self,
+        reason: str,
+        occurred_at: datetime,
+        policy: Policy,
+        last_service_on: date | None = None,
+    ) -> None:
+        """Remove from the local date of ``occurred_at``; not before ``last_service_on``
+        (see :meth:`suspend`)."""
         if self.status is SupervisorStatus.REMOVED:
             raise InvalidTransition(f"supervisor {self.key!r} is already removed")
         self._check_after_last_change(occurred_at, policy)
+        self._check_no_later_service(occurred_at, policy, last_service_on)
         self._remove(
             reason=reason, effective_on=policy.local_date(occurred_at), occurred_at=occurred_at
         )
@@ -336,3 +366,13 @@ class Supervisor(LedgerAggregate):
                     f"{policy.local_date(occurred_at).isoformat()} precedes the last one "
                     f"on {latest.isoformat()}"
                 )
+
+    def _check_no_later_service(
+        self, occurred_at: datetime, policy: Policy, last_service_on: date | None
+    ) -> None:
+        effective = policy.local_date(occurred_at)
+        if last_service_on is not None and effective <= last_service_on:
+            raise ServiceAfterStatusChange(
+                f"supervisor {self.key!r} cannot become inactive from {effective.isoformat()}: "
+                f"service is recorded on {last_service_on.isoformat()}"
+            )

@@ -123,6 +123,23 @@ class LedgerQueries:
         """Bring every view up to the end of the log; returns the position reached."""
         return self.views.catch_up()
 
+    def last_service_on(self, supervisor: str) -> date | None:
+        """The latest local date ``supervisor`` was invited (to an activity or a hearing),
+        attended, or submitted an opinion — what a suspension or removal may not precede.
+        """
+        engine = self.views
+        engine.catch_up()
+        with engine.reading() as tx:
+            row = tx.one(
+                "SELECT MAX(d) FROM ("
+                "SELECT MAX(invited_on) AS d FROM view_dossier_invitation WHERE supervisor = ? "
+                "UNION ALL SELECT MAX(submitted_on) FROM view_dossier_opinion WHERE supervisor = ? "
+                "UNION ALL SELECT MAX(attended_on) FROM view_stat_participation "
+                "WHERE supervisor = ?) AS service",
+                [supervisor, supervisor, supervisor],
+            )
+        return None if row is None or row[0] is None else date.fromisoformat(str(row[0]))
+
     def rebuild_views(self, progress: Progress | None = None) -> int:
         """Drop every view and replay the log from the start."""
         return self.views.rebuild(progress)

@@ -354,13 +354,17 @@ class ProjectionEngine:
                         [last, view.name],
                     )
 
+    def reset(self) -> None:
+        """Drop every view's rows and positions, in one transaction, without replaying."""
+        with self._lock, self.db.transaction(lock=False):
+            for view in self.views:
+                self._drop(view)
+                self._create(view)
+
     def rebuild(self, progress: Progress | None = None) -> int:
         """Drop every view's rows and replay the whole log; returns the position reached."""
         with self._lock:
-            with self.db.transaction(lock=False):
-                for view in self.views:
-                    self._drop(view)
-                    self._create(view)
+            self.reset()
             return self.catch_up(progress=progress)
 
     # -- reading -----------------------------------------------------------------------
