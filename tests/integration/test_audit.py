@@ -156,6 +156,33 @@ def test_redaction_of_a_case_with_a_minor_party(sqlite_file_url: str) -> None:
         assert "王小明" not in json.dumps([e.to_json() for e in history], ensure_ascii=False)
 
 
+def test_a_redacted_export_does_not_link_a_person_to_a_minor_case(
+    sqlite_file_url: str,
+) -> None:
+    """An allowance referencing the minor case by number, and the command that recorded
+    it, must not carry that number in clear beside the supervisor's name."""
+    with Ledger(store=sqlite_file_url) as ledger:
+        story(ledger, minor=True)
+        ledger.execute(
+            {
+                "type": "pay_allowance",
+                "supervisor": "S1",
+                "amount": "200.00",
+                "purpose": "参加案件监督",
+                "reference": "K1/A1",
+                "occurred_at": "2023-06-01T09:00",
+                "command_id": "pay-K1-A1",
+            }
+        )
+        out = io.StringIO()
+        ledger.export(out, redact=True)
+        lines = [json.loads(line) for line in out.getvalue().splitlines()[1:]]
+        for line in lines:
+            assert "K1/A1" not in json.dumps(line, ensure_ascii=False)
+        paid = next(line for line in lines if line.get("event") == "Supervisor.AllowancePaid")
+        assert paid["redacted"] and paid["state"] is None
+
+
 def test_pseudonyms_are_stable_within_an_export(sqlite_file_url: str) -> None:
     with Ledger(store=sqlite_file_url) as ledger:
         story(ledger, minor=False)

@@ -61,9 +61,14 @@ class Redactor:
         ids = fields.get("ids")
         refs: dict[str, Any] = ids if isinstance(ids, dict) else fields
         case, hearing = refs.get("case"), refs.get("hearing")
-        return (isinstance(case, str) and case in self.minor_cases) or (
+        if (isinstance(case, str) and case in self.minor_cases) or (
             isinstance(hearing, str) and hearing in self.minor_hearings
-        )
+        ):
+            return True
+        # Anything else that names such a case or hearing in its text (an allowance's
+        # reference "…号/A1", a command record's fingerprint) links a person to it.
+        keys = self.minor_cases | self.minor_hearings
+        return bool(keys) and any(key in text for text in _strings(fields) for key in keys)
 
     def redact(self, name: str, aggregate_key: str | None, fields: dict[str, Any]) -> Any:
         """The event's decoded fields as an outside reviewer may see them."""
@@ -110,3 +115,15 @@ class Redactor:
     def learn_all(self, items: Iterable[tuple[str, dict[str, Any]]]) -> None:
         for name, fields in items:
             self.learn(name, fields)
+
+
+def _strings(value: Any) -> Iterable[str]:
+    """Every string inside a decoded event's fields (dict keys excluded)."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _strings(item)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            yield from _strings(item)
