@@ -44,3 +44,14 @@ def test_a_store_that_cannot_be_opened_is_reported_not_raised(
     code = main(["apply", str(empty), "--store", f"sqlite:///{tmp_path}/no/such/dir/l.db"])
     assert code == 2
     assert capsys.readouterr().err.startswith("error: store: ")
+
+
+def test_the_api_refuses_a_reversed_period_for_every_period_query(tmp_path: Path) -> None:
+    from datetime import date
+
+    from supervision_ledger import Ledger
+
+    with Ledger(store=f"sqlite:///{tmp_path / 'l.db'}") as ledger:
+        for query in (ledger.statistics, ledger.hearings):
+            with pytest.raises(ValueError, match="before it starts"):
+                query(start=date(2023, 12, 31), end=date(2023, 1, 1))

@@ -69,6 +69,13 @@ class Statistics(BaseModel):
         return found
 
 
+def check_period(start: date | None, end: date | None) -> None:
+    """A period is an inclusive range of local dates; one that ends before it starts is
+    a mistake, not an empty answer."""
+    if start is not None and end is not None and end < start:
+        raise ValueError(f"end: the period ends {end} before it starts {start}")
+
+
 def compute_statistics(
     tx: Tx,
     policy: Policy,
@@ -79,8 +86,7 @@ def compute_statistics(
     as_of: date,
 ) -> Statistics:
     """Every registered figure for this scope and period, from the statistics view."""
-    if start is not None and end is not None and end < start:
-        raise ValueError(f"end: the period ends {end} before it starts {start}")
+    check_period(start, end)
     units = unit_scope(tx, unit, rollup)
     query = FigureQuery(tx=tx, policy=policy, units=units, start=start, end=end, as_of=as_of)
     figures = {key: fig.compute(query) for key, fig in FIGURES.items()}
@@ -239,6 +245,7 @@ class LedgerQueries:
         end: date | None = None,
     ) -> HearingRegister:
         """The hearing register: hearings proposed in the period, oldest first."""
+        check_period(start, end)
         engine = self.views
         engine.catch_up()
         with engine.reading() as tx:
