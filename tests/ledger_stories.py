@@ -87,6 +87,7 @@ class Story:
         replace: Iterable[tuple[str, str]] = (),
         initiated_by: str | None = None,
         case: str | None = None,
+        hearing: str | None = None,
     ) -> tuple[str, str]:
         """Open one activity on a new (or given) case; invite and settle its people.
 
@@ -99,6 +100,7 @@ class Story:
             case=case,
             activity_type=activity_type,
             initiated_by=initiated_by,
+            hearing=hearing,
             occurred_at=at(day, 9),
         )["activity"]
         for person in [*attend, *decline, *(old for old, _ in replace)]:

@@ -4,6 +4,8 @@ absent officers, events outside the period, another unit's cases, hearings never
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from ledger_stories import NINE_TYPES, YEAR, Story, seed_000, seed_001
 
@@ -93,3 +95,37 @@ def test_cases_heard_with_officers_count_a_case_heard_twice_once(sqlite_file_url
         assert stats.count("hearings.held_with_officers") == 3
         assert stats.count("hearings.with_officers") == 2
         assert stats.count("hearings.officer_person_times") == 5
+
+
+def test_hearings_supervised_through_a_linked_activity_count_as_attended(
+    sqlite_file_url: str,
+) -> None:
+    """A people's supervisor at a hearing is recorded either as an observer of the hearing
+    or through a case activity opened for it; either way the hearing counts, once."""
+    with Ledger(store=sqlite_file_url) as ledger:
+        story = Story(ledger)
+        story.unit("QC")
+        ps = story.people("P", 4, "QC", ["peoples_supervisor"])
+        (officer,) = story.people("H", 1, "QC", ["hearing_officer"])
+
+        def linked(day: str, **people: Any) -> None:
+            hearing = story.hearing("QC", day, officers=[officer])
+            case = ledger.hearing(hearing).case
+            story.activity("QC", day, "public_hearing", case=case, hearing=hearing, **people)
+
+        linked("2023-03-10", attend=[ps[0]])  # counts
+        story.hearing("QC", "2023-04-10", observers=[(ps[1], "peoples_supervisor")])  # counts
+        linked("2023-05-10", decline=[ps[2]])  # nobody came: does not count
+        both = story.hearing("QC", "2023-06-10", observers=[(ps[3], "peoples_supervisor")])
+        story.activity(
+            "QC",
+            "2023-06-10",
+            "public_hearing",
+            case=ledger.hearing(both).case,
+            hearing=both,
+            attend=[ps[0]],
+        )  # counts once
+        stats = ledger.statistics("QC", **YEAR)  # type: ignore[arg-type]
+        assert stats.count("hearings.held") == 4
+        assert stats.count("hearings.with_peoples_supervisor") == 3
+        assert stats.count("hearings.with_npc_deputy") == 0

@@ -60,7 +60,7 @@ class StatisticsView(View):
     """Fact rows for :data:`~supervision_ledger.projections.figures.FIGURES`."""
 
     name = "statistics"
-    version = 1
+    version = 2
     tables = {  # noqa: RUF012 - class-level schema
         "view_stat_unit": "unit TEXT PRIMARY KEY, parent TEXT, name TEXT NOT NULL",
         "view_stat_person": "person_id TEXT PRIMARY KEY, supervisor TEXT NOT NULL, "
@@ -74,6 +74,7 @@ class StatisticsView(View):
         "view_stat_case": "case_id TEXT PRIMARY KEY, case_key TEXT NOT NULL, unit TEXT NOT NULL",
         "view_stat_activity": "case_id TEXT NOT NULL, activity TEXT NOT NULL, "
         "type TEXT NOT NULL, opened_on TEXT NOT NULL, supervised INTEGER NOT NULL, "
+        "hearing_id TEXT, "
         "PRIMARY KEY (case_id, activity)",
         "view_stat_case_invitation": "case_id TEXT NOT NULL, activity TEXT NOT NULL, "
         "supervisor TEXT NOT NULL, role TEXT NOT NULL, "
@@ -180,6 +181,8 @@ class StatisticsView(View):
                 "type": e.activity_type.value,
                 "opened_on": tx.local_date(e.occurred_at),
                 "supervised": int(initiated),
+                # Supervising a hearing through a case activity linked to it.
+                "hearing_id": None if e.hearing is None else str(Hearing.id_for(e.hearing)),
             },
         )
 
@@ -682,16 +685,36 @@ def _presided_by_chief(q: FigureQuery) -> FigureValue:
     return int(q.shared("held", _held)[2])
 
 
+def _attended_by(q: FigureQuery, role: Role) -> int:
+    """Hearings held with ``role`` present: as an invited observer who attended, or as a
+    supervisor who attended a case activity linked to the hearing."""
+    scope, sp = q.scope("h.unit")
+    period, pp = q.period("h.held_on")
+    row = q.rows(
+        "SELECT COUNT(*) FROM view_stat_hearing h "
+        f"WHERE h.held_on IS NOT NULL{scope}{period} AND ("
+        "EXISTS (SELECT 1 FROM view_stat_participation p WHERE p.source = 'hearing' "
+        "AND p.owner_id = h.hearing_id AND p.role = ?) "
+        "OR EXISTS (SELECT 1 FROM view_stat_activity a JOIN view_stat_participation p "
+        "ON p.source = 'case' AND p.owner_id = a.case_id AND p.ref = a.activity "
+        "WHERE a.hearing_id = h.hearing_id AND p.role = ?))",
+        [*sp, *pp, role.value, role.value],
+    )
+    return int(row[0][0])
+
+
 def _observer_figure(role: Role) -> None:
     def count(q: FigureQuery) -> FigureValue:
-        return _attendance(q, role)[0]
+        return _attended_by(q, role)
 
     define(
         f"hearings.with_{role.value}",
         f"{role.zh}参加的听证（件次）",
         f"hearings attended by {ROLE_EN[role]}",
-        f"Hearings counted in hearings.held with at least one attendee invited as an "
-        f"observer in the role {role.value}.",
+        f"Hearings counted in hearings.held attended by someone in the role {role.value}: "
+        f"invited as an observer and attending (Hearing.Held attendees), or attending "
+        f"(Case.AttendanceRecorded) a case activity opened with this hearing as its "
+        f"`hearing`. A hearing counts once however many such people attended.",
         count,
     )
 
