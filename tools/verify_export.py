@@ -197,7 +197,8 @@ def main(argv: list[str] | None = None) -> int:
             result.update(position=finding[0], problem=finding[1], detail=finding[2])
         print(json.dumps(result, sort_keys=True))
     elif finding is None:
-        print(f"intact: {checked} event(s) up to position {last}")
+        matched = "" if digest is None else f"; matches the digest at position {digest['position']}"
+        print(f"intact: {checked} event(s) up to position {last}{matched}")
     else:
         print(f"TAMPERED at position {finding[0]}: {finding[1]}: {finding[2]}")
     return 0 if finding is None else 1
