@@ -54,7 +54,13 @@ def test_seed_001_figures(store_url: str) -> None:
         assert by_type == [52, 6, 5, 3, 12, 3, 4, 1, 8]
         assert stats.count("activities.supervisor_initiated") == 4
         assert stats.count("activities.total") == 98
-        assert stats.count("participation.peoples_supervisor.person_times") == 94
+        # Seed 001's participations by type, supervisor-initiated included: 98.
+        assert stats.count("participation.peoples_supervisor.person_times") == 98
+        by_type_people = [
+            stats.count(f"participation.peoples_supervisor.by_type.{t}")
+            for t in [*NINE_TYPES, "supervisor_initiated"]
+        ]
+        assert by_type_people == [52, 6, 5, 3, 12, 3, 4, 1, 8, 4]
         assert stats.value("allowances.amount") == "40250.00"
         assert stats.count("allowances.payments") == 23
         # Two levels (两级院): the subordinate unit's activity joins in.

@@ -312,6 +312,7 @@ def naive(ledger: Ledger, units: set[str] | None, start: date, end: date) -> dic
     roles: dict[tuple[Any, ...], str] = {}
     acts: dict[tuple[Any, str], dict[str, Any]] = {}
     attendances: list[tuple[str, str, str, date]] = []
+    kinds: list[str] = []  # the activity type of each attendance, in step with it
     opinions: dict[tuple[Any, str], dict[str, Any]] = {}
     hearings: dict[Any, dict[str, Any]] = {}
     allowances: list[tuple[str, date, Decimal]] = []
@@ -329,6 +330,9 @@ def naive(ledger: Ledger, units: set[str] | None, start: date, end: date) -> dic
                 "on": day(e),
                 "held": e.activity_type is ActivityType.SUPERVISOR_INITIATED,
             }
+            if e.initiated_by is not None:  # the initiator takes part in it
+                attendances.append(("peoples_supervisor", e.initiated_by, case_unit[oid], day(e)))
+                kinds.append(e.activity_type.value)
         elif isinstance(e, Case.SupervisorInvited):
             roles[(oid, e.activity, e.supervisor)] = e.role.value
         elif isinstance(e, Case.SupervisorReplaced):
@@ -337,6 +341,7 @@ def naive(ledger: Ledger, units: set[str] | None, start: date, end: date) -> dic
             attendances.append(
                 (roles[(oid, e.activity, e.supervisor)], e.supervisor, case_unit[oid], day(e))
             )
+            kinds.append(acts[(oid, e.activity)]["type"])
             acts[(oid, e.activity)]["held"] = True
         elif isinstance(e, Case.OpinionSubmitted):
             opinions[(oid, e.opinion)] = {
@@ -381,6 +386,7 @@ def naive(ledger: Ledger, units: set[str] | None, start: date, end: date) -> dic
                         day(e),
                     )
                 )
+                kinds.append("public_hearing")  # a hearing attended is a public review
         elif isinstance(e, Hearing.PartyResponded):
             hearings[oid]["responses"].append(e.accepted)
     f: dict[str, Any] = {}
@@ -388,6 +394,13 @@ def naive(ledger: Ledger, units: set[str] | None, start: date, end: date) -> dic
         mine = [(p, d) for r, p, u, d in attendances if r == role.value and inside(d, u)]
         f[f"participation.{role.value}.person_times"] = len(mine)
         f[f"participation.{role.value}.people"] = len({p for p, _ in mine})
+    ps_by_type = Counter(
+        kind
+        for (r, _, u, d), kind in zip(attendances, kinds, strict=True)
+        if r == "peoples_supervisor" and inside(d, u)
+    )
+    for t in ActivityType:
+        f[f"participation.peoples_supervisor.by_type.{t.value}"] = ps_by_type[t.value]
     by_type = Counter(
         a["type"] for (cid, _), a in acts.items() if a["held"] and inside(a["on"], case_unit[cid])
     )
@@ -399,7 +412,7 @@ def naive(ledger: Ledger, units: set[str] | None, start: date, end: date) -> dic
     for outcome in ("adopted", "partly_adopted", "not_adopted"):
         f[f"opinions.{outcome}"] = sum(o["outcome"] == outcome for o in cohort)
     f["opinions.pending"] = sum(o["outcome"] is None for o in cohort)
-    given = on_time = overdue = 0
+    given = on_time = late = overdue = 0
     for o in cohort:
         if o["decided"] is None:
             continue
@@ -407,10 +420,17 @@ def naive(ledger: Ledger, units: set[str] | None, start: date, end: date) -> dic
         if o["feedback"] is not None:
             given += 1
             on_time += o["feedback"] <= due
-            overdue += o["feedback"] > due
+            late += o["feedback"] > due
         else:
             overdue += due < AS_OF
-    f.update({"feedback.given": given, "feedback.on_time": on_time, "feedback.overdue": overdue})
+    f.update(
+        {
+            "feedback.given": given,
+            "feedback.on_time": on_time,
+            "feedback.late": late,
+            "feedback.overdue": overdue,
+        }
+    )
     held = [h for h in hearings.values() if h["held"] and inside(h["held"], h["unit"])]
     f["hearings.held"] = len(held)
     f["hearings.cases"] = len({h["case"] for h in held})

@@ -60,7 +60,7 @@ class StatisticsView(View):
     """Fact rows for :data:`~supervision_ledger.projections.figures.FIGURES`."""
 
     name = "statistics"
-    version = 2
+    version = 3
     tables = {  # noqa: RUF012 - class-level schema
         "view_stat_unit": "unit TEXT PRIMARY KEY, parent TEXT, name TEXT NOT NULL",
         "view_stat_person": "person_id TEXT PRIMARY KEY, supervisor TEXT NOT NULL, "
@@ -185,6 +185,26 @@ class StatisticsView(View):
                 "hearing_id": None if e.hearing is None else str(Hearing.id_for(e.hearing)),
             },
         )
+        if initiated and e.initiated_by is not None:
+            # The person who raised it takes part in it (Wuhai counts these among the
+            # supervisors' participations: 98 = 94 on invitation + 4 initiated).
+            case_id = str(e.originator_id)
+            unit = tx.one("SELECT unit FROM view_stat_case WHERE case_id = ?", [case_id])
+            assert unit is not None
+            tx.upsert(
+                "view_stat_participation",
+                {
+                    "source": "case",
+                    "owner_id": case_id,
+                    "ref": e.activity,
+                    "supervisor": e.initiated_by,
+                },
+                {
+                    "role": Role.PEOPLES_SUPERVISOR.value,
+                    "unit": unit[0],
+                    "attended_on": tx.local_date(e.occurred_at),
+                },
+            )
 
     @on(Case.SupervisorsDrawn)
     def supervisors_drawn(self, tx: Tx, e: Case.SupervisorsDrawn) -> None:
@@ -371,7 +391,8 @@ def _participation_figures(role: Role) -> None:
         f"Attendances of people invited in the role {role.value}: AttendanceRecorded on a "
         "case activity invitation of that role, plus each attendee of a Held hearing whose "
         "invitation has that role. Declined, replaced and absent invitations do not count; "
-        "a replacement counts for the person who came.",
+        "a replacement counts for the person who came. A supervisor-initiated activity "
+        "counts once for its initiator (a people's supervisor), dated when it was opened.",
         person_times,
     )
     define(
@@ -386,6 +407,46 @@ def _participation_figures(role: Role) -> None:
 
 for _role in Role:
     _participation_figures(_role)
+
+
+def _participation_by_type(q: FigureQuery) -> Counter[str]:
+    """People's supervisors' person-times per activity type: case activities by their
+    type, attendance of a hearing as an observer under public_hearing."""
+    scope, sp = q.scope("p.unit")
+    period, pp = q.period("p.attended_on")
+    role = Role.PEOPLES_SUPERVISOR.value
+    rows = q.rows(
+        "SELECT COALESCE(a.type, ?), COUNT(*) FROM view_stat_participation p "
+        "LEFT JOIN view_stat_activity a ON p.source = 'case' AND a.case_id = p.owner_id "
+        f"AND a.activity = p.ref WHERE p.role = ?{scope}{period} GROUP BY 1",
+        [ActivityType.PUBLIC_HEARING.value, role, *sp, *pp],
+    )
+    return Counter({str(t): int(n) for t, n in rows})
+
+
+def _participation_type_figure(activity_type: ActivityType) -> None:
+    def count(q: FigureQuery) -> FigureValue:
+        return int(q.shared("participation_by_type", _participation_by_type)[activity_type.value])
+
+    hearing_note = (
+        " plus attendances of hearings by people's supervisors invited as observers"
+        if activity_type is ActivityType.PUBLIC_HEARING
+        else ""
+    )
+    define(
+        f"participation.peoples_supervisor.by_type.{activity_type.value}",
+        f"人民监督员参与{activity_type.zh}（人次）",
+        f"people's supervisors taking part in {ACTIVITY_EN[activity_type]} (person-times)",
+        f"The attendances counted in participation.peoples_supervisor.person_times that were "
+        f"on case activities of type {activity_type.value}{hearing_note}; the ten by_type "
+        "figures add up to person_times (seed 001 publishes this table: 52 / 6 / 5 / 3 / 12 / "
+        "3 / 4 / 1 / 8 + 4 = 98).",
+        count,
+    )
+
+
+for _type in ActivityType:
+    _participation_type_figure(_type)
 
 
 section(
@@ -520,9 +581,10 @@ section(
 )
 
 
-def _feedback(q: FigureQuery) -> tuple[int, int, int]:
-    """(given, on time, overdue) among the decided opinions of the period's cohort."""
-    given = on_time = overdue = 0
+def _feedback(q: FigureQuery) -> tuple[int, int, int, int]:
+    """(given, on time, given late, unanswered past due) among the decided opinions of
+    the period's cohort."""
+    given = on_time = late = overdue = 0
     for _, decided_on, feedback_on in q.shared("opinions", _opinions):
         if decided_on is None:
             continue
@@ -532,10 +594,10 @@ def _feedback(q: FigureQuery) -> tuple[int, int, int]:
             if date.fromisoformat(feedback_on) <= due:
                 on_time += 1
             else:
-                overdue += 1
+                late += 1
         elif due < q.as_of:
             overdue += 1
-    return given, on_time, overdue
+    return given, on_time, late, overdue
 
 
 @figure(
@@ -561,25 +623,37 @@ def _feedback_on_time(q: FigureQuery) -> FigureValue:
 
 
 @figure(
+    "feedback.late",
+    "超期反馈（件）",
+    "feedback given late",
+    "Of feedback.given, those whose FeedbackGiven local date is after the due date.",
+)
+def _feedback_late(q: FigureQuery) -> FigureValue:
+    return int(q.shared("feedback", _feedback)[2])
+
+
+@figure(
     "feedback.overdue",
-    "超期反馈或超期未反馈（件）",
+    "超期未反馈（件）",
     "feedback overdue",
-    "Decided opinions counted in opinions.submitted whose feedback came after the due date, "
-    "or has not come and the due date is before as_of.",
+    "Decided opinions counted in opinions.submitted with no FeedbackGiven yet and a due "
+    "date before as_of.",
 )
 def _feedback_overdue(q: FigureQuery) -> FigureValue:
-    return int(q.shared("feedback", _feedback)[2])
+    return int(q.shared("feedback", _feedback)[3])
 
 
 @figure(
     "feedback.on_time_rate",
     "按期反馈率",
     "on-time feedback rate",
-    "numerator: feedback.on_time; denominator: feedback.given.",
+    "numerator: feedback.on_time; denominator: every decided opinion whose feedback is "
+    "due by as_of or was given: feedback.given + feedback.overdue (so overdue matters "
+    "lower the rate; feedback not yet due is left out, as for suggestions and petitions).",
 )
 def _feedback_rate(q: FigureQuery) -> FigureValue:
-    given, on_time, _ = q.shared("feedback", _feedback)
-    return Rate.of(on_time, given)
+    given, on_time, _, overdue = q.shared("feedback", _feedback)
+    return Rate.of(on_time, given + overdue)
 
 
 section("hearings", "检察听证", "Hearings", "the local date the hearing was held (Held)")
