@@ -89,15 +89,32 @@ class LedgerApplication(Application[UUID]):
         )
 
 
+#: The keys a command created or touched, by name (``{"case": "K1", "activity": "A2"}``);
+#: a draw lists the people drawn (``{"drawn": ["S2", "S3"], ...}``).
+Ids = dict[str, str | list[str]]
+
+
 class CommandResult(BaseModel):
     """What a command did: the keys it created or touched, and where it was stored."""
 
     command_type: str
-    ids: dict[str, str]
+    ids: Ids
     #: Position (notification id) of the last event written; None if nothing was written.
     position: int | None
     #: True when the ``command_id`` had been seen and nothing new was recorded.
     replayed: bool = False
+
+    def key(self, name: str) -> str:
+        """The one key named ``name`` (e.g. ``result.key("activity")``)."""
+        value = self.ids[name]
+        if not isinstance(value, str):
+            raise TypeError(f"{name!r} holds several keys; use keys({name!r})")
+        return value
+
+    def keys(self, name: str) -> list[str]:
+        """The keys named ``name`` (e.g. ``result.keys("drawn")``)."""
+        value = self.ids[name]
+        return [value] if isinstance(value, str) else list(value)
 
 
 @dataclass
@@ -174,12 +191,12 @@ class Session:
         return people
 
 
-Handler = Callable[[Session, Any], dict[str, str]]
+Handler = Callable[[Session, Any], Ids]
 HANDLERS: dict[type[c.Command], Handler] = {}
 
 
-def handles(command_type: type[C]) -> Callable[[Callable[[Session, C], dict[str, str]]], Handler]:
-    def register(func: Callable[[Session, C], dict[str, str]]) -> Handler:
+def handles(command_type: type[C]) -> Callable[[Callable[[Session, C], Ids]], Handler]:
+    def register(func: Callable[[Session, C], Ids]) -> Handler:
         HANDLERS[command_type] = func
         return func
 
@@ -738,7 +755,7 @@ class Ledger(LedgerQueries):
 
 
 @handles(c.RegisterUnit)
-def _register_unit(s: Session, cmd: c.RegisterUnit) -> dict[str, str]:
+def _register_unit(s: Session, cmd: c.RegisterUnit) -> Ids:
     s.require_absent(ProcuratorateUnit, cmd.unit)
     parent = s.get(ProcuratorateUnit, cmd.parent) if cmd.parent else None
     ProcuratorateUnit.check_parent(cmd.level, parent)
@@ -755,7 +772,7 @@ def _register_unit(s: Session, cmd: c.RegisterUnit) -> dict[str, str]:
 
 
 @handles(c.AppointSupervisor)
-def _appoint(s: Session, cmd: c.AppointSupervisor) -> dict[str, str]:
+def _appoint(s: Session, cmd: c.AppointSupervisor) -> Ids:
     s.require_absent(Supervisor, cmd.supervisor)
     unit = s.get(ProcuratorateUnit, cmd.unit)
     roles = tuple(dict.fromkeys(cmd.roles))
@@ -779,13 +796,13 @@ def _appoint(s: Session, cmd: c.AppointSupervisor) -> dict[str, str]:
 
 
 @handles(c.RecordTraining)
-def _training(s: Session, cmd: c.RecordTraining) -> dict[str, str]:
+def _training(s: Session, cmd: c.RecordTraining) -> Ids:
     s.get(Supervisor, cmd.supervisor).record_training(cmd.topic, cmd.hours, cmd.occurred_at)
     return {"supervisor": cmd.supervisor}
 
 
 @handles(c.RecordAssessment)
-def _assessment(s: Session, cmd: c.RecordAssessment) -> dict[str, str]:
+def _assessment(s: Session, cmd: c.RecordAssessment) -> Ids:
     s.get(Supervisor, cmd.supervisor).record_assessment(
         cmd.year, cmd.grade, cmd.occurred_at, s.policy, s.last_service_on(cmd.supervisor)
     )
@@ -793,7 +810,7 @@ def _assessment(s: Session, cmd: c.RecordAssessment) -> dict[str, str]:
 
 
 @handles(c.PayAllowance)
-def _allowance(s: Session, cmd: c.PayAllowance) -> dict[str, str]:
+def _allowance(s: Session, cmd: c.PayAllowance) -> Ids:
     s.get(Supervisor, cmd.supervisor).pay_allowance(
         cmd.amount, cmd.purpose, cmd.reference, cmd.occurred_at
     )
@@ -801,7 +818,7 @@ def _allowance(s: Session, cmd: c.PayAllowance) -> dict[str, str]:
 
 
 @handles(c.DeclareRelationship)
-def _relationship(s: Session, cmd: c.DeclareRelationship) -> dict[str, str]:
+def _relationship(s: Session, cmd: c.DeclareRelationship) -> Ids:
     s.get(Supervisor, cmd.supervisor).declare_relationship(
         cmd.relationship, cmd.party, cmd.case, cmd.occurred_at
     )
@@ -809,7 +826,7 @@ def _relationship(s: Session, cmd: c.DeclareRelationship) -> dict[str, str]:
 
 
 @handles(c.SuspendSupervisor)
-def _suspend(s: Session, cmd: c.SuspendSupervisor) -> dict[str, str]:
+def _suspend(s: Session, cmd: c.SuspendSupervisor) -> Ids:
     s.get(Supervisor, cmd.supervisor).suspend(
         cmd.reason, cmd.occurred_at, s.policy, s.last_service_on(cmd.supervisor)
     )
@@ -817,13 +834,13 @@ def _suspend(s: Session, cmd: c.SuspendSupervisor) -> dict[str, str]:
 
 
 @handles(c.ReinstateSupervisor)
-def _reinstate(s: Session, cmd: c.ReinstateSupervisor) -> dict[str, str]:
+def _reinstate(s: Session, cmd: c.ReinstateSupervisor) -> Ids:
     s.get(Supervisor, cmd.supervisor).reinstate(cmd.reason, cmd.occurred_at, s.policy)
     return {"supervisor": cmd.supervisor}
 
 
 @handles(c.RemoveSupervisor)
-def _remove(s: Session, cmd: c.RemoveSupervisor) -> dict[str, str]:
+def _remove(s: Session, cmd: c.RemoveSupervisor) -> Ids:
     s.get(Supervisor, cmd.supervisor).remove(
         cmd.reason, cmd.occurred_at, s.policy, s.last_service_on(cmd.supervisor)
     )
@@ -831,7 +848,7 @@ def _remove(s: Session, cmd: c.RemoveSupervisor) -> dict[str, str]:
 
 
 @handles(c.RenewTerm)
-def _renew(s: Session, cmd: c.RenewTerm) -> dict[str, str]:
+def _renew(s: Session, cmd: c.RenewTerm) -> Ids:
     term_end = cmd.term_end or s.policy.term_end(cmd.term_start)
     s.get(Supervisor, cmd.supervisor).renew_term(
         cmd.term_start, term_end, cmd.occurred_at, s.policy
@@ -840,7 +857,7 @@ def _renew(s: Session, cmd: c.RenewTerm) -> dict[str, str]:
 
 
 @handles(c.RegisterCase)
-def _register_case(s: Session, cmd: c.RegisterCase) -> dict[str, str]:
+def _register_case(s: Session, cmd: c.RegisterCase) -> Ids:
     s.require_absent(Case, cmd.case)
     s.get(ProcuratorateUnit, cmd.unit)
     names = [p.name for p in cmd.parties]
@@ -865,7 +882,7 @@ def _register_case(s: Session, cmd: c.RegisterCase) -> dict[str, str]:
 
 
 @handles(c.OpenActivity)
-def _open_activity(s: Session, cmd: c.OpenActivity) -> dict[str, str]:
+def _open_activity(s: Session, cmd: c.OpenActivity) -> Ids:
     case = s.get(Case, cmd.case)
     initiator = s.get(Supervisor, cmd.initiated_by) if cmd.initiated_by else None
     if cmd.hearing is not None:
@@ -880,7 +897,7 @@ def _open_activity(s: Session, cmd: c.OpenActivity) -> dict[str, str]:
 
 
 @handles(c.DrawSupervisors)
-def _draw(s: Session, cmd: c.DrawSupervisors) -> dict[str, str]:
+def _draw(s: Session, cmd: c.DrawSupervisors) -> Ids:
     case = s.get(Case, cmd.case)
     assert cmd.seed is not None
     drawn = case.draw_supervisors(
@@ -896,13 +913,13 @@ def _draw(s: Session, cmd: c.DrawSupervisors) -> dict[str, str]:
     return {
         "case": cmd.case,
         "activity": cmd.activity,
-        "drawn": ",".join(drawn),
+        "drawn": list(drawn),
         "seed": str(cmd.seed),
     }
 
 
 @handles(c.InviteSupervisor)
-def _invite(s: Session, cmd: c.InviteSupervisor) -> dict[str, str]:
+def _invite(s: Session, cmd: c.InviteSupervisor) -> Ids:
     case = s.get(Case, cmd.case)
     case.invite(
         cmd.activity, s.get(Supervisor, cmd.supervisor), cmd.role, cmd.occurred_at, s.policy
@@ -911,13 +928,13 @@ def _invite(s: Session, cmd: c.InviteSupervisor) -> dict[str, str]:
 
 
 @handles(c.AcceptInvitation)
-def _accept(s: Session, cmd: c.AcceptInvitation) -> dict[str, str]:
+def _accept(s: Session, cmd: c.AcceptInvitation) -> Ids:
     s.get(Case, cmd.case).accept_invitation(cmd.activity, cmd.supervisor, cmd.occurred_at)
     return {"case": cmd.case, "activity": cmd.activity, "supervisor": cmd.supervisor}
 
 
 @handles(c.DeclineInvitation)
-def _decline(s: Session, cmd: c.DeclineInvitation) -> dict[str, str]:
+def _decline(s: Session, cmd: c.DeclineInvitation) -> Ids:
     s.get(Case, cmd.case).decline_invitation(
         cmd.activity, cmd.supervisor, cmd.reason, cmd.occurred_at
     )
@@ -925,7 +942,7 @@ def _decline(s: Session, cmd: c.DeclineInvitation) -> dict[str, str]:
 
 
 @handles(c.ReplaceSupervisor)
-def _replace(s: Session, cmd: c.ReplaceSupervisor) -> dict[str, str]:
+def _replace(s: Session, cmd: c.ReplaceSupervisor) -> Ids:
     case = s.get(Case, cmd.case)
     replacement = s.get(Supervisor, cmd.replacement) if cmd.replacement else None
     candidates = s.candidates(case.unit) if replacement is None else []
@@ -943,13 +960,13 @@ def _replace(s: Session, cmd: c.ReplaceSupervisor) -> dict[str, str]:
 
 
 @handles(c.RecordAttendance)
-def _attend(s: Session, cmd: c.RecordAttendance) -> dict[str, str]:
+def _attend(s: Session, cmd: c.RecordAttendance) -> Ids:
     s.get(Case, cmd.case).record_attendance(cmd.activity, cmd.supervisor, cmd.occurred_at)
     return {"case": cmd.case, "activity": cmd.activity, "supervisor": cmd.supervisor}
 
 
 @handles(c.SubmitOpinion)
-def _submit(s: Session, cmd: c.SubmitOpinion) -> dict[str, str]:
+def _submit(s: Session, cmd: c.SubmitOpinion) -> Ids:
     case = s.get(Case, cmd.case)
     key = cmd.opinion or case.next_opinion_key()
     case.submit_opinion(
@@ -964,61 +981,61 @@ def _submit(s: Session, cmd: c.SubmitOpinion) -> dict[str, str]:
 
 
 @handles(c.ReceiveOpinion)
-def _receive(s: Session, cmd: c.ReceiveOpinion) -> dict[str, str]:
+def _receive(s: Session, cmd: c.ReceiveOpinion) -> Ids:
     s.get(Case, cmd.case).receive_opinion(cmd.opinion, cmd.occurred_at)
     return {"case": cmd.case, "opinion": cmd.opinion}
 
 
 @handles(c.RouteOpinion)
-def _route(s: Session, cmd: c.RouteOpinion) -> dict[str, str]:
+def _route(s: Session, cmd: c.RouteOpinion) -> Ids:
     s.get(Case, cmd.case).route_opinion(cmd.opinion, cmd.department, cmd.occurred_at)
     return {"case": cmd.case, "opinion": cmd.opinion}
 
 
 @handles(c.DecideOpinion)
-def _decide(s: Session, cmd: c.DecideOpinion) -> dict[str, str]:
+def _decide(s: Session, cmd: c.DecideOpinion) -> Ids:
     s.get(Case, cmd.case).decide_opinion(cmd.opinion, cmd.outcome, cmd.explanation, cmd.occurred_at)
     return {"case": cmd.case, "opinion": cmd.opinion}
 
 
 @handles(c.GiveFeedback)
-def _feedback(s: Session, cmd: c.GiveFeedback) -> dict[str, str]:
+def _feedback(s: Session, cmd: c.GiveFeedback) -> Ids:
     s.get(Case, cmd.case).give_feedback(cmd.opinion, cmd.content, cmd.occurred_at)
     return {"case": cmd.case, "opinion": cmd.opinion}
 
 
 @handles(c.ReportImplementation)
-def _implementation(s: Session, cmd: c.ReportImplementation) -> dict[str, str]:
+def _implementation(s: Session, cmd: c.ReportImplementation) -> Ids:
     s.get(Case, cmd.case).report_implementation(cmd.opinion, cmd.content, cmd.occurred_at)
     return {"case": cmd.case, "opinion": cmd.opinion}
 
 
 @handles(c.ObjectToFeedback)
-def _object(s: Session, cmd: c.ObjectToFeedback) -> dict[str, str]:
+def _object(s: Session, cmd: c.ObjectToFeedback) -> Ids:
     s.get(Case, cmd.case).object_to_feedback(cmd.opinion, cmd.reason, cmd.occurred_at)
     return {"case": cmd.case, "opinion": cmd.opinion}
 
 
 @handles(c.RuleOnObjection)
-def _rule(s: Session, cmd: c.RuleOnObjection) -> dict[str, str]:
+def _rule(s: Session, cmd: c.RuleOnObjection) -> Ids:
     s.get(Case, cmd.case).rule_on_objection(cmd.opinion, cmd.ruling, cmd.reasons, cmd.occurred_at)
     return {"case": cmd.case, "opinion": cmd.opinion}
 
 
 @handles(c.RecordCaseDecision)
-def _case_decision(s: Session, cmd: c.RecordCaseDecision) -> dict[str, str]:
+def _case_decision(s: Session, cmd: c.RecordCaseDecision) -> Ids:
     s.get(Case, cmd.case).record_decision(cmd.decision, cmd.occurred_at)
     return {"case": cmd.case}
 
 
 @handles(c.CloseCase)
-def _close(s: Session, cmd: c.CloseCase) -> dict[str, str]:
+def _close(s: Session, cmd: c.CloseCase) -> Ids:
     s.get(Case, cmd.case).close(cmd.occurred_at)
     return {"case": cmd.case}
 
 
 @handles(c.ProposeHearing)
-def _propose(s: Session, cmd: c.ProposeHearing) -> dict[str, str]:
+def _propose(s: Session, cmd: c.ProposeHearing) -> Ids:
     s.require_absent(Hearing, cmd.hearing)
     case = s.get(Case, cmd.case)
     Hearing.check_case_open(case.is_closed, case.key)
@@ -1039,13 +1056,13 @@ def _propose(s: Session, cmd: c.ProposeHearing) -> dict[str, str]:
 
 
 @handles(c.ApproveHearing)
-def _approve(s: Session, cmd: c.ApproveHearing) -> dict[str, str]:
+def _approve(s: Session, cmd: c.ApproveHearing) -> Ids:
     s.get(Hearing, cmd.hearing).approve(cmd.approved_by, cmd.occurred_at)
     return {"hearing": cmd.hearing}
 
 
 @handles(c.ScheduleHearing)
-def _schedule(s: Session, cmd: c.ScheduleHearing) -> dict[str, str]:
+def _schedule(s: Session, cmd: c.ScheduleHearing) -> Ids:
     s.get(Hearing, cmd.hearing).schedule(
         cmd.scheduled_for,
         cmd.public,
@@ -1059,7 +1076,7 @@ def _schedule(s: Session, cmd: c.ScheduleHearing) -> dict[str, str]:
 
 
 @handles(c.InviteHearingOfficer)
-def _invite_officer(s: Session, cmd: c.InviteHearingOfficer) -> dict[str, str]:
+def _invite_officer(s: Session, cmd: c.InviteHearingOfficer) -> Ids:
     s.get(Hearing, cmd.hearing).invite_officer(
         s.get(Supervisor, cmd.supervisor), cmd.occurred_at, s.policy
     )
@@ -1067,7 +1084,7 @@ def _invite_officer(s: Session, cmd: c.InviteHearingOfficer) -> dict[str, str]:
 
 
 @handles(c.DrawHearingOfficers)
-def _draw_officers(s: Session, cmd: c.DrawHearingOfficers) -> dict[str, str]:
+def _draw_officers(s: Session, cmd: c.DrawHearingOfficers) -> Ids:
     hearing = s.get(Hearing, cmd.hearing)
     assert cmd.seed is not None
     drawn = hearing.draw_officers(
@@ -1078,11 +1095,11 @@ def _draw_officers(s: Session, cmd: c.DrawHearingOfficers) -> dict[str, str]:
         cmd.occurred_at,
         s.policy,
     )
-    return {"hearing": cmd.hearing, "drawn": ",".join(drawn), "seed": str(cmd.seed)}
+    return {"hearing": cmd.hearing, "drawn": list(drawn), "seed": str(cmd.seed)}
 
 
 @handles(c.InviteObserver)
-def _invite_observer(s: Session, cmd: c.InviteObserver) -> dict[str, str]:
+def _invite_observer(s: Session, cmd: c.InviteObserver) -> Ids:
     s.get(Hearing, cmd.hearing).invite_observer(
         s.get(Supervisor, cmd.supervisor), cmd.role, cmd.occurred_at, s.policy
     )
@@ -1090,13 +1107,13 @@ def _invite_observer(s: Session, cmd: c.InviteObserver) -> dict[str, str]:
 
 
 @handles(c.DeclineHearingInvitation)
-def _decline_hearing(s: Session, cmd: c.DeclineHearingInvitation) -> dict[str, str]:
+def _decline_hearing(s: Session, cmd: c.DeclineHearingInvitation) -> Ids:
     s.get(Hearing, cmd.hearing).decline(cmd.supervisor, cmd.reason, cmd.occurred_at)
     return {"hearing": cmd.hearing, "supervisor": cmd.supervisor}
 
 
 @handles(c.ReplaceHearingOfficer)
-def _replace_officer(s: Session, cmd: c.ReplaceHearingOfficer) -> dict[str, str]:
+def _replace_officer(s: Session, cmd: c.ReplaceHearingOfficer) -> Ids:
     s.get(Hearing, cmd.hearing).replace_officer(
         cmd.supervisor,
         s.get(Supervisor, cmd.replacement),
@@ -1108,13 +1125,13 @@ def _replace_officer(s: Session, cmd: c.ReplaceHearingOfficer) -> dict[str, str]
 
 
 @handles(c.HoldHearing)
-def _hold(s: Session, cmd: c.HoldHearing) -> dict[str, str]:
+def _hold(s: Session, cmd: c.HoldHearing) -> Ids:
     s.get(Hearing, cmd.hearing).hold(tuple(cmd.absent), cmd.occurred_at, s.policy)
     return {"hearing": cmd.hearing}
 
 
 @handles(c.RecordOfficerOpinion)
-def _officer_opinion(s: Session, cmd: c.RecordOfficerOpinion) -> dict[str, str]:
+def _officer_opinion(s: Session, cmd: c.RecordOfficerOpinion) -> Ids:
     s.get(Hearing, cmd.hearing).record_officer_opinion(
         cmd.officer, cmd.recommendation, cmd.reasons, cmd.occurred_at
     )
@@ -1122,7 +1139,7 @@ def _officer_opinion(s: Session, cmd: c.RecordOfficerOpinion) -> dict[str, str]:
 
 
 @handles(c.DecideHearing)
-def _decide_hearing(s: Session, cmd: c.DecideHearing) -> dict[str, str]:
+def _decide_hearing(s: Session, cmd: c.DecideHearing) -> Ids:
     s.get(Hearing, cmd.hearing).decide(
         cmd.decision, cmd.chief_approved, cmd.reasons, cmd.occurred_at
     )
@@ -1130,13 +1147,13 @@ def _decide_hearing(s: Session, cmd: c.DecideHearing) -> dict[str, str]:
 
 
 @handles(c.RecordPartyResponse)
-def _party_response(s: Session, cmd: c.RecordPartyResponse) -> dict[str, str]:
+def _party_response(s: Session, cmd: c.RecordPartyResponse) -> Ids:
     s.get(Hearing, cmd.hearing).record_party_response(cmd.party, cmd.accepted, cmd.occurred_at)
     return {"hearing": cmd.hearing, "party": cmd.party}
 
 
 @handles(c.ConcludeHearing)
-def _conclude(s: Session, cmd: c.ConcludeHearing) -> dict[str, str]:
+def _conclude(s: Session, cmd: c.ConcludeHearing) -> Ids:
     s.get(Hearing, cmd.hearing).conclude(cmd.occurred_at)
     return {"hearing": cmd.hearing}
 
@@ -1145,7 +1162,7 @@ def _conclude(s: Session, cmd: c.ConcludeHearing) -> dict[str, str]:
 
 
 @handles(c.DraftSuggestion)
-def _draft_suggestion(s: Session, cmd: c.DraftSuggestion) -> dict[str, str]:
+def _draft_suggestion(s: Session, cmd: c.DraftSuggestion) -> Ids:
     s.require_absent(Suggestion, cmd.suggestion)
     case = s.get(Case, cmd.case)
     s.add(
@@ -1163,14 +1180,14 @@ def _draft_suggestion(s: Session, cmd: c.DraftSuggestion) -> dict[str, str]:
 
 
 @handles(c.LinkSuggestionActivity)
-def _link_suggestion_activity(s: Session, cmd: c.LinkSuggestionActivity) -> dict[str, str]:
+def _link_suggestion_activity(s: Session, cmd: c.LinkSuggestionActivity) -> Ids:
     suggestion = s.get(Suggestion, cmd.suggestion)
     suggestion.link_activity(s.get(Case, suggestion.case), cmd.activity, cmd.occurred_at)
     return {"suggestion": cmd.suggestion, "activity": cmd.activity}
 
 
 @handles(c.ServeSuggestion)
-def _serve_suggestion(s: Session, cmd: c.ServeSuggestion) -> dict[str, str]:
+def _serve_suggestion(s: Session, cmd: c.ServeSuggestion) -> Ids:
     suggestion = s.get(Suggestion, cmd.suggestion)
     suggestion.serve(cmd.recipient, cmd.urgent, cmd.reply_due_on, cmd.occurred_at, s.policy)
     due = suggestion.reply_due(s.policy)
@@ -1179,25 +1196,25 @@ def _serve_suggestion(s: Session, cmd: c.ServeSuggestion) -> dict[str, str]:
 
 
 @handles(c.RecordSuggestionReply)
-def _suggestion_reply(s: Session, cmd: c.RecordSuggestionReply) -> dict[str, str]:
+def _suggestion_reply(s: Session, cmd: c.RecordSuggestionReply) -> Ids:
     s.get(Suggestion, cmd.suggestion).record_reply(cmd.content, cmd.occurred_at)
     return {"suggestion": cmd.suggestion}
 
 
 @handles(c.RecordSuggestionAdoption)
-def _suggestion_adoption(s: Session, cmd: c.RecordSuggestionAdoption) -> dict[str, str]:
+def _suggestion_adoption(s: Session, cmd: c.RecordSuggestionAdoption) -> Ids:
     s.get(Suggestion, cmd.suggestion).record_adoption(cmd.adopted, cmd.explanation, cmd.occurred_at)
     return {"suggestion": cmd.suggestion}
 
 
 @handles(c.CompleteRectification)
-def _rectification(s: Session, cmd: c.CompleteRectification) -> dict[str, str]:
+def _rectification(s: Session, cmd: c.CompleteRectification) -> Ids:
     s.get(Suggestion, cmd.suggestion).complete_rectification(cmd.content, cmd.occurred_at)
     return {"suggestion": cmd.suggestion}
 
 
 @handles(c.VerifyRectification)
-def _verify_rectification(s: Session, cmd: c.VerifyRectification) -> dict[str, str]:
+def _verify_rectification(s: Session, cmd: c.VerifyRectification) -> Ids:
     s.get(Suggestion, cmd.suggestion).verify_rectification(
         cmd.verified_by, cmd.content, cmd.occurred_at
     )
@@ -1205,13 +1222,13 @@ def _verify_rectification(s: Session, cmd: c.VerifyRectification) -> dict[str, s
 
 
 @handles(c.UrgeSuggestionReply)
-def _urge_suggestion(s: Session, cmd: c.UrgeSuggestionReply) -> dict[str, str]:
+def _urge_suggestion(s: Session, cmd: c.UrgeSuggestionReply) -> Ids:
     s.get(Suggestion, cmd.suggestion).urge(cmd.note, cmd.occurred_at, s.policy)
     return {"suggestion": cmd.suggestion}
 
 
 @handles(c.EscalateSuggestion)
-def _escalate_suggestion(s: Session, cmd: c.EscalateSuggestion) -> dict[str, str]:
+def _escalate_suggestion(s: Session, cmd: c.EscalateSuggestion) -> Ids:
     s.get(Suggestion, cmd.suggestion).escalate(
         cmd.escalated_to, cmd.chief_approved, cmd.reasons, cmd.occurred_at, s.policy
     )
@@ -1222,7 +1239,7 @@ def _escalate_suggestion(s: Session, cmd: c.EscalateSuggestion) -> dict[str, str
 
 
 @handles(c.ReceivePetition)
-def _receive_petition(s: Session, cmd: c.ReceivePetition) -> dict[str, str]:
+def _receive_petition(s: Session, cmd: c.ReceivePetition) -> Ids:
     s.require_absent(Petition, cmd.petition)
     s.get(ProcuratorateUnit, cmd.unit)
     if cmd.case is not None:
@@ -1246,7 +1263,7 @@ def _receive_petition(s: Session, cmd: c.ReceivePetition) -> dict[str, str]:
 
 
 @handles(c.ReplyPetitionProcedurally)
-def _petition_procedural(s: Session, cmd: c.ReplyPetitionProcedurally) -> dict[str, str]:
+def _petition_procedural(s: Session, cmd: c.ReplyPetitionProcedurally) -> Ids:
     s.get(Petition, cmd.petition).reply_procedurally(
         cmd.outcome, cmd.content, cmd.transferred_to, cmd.occurred_at
     )
@@ -1254,7 +1271,7 @@ def _petition_procedural(s: Session, cmd: c.ReplyPetitionProcedurally) -> dict[s
 
 
 @handles(c.ReplyPetitionProgress)
-def _petition_progress(s: Session, cmd: c.ReplyPetitionProgress) -> dict[str, str]:
+def _petition_progress(s: Session, cmd: c.ReplyPetitionProgress) -> Ids:
     petition = s.get(Petition, cmd.petition)
     petition.reply_progress(cmd.content, cmd.occurred_at)
     due = petition.next_reply_due(s.policy)
@@ -1263,13 +1280,13 @@ def _petition_progress(s: Session, cmd: c.ReplyPetitionProgress) -> dict[str, st
 
 
 @handles(c.ReplyPetitionResult)
-def _petition_result(s: Session, cmd: c.ReplyPetitionResult) -> dict[str, str]:
+def _petition_result(s: Session, cmd: c.ReplyPetitionResult) -> Ids:
     s.get(Petition, cmd.petition).reply_result(cmd.content, cmd.occurred_at)
     return {"petition": cmd.petition}
 
 
 @handles(c.ClosePetition)
-def _close_petition(s: Session, cmd: c.ClosePetition) -> dict[str, str]:
+def _close_petition(s: Session, cmd: c.ClosePetition) -> Ids:
     s.get(Petition, cmd.petition).close(cmd.occurred_at)
     return {"petition": cmd.petition}
 
@@ -1278,7 +1295,7 @@ def _close_petition(s: Session, cmd: c.ClosePetition) -> dict[str, str]:
 
 
 @handles(c.ReportLead)
-def _report_lead(s: Session, cmd: c.ReportLead) -> dict[str, str]:
+def _report_lead(s: Session, cmd: c.ReportLead) -> Ids:
     s.require_absent(Lead, cmd.lead)
     s.get(ProcuratorateUnit, cmd.unit)
     reporter = s.get(Supervisor, cmd.reporter) if cmd.reporter is not None else None
@@ -1299,19 +1316,19 @@ def _report_lead(s: Session, cmd: c.ReportLead) -> dict[str, str]:
 
 
 @handles(c.AcceptLead)
-def _accept_lead(s: Session, cmd: c.AcceptLead) -> dict[str, str]:
+def _accept_lead(s: Session, cmd: c.AcceptLead) -> Ids:
     s.get(Lead, cmd.lead).accept(cmd.occurred_at)
     return {"lead": cmd.lead}
 
 
 @handles(c.RejectLead)
-def _reject_lead(s: Session, cmd: c.RejectLead) -> dict[str, str]:
+def _reject_lead(s: Session, cmd: c.RejectLead) -> Ids:
     s.get(Lead, cmd.lead).reject(cmd.reasons, cmd.occurred_at)
     return {"lead": cmd.lead}
 
 
 @handles(c.TurnLeadIntoCase)
-def _lead_to_case(s: Session, cmd: c.TurnLeadIntoCase) -> dict[str, str]:
+def _lead_to_case(s: Session, cmd: c.TurnLeadIntoCase) -> Ids:
     s.get(Lead, cmd.lead).turn_into_case(s.get(Case, cmd.case), cmd.occurred_at)
     return {"lead": cmd.lead, "case": cmd.case}
 
@@ -1320,7 +1337,7 @@ def _lead_to_case(s: Session, cmd: c.TurnLeadIntoCase) -> dict[str, str]:
 
 
 @handles(c.NominateTypicalCase)
-def _nominate(s: Session, cmd: c.NominateTypicalCase) -> dict[str, str]:
+def _nominate(s: Session, cmd: c.NominateTypicalCase) -> Ids:
     key = TypicalCaseNomination.key_for(cmd.case, cmd.level)
     s.require_absent(TypicalCaseNomination, key)
     s.add(
@@ -1332,7 +1349,7 @@ def _nominate(s: Session, cmd: c.NominateTypicalCase) -> dict[str, str]:
 
 
 @handles(c.DecideTypicalCase)
-def _decide_typical(s: Session, cmd: c.DecideTypicalCase) -> dict[str, str]:
+def _decide_typical(s: Session, cmd: c.DecideTypicalCase) -> Ids:
     key = TypicalCaseNomination.key_for(cmd.case, cmd.level)
     s.get(TypicalCaseNomination, key).decide(cmd.selected, cmd.note, cmd.occurred_at)
     return {"nomination": key, "case": cmd.case}
@@ -1342,7 +1359,7 @@ def _decide_typical(s: Session, cmd: c.DecideTypicalCase) -> dict[str, str]:
 
 
 @handles(c.SignPartnerAgreement)
-def _sign_agreement(s: Session, cmd: c.SignPartnerAgreement) -> dict[str, str]:
+def _sign_agreement(s: Session, cmd: c.SignPartnerAgreement) -> Ids:
     s.require_absent(PartnerAgreement, cmd.agreement)
     s.get(ProcuratorateUnit, cmd.unit)
     s.add(
@@ -1360,7 +1377,7 @@ def _sign_agreement(s: Session, cmd: c.SignPartnerAgreement) -> dict[str, str]:
 
 
 @handles(c.TerminatePartnerAgreement)
-def _terminate_agreement(s: Session, cmd: c.TerminatePartnerAgreement) -> dict[str, str]:
+def _terminate_agreement(s: Session, cmd: c.TerminatePartnerAgreement) -> Ids:
     effective_on = cmd.effective_on or s.policy.local_date(cmd.occurred_at)
     s.get(PartnerAgreement, cmd.agreement).terminate(effective_on, cmd.reason, cmd.occurred_at)
     return {"agreement": cmd.agreement, "effective_on": effective_on.isoformat()}
@@ -1370,7 +1387,7 @@ def _terminate_agreement(s: Session, cmd: c.TerminatePartnerAgreement) -> dict[s
 
 
 @handles(c.RecordTrialCommitteeSitting)
-def _sitting(s: Session, cmd: c.RecordTrialCommitteeSitting) -> dict[str, str]:
+def _sitting(s: Session, cmd: c.RecordTrialCommitteeSitting) -> Ids:
     s.require_absent(TrialCommitteeSitting, cmd.sitting)
     s.get(ProcuratorateUnit, cmd.unit)
     s.add(
@@ -1387,7 +1404,7 @@ def _sitting(s: Session, cmd: c.RecordTrialCommitteeSitting) -> dict[str, str]:
 
 
 @handles(c.GiveTrialCommitteeOpinion)
-def _committee_opinion(s: Session, cmd: c.GiveTrialCommitteeOpinion) -> dict[str, str]:
+def _committee_opinion(s: Session, cmd: c.GiveTrialCommitteeOpinion) -> Ids:
     sitting = s.get(TrialCommitteeSitting, cmd.sitting)
     key = cmd.opinion or sitting.next_opinion_key()
     sitting.give_opinion(key, cmd.matter, cmd.content, cmd.occurred_at)
@@ -1395,7 +1412,7 @@ def _committee_opinion(s: Session, cmd: c.GiveTrialCommitteeOpinion) -> dict[str
 
 
 @handles(c.RecordTrialCommitteeAdoption)
-def _committee_adoption(s: Session, cmd: c.RecordTrialCommitteeAdoption) -> dict[str, str]:
+def _committee_adoption(s: Session, cmd: c.RecordTrialCommitteeAdoption) -> Ids:
     s.get(TrialCommitteeSitting, cmd.sitting).record_adoption(
         cmd.opinion, cmd.adopted, cmd.occurred_at
     )

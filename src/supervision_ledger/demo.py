@@ -468,7 +468,7 @@ def invite_supervisors(
             seed=rng.randrange(DRAW_SEED_LIMIT),
             occurred_at=t,
         )
-        invited += result.ids["drawn"].split(",")
+        invited += result.keys("drawn")
     if named:
         pool = world.eligible(Role.PEOPLES_SUPERVISOR, t.date(), case, plan.parties, invited)
         for person in rng.sample(pool, min(named, len(pool))):
@@ -503,7 +503,7 @@ def invite_supervisors(
                     seed=rng.randrange(DRAW_SEED_LIMIT),
                     occurred_at=t,
                 )
-                current = result.ids["replacement"]
+                current = result.key("replacement")
                 if current not in avoid:
                     break
             t = later(t, rng, 20, 120)
@@ -623,7 +623,7 @@ def hearing_flow(world: World, plan: HearingPlan) -> Flow:
         seed=rng.randrange(DRAW_SEED_LIMIT),
         occurred_at=t,
     )
-    officers += result.ids["drawn"].split(",")
+    officers += result.keys("drawn")
     observers: list[str] = []
     if plan.observer:
         t = later(t, rng, 20, 60)

@@ -23,7 +23,7 @@ class CommandRecord(Aggregate):
         command_id: str
         command_type: str
         fingerprint: str
-        ids: dict[str, str]
+        ids: dict[str, str | list[str]]
         occurred_at: datetime
 
     @staticmethod
@@ -36,7 +36,7 @@ class CommandRecord(Aggregate):
         command_id: str,
         command_type: str,
         fingerprint: str,
-        ids: dict[str, str],
+        ids: dict[str, str | list[str]],
         occurred_at: datetime,
     ) -> None:
         self.command_id = command_id

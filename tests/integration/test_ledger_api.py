@@ -720,3 +720,72 @@ def test_a_back_dated_status_change_cannot_undercut_recorded_service(
         ledger.execute(change("2023-12-01"))
         assert not ledger.supervisor("S1").is_active_on(date(2023, 12, 1))
         assert ledger.supervisor("S1").is_active_on(last.date())
+
+
+def test_drawn_keys_come_back_as_a_list_even_when_a_key_holds_a_comma(store_url: str) -> None:
+    with Ledger(store=store_url) as ledger:
+        ledger.execute(
+            {
+                "type": "register_unit",
+                "unit": "QC",
+                "name": "清城区人民检察院",
+                "level": "district",
+                "occurred_at": "2023-01-01T09:00",
+            }
+        )
+        for key in ("A,B", "C"):
+            ledger.execute(
+                {
+                    "type": "appoint_supervisor",
+                    "supervisor": key,
+                    "unit": "QC",
+                    "name": "某某",
+                    "roles": ["peoples_supervisor"],
+                    "term_start": "2022-01-01",
+                    "occurred_at": "2022-01-01T09:00",
+                }
+            )
+        ledger.execute(
+            {
+                "type": "register_case",
+                "case": "K1",
+                "unit": "QC",
+                "kind": "other",
+                "handling_prosecutor": "李某",
+                "received_on": "2023-02-01",
+                "occurred_at": "2023-02-01T09:00",
+            }
+        )
+        opened = ledger.execute(
+            {
+                "type": "open_activity",
+                "case": "K1",
+                "activity_type": "quality_review",
+                "occurred_at": "2023-02-02T09:00",
+            }
+        )
+        assert opened.key("activity") == "A1" and opened.keys("activity") == ["A1"]
+        result = ledger.execute(
+            {
+                "type": "draw_supervisors",
+                "case": "K1",
+                "activity": "A1",
+                "count": 2,
+                "occurred_at": "2023-02-02T10:00",
+                "command_id": "draw",
+            }
+        )
+        assert sorted(result.keys("drawn")) == ["A,B", "C"]
+        with pytest.raises(TypeError, match="keys"):
+            result.key("drawn")
+        again = ledger.execute(
+            {
+                "type": "draw_supervisors",
+                "case": "K1",
+                "activity": "A1",
+                "count": 2,
+                "occurred_at": "2023-02-02T10:00",
+                "command_id": "draw",
+            }
+        )
+        assert again.replayed and again.keys("drawn") == result.keys("drawn")

@@ -383,7 +383,7 @@ class LedgerMachine(RuleBasedStateMachine):
             refusal,
         )
         if refusal is None:
-            drawn = tuple(ids["drawn"].split(","))
+            drawn = tuple(ids["drawn"])
             assert drawn == draw(pool, count, seed)
             for key in drawn:
                 case.activities[activity][key] = "invited"
