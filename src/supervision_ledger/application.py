@@ -426,8 +426,17 @@ class Ledger(LedgerQueries):
                 redactor.learn(audit_history.event_name(event), audit_history.event_fields(event))
 
     def _as_of(
-        self, cls: type[A], key: str, when: datetime | date | None, at_position: int | None
+        self,
+        cls: type[A],
+        key: str,
+        when: datetime | date | str | None,
+        at_position: int | None,
     ) -> A:
+        if isinstance(when, str):  # ISO text, as commands take it: a date or a date-time
+            try:
+                when = date.fromisoformat(when) if len(when) == 10 else datetime.fromisoformat(when)
+            except ValueError:
+                raise ValueError(f"when: {when!r} is not an ISO date or date-time") from None
         return audit_history.state_as_of(
             self.app.mapper,
             self._recorder,
@@ -439,26 +448,42 @@ class Ledger(LedgerQueries):
         )
 
     def case_as_of(
-        self, key: str, when: datetime | date | None = None, *, at_position: int | None = None
+        self,
+        key: str,
+        when: datetime | date | str | None = None,
+        *,
+        at_position: int | None = None,
     ) -> Case:
         """The case as it was at a business date/time (a date means its whole local day)
         or at a log position; raises :class:`NotFound` if it did not exist then."""
         return self._as_of(Case, key, when, at_position)
 
     def hearing_as_of(
-        self, key: str, when: datetime | date | None = None, *, at_position: int | None = None
+        self,
+        key: str,
+        when: datetime | date | str | None = None,
+        *,
+        at_position: int | None = None,
     ) -> Hearing:
         """The hearing as it was at a business date/time or at a log position."""
         return self._as_of(Hearing, key, when, at_position)
 
     def supervisor_as_of(
-        self, key: str, when: datetime | date | None = None, *, at_position: int | None = None
+        self,
+        key: str,
+        when: datetime | date | str | None = None,
+        *,
+        at_position: int | None = None,
     ) -> Supervisor:
         """The supervisor as they were at a business date/time or at a log position."""
         return self._as_of(Supervisor, key, when, at_position)
 
     def unit_as_of(
-        self, key: str, when: datetime | date | None = None, *, at_position: int | None = None
+        self,
+        key: str,
+        when: datetime | date | str | None = None,
+        *,
+        at_position: int | None = None,
     ) -> ProcuratorateUnit:
         """The procuratorate unit as it was at a business date/time or a log position."""
         return self._as_of(ProcuratorateUnit, key, when, at_position)

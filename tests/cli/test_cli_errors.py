@@ -55,3 +55,36 @@ def test_the_api_refuses_a_reversed_period_for_every_period_query(tmp_path: Path
         for query in (ledger.statistics, ledger.hearings):
             with pytest.raises(ValueError, match="before it starts"):
                 query(start=date(2023, 12, 31), end=date(2023, 1, 1))
+
+
+def test_queries_take_iso_dates_as_commands_do_and_name_a_bad_one(tmp_path: Path) -> None:
+    from datetime import date, datetime
+
+    from supervision_ledger import Ledger
+
+    with Ledger(store=f"sqlite:///{tmp_path / 'l.db'}") as ledger:
+        ledger.execute(
+            {
+                "type": "register_unit",
+                "unit": "QC",
+                "name": "清城区人民检察院",
+                "level": "district",
+                "occurred_at": "2023-01-02T09:00",
+            }
+        )
+        by_text = ledger.statistics("QC", start="2023-01-01", end="2023-12-31", as_of="2024-01-01")
+        by_date = ledger.statistics(
+            "QC", start=date(2023, 1, 1), end=date(2023, 12, 31), as_of=date(2024, 1, 1)
+        )
+        assert by_text == by_date and by_text.start == date(2023, 1, 1)
+        assert ledger.pending_feedback(as_of="2024-01-01") == ledger.pending_feedback(
+            as_of=date(2024, 1, 1)
+        )
+        assert ledger.hearings(start="2023-01-01").hearings == []
+        assert ledger.unit_as_of("QC", "2023-01-02").name == "清城区人民检察院"
+        with pytest.raises(ValueError, match="start: '2023-13-01' is not a date"):
+            ledger.statistics(start="2023-13-01")
+        with pytest.raises(ValueError, match="as_of: give a date"):
+            ledger.statistics(as_of=datetime(2024, 1, 1, 9))
+        with pytest.raises(ValueError, match="when: 'yesterday'"):
+            ledger.case_as_of("K1", "yesterday")

@@ -69,6 +69,23 @@ class Statistics(BaseModel):
         return found
 
 
+def as_date(value: date | str | None, name: str) -> date | None:
+    """A local date given as a ``date`` or an ISO ``YYYY-MM-DD`` string (as commands take
+    them); anything else is refused naming the parameter."""
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        raise ValueError(f"{name}: give a date (YYYY-MM-DD), not a date and time: {value}")
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            raise ValueError(f"{name}: {value!r} is not a date (YYYY-MM-DD)") from None
+    raise TypeError(f"{name}: expected a date or 'YYYY-MM-DD', not {type(value).__name__}")
+
+
 def check_period(start: date | None, end: date | None) -> None:
     """A period is an inclusive range of local dates; one that ends before it starts is
     a mistake, not an empty answer."""
@@ -160,9 +177,9 @@ class LedgerQueries:
         unit: str | None = None,
         *,
         rollup: bool = False,
-        start: date | None = None,
-        end: date | None = None,
-        as_of: date | None = None,
+        start: date | str | None = None,
+        end: date | str | None = None,
+        as_of: date | str | None = None,
         at_position: int | None = None,
     ) -> Statistics:
         """The published figures for ``unit`` (with its subordinate units if ``rollup``)
@@ -172,13 +189,14 @@ class LedgerQueries:
         ``at_position`` gives the figures as they stood when the log ended at that
         notification id: the log up to it is replayed into a scratch database.
         """
-        as_of = as_of or self._today()
+        first, last = as_date(start, "start"), as_date(end, "end")
+        judged = as_date(as_of, "as_of") or self._today()
         if at_position is not None:
-            return self._statistics_at(at_position, unit, rollup, start, end, as_of)
+            return self._statistics_at(at_position, unit, rollup, first, last, judged)
         engine = self.views
         engine.catch_up()
         with engine.reading() as tx:
-            return compute_statistics(tx, self.policy, unit, rollup, start, end, as_of)
+            return compute_statistics(tx, self.policy, unit, rollup, first, last, judged)
 
     def _statistics_at(
         self,
@@ -213,7 +231,7 @@ class LedgerQueries:
         supervisor: str | None = None,
         case: str | None = None,
         overdue_only: bool = False,
-        as_of: date | None = None,
+        as_of: date | str | None = None,
     ) -> PendingFeedback:
         """Every matter not yet fully answered (件件有着落、事事有回音), oldest first:
         opinions, served procuratorial suggestions and petitions, each with its stage,
@@ -225,9 +243,8 @@ class LedgerQueries:
         engine.catch_up()
         with engine.reading() as tx:
             units = unit_scope(tx, unit, rollup)
-            return pending_feedback(
-                tx, self.policy, as_of or self._today(), units, supervisor, case, overdue_only
-            )
+            judged = as_date(as_of, "as_of") or self._today()
+            return pending_feedback(tx, self.policy, judged, units, supervisor, case, overdue_only)
 
     def dossier(self, supervisor: str) -> Dossier:
         """一人一档: the file of one person, by their key."""
@@ -241,15 +258,16 @@ class LedgerQueries:
         unit: str | None = None,
         *,
         rollup: bool = False,
-        start: date | None = None,
-        end: date | None = None,
+        start: date | str | None = None,
+        end: date | str | None = None,
     ) -> HearingRegister:
         """The hearing register: hearings proposed in the period, oldest first."""
-        check_period(start, end)
+        first, last = as_date(start, "start"), as_date(end, "end")
+        check_period(first, last)
         engine = self.views
         engine.catch_up()
         with engine.reading() as tx:
-            return hearing_register(tx, unit_scope(tx, unit, rollup), start, end)
+            return hearing_register(tx, unit_scope(tx, unit, rollup), first, last)
 
 
 __all__: list[Any] = [
