@@ -1,20 +1,57 @@
 """supervision_ledger: an event-sourced ledger of the external supervision of
-procuratorial case handling (人民监督员、听证员参与检察办案活动的监督台账)."""
+procuratorial case handling (人民监督员、听证员参与检察办案活动的监督台账).
+
+Everything a host needs is importable from here: the :class:`Ledger`, its commands
+(``supervision_ledger.commands``), the results its queries return, and the errors it
+raises.
+"""
 
 from . import commands
-from .application import CommandResult, Ledger
+from .application import CommandResult, Ids, Ledger
+from .audit import Digest, ExportSummary, HistoryEntry, VerifyReport
 from .commands import command_json_schema, parse_command
-from .domain import DEFAULT_POLICY, Deadline, LedgerError, Policy, WeekdayCalendar
+from .domain import (
+    DEFAULT_POLICY,
+    AlreadyExists,
+    CommandIdConflict,
+    ConcurrencyConflict,
+    Deadline,
+    LedgerError,
+    NotFound,
+    Policy,
+    RuleViolation,
+    WeekdayCalendar,
+)
+from .projections.api import Statistics
+from .projections.dossier import Dossier
+from .projections.feedback import PendingFeedback
+from .projections.figures import Rate
+from .projections.hearings import HearingRegister
 
 __version__ = "0.1.0"
 
 __all__ = [
     "DEFAULT_POLICY",
+    "AlreadyExists",
+    "CommandIdConflict",
     "CommandResult",
+    "ConcurrencyConflict",
     "Deadline",
+    "Digest",
+    "Dossier",
+    "ExportSummary",
+    "HearingRegister",
+    "HistoryEntry",
+    "Ids",
     "Ledger",
     "LedgerError",
+    "NotFound",
+    "PendingFeedback",
     "Policy",
+    "Rate",
+    "RuleViolation",
+    "Statistics",
+    "VerifyReport",
     "WeekdayCalendar",
     "__version__",
     "command_json_schema",

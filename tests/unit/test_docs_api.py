@@ -21,3 +21,32 @@ def test_api_examples_run(capsys: pytest.CaptureFixture[str]) -> None:
     assert "not_enough_eligible: activity 'A1'" in out
     # The audit example verified the log against a digest taken before its last command.
     assert re.search(r"^intact: (\d+) event\(s\) up to position \1; matches the digest", out, re.M)
+
+
+def test_the_types_a_host_meets_are_importable_from_the_package() -> None:
+    """Everything the Ledger's methods return or raise can be named by a host without
+    reaching into internal modules."""
+    import inspect
+    import typing
+
+    import supervision_ledger
+    from supervision_ledger import Ledger
+
+    exported = {getattr(supervision_ledger, name) for name in supervision_ledger.__all__}
+    for name in (
+        "statistics",
+        "pending_feedback",
+        "dossier",
+        "hearings",
+        "history",
+        "digest",
+        "verify",
+        "export",
+        "execute",
+    ):
+        hints = typing.get_type_hints(getattr(Ledger, name))
+        returned = hints["return"]
+        inner = typing.get_args(returned) or (returned,)
+        for kind in inner:
+            if inspect.isclass(kind) and kind.__module__.startswith("supervision_ledger"):
+                assert kind in exported, f"Ledger.{name} returns {kind.__name__}, not exported"
