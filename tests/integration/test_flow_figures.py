@@ -22,9 +22,10 @@ def run(ledger: Ledger, commands: list[dict[str, Any]]) -> None:
 def test_seed_003_partners_grid_workers_leads_assistants(store_url: str) -> None:
     expected = seed003.SEED003_EXPECTED
     start, end = seed003.PERIOD
+    as_of = date(2024, 1, 31)  # explicit everywhere: the figures must not follow the clock
     with Ledger(store=store_url) as ledger:
         run(ledger, seed003.seed003_commands())
-        stats = ledger.statistics(seed003.UNIT, start=start, end=end, as_of=date(2024, 1, 31))
+        stats = ledger.statistics(seed003.UNIT, start=start, end=end, as_of=as_of)
         assert stats.count("partners.units_in_force") == expected["partner_units_in_force"]
         # The renewal of partner 1 is a second agreement with the same partner unit.
         assert stats.count("partners.agreements_in_force") == 16
@@ -40,14 +41,16 @@ def test_seed_003_partners_grid_workers_leads_assistants(store_url: str) -> None
         assert stats.count("leads.grid_worker.turned_into_cases") == cases
         assert stats.count("leads.turned_into_cases") == cases
         # The noise: the other banner counts on its own, and in the city's roll-up.
-        other = ledger.statistics(seed003.NOISE_UNIT, start=start, end=end)
+        other = ledger.statistics(seed003.NOISE_UNIT, start=start, end=end, as_of=as_of)
         assert other.count("leads.grid_worker.reported") == 3
         assert other.count("partners.units_in_force") == 1
-        city = ledger.statistics("ORDOS", rollup=True, start=start, end=end)
+        city = ledger.statistics("ORDOS", rollup=True, start=start, end=end, as_of=as_of)
         assert city.count("leads.grid_worker.reported") == 55
         assert city.count("partners.units_in_force") == 17
         # On 2022-06-30 the 17th partner was still in force and the renewal was not.
-        mid_2022 = ledger.statistics(seed003.UNIT, start=date(2022, 1, 1), end=date(2022, 6, 30))
+        mid_2022 = ledger.statistics(
+            seed003.UNIT, start=date(2022, 1, 1), end=date(2022, 6, 30), as_of=as_of
+        )
         assert mid_2022.count("partners.units_in_force") == 17
         assert mid_2022.count("partners.agreements_in_force") == 17
 
@@ -100,7 +103,9 @@ def test_seed_002_petitions_replied_within_7_days(store_url: str) -> None:
         assert (result.numerator, result.denominator) == (40, 40)
         assert stats.count("petitions.closed") == 40 + seed002.ANONYMOUS - 1
         # The two-level figure takes in the other unit's late reply: no longer 100%.
-        both = ledger.statistics(seed002.UNIT, rollup=True, start=start, end=end)
+        both = ledger.statistics(
+            seed002.UNIT, rollup=True, start=start, end=end, as_of=seed002.AS_OF
+        )
         late = both.rate("petitions.procedural_on_time_rate")
         assert (late.numerator, late.denominator) == (40, 41)
         assert both.count("petitions.procedural_late") == 1
@@ -109,17 +114,18 @@ def test_seed_002_petitions_replied_within_7_days(store_url: str) -> None:
 def test_petition_deadline_follows_the_policy(sqlite_file_url: str) -> None:
     """The same events judged under 7 working days instead of 7 calendar days."""
     received_friday, replied = date(2023, 3, 3), date(2023, 3, 13)  # 10 days, 6 working days
+    as_of = date(2023, 12, 31)
     commands = [
         *seed002.units(),
         *seed002.petition("YL-XF-FRI", "YL", received_friday, (replied - received_friday).days),
     ]
     with Ledger(store=sqlite_file_url) as ledger:
         run(ledger, commands)
-        calendar = ledger.statistics("YL").rate("petitions.procedural_on_time_rate")
+        calendar = ledger.statistics("YL", as_of=as_of).rate("petitions.procedural_on_time_rate")
     assert (calendar.numerator, calendar.denominator) == (0, 1)
     working = Policy(petition_procedural_reply=Deadline(days=7, working_days=True))
     with Ledger(store=sqlite_file_url, policy=working) as ledger:
-        rate = ledger.statistics("YL").rate("petitions.procedural_on_time_rate")
+        rate = ledger.statistics("YL", as_of=as_of).rate("petitions.procedural_on_time_rate")
     assert (rate.numerator, rate.denominator) == (1, 1)
 
 
@@ -127,7 +133,7 @@ def test_seed_002_trial_committee(store_url: str) -> None:
     start, end = seed002.PERIOD
     with Ledger(store=store_url) as ledger:
         run(ledger, seed002.seed002_committee_commands())
-        stats = ledger.statistics(seed002.UNIT, start=start, end=end)
+        stats = ledger.statistics(seed002.UNIT, start=start, end=end, as_of=seed002.AS_OF)
         assert stats.count("trial_committee.opinions_given") == 221
         assert stats.count("trial_committee.opinions_adopted") == 177
         assert stats.count("trial_committee.opinions_not_adopted") == 40
@@ -135,7 +141,7 @@ def test_seed_002_trial_committee(store_url: str) -> None:
         assert stats.count("trial_committee.sittings_by_entrusted_deputy") == 8
         rate = stats.rate("trial_committee.adoption_rate")
         assert (rate.numerator, rate.denominator) == (177, 217)
-        everything = ledger.statistics(seed002.UNIT, rollup=True)
+        everything = ledger.statistics(seed002.UNIT, rollup=True, as_of=seed002.AS_OF)
         assert everything.count("trial_committee.opinions_given") == 221 + 2 + 2
 
 

@@ -41,7 +41,7 @@ def test_seed_000_figures(store_url: str) -> None:
         assert city.count("participation.hearing_officer.person_times") == 60
         # The city alone has no cases of its own.
         assert ledger.statistics("QY", **YEAR).count("hearings.held") == 0  # type: ignore[arg-type]
-        assert ledger.pending_feedback("QC").opinions == []
+        assert ledger.pending_feedback("QC", as_of=YEAR["as_of"]).opinions == []  # type: ignore[arg-type]
 
 
 def test_seed_001_figures(store_url: str) -> None:

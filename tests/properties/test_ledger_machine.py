@@ -7,11 +7,16 @@ stored events and against aggregates rebuilt from the store.
 
 The business clock moves one day per step, so every command falls on its own local date
 and "active on the invitation date" is well defined.
+
+Each test ends by checking that its runs reached what the invariants are about: cases
+closed with opinions, and direct invitations and replacements of recused, inactive and
+wrong-role people (refused as the model predicts).
 """
 
 from __future__ import annotations
 
 import itertools
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -23,7 +28,14 @@ from zoneinfo import ZoneInfo
 import pytest
 from hypothesis import settings
 from hypothesis import strategies as st
-from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
+from hypothesis.stateful import (
+    RuleBasedStateMachine,
+    initialize,
+    invariant,
+    precondition,
+    rule,
+    run_state_machine_as_test,
+)
 
 from supervision_ledger import Ledger
 from supervision_ledger.domain import (
@@ -51,6 +63,9 @@ PICK = st.integers(min_value=0, max_value=10_000)
 #: Most steps are steered towards a command that can succeed, so that runs reach deep
 #: states (opinions, objections, closing); the rest pick anything and test refusals.
 STEER = st.sampled_from([True, True, True, False])
+#: What the runs of one test reached, read at its end: refusals as "type:Error", and
+#: "closed_with_opinions".
+REACHED: Counter[str] = Counter()
 NEXT_STEP = {
     "submitted": "receive",
     "received": "route",
@@ -135,6 +150,8 @@ class LedgerMachine(RuleBasedStateMachine):
         self.cases: dict[str, CaseModel] = {}
         #: Commands the ledger accepted, with their results, for the replay rule.
         self.accepted: list[tuple[dict[str, Any], dict[str, str]]] = []
+        #: How many times invite_barred ran: it takes turns over the reasons.
+        self.barred_tries = 0
 
     # -- helpers ---------------------------------------------------------------------------
 
@@ -160,6 +177,7 @@ class LedgerMachine(RuleBasedStateMachine):
             self.ledger.execute(command)
         assert type(info.value) is refusal, f"{command['type']}: {info.value!r}"
         assert self.ledger.app.recorder.max_notification_id() == top
+        REACHED[f"{command['type']}:{refusal.__name__}"] += 1
         return {}
 
     def open_cases(self) -> list[CaseModel]:
@@ -330,7 +348,10 @@ class LedgerMachine(RuleBasedStateMachine):
     def invite(self, i: int, j: int, steer: bool) -> None:
         case, activity = pick(self.activities(), i)
         day = self.today + timedelta(days=1)  # the date send() will use
-        person = pick(self.eligible(case, activity, day, steer), j)
+        self.invite_person(case, activity, pick(self.eligible(case, activity, day, steer), j))
+
+    def invite_person(self, case: CaseModel, activity: str, person: str) -> None:
+        day = self.today + timedelta(days=1)
         if case.closed:
             refusal: type[LedgerError] | None = CaseClosed
         elif person in case.activities[activity]:
@@ -437,6 +458,10 @@ class LedgerMachine(RuleBasedStateMachine):
         case, activity, person = pick(self.invitations(), i)
         day = self.today + timedelta(days=1)
         replacement = pick(self.eligible(case, activity, day, steer), j)
+        self.replace_person(case, activity, person, replacement)
+
+    def replace_person(self, case: CaseModel, activity: str, person: str, replacement: str) -> None:
+        day = self.today + timedelta(days=1)
         invited = case.activities[activity]
         if case.closed:
             refusal: type[LedgerError] | None = CaseClosed
@@ -587,6 +612,111 @@ class LedgerMachine(RuleBasedStateMachine):
         self.send({"type": "close_case", "case": case.key}, refusal)
         if refusal is None:
             case.closed = True
+            if case.opinions:
+                REACHED["closed_with_opinions"] += 1
+
+    # Opinions pile up faster than random steps answer them all, so a case with opinions
+    # was never closed: this follow-up answers every opinion of one case (ruling on a
+    # pending objection first), then closes it.
+    @precondition(lambda self: any(k.opinions and not k.closed for k in self.cases.values()))
+    @rule(i=PICK, outcome=st.sampled_from(["adopted", "partly_adopted", "not_adopted"]))
+    def answer_all_and_close(self, i: int, outcome: str) -> None:
+        cases = sorted(self.cases.values(), key=lambda k: k.key)
+        candidates = [n for n, k in enumerate(cases) if k.opinions and not k.closed]
+        index = pick(candidates, i)
+        case = cases[index]
+        for n, (owner, _, op) in enumerate(self.opinions()):
+            while owner is case and not op.answered:
+                if op.pending:
+                    self.object_or_rule(n, "rejected")
+                else:
+                    self.opinion_step(n, NEXT_STEP[op.stage], outcome, True, False)
+        self.close_case(index)
+
+    # -- invitations the rules refuse ----------------------------------------------------------
+
+    def barred(self, case: CaseModel, activity: str, why: str) -> list[str]:
+        """People not yet invited to ``activity`` whom the rules bar for ``why``, tomorrow."""
+        tomorrow = self.today + timedelta(days=1)
+        refusal = {
+            "recused": SupervisorRecused,
+            "inactive": SupervisorNotActive,
+            "wrong_role": SupervisorLacksRole,
+        }[why]
+        return [
+            k
+            for k in sorted(self.people)
+            if k not in case.activities[activity]
+            and self.serve_refusal(k, case, tomorrow) is refusal
+        ]
+
+    def make_barred(self, case: CaseModel, activity: str, why: str, j: int) -> None:
+        """Bring about someone barred for ``why``: suspend, or declare a relationship to the
+        case of, a people's supervisor not yet invited (appointing one if there is none),
+        or appoint a hearing officer without the role."""
+        tomorrow = self.today + timedelta(days=1)
+        fresh = [
+            key
+            for key, p in sorted(self.people.items())
+            if key not in case.activities[activity]
+            and "peoples_supervisor" in p.roles
+            and p.status == "active"
+            and p.active_on(tomorrow)
+            and not p.recused_from(case)
+        ]
+        if why == "wrong_role" or not fresh:
+            if len(self.people) >= 6:  # keep the pool small, so that runs go deep
+                return
+            roles = ["hearing_officer"] if why == "wrong_role" else ["peoples_supervisor"]
+            self.appoint(roles, 400)
+            if why == "wrong_role":
+                return
+            fresh = [f"S{len(self.people)}"]
+        n = sorted(self.people).index(pick(fresh, j))
+        if why == "inactive":
+            self.change_status(n, "suspend")
+        else:
+            self.declare_relationship(n, sorted(self.cases).index(case.key), True)
+
+    # Steered steps only ever invite people the rules allow: this one invites (or sends as a
+    # replacement) someone recused, inactive or without the role, making one if need be;
+    # the model predicts the refusal and the invariants check nothing was written.
+    @precondition(lambda self: any(not k.closed and k.activities for k in self.cases.values()))
+    @rule(
+        i=PICK,
+        j=PICK,
+        why=st.sampled_from(["recused", "inactive", "wrong_role"]),
+        as_replacement=st.booleans(),
+    )
+    def invite_barred(self, i: int, j: int, why: str, as_replacement: bool) -> None:
+        # Hypothesis draws the same few choices again and again within a run; taking turns
+        # makes every reason, by invitation and by replacement, come up in every run.
+        reasons = ["recused", "inactive", "wrong_role"]
+        why = reasons[(reasons.index(why) + self.barred_tries) % 3]
+        as_replacement = as_replacement != (self.barred_tries // 3 % 2 == 1)
+        self.barred_tries += 1
+        case, activity = pick([(k, a) for k, a in self.activities() if not k.closed], i)
+        if not self.barred(case, activity, why):
+            self.make_barred(case, activity, why, j)
+        barred = self.barred(case, activity, why)
+        if not barred:
+            return
+        person = pick(barred, j)
+        replaceable = [
+            k
+            for k, status in sorted(case.activities[activity].items())
+            if status in ("invited", "accepted", "declined")
+        ]
+        tomorrow = self.today + timedelta(days=1)
+        servable = self.eligible(case, activity, tomorrow, True)
+        if as_replacement and not replaceable and servable != sorted(self.people):
+            # Someone to replace: invite a person the rules allow first.
+            self.invite_person(case, activity, pick(servable, i))
+            replaceable = [k for k, v in case.activities[activity].items() if v == "invited"]
+        if as_replacement and replaceable:
+            self.replace_person(case, activity, pick(replaceable, i), person)
+        else:
+            self.invite_person(case, activity, person)
 
     # -- progress -------------------------------------------------------------------------------
 
@@ -770,7 +900,29 @@ class FileLedgerMachine(LedgerMachine):
     store_kind = "file"
 
 
-TestLedgerInMemory = MemoryLedgerMachine.TestCase
-TestLedgerInMemory.settings = settings(settings.default, max_examples=40, stateful_step_count=35)
-TestLedgerOnFile = FileLedgerMachine.TestCase
-TestLedgerOnFile.settings = settings(settings.default, max_examples=30, stateful_step_count=35)
+#: The states the invariants are about, which the runs of each test must reach.
+MUST_REACH = [
+    "closed_with_opinions",
+    *(
+        f"{command}:{error.__name__}"
+        for command in ("invite_supervisor", "replace_supervisor")
+        for error in (SupervisorRecused, SupervisorNotActive, SupervisorLacksRole)
+    ),
+]
+
+
+def run_and_check_reach(machine: type[LedgerMachine], examples: int) -> None:
+    REACHED.clear()
+    run_state_machine_as_test(
+        machine, settings=settings(settings.default, max_examples=examples, stateful_step_count=35)
+    )
+    missed = [state for state in MUST_REACH if not REACHED[state]]
+    assert not missed, f"no run reached {missed}"
+
+
+def test_ledger_in_memory() -> None:
+    run_and_check_reach(MemoryLedgerMachine, 40)
+
+
+def test_ledger_on_file() -> None:
+    run_and_check_reach(FileLedgerMachine, 30)
