@@ -29,7 +29,7 @@ import random
 from collections import Counter
 from collections.abc import Generator, Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import TypeVar
 from zoneinfo import ZoneInfo
@@ -115,8 +115,28 @@ def weekday(day: date) -> date:
     return day
 
 
+#: Office hours: every business time the demo records falls within them on a working day.
+OPENS, CLOSES = time(8, 30), time(18, 0)
+
+
+def office_hours(t: datetime) -> datetime:
+    """``t`` if it is within office hours on a working day, else a moment early on the
+    next working morning (08:30–09:59, spread by ``t`` itself so that steps moved
+    overnight do not all land on the same minute). Never earlier than ``t``."""
+    if t.weekday() < 5 and OPENS <= t.timetz().replace(tzinfo=None) <= CLOSES:
+        return t
+    day = t.date() if t.timetz().replace(tzinfo=None) < OPENS else t.date() + timedelta(days=1)
+    spread = (t.hour * 7 + t.minute) % 90
+    return at(weekday(day), 8, 30) + timedelta(minutes=spread)
+
+
+def in_office_hours(t: datetime) -> bool:
+    return office_hours(t) == t
+
+
 def later(now: datetime, rng: random.Random, min_minutes: int, max_minutes: int) -> datetime:
-    return now + timedelta(minutes=rng.randint(min_minutes, max_minutes))
+    """A moment ``min_minutes``–``max_minutes`` after ``now``, moved into office hours."""
+    return office_hours(now + timedelta(minutes=rng.randint(min_minutes, max_minutes)))
 
 
 # -- the roster -----------------------------------------------------------------------
@@ -298,7 +318,7 @@ def roster_flow(world: World, rng: random.Random, case_rel: str, party_rel: str)
 def pay(people: list[str], t: datetime, reference: str, purpose: str) -> SubFlow:
     """The allowance (履职补贴) for each person who took part, referring to the matter."""
     for key in people:
-        t += timedelta(minutes=1)
+        t = office_hours(t + timedelta(minutes=1))
         yield c.PayAllowance(
             supervisor=key,
             amount=ALLOWANCE,
@@ -513,10 +533,11 @@ def invite_supervisors(
 
 
 def attend(case: str, people: list[str], t: datetime) -> SubFlow:
-    for n, key in enumerate(people):
-        when = t + timedelta(minutes=n)
-        yield c.RecordAttendance(case=case, activity="A1", supervisor=key, occurred_at=when)
-    return t + timedelta(minutes=len(people))
+    t = office_hours(t)
+    for key in people:
+        yield c.RecordAttendance(case=case, activity="A1", supervisor=key, occurred_at=t)
+        t = office_hours(t + timedelta(minutes=1))
+    return t
 
 
 def activity_flow(world: World, plan: ActivityPlan) -> Flow:
@@ -593,13 +614,13 @@ def hearing_flow(world: World, plan: HearingPlan) -> Flow:
     rng, case, hearing = plan.rng, plan.case, plan.hearing
     t = at(plan.day, 9, rng.randint(0, 50))
     yield register_case(plan, t, f"{plan.parties[0]}{plan.kind.zh}案")
-    t = at(plan.day + timedelta(days=1), 10)
+    t = at(weekday(plan.day + timedelta(days=1)), 10)
     yield c.ProposeHearing(
         hearing=hearing, case=case, reason="案件事实、法律适用存在争议，拟公开听证", occurred_at=t
     )
-    t = at(plan.day + timedelta(days=2), 10)
+    t = at(weekday(t.date() + timedelta(days=1)), 10)
     yield c.ApproveHearing(hearing=hearing, approved_by=CHIEF, occurred_at=t)
-    t = at(plan.day + timedelta(days=3), 9)
+    t = at(weekday(t.date() + timedelta(days=1)), 9)
     held_day = weekday(t.date() + timedelta(days=rng.randint(4, 12)))
     scheduled_for = at(held_day, 9, 30)
     yield c.ScheduleHearing(
@@ -671,7 +692,7 @@ def hearing_flow(world: World, plan: HearingPlan) -> Flow:
                 occurred_at=t,
             )
             serving[serving.index(key)] = replacement
-    t = max(t + timedelta(minutes=5), scheduled_for)
+    t = office_hours(max(t + timedelta(minutes=5), scheduled_for))
     yield c.HoldHearing(hearing=hearing, occurred_at=t)
     t = yield from attend(case, supervisors, t)
     usual, other = RECOMMENDATIONS[plan.kind]
@@ -919,6 +940,8 @@ def run_flows(ledger: Ledger, seed: int, flows: list[Flow]) -> tuple[list[c.Comm
         when, index, command = heapq.heappop(heap)
         if when >= YEAR_END:
             break  # the heap is ordered: everything left is next year's
+        if not in_office_hours(when):
+            raise AssertionError(f"demo flow {index} works outside office hours: {command!r}")
         command = command.model_copy(update={"command_id": f"demo-{seed}-{len(executed) + 1}"})
         result = ledger.execute(command)
         executed.append(command)
