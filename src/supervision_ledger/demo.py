@@ -36,6 +36,19 @@ from zoneinfo import ZoneInfo
 
 from . import commands as c
 from .application import CommandResult, Ledger
+from .domain import (
+    LeadSource,
+    LeadStatus,
+    NominationStatus,
+    PetitionChannel,
+    Policy,
+    ProceduralOutcome,
+    ReplyTiming,
+    SuggestionStage,
+    SuggestionType,
+    TypicalCaseLevel,
+)
+from .domain.suggestion import ADOPTED_STAGES
 from .domain.values import (
     ActivityType,
     AssessmentGrade,
@@ -192,8 +205,8 @@ class World:
 
 
 def build_roster(rng: random.Random) -> list[Person]:
-    """29 people: the mix of roles the articles describe, with industry and speciality."""
-    names = iter(f"{s}某某" for s in rng.sample(SURNAMES, 29))
+    """33 people: the mix of roles the articles describe, with industry and speciality."""
+    names = iter(f"{s}某某" for s in rng.sample(SURNAMES, 33))
     people: list[Person] = []
 
     def add(key: str, unit: str, roles: tuple[Role, ...], start: date, speciality: str) -> None:
@@ -224,8 +237,9 @@ def build_roster(rng: random.Random) -> list[Person]:
             date(2022, 4, 1),
             speciality,
         )
-    for i in range(2):
-        add(f"QC-WG-{i + 1:02d}", DISTRICT, (Role.GRID_WORKER,), date(2022, 9, 1), "社区网格")
+    for i in range(6):  # four more grid workers join in March
+        start = date(2022, 9, 1) if i < 2 else date(YEAR, 3, 1)
+        add(f"QC-WG-{i + 1:02d}", DISTRICT, (Role.GRID_WORKER,), start, "社区网格")
     return people
 
 
@@ -794,6 +808,13 @@ def activity_title(kind: ActivityType, party: str, rng: random.Random) -> str:
 class YearPlan:
     activities: list[ActivityPlan]
     hearings: list[HearingPlan]
+    #: The last number given under each case-number prefix.
+    numbers: Counter[str] = field(default_factory=Counter)
+
+    def number(self, prefix: str) -> str:
+        """The next case number under ``prefix``."""
+        self.numbers[prefix] += 1
+        return f"{prefix}〔{YEAR}〕{self.numbers[prefix]}号"
 
 
 def plan_year(rng: random.Random) -> YearPlan:
@@ -918,7 +939,546 @@ def plan_year(rng: random.Random) -> YearPlan:
     )
     for p, plan in zip(answered[::4], forced, strict=False):
         p.opinion = plan
-    return YearPlan(activities, hearings)
+    return YearPlan(activities, hearings, numbers)
+
+
+# -- the neighbouring flows -------------------------------------------------------------
+# Procuratorial suggestions, petitions, leads, typical cases, partner units and the chief
+# prosecutor at the court's trial committee (docs/flows.md), at a district's scale.
+
+RECIPIENTS = (
+    "清远市清城区市场监督管理局",
+    "清远市生态环境局清城分局",
+    "清远市清城区住房和城乡建设局",
+    "清远市清城区水利局",
+    "清远市清城区应急管理局",
+    "清远市清城区教育局",
+    "清远市清城区城市管理和综合执法局",
+    "清远市清城区农业农村局",
+)
+PARTNERS = (
+    "清远市公安局清城分局",
+    "清远市清城区人民法院",
+    "清远市清城区司法局",
+    *RECIPIENTS,
+    "清远市清城区自然资源局",
+    "清远市清城区民政局",
+    "清远市清城区妇女联合会",
+    "共青团清远市清城区委员会",
+    "清远市清城区卫生健康局",
+)
+COURT = "清远市清城区人民法院"
+PETITION_SUBJECTS = (
+    "不服不起诉决定，申请复查",
+    "反映案件久拖未决",
+    "控告办案人员违规办案",
+    "申请民事裁判结果监督",
+    "反映小区消防通道被占用",
+    "反映河道非法采砂",
+    "咨询认罪认罚从宽制度",
+    "申请国家司法救助",
+    "反映工程款拖欠问题",
+)
+LEAD_SUMMARIES = {
+    LeadSource.GRID_WORKER: (
+        "小区周边餐饮店油烟直排",
+        "河道沿岸堆放建筑垃圾",
+        "校园周边无证经营流动摊贩",
+        "电动自行车楼道违规充电",
+        "农村饮用水源地附近养殖污染",
+        "老旧小区燃气管道锈蚀",
+    ),
+    LeadSource.NPC_SUGGESTION: ("农村饮用水安全隐患", "校外培训机构安全管理"),
+    LeadSource.CPPCC_PROPOSAL: ("食品小作坊卫生安全", "历史文化建筑保护"),
+    LeadSource.DEPARTMENT_TRANSFER: ("非法占用耕地建房", "违法排放工业废水", "销售过期食品"),
+    LeadSource.OTHER: ("媒体报道的河道污染问题", "网络平台反映的食品安全问题"),
+}
+TRANSFERRING = ("清远市清城区市场监督管理局", "清远市生态环境局清城分局", "清远市清城区自然资源局")
+COMMITTEE_OPINIONS = (
+    "建议依法从轻处罚，适用缓刑。",
+    "建议依法认定自首情节。",
+    "建议维持原判，驳回上诉。",
+    "认为原审量刑畸重，建议依法改判。",
+    "建议对涉案财物依法予以没收。",
+)
+
+
+def on_day(prev: datetime, day: date, rng: random.Random) -> datetime:
+    """A moment of office hours on ``day`` (or the next working day), after ``prev``."""
+    t = at(weekday(day), rng.randint(9, 16), rng.randint(0, 59))
+    return t if t > prev else later(prev, rng, 10, 60)
+
+
+@dataclass
+class SuggestionPlan:
+    suggestion: str
+    case: str
+    day: date
+    activity: str | None
+    recipient: str
+    topic: str
+    #: "on_time", "late" (replied after the due date) or "urged" (overdue, then urged).
+    reply: str
+    adopted: bool
+    verifier: str
+    rng: random.Random
+
+
+def suggestion_flow(plan: SuggestionPlan, policy: Policy) -> Flow:
+    """Drafted → served → replied (on time, late, or urged first) → adopted or not →
+    rectified → verified; whatever falls after 31 December stays pending."""
+    rng = plan.rng
+    t = at(weekday(plan.day), 10, rng.randint(0, 50))
+    yield c.DraftSuggestion(
+        suggestion=plan.suggestion,
+        case=plan.case,
+        suggestion_type=SuggestionType.PUBLIC_INTEREST,
+        title=f"关于{plan.topic}问题的检察建议",
+        content=f"建议依法履行监管职责，开展{plan.topic}专项整治，并在两个月内书面回复。",
+        activity=plan.activity,
+        occurred_at=t,
+    )
+    t = later(t, rng, 60 * 24 * 2, 60 * 24 * 7)
+    yield c.ServeSuggestion(suggestion=plan.suggestion, recipient=plan.recipient, occurred_at=t)
+    due = policy.suggestion_reply_due_on(policy.local_date(t), False)
+    if plan.reply == "urged":
+        t = on_day(t, due + timedelta(days=rng.randint(2, 5)), rng)
+        yield c.UrgeSuggestionReply(suggestion=plan.suggestion, note="书面催办", occurred_at=t)
+        reply_day = t.date() + timedelta(days=rng.randint(7, 15))
+    elif plan.reply == "late":
+        reply_day = due + timedelta(days=rng.randint(3, 12))
+    else:
+        reply_day = policy.local_date(t) + timedelta(days=rng.randint(20, 50))
+    t = on_day(t, reply_day, rng)
+    yield c.RecordSuggestionReply(
+        suggestion=plan.suggestion,
+        content=f"已研究制定{plan.topic}整改方案，明确责任分工和整改时限。",
+        occurred_at=t,
+    )
+    t = later(t, rng, 60 * 24 * 2, 60 * 24 * 6)
+    if not plan.adopted:
+        yield c.RecordSuggestionAdoption(
+            suggestion=plan.suggestion,
+            adopted=False,
+            explanation="相关事项已纳入上级部门统一部署的专项行动，不再单独整改。",
+            occurred_at=t,
+        )
+        return
+    yield c.RecordSuggestionAdoption(
+        suggestion=plan.suggestion,
+        adopted=True,
+        explanation=f"开展{plan.topic}专项整治行动",
+        occurred_at=t,
+    )
+    t = later(t, rng, 60 * 24 * 20, 60 * 24 * 50)
+    yield c.CompleteRectification(
+        suggestion=plan.suggestion, content=f"{plan.topic}问题已整改完毕。", occurred_at=t
+    )
+    t = later(t, rng, 60 * 24 * 5, 60 * 24 * 15)
+    yield c.VerifyRectification(
+        suggestion=plan.suggestion,
+        verified_by=plan.verifier,
+        content="经现场回访核查，整改到位。",
+        occurred_at=t,
+    )
+
+
+@dataclass
+class PetitionPlan:
+    petition: str
+    day: date
+    channel: PetitionChannel
+    subject: str
+    case: str | None
+    anonymous: bool
+    #: "on_time", "progress" (a progress reply, then the result), "late" (result after
+    #: three months) or "transferred".
+    mode: str
+    procedural_late: bool
+    rng: random.Random
+
+
+def petition_flow(plan: PetitionPlan, policy: Policy) -> Flow:
+    """Received → procedural reply → (progress →) result → closed."""
+    rng, key = plan.rng, plan.petition
+    t = at(plan.day, rng.randint(9, 16), rng.randint(0, 59))
+    yield c.ReceivePetition(
+        petition=key,
+        unit=DISTRICT,
+        channel=plan.channel,
+        anonymous=plan.anonymous,
+        has_contact=not plan.anonymous,
+        case=plan.case,
+        subject=plan.subject,
+        occurred_at=t,
+    )
+    received = policy.local_date(t)
+    days = rng.randint(9, 14) if plan.procedural_late else rng.randint(1, 5)
+    t = on_day(t, received + timedelta(days=days), rng)
+    if plan.mode == "transferred":
+        where = rng.choice(TRANSFERRING)
+        yield c.ReplyPetitionProcedurally(
+            petition=key,
+            outcome=ProceduralOutcome.TRANSFERRED,
+            content=f"经审查，该事项属{where}职责范围，已依法转办。",
+            transferred_to=where,
+            occurred_at=t,
+        )
+        t = later(t, rng, 60 * 24 * 5, 60 * 24 * 20)
+        yield c.ReplyPetitionResult(
+            petition=key, content=f"{where}已受理并反馈办理情况。", occurred_at=t
+        )
+    else:
+        yield c.ReplyPetitionProcedurally(
+            petition=key,
+            outcome=ProceduralOutcome.ACCEPTED,
+            content="您的来信来访已收悉，本院已依法受理。",
+            occurred_at=t,
+        )
+        three_months = policy.petition_result_due_on(received)
+        if plan.mode == "progress":
+            t = on_day(t, three_months - timedelta(days=rng.randint(5, 15)), rng)
+            yield c.ReplyPetitionProgress(
+                petition=key, content="案件正在审查中，将及时告知办理结果。", occurred_at=t
+            )
+            t = on_day(t, policy.local_date(t) + timedelta(days=rng.randint(10, 25)), rng)
+        elif plan.mode == "late":
+            t = on_day(t, three_months + timedelta(days=rng.randint(5, 20)), rng)
+        else:
+            t = on_day(t, received + timedelta(days=rng.randint(15, 75)), rng)
+        yield c.ReplyPetitionResult(
+            petition=key, content="经审查，已依法作出处理，并书面答复。", occurred_at=t
+        )
+    t = later(t, rng, 60 * 24, 60 * 24 * 5)
+    yield c.ClosePetition(petition=key, occurred_at=t)
+
+
+@dataclass
+class LeadPlan:
+    lead: str
+    day: date
+    source: LeadSource
+    reporter: str | None
+    reference: str | None
+    summary: str
+    #: "accepted", "rejected" or a case number: accepted and turned into that case.
+    fate: str
+    #: When the case is registered, if the lead becomes one.
+    case_day: date
+    prosecutor: str
+    rng: random.Random
+
+
+def lead_flow(plan: LeadPlan) -> Flow:
+    """Reported → accepted or rejected → (成案) a case registered and linked."""
+    rng = plan.rng
+    t = at(plan.day, rng.randint(9, 16), rng.randint(0, 59))
+    yield c.ReportLead(
+        lead=plan.lead,
+        unit=DISTRICT,
+        source=plan.source,
+        reporter=plan.reporter,
+        reference=plan.reference,
+        department=rng.choice(TRANSFERRING)
+        if plan.source is LeadSource.DEPARTMENT_TRANSFER
+        else None,
+        summary=plan.summary,
+        occurred_at=t,
+    )
+    t = later(t, rng, 60 * 24 * 2, 60 * 24 * 6)
+    if plan.fate == "rejected":
+        yield c.RejectLead(
+            lead=plan.lead, reasons="经初步调查，已由行政机关依法处理完毕。", occurred_at=t
+        )
+        return
+    yield c.AcceptLead(lead=plan.lead, occurred_at=t)
+    if plan.fate == "accepted":
+        return
+    t = on_day(t, plan.case_day, rng)
+    yield c.RegisterCase(
+        case=plan.fate,
+        unit=DISTRICT,
+        kind=CaseKind.PUBLIC_INTEREST_LITIGATION,
+        title=f"{plan.summary}公益诉讼案",
+        handling_prosecutor=plan.prosecutor,
+        received_on=t.date(),
+        occurred_at=t,
+    )
+    t = later(t, rng, 30, 90)
+    yield c.TurnLeadIntoCase(lead=plan.lead, case=plan.fate, occurred_at=t)
+
+
+def typical_case_flow(
+    case: str, day: date, provincial: bool, selected: bool, rng: random.Random
+) -> Flow:
+    """Nominated at the municipal level (and, once selected there, at the provincial)."""
+    t = at(weekday(day), 10, rng.randint(0, 50))
+    municipal = TypicalCaseLevel.MUNICIPAL
+    yield c.NominateTypicalCase(
+        case=case,
+        level=municipal,
+        title="检察听证化解矛盾典型案例",
+        nominated_by=DISTRICT_NAME,
+        occurred_at=t,
+    )
+    t = later(t, rng, 60 * 24 * 25, 60 * 24 * 45)
+    yield c.DecideTypicalCase(
+        case=case,
+        level=municipal,
+        selected=True,
+        note="入选清远市检察机关检察听证典型案例",
+        occurred_at=t,
+    )
+    if not provincial:
+        return
+    t = later(t, rng, 60 * 24 * 10, 60 * 24 * 20)
+    level = TypicalCaseLevel.PROVINCIAL
+    yield c.NominateTypicalCase(
+        case=case,
+        level=level,
+        title="检察听证化解矛盾典型案例",
+        nominated_by=CITY_NAME,
+        occurred_at=t,
+    )
+    t = later(t, rng, 60 * 24 * 30, 60 * 24 * 50)
+    yield c.DecideTypicalCase(
+        case=case,
+        level=level,
+        selected=selected,
+        note="入选广东省检察机关检察听证典型案例" if selected else "同类案例已有入选，未予选用",
+        occurred_at=t,
+    )
+
+
+def partners_flow(rng: random.Random) -> Flow:
+    """Cooperation agreements with 12–15 units, a few from 2022; one ended by a reform."""
+    partners = rng.sample(PARTNERS, rng.randint(12, 15))
+    steps: list[tuple[datetime, c.Command]] = []
+    for n, partner in enumerate(partners, start=1):
+        signed = weekday(
+            date(2022, 9, 1) + timedelta(days=rng.randint(0, 90))
+            if n <= 3
+            else date(YEAR, 1, 9) + timedelta(days=rng.randint(0, 200))
+        )
+        steps.append(
+            (
+                at(signed, 10, rng.randint(0, 50)),
+                c.SignPartnerAgreement(
+                    agreement=f"清城检协〔{signed.year}〕{n}号",
+                    unit=DISTRICT,
+                    partner=partner,
+                    title="公益诉讼检察与行政执法协作机制" if n % 2 else "检察工作协作配合机制",
+                    in_force_from=signed,
+                    in_force_until=date(signed.year + 3, 12, 31) if n % 3 else None,
+                    occurred_at=at(signed, 10, rng.randint(0, 50)),
+                ),
+            )
+        )
+    steps.sort(key=lambda step: step[1].occurred_at)
+    for _, step in steps:
+        yield step
+    ended = steps[0][1]
+    assert isinstance(ended, c.SignPartnerAgreement)
+    yield c.TerminatePartnerAgreement(
+        agreement=ended.agreement,
+        effective_on=date(YEAR, 10, 1),
+        reason="机构改革，相关职能划转",
+        occurred_at=at(date(YEAR, 9, 25), 10),
+    )
+
+
+def trial_committee_flow(sitting: str, day: date, opinions: int, rng: random.Random) -> Flow:
+    """The chief prosecutor attends a sitting, gives opinions, the committee decides."""
+    t = at(weekday(day), 14, 30)
+    yield c.RecordTrialCommitteeSitting(
+        sitting=sitting, unit=DISTRICT, court=COURT, attendee=CHIEF, occurred_at=t
+    )
+    keys = [f"P{n}" for n in range(1, opinions + 1)]
+    for key in keys:
+        t += timedelta(minutes=20)
+        yield c.GiveTrialCommitteeOpinion(
+            sitting=sitting,
+            opinion=key,
+            matter=f"（{YEAR}）粤1802刑初{rng.randint(100, 999)}号",
+            content=rng.choice(COMMITTEE_OPINIONS),
+            occurred_at=t,
+        )
+    t = at(t.date(), 16, 30)
+    for key in keys:
+        t += timedelta(minutes=15)
+        yield c.RecordTrialCommitteeAdoption(
+            sitting=sitting, opinion=key, adopted=rng.random() < 0.85, occurred_at=t
+        )
+
+
+def day_in(rng: random.Random, start: date, end: date) -> date:
+    return weekday(start + timedelta(days=rng.randint(0, (end - start).days)))
+
+
+def neighbouring_flows(
+    rng: random.Random, year: YearPlan, world: World, policy: Policy
+) -> list[Flow]:
+    """The flows around supervision, planned on the year's cases and roster."""
+
+    def seeded() -> random.Random:
+        return random.Random(rng.randrange(DRAW_SEED_LIMIT))
+
+    prosecutors = sorted({p.prosecutor for p in year.activities})
+    flows: list[Flow] = [partners_flow(seeded())]
+
+    # Leads: grid workers' reports, NPC deputies' suggestions, CPPCC members' proposals,
+    # departments' transfers; most accepted, a few turned into public-interest cases.
+    grid = [p for p in world.people if Role.GRID_WORKER in p.roles]
+    deputies = [p for p in world.people if Role.NPC_DEPUTY in p.roles]
+    members = [p for p in world.people if Role.CPPCC_MEMBER in p.roles]
+    sources = [
+        *[LeadSource.GRID_WORKER] * rng.randint(16, 24),
+        *[LeadSource.NPC_SUGGESTION] * rng.randint(3, 5),
+        *[LeadSource.CPPCC_PROPOSAL] * rng.randint(2, 4),
+        *[LeadSource.DEPARTMENT_TRANSFER] * rng.randint(6, 10),
+        *[LeadSource.OTHER] * rng.randint(2, 3),
+    ]
+    leads: list[LeadPlan] = []
+    for n, source in enumerate(sources, start=1):
+        day = day_in(rng, date(YEAR, 1, 9), date(YEAR, 12, 20))
+        reporter, reference = None, None
+        if source is LeadSource.GRID_WORKER:
+            reporter = rng.choice([p for p in grid if p.term_start <= day]).key
+        elif source is LeadSource.NPC_SUGGESTION:
+            reporter, reference = rng.choice(deputies).key, f"清城区人大建议第{n}号"
+        elif source is LeadSource.CPPCC_PROPOSAL:
+            reporter, reference = rng.choice(members).key, f"清城区政协提案第{n}号"
+        leads.append(
+            LeadPlan(
+                lead="",
+                day=day,
+                source=source,
+                reporter=reporter,
+                reference=reference,
+                summary=rng.choice(LEAD_SUMMARIES[source]),
+                fate="rejected" if rng.random() < 0.25 else "accepted",
+                case_day=day + timedelta(days=rng.randint(12, 20)),
+                prosecutor=rng.choice(prosecutors),
+                rng=seeded(),
+            )
+        )
+    leads.sort(key=lambda lead: lead.day)
+    for n, lead in enumerate(leads, start=1):
+        lead.lead = f"清城检线〔{YEAR}〕{n}号"
+    convertible = [x for x in leads if x.fate == "accepted" and x.day <= date(YEAR, 10, 15)]
+    converted = sorted(rng.sample(convertible, min(4, len(convertible))), key=lambda x: x.day)
+    for lead in converted:
+        lead.fate = year.number(CASE_PREFIX[CaseKind.PUBLIC_INTEREST_LITIGATION])
+    flows += [lead_flow(lead) for lead in leads]
+
+    # Suggestions: on the activities of type 4 (supervisors drawn to the drafting), on
+    # two cases opened from leads, on a public-interest hearing's case.
+    sources_of_suggestions: list[tuple[str, date, str | None]] = [
+        (a.case, a.day + timedelta(days=rng.randint(3, 8)), "A1")
+        for a in year.activities
+        if a.activity_type is ActivityType.PROCURATORIAL_SUGGESTION
+    ]
+    sources_of_suggestions += [
+        (lead.fate, lead.case_day + timedelta(days=rng.randint(10, 20)), None)
+        for lead in converted[:2]
+    ]
+    heard = [
+        h
+        for h in year.hearings
+        if h.kind is CaseKind.PUBLIC_INTEREST_LITIGATION and h.day <= date(YEAR, 9, 30)
+    ]
+    if heard:
+        h = rng.choice(heard)
+        sources_of_suggestions.append((h.case, h.day + timedelta(days=20), None))
+    sources_of_suggestions.sort(key=lambda s: (s[1], s[0]))
+    suggestions = []
+    for n, (case, day, activity) in enumerate(sources_of_suggestions, start=1):
+        suggestions.append(
+            SuggestionPlan(
+                suggestion=f"清城检建议〔{YEAR}〕{n}号",
+                case=case,
+                day=day,
+                activity=activity,
+                recipient=rng.choice(RECIPIENTS),
+                topic=rng.choice(TOPICS),
+                # The earliest is answered only after being urged, the next one late.
+                reply="urged" if n == 1 else "late" if n == 2 else "on_time",
+                adopted=not (len(sources_of_suggestions) >= 5 and n == 3),
+                verifier=rng.choice(prosecutors),
+                rng=seeded(),
+            )
+        )
+    flows += [suggestion_flow(s, policy) for s in suggestions]
+
+    # About a hundred petitions, a few anonymous; some about the year's cases.
+    channels, weights = zip(
+        (PetitionChannel.VISIT, 30),
+        (PetitionChannel.LETTER, 20),
+        (PetitionChannel.ONLINE, 20),
+        (PetitionChannel.PHONE, 10),
+        (PetitionChannel.HOTLINE_12309, 15),
+        (PetitionChannel.OTHER, 5),
+        strict=True,
+    )
+    matters = [*year.activities, *year.hearings]
+    petitions: list[PetitionPlan] = []
+    for _ in range(rng.randint(92, 108)):
+        day = day_in(rng, date(YEAR, 1, 3), date(YEAR, 12, 29))
+        earlier = [m.case for m in matters if m.day < day]
+        anonymous = rng.random() < 0.05
+        roll = rng.random()
+        petitions.append(
+            PetitionPlan(
+                petition="",
+                day=day,
+                channel=rng.choices(channels, weights)[0],
+                subject=rng.choice(PETITION_SUBJECTS),
+                case=rng.choice(earlier) if earlier and rng.random() < 0.2 else None,
+                anonymous=anonymous,
+                mode="transferred"
+                if anonymous or roll < 0.15
+                else "progress"
+                if roll < 0.25
+                else "late"
+                if roll < 0.27
+                else "on_time",
+                procedural_late=not anonymous and rng.random() < 0.05,
+                rng=seeded(),
+            )
+        )
+    petitions.sort(key=lambda p: p.day)
+    # At least one of each way of answering, early enough to be answered within the year.
+    for index, mode in ((5, "late"), (15, "progress"), (25, "on_time")):
+        petitions[index].anonymous = False
+        petitions[index].mode = mode
+    petitions[25].procedural_late = True
+    for n, p in enumerate(petitions, start=1):
+        p.petition = f"清城检信〔{YEAR}〕{n}号"
+    flows += [petition_flow(p, policy) for p in petitions]
+
+    # Typical cases: two hearings nominated at the municipal level, one further on.
+    candidates = [
+        h
+        for h in year.hearings
+        if h.kind in (CaseKind.PUBLIC_INTEREST_LITIGATION, CaseKind.INTENDED_NON_PROSECUTION)
+        and date(YEAR, 3, 1) <= h.day <= date(YEAR, 6, 30)
+    ]
+    for n, h in enumerate(rng.sample(candidates, min(2, len(candidates)))):
+        flows.append(
+            typical_case_flow(
+                h.case, h.day + timedelta(days=45), n == 0, rng.random() < 0.5, seeded()
+            )
+        )
+
+    # The chief prosecutor at the court's trial committee, a few times a year.
+    days = sorted(
+        day_in(rng, date(YEAR, 2, 1), date(YEAR, 12, 15)) for _ in range(rng.randint(4, 6))
+    )
+    for n, day in enumerate(days, start=1):
+        flows.append(
+            trial_committee_flow(f"清城法审委〔{YEAR}〕{n}号", day, rng.randint(1, 3), seeded())
+        )
+    return flows
 
 
 # -- running and summing up ---------------------------------------------------------------
@@ -975,6 +1535,9 @@ def run_demo(ledger: Ledger, seed: int) -> DemoSummary:
         *(activity_flow(world, a) for a in year.activities),
         *(hearing_flow(world, h) for h in year.hearings),
     ]
+    flows += neighbouring_flows(
+        random.Random(rng.randrange(DRAW_SEED_LIMIT)), year, world, ledger.policy
+    )
     executed, replayed = run_flows(ledger, seed, flows)
     return summarize(ledger, seed, executed, replayed)
 
@@ -1018,6 +1581,27 @@ class DemoSummary:
     departures: int = 0
     party_responses: int = 0
     party_accepted: int = 0
+    #: Procuratorial suggestions (检察建议): "drafted", "served", "on a type-4 activity",
+    #: reply timings as of 31 December, "urged", "adopted", "not adopted", "rectified",
+    #: "verified".
+    suggestions: Counter[str] = field(default_factory=Counter)
+    suggestion_recipients: int = 0
+    #: Petitions (信访): "received", "anonymous or no contact", "procedural reply within
+    #: the deadline", "procedural reply late", "progress replies", "result replied",
+    #: "closed", "open at year end".
+    petitions: Counter[str] = field(default_factory=Counter)
+    leads_by_source: Counter[LeadSource] = field(default_factory=Counter)
+    #: Leads by what became of them: "accepted" (ever), "rejected", "turned into cases".
+    leads: Counter[str] = field(default_factory=Counter)
+    nominations: Counter[TypicalCaseLevel] = field(default_factory=Counter)
+    selections: Counter[TypicalCaseLevel] = field(default_factory=Counter)
+    agreements: int = 0
+    agreements_terminated: int = 0
+    #: Distinct partner units with an agreement in force on 31 December.
+    partner_units: int = 0
+    sittings: int = 0
+    committee_opinions: int = 0
+    committee_opinions_adopted: int = 0
 
     def render(self) -> str:
         """A plain-text report of the counts, English with the Chinese term."""
@@ -1057,6 +1641,27 @@ class DemoSummary:
             f"prosecutor: {self.departures}",
             f"  party responses (当事人认可听证意见): {self.party_accepted} accepted "
             f"of {self.party_responses}",
+            f"procuratorial suggestions (检察建议): {self.suggestions['drafted']} drafted, "
+            f"{self.suggestions['served']} served on {self.suggestion_recipients} units",
+            "  "
+            + ", ".join(
+                f"{k} {v}" for k, v in self.suggestions.items() if k not in ("drafted", "served")
+            ),
+            f"petitions (信访): {self.petitions['received']}",
+            "  " + ", ".join(f"{k} {v}" for k, v in self.petitions.items() if k != "received"),
+            f"leads (线索): {sum(self.leads_by_source.values())}; "
+            + ", ".join(f"{k} {v}" for k, v in self.leads.items()),
+            *(f"  {src.value} ({src.zh}): {n}" for src, n in _ordered(self.leads_by_source)),
+            "typical cases (典型案例): "
+            + ", ".join(
+                f"{level.value} {n} nominated, {self.selections[level]} selected"
+                for level, n in _ordered(self.nominations)
+            ),
+            f"partner units (协作单位) in force on 31 December: {self.partner_units} "
+            f"({self.agreements} agreements signed, {self.agreements_terminated} terminated)",
+            f"trial committee (检察长列席审委会): {self.sittings} sittings, "
+            f"{self.committee_opinions} opinions given, "
+            f"{self.committee_opinions_adopted} adopted",
         ]
         return "\n".join(lines) + "\n"
 
@@ -1135,8 +1740,103 @@ def summarize(ledger: Ledger, seed: int, executed: list[c.Command], replayed: in
     # declines from the commands.
     s.invitations["declined"] = sum(isinstance(x, c.DeclineInvitation) for x in executed)
     s.hearing_people["declined"] = sum(isinstance(x, c.DeclineHearingInvitation) for x in executed)
+    summarize_flows(ledger, s, executed)
     s.hearings_by_status = Counter({st: s.hearings_by_status[st] for st in HearingStatus})
     s.people_by_role = Counter({r: s.people_by_role[r] for r in Role})
     s.cases_by_kind = Counter({k: s.cases_by_kind[k] for k in CaseKind})
     s.opinions_by_outcome = Counter({o: s.opinions_by_outcome[o] for o in OpinionOutcome})
     return s
+
+
+def summarize_flows(ledger: Ledger, s: DemoSummary, executed: list[c.Command]) -> None:
+    """Count the neighbouring flows the demo's commands named, as the ledger holds them
+    (replies judged on 31 December under the ledger's policy)."""
+    policy, year_end = ledger.policy, date(YEAR, 12, 31)
+
+    def keys(kind: type[c.Command], attribute: str) -> list[str]:
+        return [str(getattr(cmd, attribute)) for cmd in executed if isinstance(cmd, kind)]
+
+    suggestions = [ledger.suggestion(k) for k in keys(c.DraftSuggestion, "suggestion")]
+    timing_names = {
+        ReplyTiming.ON_TIME: "replied on time",
+        ReplyTiming.LATE: "replied late",
+        ReplyTiming.OVERDUE: "reply overdue",
+        ReplyTiming.PENDING: "reply not yet due",
+    }
+    s.suggestions = Counter({"drafted": len(suggestions), "served": 0})
+    s.suggestions["on a type-4 activity (人民监督员参与)"] = sum(
+        bool(x.activities) for x in suggestions
+    )
+    for name in timing_names.values():
+        s.suggestions[name] = 0
+    for x in suggestions:
+        timing = x.reply_timing(year_end, policy)
+        if timing is None:
+            continue
+        s.suggestions["served"] += 1
+        s.suggestions[timing_names[timing]] += 1
+    s.suggestions["urged (催办)"] = sum(bool(x.urged_at) for x in suggestions)
+    s.suggestions["adopted"] = sum(x.stage in ADOPTED_STAGES for x in suggestions)
+    s.suggestions["not adopted"] = sum(x.stage is SuggestionStage.NOT_ADOPTED for x in suggestions)
+    s.suggestions["rectified"] = sum(x.rectified_at is not None for x in suggestions)
+    s.suggestions["verified"] = sum(x.verified_at is not None for x in suggestions)
+    s.suggestion_recipients = len({x.recipient for x in suggestions if x.recipient})
+
+    petitions = [ledger.petition(k) for k in keys(c.ReceivePetition, "petition")]
+    counted = [p for p in petitions if not p.excluded_from_reply_rate]
+    procedural = Counter(p.procedural_reply_timing(year_end, policy) for p in counted)
+    s.petitions = Counter(
+        {
+            "received": len(petitions),
+            "anonymous or no contact": len(petitions) - len(counted),
+            "procedural reply within 7 days": procedural[ReplyTiming.ON_TIME],
+            "procedural reply late": procedural[ReplyTiming.LATE],
+            "with progress replies (进展答复)": sum(bool(p.progress_replied_at) for p in petitions),
+            "result replied (结果答复)": sum(p.result_replied_at is not None for p in petitions),
+            "closed (办结)": sum(p.is_closed for p in petitions),
+            "open at year end": sum(not p.is_closed for p in petitions),
+        }
+    )
+
+    leads = [ledger.lead(k) for k in keys(c.ReportLead, "lead")]
+    s.leads_by_source = Counter(dict.fromkeys(LeadSource, 0))
+    s.leads_by_source.update(x.source for x in leads)
+    s.leads = Counter(
+        {
+            "accepted": sum(
+                x.status in (LeadStatus.ACCEPTED, LeadStatus.CASE_OPENED) for x in leads
+            ),
+            "rejected": sum(x.status is LeadStatus.REJECTED for x in leads),
+            "turned into cases (成案)": sum(x.case is not None for x in leads),
+        }
+    )
+
+    s.nominations = Counter(dict.fromkeys(TypicalCaseLevel, 0))
+    s.selections = Counter(dict.fromkeys(TypicalCaseLevel, 0))
+    for cmd in executed:
+        if isinstance(cmd, c.NominateTypicalCase):
+            nomination = ledger.typical_case_nomination(cmd.case, cmd.level)
+            s.nominations[nomination.level] += 1
+            s.selections[nomination.level] += nomination.status is NominationStatus.SELECTED
+
+    agreements = [ledger.partner_agreement(k) for k in keys(c.SignPartnerAgreement, "agreement")]
+    s.agreements = len(agreements)
+    s.agreements_terminated = sum(a.terminated_on is not None for a in agreements)
+    s.partner_units = len(
+        {
+            a.partner
+            for a in agreements
+            if a.in_force_from <= year_end
+            and (a.in_force_until is None or year_end <= a.in_force_until)
+            and (a.terminated_on is None or year_end < a.terminated_on)
+        }
+    )
+
+    sittings = [
+        ledger.trial_committee_sitting(k) for k in keys(c.RecordTrialCommitteeSitting, "sitting")
+    ]
+    s.sittings = len(sittings)
+    s.committee_opinions = sum(len(x.opinions) for x in sittings)
+    s.committee_opinions_adopted = sum(
+        o.adopted is True for x in sittings for o in x.opinions.values()
+    )
