@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -9,8 +11,8 @@ import pytest
 
 from supervision_ledger import Ledger
 from supervision_ledger.cli import main
-from supervision_ledger.demo import DemoSummary, run_demo
-from supervision_ledger.domain import ActivityType, OpinionOutcome, Role
+from supervision_ledger.demo import DISTRICT, DemoSummary, in_office_hours, run_demo
+from supervision_ledger.domain import ActivityType, LeadSource, OpinionOutcome, Role
 
 SEED = 11
 
@@ -64,13 +66,18 @@ def test_same_seed_same_year_on_two_stores(
 
 
 @pytest.fixture(scope="module")
-def year() -> DemoSummary:
+def recorded() -> Iterator[tuple[Ledger, DemoSummary]]:
     with Ledger(store="sqlite:///:memory:") as ledger:
-        return run_demo(ledger, 2023)
+        yield ledger, run_demo(ledger, 2023)
+
+
+@pytest.fixture(scope="module")
+def year(recorded: tuple[Ledger, DemoSummary]) -> DemoSummary:
+    return recorded[1]
 
 
 def test_the_year_is_at_the_seeds_scale(year: DemoSummary) -> None:
-    assert 20 <= year.people <= 30
+    assert 25 <= year.people <= 35
     assert year.people_by_role[Role.PEOPLES_SUPERVISOR] >= 10
     assert year.people_by_role[Role.HEARING_OFFICER] >= 10
     assert all(year.people_by_role[r] > 0 for r in Role if r is not Role.MEDIATOR)
@@ -98,6 +105,65 @@ def test_render_reports_what_was_recorded(year: DemoSummary) -> None:
     assert f"opinions (监督意见): {year.opinions}" in text
     for t in ActivityType:
         assert f"  {t.value} ({t.zh}): {year.activities_by_type[t]}" in text
+    assert f"petitions (信访): {year.petitions['received']}\n" in text
+    assert f"{year.suggestions['served']} served on {year.suggestion_recipients} units" in text
+    assert f"in force on 31 December: {year.partner_units} " in text
+    assert f"trial committee (检察长列席审委会): {year.sittings} sittings" in text
+    for source in LeadSource:
+        assert f"  {source.value} ({source.zh}): {year.leads_by_source[source]}" in text
+
+
+def test_every_business_time_is_in_office_hours(recorded: tuple[Ledger, DemoSummary]) -> None:
+    ledger, _ = recorded
+    times = [
+        event.occurred_at
+        for notification in ledger.app.recorder.select_notifications(start=1, limit=10**6)
+        for event in [ledger.app.mapper.to_domain_event(notification)]
+    ]
+    assert len(times) > 2000
+    outside = [t for t in times if t.year >= 2023 and not in_office_hours(t)]
+    assert outside == []
+
+
+def test_the_neighbouring_flows_are_in_the_statistics(
+    recorded: tuple[Ledger, DemoSummary],
+) -> None:
+    ledger, year = recorded
+    stats = ledger.statistics(
+        DISTRICT, start=date(2023, 1, 1), end=date(2023, 12, 31), as_of=date(2023, 12, 31)
+    )
+    n = stats.count
+    assert 80 <= year.petitions["received"] <= 120
+    assert n("petitions.received") == year.petitions["received"]
+    assert n("petitions.excluded_from_reply_rate") == year.petitions["anonymous or no contact"]
+    assert n("petitions.procedural_on_time") == year.petitions["procedural reply within 7 days"]
+    assert 0 < n("petitions.procedural_late") == year.petitions["procedural reply late"]
+    assert 0 < n("petitions.closed") == year.petitions["closed (办结)"] < n("petitions.received")
+    assert n("petitions.result_on_time") > n("petitions.result_late") > 0
+    # Suggestions: one urged, one late, the rest on time; adopted ones rectified.
+    assert n("suggestions.served") == year.suggestions["served"] >= 3
+    assert n("suggestions.recipients") == year.suggestion_recipients > 0
+    assert n("suggestions.replied_on_time") == year.suggestions["replied on time"] > 0
+    assert n("suggestions.replied_late") == year.suggestions["replied late"] >= 1
+    assert n("suggestions.urged") == year.suggestions["urged (催办)"] == 1
+    assert n("suggestions.adopted") == year.suggestions["adopted"] > 0
+    assert 0 < n("suggestions.rectification_verified") <= n("suggestions.rectified")
+    assert year.suggestions["on a type-4 activity (人民监督员参与)"] > 0
+    # Leads from every source, grid workers first; some became cases.
+    assert n("leads.reported") == sum(year.leads_by_source.values())
+    for source in LeadSource:
+        assert n(f"leads.{source.value}.reported") == year.leads_by_source[source] > 0
+    assert n("leads.grid_worker.reported") == max(year.leads_by_source.values())
+    assert n("leads.accepted") == year.leads["accepted"] > n("leads.rejected") > 0
+    assert 0 < n("leads.turned_into_cases") == year.leads["turned into cases (成案)"]
+    assert n("typical_cases.municipal.nominated") == 2
+    assert n("typical_cases.selected") == sum(year.selections.values()) > 0
+    assert 10 <= n("partners.units_in_force") == year.partner_units <= 16
+    assert year.agreements_terminated == 1
+    assert n("trial_committee.sittings") == year.sittings >= 4
+    assert n("trial_committee.opinions_given") == year.committee_opinions >= year.sittings
+    assert n("trial_committee.opinions_adopted") == year.committee_opinions_adopted > 0
+    assert year.people_by_role[Role.GRID_WORKER] >= 2
 
 
 def test_another_seed_on_the_same_store_is_refused_cleanly(
