@@ -165,11 +165,8 @@ class Session:
         supervisor being active); the recorder refuses the write if any of them moved
         on meanwhile, and the command is retried on fresh state.
         """
-        return {
-            agg.id: agg.version
-            for agg in self.loaded.values()
-            if not agg.pending_events and agg not in self.created
-        }
+        # Created aggregates always have pending events, so they are never listed here.
+        return {agg.id: agg.version for agg in self.loaded.values() if not agg.pending_events}
 
     def changed(self) -> list[LedgerAggregate]:
         seen: dict[UUID, LedgerAggregate] = {}
@@ -433,10 +430,14 @@ class Ledger(LedgerQueries):
         at_position: int | None,
     ) -> A:
         if isinstance(when, str):  # ISO text, as commands take it: a date or a date-time
+            text = when
             try:
-                when = date.fromisoformat(when) if len(when) == 10 else datetime.fromisoformat(when)
+                when = date.fromisoformat(text)
             except ValueError:
-                raise ValueError(f"when: {when!r} is not an ISO date or date-time") from None
+                try:
+                    when = datetime.fromisoformat(text)
+                except ValueError:
+                    raise ValueError(f"when: {text!r} is not an ISO date or date-time") from None
         return audit_history.state_as_of(
             self.app.mapper,
             self._recorder,

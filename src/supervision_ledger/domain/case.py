@@ -19,7 +19,7 @@ from uuid import UUID
 from eventsourcing.domain import event
 
 from .base import LedgerAggregate, aggregate_id, not_before
-from .draw import draw, draw_from, eligible_pool
+from .draw import draw_from, eligible_pool
 from .errors import (
     AlreadyConverted,
     AlreadyExists,
@@ -28,7 +28,6 @@ from .errors import (
     ExplanationRequired,
     InvalidTransition,
     NotAttended,
-    NotEnoughEligible,
     NotFound,
     NotInvited,
     OpinionsUnanswered,
@@ -566,12 +565,13 @@ class Case(LedgerAggregate):
         drawn_seed: int | None = None
         if replacement is None:
             pool = self.eligible_pool(activity, candidates, inv.role, None, occurred_at, policy)
-            if not pool:
-                raise NotEnoughEligible(
-                    f"no eligible {inv.role.value} is left to replace {supervisor!r} in "
-                    f"activity {activity!r} of case {self.key!r}"
-                )
-            new_key = draw(pool, 1, seed)[0]
+            new_key = draw_from(
+                pool,
+                1,
+                seed,
+                f"replacing {supervisor!r} in activity {activity!r} of case {self.key!r} "
+                f"(eligible {inv.role.value})",
+            )[0]
             drawn_seed = seed
         else:
             if replacement.key in act.invitations:
