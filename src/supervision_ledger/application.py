@@ -60,6 +60,7 @@ from .persistence.recorders import (
 )
 from .persistence.store import StoreConfig, ensure_postgres_schema, parse_store_url
 from .projections.api import LedgerQueries
+from .projections.engine import Progress
 
 A = TypeVar("A", bound=LedgerAggregate)
 C = TypeVar("C", bound=c.Command)
@@ -493,18 +494,31 @@ class Ledger(LedgerQueries):
         """The current digest (position, chain hash, count) of the whole log."""
         return integrity.current_digest(self._recorder)
 
-    def verify(self, digest: Digest | str | dict[str, Any] | None = None) -> VerifyReport:
+    def verify(
+        self,
+        digest: Digest | str | dict[str, Any] | None = None,
+        *,
+        progress: Progress | None = None,
+    ) -> VerifyReport:
         """Recompute the hash chain from the stored events; against ``digest`` (a
-        :class:`Digest`, its JSON, or a JSON file path) if given."""
+        :class:`Digest`, its JSON, or a JSON file path) if given. ``progress(position,
+        last)`` is called as the walk goes."""
         if digest is not None and not isinstance(digest, Digest):
             digest = Digest.parse(digest)
-        return integrity.verify(self._recorder, digest)
+        return integrity.verify(self._recorder, digest, progress)
 
     def export(
-        self, out: IO[str], *, redact: bool = False, salt: bytes | None = None
+        self,
+        out: IO[str],
+        *,
+        redact: bool = False,
+        salt: bytes | None = None,
+        progress: Progress | None = None,
     ) -> ExportSummary:
         """Write the whole log as JSON lines (format: docs/audit.md)."""
-        return export_jsonl(self.app.mapper, self._recorder, out, redact=redact, salt=salt)
+        return export_jsonl(
+            self.app.mapper, self._recorder, out, redact=redact, salt=salt, progress=progress
+        )
 
     # -- one method per command ------------------------------------------------------
 

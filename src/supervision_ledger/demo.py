@@ -62,6 +62,7 @@ from .domain.values import (
     SupervisorStatus,
     UnitLevel,
 )
+from .projections.engine import Progress
 
 #: A flow yields commands and is sent each command's result.
 Flow = Generator[c.Command, CommandResult, None]
@@ -70,6 +71,7 @@ K = TypeVar("K")
 
 ZONE = ZoneInfo("Asia/Shanghai")
 YEAR = 2023
+YEAR_START = datetime(YEAR, 1, 1, tzinfo=ZONE)
 #: Nothing at or after this business time is recorded: the ledger as of 31 December.
 YEAR_END = datetime(YEAR + 1, 1, 1, tzinfo=ZONE)
 CITY, DISTRICT = "QY", "QY-QC"
@@ -1484,11 +1486,15 @@ def neighbouring_flows(
 # -- running and summing up ---------------------------------------------------------------
 
 
-def run_flows(ledger: Ledger, seed: int, flows: list[Flow]) -> tuple[list[c.Command], int]:
+def run_flows(
+    ledger: Ledger, seed: int, flows: list[Flow], progress: Progress | None = None
+) -> tuple[list[c.Command], int]:
     """Run the flows interleaved in business-time order until the end of the year.
 
     Returns the commands executed and how many of them were already recorded (same id).
+    ``progress(day, days)`` is told the business day of the year reached.
     """
+    days = (YEAR_END.date() - YEAR_START.date()).days
     heap: list[tuple[datetime, int, c.Command]] = []
     for index, flow in enumerate(flows):
         first = next(flow, None)
@@ -1504,6 +1510,8 @@ def run_flows(ledger: Ledger, seed: int, flows: list[Flow]) -> tuple[list[c.Comm
             raise AssertionError(f"demo flow {index} works outside office hours: {command!r}")
         command = command.model_copy(update={"command_id": f"demo-{seed}-{len(executed) + 1}"})
         result = ledger.execute(command)
+        if progress is not None:
+            progress((when.astimezone(ZONE).date() - YEAR_START.date()).days + 1, days)
         executed.append(command)
         replayed += result.replayed
         try:
@@ -1516,7 +1524,7 @@ def run_flows(ledger: Ledger, seed: int, flows: list[Flow]) -> tuple[list[c.Comm
     return executed, replayed
 
 
-def run_demo(ledger: Ledger, seed: int) -> DemoSummary:
+def run_demo(ledger: Ledger, seed: int, progress: Progress | None = None) -> DemoSummary:
     """Record a realistic year of 清城区人民检察院 in ``ledger``; the same ``seed`` gives the
     same commands (with the same ``command_id``), so a second run records nothing new."""
     rng = random.Random(seed)
@@ -1538,7 +1546,7 @@ def run_demo(ledger: Ledger, seed: int) -> DemoSummary:
     flows += neighbouring_flows(
         random.Random(rng.randrange(DRAW_SEED_LIMIT)), year, world, ledger.policy
     )
-    executed, replayed = run_flows(ledger, seed, flows)
+    executed, replayed = run_flows(ledger, seed, flows, progress)
     return summarize(ledger, seed, executed, replayed)
 
 

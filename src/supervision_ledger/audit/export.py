@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import IO, Any
 from uuid import UUID
@@ -42,8 +43,11 @@ def export_jsonl(
     *,
     redact: bool = False,
     salt: bytes | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> ExportSummary:
-    """Write the whole log to ``out``; with ``redact``, names become pseudonyms."""
+    """Write the whole log to ``out``; with ``redact``, names become pseudonyms.
+
+    ``progress(position, last)`` is called after each line (for a progress bar)."""
     upto = recorder.last_position()
     redactor: Redactor | None = None
     if redact:
@@ -69,6 +73,8 @@ def export_jsonl(
         redacted += bool(line.get("redacted"))
         _write(out, line)
         lines += 1
+        if progress is not None:
+            progress(position, upto)
     return ExportSummary(lines=lines, redacted=redacted)
 
 

@@ -10,7 +10,7 @@ digest, and names the first position that fails and why.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -200,10 +200,19 @@ def _paged(fetch: Any) -> Iterator[Any]:
         after = page[-1].position
 
 
-def verify(recorder: ChainedRecorder, digest: Digest | None = None) -> VerifyReport:
-    """Walk the whole log; report the first position that fails, or that it is intact."""
+def verify(
+    recorder: ChainedRecorder,
+    digest: Digest | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> VerifyReport:
+    """Walk the whole log; report the first position that fails, or that it is intact.
+
+    ``progress(position, last)`` is called after each position (for a progress bar)."""
     walker = ChainWalker(digest)
-    for position, event, link in merged_log(recorder):
+    last = recorder.last_position()
+    for position, event, link in merged_log(recorder, last):
+        if progress is not None:
+            progress(position, last)
         if event is None:
             this_hash = None
         elif link is None or (event.originator_id, event.originator_version) != (

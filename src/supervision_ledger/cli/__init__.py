@@ -7,6 +7,7 @@ function; :func:`main` wires them together. Every subcommand takes ``--store URL
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 
@@ -46,6 +47,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         code: int = args.run(args)
+    except BrokenPipeError:  # the reader went away (`… | head`): end quietly
+        _silence_stdout()
+        return 0
     except NoLedgerThere as error:  # not a verdict on any ledger: a usage error
         print(f"error: {error}", file=sys.stderr)
         return 2
@@ -58,9 +62,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (PersistenceError, OSError) as error:
         print(f"error: store: {type(error).__name__}: {error}", file=sys.stderr)
         return 2
-    except BrokenPipeError:  # e.g. piped into `head`
-        return 0
     return code
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null, so the interpreter's final flush of what is still
+    buffered does not raise ``BrokenPipeError`` again (and print a traceback) at exit."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # stdout is not a file descriptor (e.g. captured)
+        pass
 
 
 if __name__ == "__main__":  # pragma: no cover

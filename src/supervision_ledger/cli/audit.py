@@ -13,6 +13,7 @@ from ..audit import Digest, InvalidDigest, aggregate_state, resolve_reference
 from ..audit.history import InvalidReference
 from ..domain.base import LedgerAggregate
 from .common import add_store_option, open_ledger, print_json
+from .progress import add_quiet_option, progress
 
 #: Exit status of ``verify`` when the log fails (0: intact; 2: unusable input).
 EXIT_TAMPERED = 1
@@ -110,8 +111,8 @@ def run_verify(args: argparse.Namespace) -> int:
         except InvalidDigest as error:
             print(f"error: {error}", file=sys.stderr)
             return EXIT_BAD_INPUT
-    with open_ledger(args) as ledger:
-        report = ledger.verify(digest)
+    with open_ledger(args) as ledger, progress(args, "verify", unit="event") as bar:
+        report = ledger.verify(digest, progress=bar)
     if args.json:
         print_json(report.to_json())
     else:
@@ -120,13 +121,13 @@ def run_verify(args: argparse.Namespace) -> int:
 
 
 def run_export(args: argparse.Namespace) -> int:
-    with open_ledger(args) as ledger:
+    with open_ledger(args) as ledger, progress(args, "export", unit="event") as bar:
         if args.output == "-":
-            summary = ledger.export(sys.stdout, redact=args.redact)
+            summary = ledger.export(sys.stdout, redact=args.redact, progress=bar)
         else:
             out: IO[str]
             with Path(args.output).open("w", encoding="utf-8") as out:
-                summary = ledger.export(out, redact=args.redact)
+                summary = ledger.export(out, redact=args.redact, progress=bar)
     print(
         f"exported {summary.lines} position(s), {summary.redacted} redacted",
         file=sys.stderr,
@@ -168,6 +169,7 @@ def register(subparsers: Any) -> None:
     p.add_argument("--digest", metavar="FILE_OR_JSON", help="a digest file or JSON text")
     p.add_argument("--json", action="store_true", help="print the report as JSON")
     add_store_option(p)
+    add_quiet_option(p)
     p.set_defaults(run=run_verify)
 
     p = subparsers.add_parser(
@@ -182,4 +184,5 @@ def register(subparsers: Any) -> None:
     p.add_argument("--redact", action="store_true", help="pseudonymize party names")
     p.add_argument("--output", "-o", default="-", metavar="FILE", help="default: stdout")
     add_store_option(p)
+    add_quiet_option(p)
     p.set_defaults(run=run_export)

@@ -16,6 +16,7 @@ from ..application import Ledger
 from ..commands import COMMAND_TYPES, command_json_schema, parse_command
 from ..domain.errors import AlreadyExists, LedgerError
 from .common import add_store_option, open_ledger, print_json
+from .progress import add_quiet_option, progress, wanted
 
 
 class LineError(Exception):
@@ -87,13 +88,19 @@ def run_apply(args: argparse.Namespace) -> int:
         print(f"error: cannot read {path}: {error.strerror}", file=sys.stderr)
         return 2
     applied = skipped = 0
-    with stream, open_ledger(args, create=True) as ledger:
+    total = None if path == "-" or not wanted(args) else _count_lines(Path(path))
+    with (
+        stream,
+        open_ledger(args, create=True) as ledger,
+        progress(args, "apply", total, unit="line") as bar,
+    ):
         try:
             for number, line in read_lines(stream):
                 if apply_line(ledger, number, line):
                     applied += 1
                 else:
                     skipped += 1
+                bar.update(number)
         except LineError as error:
             print(str(error), file=sys.stderr)
             print(
@@ -109,6 +116,15 @@ def run_apply(args: argparse.Namespace) -> int:
     return 0
 
 
+def _count_lines(path: Path) -> int | None:
+    """The number of lines of ``path`` (for the bar's total), None if unreadable."""
+    try:
+        with path.open("rb") as file:
+            return sum(chunk.count(b"\n") for chunk in iter(lambda: file.read(1 << 20), b""))
+    except OSError:
+        return None
+
+
 def run_schema(args: argparse.Namespace) -> int:
     print_json(command_json_schema())
     return 0
@@ -117,9 +133,12 @@ def run_schema(args: argparse.Namespace) -> int:
 def run_demo(args: argparse.Namespace) -> int:
     from ..demo import run_demo as demo
 
-    with open_ledger(args, create=True) as ledger:
+    with (
+        open_ledger(args, create=True) as ledger,
+        progress(args, "demo", unit="day") as bar,
+    ):
         try:
-            summary = demo(ledger, seed=args.seed)
+            summary = demo(ledger, seed=args.seed, progress=bar)
         except AlreadyExists as error:
             # Same seed: every command id is known and nothing is recorded twice. Another
             # seed on the same store would invent the same case numbers a second time.
@@ -144,6 +163,7 @@ def register(subparsers: Any) -> None:
     )
     p.add_argument("file", help="the .jsonl file, or - for standard input")
     add_store_option(p)
+    add_quiet_option(p)
     p.set_defaults(run=run_apply)
 
     p = subparsers.add_parser(
@@ -167,4 +187,5 @@ def register(subparsers: Any) -> None:
     p.add_argument(
         "--seed", type=int, default=2023, metavar="N", help="random seed (default: 2023)"
     )
+    add_quiet_option(p)
     p.set_defaults(run=run_demo)

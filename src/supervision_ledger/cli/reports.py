@@ -15,6 +15,7 @@ from typing import Any
 from ..projections.figures import FIGURES, SECTIONS, Rate
 from .audit import non_negative
 from .common import add_store_option, open_ledger, print_json
+from .progress import add_quiet_option, progress
 
 #: Exit status for options that cannot work together (as argparse's usage errors).
 EXIT_USAGE = 2
@@ -178,17 +179,8 @@ def run_hearings(args: argparse.Namespace) -> int:
 
 
 def run_rebuild(args: argparse.Namespace) -> int:
-    bar = sys.stdout.isatty()
-
-    def progress(position: int, head: int) -> None:
-        done = int(30 * position / head) if head else 30
-        sys.stdout.write(f"\r[{'#' * done}{' ' * (30 - done)}] {position}/{head}")
-        sys.stdout.flush()
-
-    with open_ledger(args) as ledger:
-        position = ledger.rebuild_views(progress if bar else None)
-    if bar:
-        sys.stdout.write("\n")
+    with open_ledger(args) as ledger, progress(args, "rebuild", unit="event") as bar:
+        position = ledger.rebuild_views(bar)
     print(f"rebuilt the views from the start of the log to position {position}")
     return 0
 
@@ -254,4 +246,5 @@ def register(subparsers: Any) -> None:
 
     p = subparsers.add_parser("rebuild", help="drop the views and replay the log from zero")
     add_store_option(p)
+    add_quiet_option(p)
     p.set_defaults(run=run_rebuild)
