@@ -490,8 +490,11 @@ class Ledger(LedgerQueries):
         """The procuratorate unit as it was at a business date/time or a log position."""
         return self._as_of(ProcuratorateUnit, key, when, at_position)
 
-    def digest(self) -> Digest:
-        """The current digest (position, chain hash, count) of the whole log."""
+    def digest(self, at_position: int | None = None) -> Digest:
+        """The current digest (position, chain hash, count) of the whole log; with
+        ``at_position``, of the log as it stood when it ended at that position."""
+        if at_position is not None:
+            return integrity.digest_at(self._recorder, at_position)
         return integrity.current_digest(self._recorder)
 
     def verify(

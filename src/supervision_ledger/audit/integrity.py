@@ -171,6 +171,18 @@ def current_digest(recorder: ChainedRecorder) -> Digest:
     return Digest(position=row.position, chain_hash=row.chain_hash.hex(), count=count)
 
 
+def digest_at(recorder: ChainedRecorder, position: int) -> Digest:
+    """The digest of the chain as stored up to ``position``: its last link at or before
+    ``position`` and the number of links up to there (the genesis digest before any)."""
+    last: ChainRow | None = None
+    count = 0
+    for row in _paged(lambda after: recorder.chain_page(after, position, PAGE_SIZE)):
+        last, count = row, count + 1
+    if last is None:
+        return Digest(position=0, chain_hash=GENESIS.hex(), count=0)
+    return Digest(position=last.position, chain_hash=last.chain_hash.hex(), count=count)
+
+
 def merged_log(
     recorder: ChainedRecorder, upto: int | None = None
 ) -> Iterator[tuple[int, LogRow | None, ChainRow | None]]:

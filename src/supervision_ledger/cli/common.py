@@ -42,6 +42,10 @@ def open_ledger(args: argparse.Namespace, *, create: bool = False) -> Ledger:
     return Ledger(store=args.store)
 
 
-def print_json(data: Any) -> None:
+def json_text(data: Any) -> str:
     """Stable JSON: sorted keys, UTF-8 (Chinese stays readable), one trailing newline."""
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, sort_keys=True, indent=2) + "\n")
+    return json.dumps(data, ensure_ascii=False, sort_keys=True, indent=2) + "\n"
+
+
+def print_json(data: Any) -> None:
+    sys.stdout.write(json_text(data))

@@ -7,18 +7,24 @@ log prints the same bytes before and after ``rebuild``.
 from __future__ import annotations
 
 import argparse
+import io
 import sys
 import unicodedata
 from datetime import date
+from pathlib import Path
 from typing import Any
 
+from ..projections.api import Statistics
 from ..projections.figures import FIGURES, SECTIONS, Rate
+from ..reporting import MissingExtra, Scope, gather, render_html, write_csv, write_xlsx
+from ..reporting.extras import check_format
 from .audit import non_negative
-from .common import add_store_option, open_ledger, print_json
+from .common import add_store_option, json_text, open_ledger, print_json
 from .progress import add_quiet_option, progress
 
 #: Exit status for options that cannot work together (as argparse's usage errors).
 EXIT_USAGE = 2
+FORMATS = ("table", "json", "csv", "xlsx", "html")
 
 
 def _date(text: str) -> date:
@@ -55,6 +61,12 @@ def run_report(args: argparse.Namespace) -> int:
     if (problem := _period_error(args)) is not None:
         print(problem, file=sys.stderr)
         return EXIT_USAGE
+    if (problem := _format_error(args)) is not None:
+        print(problem, file=sys.stderr)
+        return EXIT_USAGE
+    fmt = "json" if args.json else args.format
+    if fmt in ("csv", "xlsx", "html"):
+        return _write_document(args, fmt)
     with open_ledger(args) as ledger:
         stats = ledger.statistics(
             args.unit,
@@ -64,16 +76,57 @@ def run_report(args: argparse.Namespace) -> int:
             as_of=args.as_of,
             at_position=args.at_position,
         )
-    if args.json:
-        print_json(stats.model_dump(mode="json"))
-        return 0
-    zh = args.lang == "zh"
+    text = json_text(stats.model_dump(mode="json")) if fmt == "json" else _table(stats, args.lang)
+    _emit(args.out, text)
+    return 0
+
+
+def _format_error(args: argparse.Namespace) -> str | None:
+    """Why the format options do not fit together, or None (checked before the store)."""
+    if args.json and args.format not in ("table", "json"):
+        return f"error: --json: cannot go with --format {args.format} (--json is --format json)"
+    if args.format == "xlsx" and args.out is None:
+        return "error: --out: --format xlsx writes a file; name it with --out FILE"
+    try:
+        check_format(args.format)
+    except MissingExtra as error:
+        return f"error: {error}"
+    return None
+
+
+def _write_document(args: argparse.Namespace, fmt: str) -> int:
+    scope = Scope(args.unit, args.rollup, args.start, args.end, args.as_of, args.at_position)
+    with open_ledger(args) as ledger, progress(args, "report", unit="report") as bar:
+        bundle = gather(ledger, scope, breakdowns=fmt != "csv", progress=bar)
+    if fmt == "xlsx":
+        write_xlsx(bundle, Path(args.out), args.lang)
+    elif fmt == "html":
+        _emit(args.out, render_html(bundle, args.lang))
+    else:
+        buffer = io.StringIO()
+        write_csv(bundle, buffer)
+        _emit(args.out, buffer.getvalue())
+    if args.out is not None:
+        print(f"wrote {args.out} ({fmt}, log position {bundle.digest.position})", file=sys.stderr)
+    return 0
+
+
+def _emit(out: str | None, text: str) -> None:
+    """Write ``text`` to the file ``out`` (UTF-8), or to stdout."""
+    if out is None:
+        sys.stdout.write(text)
+    else:
+        Path(out).write_text(text, encoding="utf-8")
+
+
+def _table(stats: Statistics, lang: str) -> str:
+    zh = lang == "zh"
     scope = stats.unit or ("全部单位" if zh else "all units")
     if stats.rollup:
         scope += "（含下级院）" if zh else " (with subordinate units)"
     period = f"{stats.start or '…'} – {stats.end or '…'}"
     lines = [f"{scope}  {period}", ""]
-    labels = {key: fig.label(args.lang) for key, fig in FIGURES.items()}
+    labels = {key: fig.label(lang) for key, fig in FIGURES.items()}
     width = max(_width(label) for label in labels.values()) + 2
     current = ""
     for key, fig in FIGURES.items():
@@ -82,8 +135,7 @@ def run_report(args: argparse.Namespace) -> int:
             title = SECTIONS[current][0 if zh else 1]
             lines.append(f"{'' if len(lines) == 2 else chr(10)}{title}")
         lines.append(f"  {_pad(labels[key], width)}{_show(stats.figures[key])}")
-    sys.stdout.write("\n".join(lines) + "\n")
-    return 0
+    return "\n".join(lines) + "\n"
 
 
 def run_feedback(args: argparse.Namespace) -> int:
@@ -211,8 +263,19 @@ def register(subparsers: Any) -> None:
         help="the figures as they stood when the log ended at position N (for auditors: "
         "the log up to N is replayed into a scratch database; the views are untouched)",
     )
-    p.add_argument("--lang", choices=("zh", "en"), default="zh", help="labels (default zh)")
-    p.add_argument("--json", action="store_true", help="stable JSON instead of a table")
+    p.add_argument(
+        "--format",
+        choices=FORMATS,
+        default="table",
+        help="table (default), json, csv (one row per figure), xlsx (a sheet per section; "
+        "needs the xlsx extra), html (the bulletin with charts; needs the report extra)",
+    )
+    p.add_argument("--out", metavar="FILE", help="write to FILE instead of stdout")
+    p.add_argument(
+        "--lang", choices=("zh", "en"), default="zh", help="labels and bulletin (default zh)"
+    )
+    p.add_argument("--json", action="store_true", help="stable JSON (same as --format json)")
+    add_quiet_option(p)
     p.set_defaults(run=run_report)
 
     p = subparsers.add_parser(
