@@ -75,9 +75,9 @@ class Requests(BaseHTTPRequestHandler):
             self.seen.append(f"{self.command} {self.path}")
         self.send_error(403)
 
-    do_GET = do_POST = do_HEAD = do_CONNECT = _refuse  # noqa: N815
+    do_GET = do_POST = do_HEAD = do_CONNECT = _refuse
 
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+    def log_message(self, format: str, *args: object) -> None:
         pass
 
 
