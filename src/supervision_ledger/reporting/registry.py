@@ -6,6 +6,8 @@ and the labels of the registry; :func:`figure_rows` turns the two into plain row
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import dataclass
 from datetime import date
 
@@ -70,3 +72,11 @@ def label(key: str, lang: str) -> str:
 def period_text(start: date | None, end: date | None) -> str:
     """An ISO 8601 interval of local dates, ``..`` for an open end."""
     return f"{start.isoformat() if start else '..'}/{end.isoformat() if end else '..'}"
+
+
+def definitions_hash() -> str:
+    """SHA-256 (hex) of every figure's key, labels, section and definition, in report
+    order: two bulletins with the same hash were computed under the same definitions."""
+    data = [[fig.key, fig.section, fig.zh, fig.en, fig.definition] for fig in FIGURES.values()]
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
