@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from datetime import date, datetime
 from pathlib import Path
@@ -12,7 +13,10 @@ import pytest
 from supervision_ledger import Ledger
 from supervision_ledger.cli import main
 from supervision_ledger.demo import DISTRICT, DemoSummary, in_office_hours, run_demo
+from supervision_ledger.demo import summary as demo_summary
 from supervision_ledger.domain import ActivityType, LeadSource, OpinionOutcome, Role
+from supervision_ledger.domain.values import InvitationStatus, SupervisorStatus
+from supervision_ledger.reporting import figure_rows
 
 SEED = 11
 
@@ -77,40 +81,55 @@ def year(recorded: tuple[Ledger, DemoSummary]) -> DemoSummary:
 
 
 def test_the_year_is_at_the_seeds_scale(year: DemoSummary) -> None:
-    assert 25 <= year.people <= 35
-    assert year.people_by_role[Role.PEOPLES_SUPERVISOR] >= 10
-    assert year.people_by_role[Role.HEARING_OFFICER] >= 10
-    assert all(year.people_by_role[r] > 0 for r in Role if r is not Role.MEDIATOR)
-    assert 90 <= sum(year.activities_by_type.values()) <= 115
-    assert all(year.activities_by_type[t] > 0 for t in ActivityType)
-    assert 60 <= year.hearings <= 80
-    assert year.hearing_people["officers invited"] >= 3 * year.hearings
+    n = year.statistics.count
+    assert 25 <= len(year.keys["supervisors"]) <= 35
+    assert n("roster.peoples_supervisor") >= 10 and n("roster.hearing_officer") >= 10
+    assert all(n(f"roster.{r.value}") > 0 for r in Role if r is not Role.MEDIATOR)
+    assert 90 <= n("activities.total") <= 115
+    assert all(n(f"activities.{t.value}") > 0 for t in ActivityType)
+    assert 60 <= len(year.keys["hearings"]) <= 80
+    assert n("hearings.held") == len(year.keys["hearings"])  # all held within the year
+    assert n("hearings.officer_person_times") >= 3 * n("hearings.held")
 
 
-def test_the_year_has_every_kind_of_answer(year: DemoSummary) -> None:
-    assert all(year.opinions_by_outcome[o] > 0 for o in OpinionOutcome)
-    assert year.feedback_pending + year.opinions_undecided > 0  # still open on 31 December
-    assert year.objections == year.objections_ruled == 1
-    assert year.invitations["declined"] > 0 and year.invitations["replacements (补派)"] > 0
-    assert year.hearing_people["declined"] > 0
-    assert year.departures == 1 and year.removed == 1 and year.recusals >= 2
-    assert 0 < year.party_responses - year.party_accepted < year.party_responses // 10
-    assert year.cases_closed < year.cases
-    assert year.allowance_total > 0 and year.trainings > 0 and year.assessments > 0
+def opinions(ledger: Ledger, year: DemoSummary) -> list[Any]:
+    return [op for key in year.keys["cases"] for op in ledger.case(key).opinions.values()]
 
 
-def test_render_reports_what_was_recorded(year: DemoSummary) -> None:
+def test_the_year_has_every_kind_of_answer(recorded: tuple[Ledger, DemoSummary]) -> None:
+    ledger, year = recorded
+    n = year.statistics.count
+    assert all(n(f"opinions.{o.value}") > 0 for o in OpinionOutcome)
+    assert n("feedback.given") < n("opinions.submitted")  # answers open on 31 December
+    found = opinions(ledger, year)
+    assert sum(op.objected_at is not None for op in found) == 1
+    assert sum(op.objection_ruled_at is not None for op in found) == 1
+    cases = [ledger.case(key) for key in year.keys["cases"]]
+    invitations = [i for c in cases for a in c.activities.values() for i in a.invitations.values()]
+    assert any(i.replaces is not None for i in invitations)  # 补派
+    assert any(i.status is InvitationStatus.REPLACED for i in invitations)
+    hearings = [ledger.hearing(key) for key in year.keys["hearings"]]
+    assert sum(h.departs_from_majority for h in hearings) == 1
+    assert any(p.replaces is not None for h in hearings for p in h.participants.values())
+    people = [ledger.supervisor(key) for key in year.keys["supervisors"]]
+    assert sum(p.status is SupervisorStatus.REMOVED for p in people) == 1
+    assert sum(len(p.relationships) for p in people) == 2
+    accepted = year.statistics.rate("hearings.acceptance_rate")
+    assert 0 < accepted.denominator - accepted.numerator < accepted.denominator // 10
+    assert sum(c.is_closed for c in cases) < len(cases)
+    assert n("allowances.payments") > 0
+    assert sum(len(p.trainings) for p in people) > 0 and all(
+        p.assessments for p in people if p.status is SupervisorStatus.REMOVED
+    )
+
+
+def test_render_prints_the_years_figures(year: DemoSummary) -> None:
+    """The summary is the statistics, not a second way of counting."""
     text = year.render()
-    assert f"hearings (检察听证): {year.hearings};" in text
-    assert f"opinions (监督意见): {year.opinions}" in text
-    for t in ActivityType:
-        assert f"  {t.value} ({t.zh}): {year.activities_by_type[t]}" in text
-    assert f"petitions (信访): {year.petitions['received']}\n" in text
-    assert f"{year.suggestions['served']} served on {year.suggestion_recipients} units" in text
-    assert f"in force on 31 December: {year.partner_units} " in text
-    assert f"trial committee (检察长列席审委会): {year.sittings} sittings" in text
-    for source in LeadSource:
-        assert f"  {source.value} ({source.zh}): {year.leads_by_source[source]}" in text
+    for row in figure_rows(year.statistics):
+        assert f"  {demo_summary.show(row)}\n" in text
+    assert f"at log position {year.bundle.digest.position}:" in text
+    assert f"people appointed (人员): {len(year.keys['supervisors'])};" in text
 
 
 def test_every_business_time_is_in_office_hours(recorded: tuple[Ledger, DemoSummary]) -> None:
@@ -124,45 +143,63 @@ def test_every_business_time_is_in_office_hours(recorded: tuple[Ledger, DemoSumm
     assert outside == []
 
 
-def test_the_neighbouring_flows_are_in_the_statistics(
-    recorded: tuple[Ledger, DemoSummary],
-) -> None:
-    ledger, year = recorded
-    stats = ledger.statistics(
-        DISTRICT, start=date(2023, 1, 1), end=date(2023, 12, 31), as_of=date(2023, 12, 31)
-    )
+def test_the_neighbouring_flows_are_in_the_statistics(year: DemoSummary) -> None:
+    stats = year.statistics
     n = stats.count
-    assert 80 <= year.petitions["received"] <= 120
-    assert n("petitions.received") == year.petitions["received"]
-    assert n("petitions.excluded_from_reply_rate") == year.petitions["anonymous or no contact"]
-    assert n("petitions.procedural_on_time") == year.petitions["procedural reply within 7 days"]
-    assert 0 < n("petitions.procedural_late") == year.petitions["procedural reply late"]
-    assert 0 < n("petitions.closed") == year.petitions["closed (办结)"] < n("petitions.received")
+    assert 80 <= n("petitions.received") <= 120
+    assert 0 < n("petitions.excluded_from_reply_rate") < n("petitions.received") // 10
+    assert n("petitions.procedural_on_time") > n("petitions.procedural_late") > 0
+    assert 0 < n("petitions.closed") < n("petitions.received")
     assert n("petitions.result_on_time") > n("petitions.result_late") > 0
     # Suggestions: one urged, one late, the rest on time; adopted ones rectified.
-    assert n("suggestions.served") == year.suggestions["served"] >= 3
-    assert n("suggestions.recipients") == year.suggestion_recipients > 0
-    assert n("suggestions.replied_on_time") == year.suggestions["replied on time"] > 0
-    assert n("suggestions.replied_late") == year.suggestions["replied late"] >= 1
-    assert n("suggestions.urged") == year.suggestions["urged (催办)"] == 1
-    assert n("suggestions.adopted") == year.suggestions["adopted"] > 0
+    assert n("suggestions.served") >= 3 and n("suggestions.recipients") > 0
+    assert n("suggestions.replied_on_time") > 0 and n("suggestions.replied_late") >= 1
+    assert n("suggestions.urged") == 1
     assert 0 < n("suggestions.rectification_verified") <= n("suggestions.rectified")
-    assert year.suggestions["on a type-4 activity (人民监督员参与)"] > 0
+    assert n("suggestions.adopted") > 0
     # Leads from every source, grid workers first; some became cases.
-    assert n("leads.reported") == sum(year.leads_by_source.values())
-    for source in LeadSource:
-        assert n(f"leads.{source.value}.reported") == year.leads_by_source[source] > 0
-    assert n("leads.grid_worker.reported") == max(year.leads_by_source.values())
-    assert n("leads.accepted") == year.leads["accepted"] > n("leads.rejected") > 0
-    assert 0 < n("leads.turned_into_cases") == year.leads["turned into cases (成案)"]
+    by_source = {s: n(f"leads.{s.value}.reported") for s in LeadSource}
+    assert n("leads.reported") == sum(by_source.values())
+    assert all(count > 0 for count in by_source.values())
+    assert by_source[LeadSource.GRID_WORKER] == max(by_source.values())
+    assert n("leads.accepted") > n("leads.rejected") > 0
+    assert n("leads.turned_into_cases") > 0
     assert n("typical_cases.municipal.nominated") == 2
-    assert n("typical_cases.selected") == sum(year.selections.values()) > 0
-    assert 10 <= n("partners.units_in_force") == year.partner_units <= 16
-    assert year.agreements_terminated == 1
-    assert n("trial_committee.sittings") == year.sittings >= 4
-    assert n("trial_committee.opinions_given") == year.committee_opinions >= year.sittings
-    assert n("trial_committee.opinions_adopted") == year.committee_opinions_adopted > 0
-    assert year.people_by_role[Role.GRID_WORKER] >= 2
+    assert n("typical_cases.selected") > 0
+    assert 10 <= n("partners.units_in_force") <= 16
+    assert n("trial_committee.sittings") >= 4
+    assert n("trial_committee.opinions_given") >= n("trial_committee.sittings")
+    assert n("trial_committee.opinions_adopted") > 0
+    assert n("roster.grid_worker") >= 2
+
+
+def test_the_district_alone_is_the_whole_year(recorded: tuple[Ledger, DemoSummary]) -> None:
+    """Everything the demo records happens at the district: its own report equals the
+    rolled-up one on every figure but the roster kept at the city."""
+    ledger, year = recorded
+    alone = ledger.statistics(
+        DISTRICT, start=date(2023, 1, 1), end=date(2023, 12, 31), as_of=date(2023, 12, 31)
+    )
+    differing = {k for k, v in alone.figures.items() if year.statistics.figures[k] != v}
+    assert differing and all(
+        k.startswith(("roster.peoples_supervisor", "participation.", "allowances."))
+        for k in differing
+    ), differing
+
+
+def test_demo_writes_the_years_bulletin(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    pytest.importorskip("pygal")
+    out = tmp_path / "year.html"
+    db = tmp_path / "html.db"
+    assert (
+        main(["demo", "--store", f"sqlite:///{db}", "--seed", str(SEED), "--html", str(out)]) == 0
+    )
+    printed, err = capsys.readouterr()
+    assert f"wrote {out}" in err
+    html = out.read_text(encoding="utf-8")
+    assert "2023-01-01/2023-12-31" in html and 'id="chart-months"' in html
+    position = re.search(r"at log position (\d+):", printed)
+    assert position is not None and f'data-position="{position.group(1)}"' in html
 
 
 def test_another_seed_on_the_same_store_is_refused_cleanly(

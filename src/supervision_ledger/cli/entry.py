@@ -15,6 +15,8 @@ from pydantic import ValidationError
 from ..application import Ledger
 from ..commands import COMMAND_TYPES, command_json_schema, parse_command
 from ..domain.errors import AlreadyExists, LedgerError
+from ..reporting import MissingExtra, render_html
+from ..reporting.extras import check_format
 from .common import add_store_option, open_ledger, print_json
 from .progress import add_quiet_option, progress, wanted
 
@@ -133,12 +135,18 @@ def run_schema(args: argparse.Namespace) -> int:
 def run_demo(args: argparse.Namespace) -> int:
     from ..demo import run_demo as demo
 
+    if args.html is not None:
+        try:
+            check_format("html")
+        except MissingExtra as error:
+            print(f"error: {error}", file=sys.stderr)
+            return 2
     with (
         open_ledger(args, create=True) as ledger,
         progress(args, "demo", unit="day") as bar,
     ):
         try:
-            summary = demo(ledger, seed=args.seed, progress=bar)
+            summary = demo(ledger, seed=args.seed, progress=bar, breakdowns=args.html is not None)
         except AlreadyExists as error:
             # Same seed: every command id is known and nothing is recorded twice. Another
             # seed on the same store would invent the same case numbers a second time.
@@ -149,6 +157,9 @@ def run_demo(args: argparse.Namespace) -> int:
             )
             return 1
     sys.stdout.write(summary.render())
+    if args.html is not None:
+        Path(args.html).write_text(render_html(summary.bundle), encoding="utf-8")
+        print(f"wrote {args.html} (the year's bulletin)", file=sys.stderr)
     return 0
 
 
@@ -186,6 +197,11 @@ def register(subparsers: Any) -> None:
     add_store_option(p)
     p.add_argument(
         "--seed", type=int, default=2023, metavar="N", help="random seed (default: 2023)"
+    )
+    p.add_argument(
+        "--html",
+        metavar="FILE",
+        help="also write the year's HTML bulletin to FILE (needs the report extra)",
     )
     add_quiet_option(p)
     p.set_defaults(run=run_demo)
