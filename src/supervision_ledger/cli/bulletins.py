@@ -10,7 +10,13 @@ from typing import Any
 
 from ..application import Ledger
 from ..audit.exported_log import ExportedLog, InvalidExport
-from ..reporting.bulletin import Bulletin, InvalidBulletin, make_bulletin, verify_bulletin
+from ..reporting.bulletin import (
+    Bulletin,
+    InvalidBulletin,
+    check_bulletin,
+    make_bulletin,
+    verify_bulletin,
+)
 from .audit import non_negative
 from .common import add_store_option, json_text, open_ledger, print_json
 from .progress import add_quiet_option, progress
@@ -60,7 +66,7 @@ def run_verify_bulletin(args: argparse.Namespace) -> int:
                 check = verify_bulletin(bulletin, exported, scratch.app.mapper, bar)
         else:
             with open_ledger(args) as ledger:
-                check = verify_bulletin(bulletin, ledger.audit.recorder, ledger.app.mapper, bar)
+                check = check_bulletin(ledger, bulletin, bar)
     if args.json:
         print_json(check.to_json())
     else:

@@ -360,3 +360,10 @@ def verify_bulletin(
         if published != again:
             differences.append(Difference(key, published, again))
     return BulletinCheck(bulletin, chain, differences, checked=len(recomputed))
+
+
+def check_bulletin(
+    ledger: Ledger, bulletin: Bulletin, progress: Progress | None = None
+) -> BulletinCheck:
+    """:func:`verify_bulletin` against ``ledger``'s own log."""
+    return verify_bulletin(bulletin, ledger.audit.recorder, ledger.app.mapper, progress)
