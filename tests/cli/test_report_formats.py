@@ -158,6 +158,12 @@ def test_html_bulletin_tables_equal_json_and_name_the_log(
     for chart in ("activities", "roles", "opinions", "feedback", "months", "petitions", "units"):
         assert f'id="chart-{chart}"' in html, chart
     assert html.count("<svg") == 7
+    again = tmp_path / "again.html"
+    assert (
+        main(["report", "--store", store, *SCOPE, *AS_OF, "--format", "html", "--out", str(again)])
+        == 0
+    )
+    assert again.read_text(encoding="utf-8") == html  # the same figures, the same file
 
 
 def test_html_in_english_and_to_stdout(store: str, capsys: pytest.CaptureFixture[str]) -> None:

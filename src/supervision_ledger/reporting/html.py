@@ -139,6 +139,7 @@ class Charts:
         return getattr(self.pygal, kind)(**config)
 
     def draw(self, key: str, chart: Any) -> Chart:
+        chart.uuid = f"sl-{key}"  # not a random id: the same figures give the same file
         return Chart(key, self.title(key), chart.render(is_unicode=True))
 
     def bars(self, key: str, keys: list[str], horizontal: bool = True) -> Chart:
