@@ -272,3 +272,61 @@ def test_a_redacted_export_cannot_recompute(
     )
     code, _, err = run(capsys, "verify-bulletin", str(tmp_path / "b.json"), "--export", str(log))
     assert code == 2 and "export without --redact" in err
+
+
+def test_a_bulletin_at_a_past_position_verifies_and_names_that_position(
+    db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with Ledger(store=f"sqlite:///{db}") as ledger:
+        last = ledger.digest()
+        earlier = ledger.digest(at_position=last.position // 2)
+        assert ledger.digest(at_position=last.position) == last
+        assert ledger.verify(earlier).ok
+        assert 0 < earlier.count < last.count and earlier.position <= last.position // 2
+    path = tmp_path / "b.json"
+    argv = ["bulletin", "--store", f"sqlite:///{db}", *SCOPE, *AS_OF]
+    code, _, _ = run(capsys, *argv, "--at-position", str(earlier.position), "--out", str(path))
+    assert code == 0
+    bulletin = json.loads(path.read_text(encoding="utf-8"))
+    assert bulletin["log"] == earlier.to_json()
+    _, out, _ = run(
+        capsys,
+        "report",
+        "--store",
+        f"sqlite:///{db}",
+        *SCOPE,
+        *AS_OF,
+        "--json",
+        "--at-position",
+        str(earlier.position),
+    )
+    assert bulletin["figures"] == json.loads(out)["figures"]
+    code, out, _ = run(capsys, "verify-bulletin", str(path), "--store", f"sqlite:///{db}")
+    assert code == 0, out
+    assert f"up to position {earlier.position} match the bulletin" in out
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("", "empty file"),
+        ("not json\n", "export line 1: not JSON"),
+        ('{"type": "header", "format": "other"}\n', "not a supervision-ledger-export header"),
+        (
+            '{"type": "header", "format": "supervision-ledger-export"}\n{"type": "event"}\n',
+            "export line 2: KeyError",
+        ),
+    ],
+)
+def test_an_unreadable_export_is_refused_naming_the_line(
+    content: str,
+    message: str,
+    db: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    write_bulletin(capsys, db, tmp_path / "b.json")
+    log = tmp_path / "log.jsonl"
+    log.write_text(content, encoding="utf-8")
+    code, _, err = run(capsys, "verify-bulletin", str(tmp_path / "b.json"), "--export", str(log))
+    assert code == 2 and message in err, err
