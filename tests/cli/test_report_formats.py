@@ -232,3 +232,12 @@ def test_figures_are_not_pinned_to_a_log_that_keeps_moving(store: str) -> None:
         with pytest.raises(LogKeptMoving, match="--at-position"):
             gather(moving, Scope(unit="QY"))  # type: ignore[arg-type]
         assert moving.calls == 6  # three tries, each read before and after
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx", "json"])
+def test_an_unwritable_out_is_a_usage_error(
+    fmt: str, store: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "missing-dir" / f"report.{fmt}"
+    code, _, err = run(capsys, "report", "--store", store, "--format", fmt, "--out", str(out))
+    assert code == 2 and f"error: --out: cannot write {out}" in err and "store" not in err

@@ -18,7 +18,7 @@ from ..reporting.bulletin import (
     verify_bulletin,
 )
 from .audit import non_negative
-from .common import add_store_option, json_text, open_ledger, print_json
+from .common import add_store_option, json_text, open_ledger, print_json, write_output
 from .progress import add_quiet_option, progress
 from .reports import EXIT_USAGE, _date, _period_error
 
@@ -43,7 +43,7 @@ def run_bulletin(args: argparse.Namespace) -> int:
     if args.out is None:
         sys.stdout.write(text)
     else:
-        Path(args.out).write_text(text, encoding="utf-8")
+        write_output("--out", args.out, lambda path: path.write_text(text, encoding="utf-8"))
         print(
             f"wrote {args.out}: {len(bulletin.figures)} figures at log position "
             f"{bulletin.log.position}, chain hash {bulletin.log.chain_hash}",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +41,15 @@ def open_ledger(args: argparse.Namespace, *, create: bool = False) -> Ledger:
                 f"no ledger at {path} (check --store; 'apply' or 'demo' create one)"
             )
     return Ledger(store=args.store)
+
+
+def write_output(option: str, path: str, write: Callable[[Path], object]) -> None:
+    """Run ``write(Path(path))``; a file that cannot be written is a usage error naming
+    the option (not a store error): ``ValueError``, which ``main`` reports with exit 2."""
+    try:
+        write(Path(path))
+    except OSError as error:
+        raise ValueError(f"{option}: cannot write {path}: {error.strerror or error}") from error
 
 
 def json_text(data: Any) -> str:

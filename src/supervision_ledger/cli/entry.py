@@ -17,7 +17,7 @@ from ..commands import COMMAND_TYPES, command_json_schema, parse_command
 from ..domain.errors import AlreadyExists, LedgerError
 from ..reporting import MissingExtra, render_html
 from ..reporting.extras import check_format
-from .common import add_store_option, open_ledger, print_json
+from .common import add_store_option, open_ledger, print_json, write_output
 from .progress import add_quiet_option, progress, wanted
 
 
@@ -158,7 +158,8 @@ def run_demo(args: argparse.Namespace) -> int:
             return 1
     sys.stdout.write(summary.render())
     if args.html is not None:
-        Path(args.html).write_text(render_html(summary.bundle), encoding="utf-8")
+        page = render_html(summary.bundle)
+        write_output("--html", args.html, lambda path: path.write_text(page, encoding="utf-8"))
         print(f"wrote {args.html} (the year's bulletin)", file=sys.stderr)
     return 0
 

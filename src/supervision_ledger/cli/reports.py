@@ -11,7 +11,6 @@ import io
 import sys
 import unicodedata
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 from ..projections.api import Statistics
@@ -19,7 +18,7 @@ from ..projections.figures import FIGURES, SECTIONS, Rate
 from ..reporting import MissingExtra, Scope, gather, render_html, write_csv, write_xlsx
 from ..reporting.extras import check_format
 from .audit import non_negative
-from .common import add_store_option, json_text, open_ledger, print_json
+from .common import add_store_option, json_text, open_ledger, print_json, write_output
 from .progress import add_quiet_option, progress
 
 #: Exit status for options that cannot work together (as argparse's usage errors).
@@ -99,7 +98,7 @@ def _write_document(args: argparse.Namespace, fmt: str) -> int:
     with open_ledger(args) as ledger, progress(args, "report", unit="report") as bar:
         bundle = gather(ledger, scope, breakdowns=fmt != "csv", progress=bar)
     if fmt == "xlsx":
-        write_xlsx(bundle, Path(args.out), args.lang)
+        write_output("--out", args.out, lambda path: write_xlsx(bundle, path, args.lang))
     elif fmt == "html":
         _emit(args.out, render_html(bundle, args.lang))
     else:
@@ -116,7 +115,7 @@ def _emit(out: str | None, text: str) -> None:
     if out is None:
         sys.stdout.write(text)
     else:
-        Path(out).write_text(text, encoding="utf-8")
+        write_output("--out", out, lambda path: path.write_text(text, encoding="utf-8"))
 
 
 def _table(stats: Statistics, lang: str) -> str:
