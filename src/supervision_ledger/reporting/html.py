@@ -14,7 +14,10 @@ from .registry import FigureRow, figure_rows, label, period_text, section_title,
 from .sheets import summary_lines
 
 WHAT = "--format html"
-FONTS = "'Noto Sans CJK SC', 'Source Han Sans SC', 'Microsoft YaHei', 'PingFang SC', sans-serif"
+FONTS = (
+    "'Noto Sans CJK SC', 'Source Han Sans SC', 'Microsoft YaHei', 'PingFang SC', "
+    "'WenQuanYi Micro Hei', sans-serif"
+)
 
 TEXT = {
     "zh": {
@@ -143,7 +146,10 @@ class Charts:
         return Chart(key, self.title(key), chart.render(is_unicode=True))
 
     def bars(self, key: str, keys: list[str], horizontal: bool = True) -> Chart:
-        chart = self.new("HorizontalBar" if horizontal else "Bar", key, show_legend=False)
+        # pygal measures labels as Latin text; Chinese labels need about twice the room.
+        widest = max((len(label(k, self.lang)) for k in keys), default=0)
+        room = {"margin_left": 6 * widest} if self.lang == "zh" and horizontal else {}
+        chart = self.new("HorizontalBar" if horizontal else "Bar", key, show_legend=False, **room)
         chart.x_labels = [label(k, self.lang) for k in keys]
         chart.add(self.title(key), [_count(self.stats, k) for k in keys])
         return self.draw(key, chart)
