@@ -39,6 +39,7 @@ from .eventsourced import LedgerApplication
 from .executor import CommandExecutor
 from .queries import LedgerQueries
 from .results import CommandResult
+from .store_errors import store_errors
 from .unit_of_work import UnitOfWork
 
 A = TypeVar("A", bound=LedgerAggregate)
@@ -70,8 +71,9 @@ class Ledger(CommandMethods):
         self.store: StoreConfig = parse_store_url(store)
         self.policy = policy
         self.max_attempts = max_attempts
-        ensure_postgres_schema(self.store)
-        self.app = LedgerApplication(env={**self.store.env, **(env or {})})
+        with store_errors():
+            ensure_postgres_schema(self.store)
+            self.app = LedgerApplication(env={**self.store.env, **(env or {})})
         self.queries = LedgerQueries(self.app, self.store, policy, views)
         self.audit = LedgerAudit(self.app, policy)
         self.executor = CommandExecutor(
@@ -98,6 +100,7 @@ class Ledger(CommandMethods):
 
     # -- reading aggregates --------------------------------------------------------
 
+    @store_errors()
     def _read(self, cls: type[A], key: str) -> A:
         return UnitOfWork(self.app, self.policy).get(cls, key)
 

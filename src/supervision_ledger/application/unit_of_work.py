@@ -22,6 +22,7 @@ from ..domain.policy import Policy
 from ..domain.supervisor import Supervisor
 from ..domain.unit import ProcuratorateUnit
 from .eventsourced import LedgerApplication
+from .locks import LockHolder
 from .results import Ids
 
 A = TypeVar("A", bound=LedgerAggregate)
@@ -37,6 +38,8 @@ class UnitOfWork:
     #: The latest date a supervisor is recorded as serving (from the views, caught up);
     #: status changes may not precede it.
     last_service_on: Callable[[str], date | None] = lambda supervisor: None
+    #: The in-process locks of the aggregates this command loads (None: a plain read).
+    locks: LockHolder | None = None
     loaded: dict[UUID, LedgerAggregate] = field(default_factory=dict)
     created: list[LedgerAggregate] = field(default_factory=list)
 
@@ -46,6 +49,8 @@ class UnitOfWork:
             found = self.loaded[agg_id]
             assert isinstance(found, cls)
             return found
+        if self.locks is not None:  # also when absent: two creations of one key queue
+            self.locks.take(agg_id)
         try:
             agg: LedgerAggregate = self.app.repository.get(agg_id)
         except AggregateNotFoundError:
@@ -66,6 +71,8 @@ class UnitOfWork:
             raise AlreadyExists(f"{cls.kind} {key!r} already exists")
 
     def add(self, agg: LedgerAggregate) -> None:
+        if self.locks is not None:
+            self.locks.take(agg.id)
         self.created.append(agg)
         self.loaded[agg.id] = agg
 
