@@ -17,7 +17,11 @@ class LedgerApplication(Application[UUID]):
     """The eventsourcing application behind a :class:`Ledger` (msgspec-encoded events)."""
 
     name = "SupervisionLedger"
-    env = {"AGGREGATE_CACHE_MAXSIZE": "2000"}  # noqa: RUF012 - eventsourcing's class setting
+    env = {  # noqa: RUF012 - eventsourcing's class setting
+        "AGGREGATE_CACHE_MAXSIZE": "2000",
+        # Seconds an SQLite writer waits for another's lock before StoreBusy.
+        "SQLITE_LOCK_TIMEOUT": "30",
+    }
 
     def construct_recorder(self) -> ApplicationRecorder:
         recorder = super().construct_recorder()
