@@ -9,8 +9,7 @@ mapper, in SQLite or PostgreSQL.
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any, TypeVar
 from uuid import UUID
 
@@ -43,12 +42,10 @@ class CommandExecutor:
         app: LedgerApplication,
         policy: Policy,
         max_attempts: int,
-        last_service_on: Callable[[str], date | None],
     ) -> None:
         self.app = app
         self.policy = policy
         self.max_attempts = max_attempts
-        self.last_service_on = last_service_on
         #: Commands in this process on the same aggregate queue here (see ``locks``).
         self.locks = AggregateLocks()
 
@@ -115,7 +112,7 @@ class CommandExecutor:
                     position=None,
                     replayed=True,
                 )
-        uow = UnitOfWork(self.app, self.policy, self.last_service_on, locks=holder)
+        uow = UnitOfWork(self.app, self.policy, locks=holder)
         ids = handler(uow, command)
         changed = uow.changed()
         to_save: list[Any] = list(changed)

@@ -37,6 +37,7 @@ from .audit import LedgerAudit
 from .command_methods import CommandMethods
 from .eventsourced import LedgerApplication
 from .executor import CommandExecutor
+from .migrations import backfill_service_dates
 from .queries import LedgerQueries
 from .results import CommandResult
 from .store_errors import store_errors
@@ -76,9 +77,7 @@ class Ledger(CommandMethods):
             self.app = LedgerApplication(env={**self.store.env, **(env or {})})
         self.queries = LedgerQueries(self.app, self.store, policy, views)
         self.audit = LedgerAudit(self.app, policy)
-        self.executor = CommandExecutor(
-            self.app, policy, max_attempts, self.queries.last_service_on
-        )
+        self.executor = CommandExecutor(self.app, policy, max_attempts)
 
     # -- lifecycle ---------------------------------------------------------------
 
@@ -97,6 +96,14 @@ class Ledger(CommandMethods):
     def execute(self, command: c.Command | dict[str, Any]) -> CommandResult:
         """Validate (if given a dict), check the rules, and record one command."""
         return self.executor.execute(command)
+
+    @store_errors()
+    def backfill_service_dates(self) -> list[str]:
+        """Once, after upgrading a store written before ``Supervisor.ServiceRecorded``
+        existed: copy each person's latest service date from the views to their own
+        stream (which suspensions and removals check). Idempotent; returns the keys of
+        the people updated. See docs/api.md, "Upgrading a store"."""
+        return backfill_service_dates(self.app, self.policy, self.queries, self.executor.locks)
 
     # -- reading aggregates --------------------------------------------------------
 
