@@ -21,6 +21,7 @@ from ..domain.base import LedgerAggregate
 from ..domain.case import Case
 from ..domain.errors import NotFound
 from ..domain.policy import Policy
+from ..errors import InvalidArgument
 from ..persistence.recorders import (
     ChainedPostgresRecorder,
     ChainedRecorder,
@@ -28,6 +29,7 @@ from ..persistence.recorders import (
 )
 from ..projections.engine import Progress
 from .eventsourced import LedgerApplication
+from .store_errors import store_errors
 
 A = TypeVar("A", bound=LedgerAggregate)
 
@@ -45,6 +47,7 @@ class LedgerAudit:
         assert isinstance(recorder, ChainedSQLiteRecorder | ChainedPostgresRecorder)
         return recorder
 
+    @store_errors()
     def history(
         self, aggregate: str | UUID, *, redact: bool = False, salt: bytes | None = None
     ) -> list[HistoryEntry]:
@@ -75,6 +78,7 @@ class LedgerAudit:
             )[:1]:
                 redactor.learn(audit_history.event_name(event), audit_history.event_fields(event))
 
+    @store_errors()
     def as_of(
         self,
         cls: type[A],
@@ -91,7 +95,9 @@ class LedgerAudit:
                 try:
                     when = datetime.fromisoformat(text)
                 except ValueError:
-                    raise ValueError(f"when: {text!r} is not an ISO date or date-time") from None
+                    raise InvalidArgument(
+                        f"when: {text!r} is not an ISO date or date-time"
+                    ) from None
         return audit_history.state_as_of(
             self.app.mapper,
             self.recorder,
@@ -102,6 +108,7 @@ class LedgerAudit:
             zone=self.policy.zone,
         )
 
+    @store_errors()
     def digest(self, at_position: int | None = None) -> Digest:
         """The current digest (position, chain hash, count) of the whole log, or of the
         log as it stood at ``at_position``."""
@@ -109,6 +116,7 @@ class LedgerAudit:
             return integrity.digest_at(self.recorder, at_position)
         return integrity.current_digest(self.recorder)
 
+    @store_errors()
     def verify(
         self,
         digest: Digest | str | dict[str, Any] | None = None,
@@ -120,6 +128,7 @@ class LedgerAudit:
             digest = Digest.parse(digest)
         return integrity.verify(self.recorder, digest, progress)
 
+    @store_errors()
     def export(
         self,
         out: IO[str],
