@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from eventsourcing.persistence import PersistenceError
 
 from ..domain.errors import LedgerError
+from ..persistence.store import InvalidStoreURL, StoreUnavailable
 from . import audit, entry, reports
 from .common import NoLedgerThere
 
@@ -46,7 +47,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         code: int = args.run(args)
-    except NoLedgerThere as error:  # not a verdict on any ledger: a usage error
+    except (NoLedgerThere, InvalidStoreURL, StoreUnavailable) as error:
+        # Not a verdict on any ledger: a usage error (nothing was created).
         print(f"error: {error}", file=sys.stderr)
         return 2
     except LedgerError as error:
