@@ -10,7 +10,7 @@
 * :mod:`.hearings` — the hearing register.
 """
 
-from .api import LedgerQueries, Statistics, compute_statistics, default_views
+from .api import Statistics, compute_statistics, default_views
 from .dossier import Dossier, DossierView
 from .engine import ProjectionEngine, Tx, View, on
 from .feedback import (
@@ -39,7 +39,6 @@ __all__ = [
     "FlowStatisticsView",
     "HearingRegister",
     "HearingRegisterView",
-    "LedgerQueries",
     "PendingFeedback",
     "PendingOpinion",
     "PendingPetition",

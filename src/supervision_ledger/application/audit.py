@@ -1,0 +1,118 @@
+"""The audit side of the ledger: replay, as-of states and tamper evidence (docs/audit.md)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import IO, Any, TypeVar
+from uuid import UUID
+
+from ..audit import (
+    Digest,
+    ExportSummary,
+    HistoryEntry,
+    Redactor,
+    VerifyReport,
+    export_jsonl,
+    integrity,
+)
+from ..audit import history as audit_history
+from ..audit.history import resolve_reference
+from ..domain.base import LedgerAggregate
+from ..domain.case import Case
+from ..domain.errors import NotFound
+from ..domain.policy import Policy
+from ..persistence.recorders import (
+    ChainedPostgresRecorder,
+    ChainedRecorder,
+    ChainedSQLiteRecorder,
+)
+from .eventsourced import LedgerApplication
+
+A = TypeVar("A", bound=LedgerAggregate)
+
+
+class LedgerAudit:
+    """Reads the hash-chained log of one :class:`LedgerApplication` for auditors."""
+
+    def __init__(self, app: LedgerApplication, policy: Policy) -> None:
+        self.app = app
+        self.policy = policy
+
+    @property
+    def recorder(self) -> ChainedRecorder:
+        recorder = self.app.recorder
+        assert isinstance(recorder, ChainedSQLiteRecorder | ChainedPostgresRecorder)
+        return recorder
+
+    def history(
+        self, aggregate: str | UUID, *, redact: bool = False, salt: bytes | None = None
+    ) -> list[HistoryEntry]:
+        """Every event of an aggregate in order; see :meth:`Ledger.history`."""
+        originator_id = resolve_reference(aggregate)
+        redactor = None
+        if redact:
+            redactor = Redactor() if salt is None else Redactor(salt=salt)
+            self._teach_redactor(redactor, originator_id)
+        entries = audit_history.history(
+            self.app.mapper, self.recorder, originator_id, redactor=redactor
+        )
+        if not entries:
+            raise NotFound(f"no aggregate {aggregate!s} in the ledger")
+        return entries
+
+    def _teach_redactor(self, redactor: Redactor, originator_id: UUID) -> None:
+        """Tell the redactor the parties (and minors) of every case the aggregate names."""
+        cases: set[str] = set()
+        for event in audit_history.decoded_events(self.app.mapper, self.recorder, originator_id):
+            fields = audit_history.event_fields(event)
+            for name in ("case", "key"):
+                if isinstance(fields.get(name), str):
+                    cases.add(fields[name])
+        for key in cases:
+            for event in audit_history.decoded_events(
+                self.app.mapper, self.recorder, Case.id_for(key)
+            )[:1]:
+                redactor.learn(audit_history.event_name(event), audit_history.event_fields(event))
+
+    def as_of(
+        self,
+        cls: type[A],
+        key: str,
+        when: datetime | date | str | None,
+        at_position: int | None,
+    ) -> A:
+        """The aggregate as it was at a business date/time or at a log position."""
+        if isinstance(when, str):  # ISO text, as commands take it: a date or a date-time
+            text = when
+            try:
+                when = date.fromisoformat(text)
+            except ValueError:
+                try:
+                    when = datetime.fromisoformat(text)
+                except ValueError:
+                    raise ValueError(f"when: {text!r} is not an ISO date or date-time") from None
+        return audit_history.state_as_of(
+            self.app.mapper,
+            self.recorder,
+            cls,
+            key,
+            when=when,
+            at_position=at_position,
+            zone=self.policy.zone,
+        )
+
+    def digest(self) -> Digest:
+        """The current digest (position, chain hash, count) of the whole log."""
+        return integrity.current_digest(self.recorder)
+
+    def verify(self, digest: Digest | str | dict[str, Any] | None = None) -> VerifyReport:
+        """Recompute the hash chain, against ``digest`` if given."""
+        if digest is not None and not isinstance(digest, Digest):
+            digest = Digest.parse(digest)
+        return integrity.verify(self.recorder, digest)
+
+    def export(
+        self, out: IO[str], *, redact: bool = False, salt: bytes | None = None
+    ) -> ExportSummary:
+        """Write the whole log as JSON lines (format: docs/audit.md)."""
+        return export_jsonl(self.app.mapper, self.recorder, out, redact=redact, salt=salt)

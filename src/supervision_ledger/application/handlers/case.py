@@ -1,0 +1,193 @@
+"""Command handlers for cases: activities, invitations, draws, opinions and their feedback."""
+
+from __future__ import annotations
+
+from ... import commands as c
+from ...domain.case import Case
+from ...domain.errors import NotFound, RuleViolation
+from ...domain.hearing import Hearing
+from ...domain.supervisor import Supervisor
+from ...domain.unit import ProcuratorateUnit
+from ...domain.values import Party
+from ..results import Ids
+from ..unit_of_work import UnitOfWork, handles
+
+
+@handles(c.RegisterCase)
+def register_case(uow: UnitOfWork, cmd: c.RegisterCase) -> Ids:
+    uow.require_absent(Case, cmd.case)
+    uow.get(ProcuratorateUnit, cmd.unit)
+    names = [p.name for p in cmd.parties]
+    if len(set(names)) != len(names):
+        twice = sorted({n for n in names if names.count(n) > 1})
+        raise RuleViolation(
+            f"case {cmd.case!r} lists the party {', '.join(map(repr, twice))} twice"
+        )
+    uow.add(
+        Case(
+            key=cmd.case,
+            unit=cmd.unit,
+            case_kind=cmd.kind,
+            title=cmd.title,
+            handling_prosecutor=cmd.handling_prosecutor,
+            parties=tuple(Party(p.name, p.role, p.minor) for p in cmd.parties),
+            received_on=cmd.received_on,
+            occurred_at=cmd.occurred_at,
+        )
+    )
+    return {"case": cmd.case}
+
+
+@handles(c.OpenActivity)
+def open_activity(uow: UnitOfWork, cmd: c.OpenActivity) -> Ids:
+    case = uow.get(Case, cmd.case)
+    initiator = uow.get(Supervisor, cmd.initiated_by) if cmd.initiated_by else None
+    if cmd.hearing is not None:
+        hearing = uow.get(Hearing, cmd.hearing)
+        if hearing.case != case.key:
+            raise NotFound(f"hearing {cmd.hearing!r} is not a hearing of case {case.key!r}")
+    key = cmd.activity or case.next_activity_key()
+    case.open_activity(
+        key, cmd.activity_type, cmd.title, initiator, cmd.hearing, cmd.occurred_at, uow.policy
+    )
+    return {"case": cmd.case, "activity": key}
+
+
+@handles(c.DrawSupervisors)
+def draw_supervisors(uow: UnitOfWork, cmd: c.DrawSupervisors) -> Ids:
+    case = uow.get(Case, cmd.case)
+    assert cmd.seed is not None
+    drawn = case.draw_supervisors(
+        cmd.activity,
+        uow.candidates(case.unit),
+        cmd.role,
+        cmd.count,
+        cmd.speciality,
+        cmd.seed,
+        cmd.occurred_at,
+        uow.policy,
+    )
+    return {
+        "case": cmd.case,
+        "activity": cmd.activity,
+        "drawn": list(drawn),
+        "seed": str(cmd.seed),
+    }
+
+
+@handles(c.InviteSupervisor)
+def invite_supervisor(uow: UnitOfWork, cmd: c.InviteSupervisor) -> Ids:
+    case = uow.get(Case, cmd.case)
+    case.invite(
+        cmd.activity, uow.get(Supervisor, cmd.supervisor), cmd.role, cmd.occurred_at, uow.policy
+    )
+    return {"case": cmd.case, "activity": cmd.activity, "supervisor": cmd.supervisor}
+
+
+@handles(c.AcceptInvitation)
+def accept_invitation(uow: UnitOfWork, cmd: c.AcceptInvitation) -> Ids:
+    uow.get(Case, cmd.case).accept_invitation(cmd.activity, cmd.supervisor, cmd.occurred_at)
+    return {"case": cmd.case, "activity": cmd.activity, "supervisor": cmd.supervisor}
+
+
+@handles(c.DeclineInvitation)
+def decline_invitation(uow: UnitOfWork, cmd: c.DeclineInvitation) -> Ids:
+    uow.get(Case, cmd.case).decline_invitation(
+        cmd.activity, cmd.supervisor, cmd.reason, cmd.occurred_at
+    )
+    return {"case": cmd.case, "activity": cmd.activity, "supervisor": cmd.supervisor}
+
+
+@handles(c.ReplaceSupervisor)
+def replace_supervisor(uow: UnitOfWork, cmd: c.ReplaceSupervisor) -> Ids:
+    case = uow.get(Case, cmd.case)
+    replacement = uow.get(Supervisor, cmd.replacement) if cmd.replacement else None
+    candidates = uow.candidates(case.unit) if replacement is None else []
+    new_key = case.replace_supervisor(
+        cmd.activity,
+        cmd.supervisor,
+        replacement,
+        candidates,
+        cmd.seed or 0,
+        cmd.reason,
+        cmd.occurred_at,
+        uow.policy,
+    )
+    return {"case": cmd.case, "activity": cmd.activity, "replacement": new_key}
+
+
+@handles(c.RecordAttendance)
+def record_attendance(uow: UnitOfWork, cmd: c.RecordAttendance) -> Ids:
+    uow.get(Case, cmd.case).record_attendance(cmd.activity, cmd.supervisor, cmd.occurred_at)
+    return {"case": cmd.case, "activity": cmd.activity, "supervisor": cmd.supervisor}
+
+
+@handles(c.SubmitOpinion)
+def submit_opinion(uow: UnitOfWork, cmd: c.SubmitOpinion) -> Ids:
+    case = uow.get(Case, cmd.case)
+    key = cmd.opinion or case.next_opinion_key()
+    case.submit_opinion(
+        key,
+        cmd.activity,
+        uow.get(Supervisor, cmd.supervisor),
+        cmd.content,
+        cmd.occurred_at,
+        uow.policy,
+    )
+    return {"case": cmd.case, "opinion": key}
+
+
+@handles(c.ReceiveOpinion)
+def receive_opinion(uow: UnitOfWork, cmd: c.ReceiveOpinion) -> Ids:
+    uow.get(Case, cmd.case).receive_opinion(cmd.opinion, cmd.occurred_at)
+    return {"case": cmd.case, "opinion": cmd.opinion}
+
+
+@handles(c.RouteOpinion)
+def route_opinion(uow: UnitOfWork, cmd: c.RouteOpinion) -> Ids:
+    uow.get(Case, cmd.case).route_opinion(cmd.opinion, cmd.department, cmd.occurred_at)
+    return {"case": cmd.case, "opinion": cmd.opinion}
+
+
+@handles(c.DecideOpinion)
+def decide_opinion(uow: UnitOfWork, cmd: c.DecideOpinion) -> Ids:
+    uow.get(Case, cmd.case).decide_opinion(
+        cmd.opinion, cmd.outcome, cmd.explanation, cmd.occurred_at
+    )
+    return {"case": cmd.case, "opinion": cmd.opinion}
+
+
+@handles(c.GiveFeedback)
+def give_feedback(uow: UnitOfWork, cmd: c.GiveFeedback) -> Ids:
+    uow.get(Case, cmd.case).give_feedback(cmd.opinion, cmd.content, cmd.occurred_at)
+    return {"case": cmd.case, "opinion": cmd.opinion}
+
+
+@handles(c.ReportImplementation)
+def report_implementation(uow: UnitOfWork, cmd: c.ReportImplementation) -> Ids:
+    uow.get(Case, cmd.case).report_implementation(cmd.opinion, cmd.content, cmd.occurred_at)
+    return {"case": cmd.case, "opinion": cmd.opinion}
+
+
+@handles(c.ObjectToFeedback)
+def object_to_feedback(uow: UnitOfWork, cmd: c.ObjectToFeedback) -> Ids:
+    uow.get(Case, cmd.case).object_to_feedback(cmd.opinion, cmd.reason, cmd.occurred_at)
+    return {"case": cmd.case, "opinion": cmd.opinion}
+
+
+@handles(c.RuleOnObjection)
+def rule_on_objection(uow: UnitOfWork, cmd: c.RuleOnObjection) -> Ids:
+    uow.get(Case, cmd.case).rule_on_objection(cmd.opinion, cmd.ruling, cmd.reasons, cmd.occurred_at)
+    return {"case": cmd.case, "opinion": cmd.opinion}
+
+
+@handles(c.RecordCaseDecision)
+def record_case_decision(uow: UnitOfWork, cmd: c.RecordCaseDecision) -> Ids:
+    uow.get(Case, cmd.case).record_decision(cmd.decision, cmd.occurred_at)
+    return {"case": cmd.case}
+
+
+@handles(c.CloseCase)
+def close_case(uow: UnitOfWork, cmd: c.CloseCase) -> Ids:
+    uow.get(Case, cmd.case).close(cmd.occurred_at)
+    return {"case": cmd.case}

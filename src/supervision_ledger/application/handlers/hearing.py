@@ -1,0 +1,134 @@
+"""Command handlers for hearings (检察听证)."""
+
+from __future__ import annotations
+
+from ... import commands as c
+from ...domain.case import Case
+from ...domain.hearing import Hearing
+from ...domain.supervisor import Supervisor
+from ..results import Ids
+from ..unit_of_work import UnitOfWork, handles
+
+
+@handles(c.ProposeHearing)
+def propose_hearing(uow: UnitOfWork, cmd: c.ProposeHearing) -> Ids:
+    uow.require_absent(Hearing, cmd.hearing)
+    case = uow.get(Case, cmd.case)
+    Hearing.check_case_open(case.is_closed, case.key)
+    facts = case.facts
+    uow.add(
+        Hearing(
+            key=cmd.hearing,
+            case=case.key,
+            unit=case.unit,
+            case_kind=case.case_kind,
+            party_names=facts.party_names,
+            has_minor=facts.has_minor,
+            reason=cmd.reason,
+            occurred_at=cmd.occurred_at,
+        )
+    )
+    return {"hearing": cmd.hearing, "case": cmd.case}
+
+
+@handles(c.ApproveHearing)
+def approve_hearing(uow: UnitOfWork, cmd: c.ApproveHearing) -> Ids:
+    uow.get(Hearing, cmd.hearing).approve(cmd.approved_by, cmd.occurred_at)
+    return {"hearing": cmd.hearing}
+
+
+@handles(c.ScheduleHearing)
+def schedule_hearing(uow: UnitOfWork, cmd: c.ScheduleHearing) -> Ids:
+    uow.get(Hearing, cmd.hearing).schedule(
+        cmd.scheduled_for,
+        cmd.public,
+        cmd.presiding_prosecutor,
+        cmd.presided_by_chief,
+        cmd.location,
+        cmd.occurred_at,
+        uow.policy,
+    )
+    return {"hearing": cmd.hearing}
+
+
+@handles(c.InviteHearingOfficer)
+def invite_hearing_officer(uow: UnitOfWork, cmd: c.InviteHearingOfficer) -> Ids:
+    uow.get(Hearing, cmd.hearing).invite_officer(
+        uow.get(Supervisor, cmd.supervisor), cmd.occurred_at, uow.policy
+    )
+    return {"hearing": cmd.hearing, "supervisor": cmd.supervisor}
+
+
+@handles(c.DrawHearingOfficers)
+def draw_hearing_officers(uow: UnitOfWork, cmd: c.DrawHearingOfficers) -> Ids:
+    hearing = uow.get(Hearing, cmd.hearing)
+    assert cmd.seed is not None
+    drawn = hearing.draw_officers(
+        uow.candidates(hearing.unit),
+        cmd.count,
+        cmd.speciality,
+        cmd.seed,
+        cmd.occurred_at,
+        uow.policy,
+    )
+    return {"hearing": cmd.hearing, "drawn": list(drawn), "seed": str(cmd.seed)}
+
+
+@handles(c.InviteObserver)
+def invite_observer(uow: UnitOfWork, cmd: c.InviteObserver) -> Ids:
+    uow.get(Hearing, cmd.hearing).invite_observer(
+        uow.get(Supervisor, cmd.supervisor), cmd.role, cmd.occurred_at, uow.policy
+    )
+    return {"hearing": cmd.hearing, "supervisor": cmd.supervisor}
+
+
+@handles(c.DeclineHearingInvitation)
+def decline_hearing_invitation(uow: UnitOfWork, cmd: c.DeclineHearingInvitation) -> Ids:
+    uow.get(Hearing, cmd.hearing).decline(cmd.supervisor, cmd.reason, cmd.occurred_at)
+    return {"hearing": cmd.hearing, "supervisor": cmd.supervisor}
+
+
+@handles(c.ReplaceHearingOfficer)
+def replace_hearing_officer(uow: UnitOfWork, cmd: c.ReplaceHearingOfficer) -> Ids:
+    uow.get(Hearing, cmd.hearing).replace_officer(
+        cmd.supervisor,
+        uow.get(Supervisor, cmd.replacement),
+        cmd.reason,
+        cmd.occurred_at,
+        uow.policy,
+    )
+    return {"hearing": cmd.hearing, "replacement": cmd.replacement}
+
+
+@handles(c.HoldHearing)
+def hold_hearing(uow: UnitOfWork, cmd: c.HoldHearing) -> Ids:
+    uow.get(Hearing, cmd.hearing).hold(tuple(cmd.absent), cmd.occurred_at, uow.policy)
+    return {"hearing": cmd.hearing}
+
+
+@handles(c.RecordOfficerOpinion)
+def record_officer_opinion(uow: UnitOfWork, cmd: c.RecordOfficerOpinion) -> Ids:
+    uow.get(Hearing, cmd.hearing).record_officer_opinion(
+        cmd.officer, cmd.recommendation, cmd.reasons, cmd.occurred_at
+    )
+    return {"hearing": cmd.hearing, "officer": cmd.officer}
+
+
+@handles(c.DecideHearing)
+def decide_hearing(uow: UnitOfWork, cmd: c.DecideHearing) -> Ids:
+    uow.get(Hearing, cmd.hearing).decide(
+        cmd.decision, cmd.chief_approved, cmd.reasons, cmd.occurred_at
+    )
+    return {"hearing": cmd.hearing}
+
+
+@handles(c.RecordPartyResponse)
+def record_party_response(uow: UnitOfWork, cmd: c.RecordPartyResponse) -> Ids:
+    uow.get(Hearing, cmd.hearing).record_party_response(cmd.party, cmd.accepted, cmd.occurred_at)
+    return {"hearing": cmd.hearing, "party": cmd.party}
+
+
+@handles(c.ConcludeHearing)
+def conclude_hearing(uow: UnitOfWork, cmd: c.ConcludeHearing) -> Ids:
+    uow.get(Hearing, cmd.hearing).conclude(cmd.occurred_at)
+    return {"hearing": cmd.hearing}

@@ -1,0 +1,294 @@
+"""The Ledger: the embedding API a host application constructs and calls.
+
+It owns one :class:`LedgerApplication` (the event store) and composes the parts that
+work on it: the :class:`CommandExecutor` (the write path), the :class:`LedgerQueries`
+(projections and their queries) and the :class:`LedgerAudit` (replay and tamper
+evidence). Its methods are the public API; each hands the call to one of the parts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date, datetime
+from typing import IO, Any, TypeVar
+from uuid import UUID
+
+from .. import commands as c
+from ..audit import Digest, ExportSummary, HistoryEntry, VerifyReport
+from ..domain.base import LedgerAggregate
+from ..domain.case import Case
+from ..domain.hearing import Hearing
+from ..domain.lead import Lead
+from ..domain.partner import PartnerAgreement
+from ..domain.petition import Petition
+from ..domain.policy import DEFAULT_POLICY, Policy
+from ..domain.suggestion import Suggestion
+from ..domain.supervisor import Supervisor
+from ..domain.trial_committee import TrialCommitteeSitting
+from ..domain.typical_case import TypicalCaseLevel, TypicalCaseNomination
+from ..domain.unit import ProcuratorateUnit
+from ..persistence.store import StoreConfig, ensure_postgres_schema, parse_store_url
+from ..projections.api import Statistics
+from ..projections.dossier import Dossier
+from ..projections.engine import Progress, ProjectionEngine
+from ..projections.feedback import PendingFeedback
+from ..projections.hearings import HearingRegister
+from .audit import LedgerAudit
+from .command_methods import CommandMethods
+from .eventsourced import LedgerApplication
+from .executor import CommandExecutor
+from .queries import LedgerQueries
+from .results import CommandResult
+from .unit_of_work import UnitOfWork
+
+A = TypeVar("A", bound=LedgerAggregate)
+
+
+class Ledger(CommandMethods):
+    """An event-sourced ledger of external supervision, embedded in a host application.
+
+    >>> from supervision_ledger import Ledger, commands as c
+    >>> ledger = Ledger(store="sqlite:///:memory:")
+    >>> ledger.register_unit(c.RegisterUnit(unit="QC", name="清城区人民检察院",
+    ...     level="district", occurred_at="2023-07-01T09:00:00")).ids
+    {'unit': 'QC'}
+    """
+
+    def __init__(
+        self,
+        store: str | None = None,
+        *,
+        policy: Policy = DEFAULT_POLICY,
+        env: dict[str, str] | None = None,
+        max_attempts: int = 5,
+        views: str | None = None,
+    ) -> None:
+        """Open the ledger at ``store`` (a URL; default ``$SUPERVISION_LEDGER_STORE`` or
+        ``sqlite:///supervision-ledger.db``). ``env`` adds eventsourcing settings such
+        as ``CIPHER_KEY``; ``max_attempts`` bounds retries after version conflicts.
+        ``views`` is where projections live (a store URL; default: the store itself)."""
+        self.store: StoreConfig = parse_store_url(store)
+        self.policy = policy
+        self.max_attempts = max_attempts
+        ensure_postgres_schema(self.store)
+        self.app = LedgerApplication(env={**self.store.env, **(env or {})})
+        self.queries = LedgerQueries(self.app, self.store, policy, views)
+        self.audit = LedgerAudit(self.app, policy)
+        self.executor = CommandExecutor(
+            self.app, policy, max_attempts, self.queries.last_service_on
+        )
+
+    # -- lifecycle ---------------------------------------------------------------
+
+    def close(self) -> None:
+        self.queries.close()
+        self.app.close()
+
+    def __enter__(self) -> Ledger:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- commands (one typed method per command: CommandMethods) ------------------
+
+    def execute(self, command: c.Command | dict[str, Any]) -> CommandResult:
+        """Validate (if given a dict), check the rules, and record one command."""
+        return self.executor.execute(command)
+
+    # -- reading aggregates --------------------------------------------------------
+
+    def _read(self, cls: type[A], key: str) -> A:
+        return UnitOfWork(self.app, self.policy).get(cls, key)
+
+    def unit(self, key: str) -> ProcuratorateUnit:
+        """The procuratorate unit ``key`` as it is now; raises :class:`NotFound`."""
+        return self._read(ProcuratorateUnit, key)
+
+    def supervisor(self, key: str) -> Supervisor:
+        return self._read(Supervisor, key)
+
+    def case(self, key: str) -> Case:
+        return self._read(Case, key)
+
+    def hearing(self, key: str) -> Hearing:
+        return self._read(Hearing, key)
+
+    def suggestion(self, key: str) -> Suggestion:
+        """The procuratorial suggestion ``key`` (检察建议); raises :class:`NotFound`."""
+        return self._read(Suggestion, key)
+
+    def petition(self, key: str) -> Petition:
+        """The petition ``key`` (信访); raises :class:`NotFound`."""
+        return self._read(Petition, key)
+
+    def lead(self, key: str) -> Lead:
+        """The lead ``key`` (线索); raises :class:`NotFound`."""
+        return self._read(Lead, key)
+
+    def typical_case_nomination(self, case: str, level: TypicalCaseLevel) -> TypicalCaseNomination:
+        """The nomination of ``case`` as a typical case at ``level``."""
+        return self._read(TypicalCaseNomination, TypicalCaseNomination.key_for(case, level))
+
+    def partner_agreement(self, key: str) -> PartnerAgreement:
+        """The cooperation agreement ``key`` with a partner unit."""
+        return self._read(PartnerAgreement, key)
+
+    def trial_committee_sitting(self, key: str) -> TrialCommitteeSitting:
+        """The trial-committee sitting ``key`` attended by the chief prosecutor."""
+        return self._read(TrialCommitteeSitting, key)
+
+    def events(self, aggregate: LedgerAggregate) -> Iterator[Any]:
+        """The stored events of an aggregate, in order."""
+        return self.app.events.get(aggregate.id)
+
+    # -- queries (projections: LedgerQueries) ------------------------------------------
+
+    @property
+    def views(self) -> ProjectionEngine:
+        """The projection engine (opened on first use, in ``views`` or the store)."""
+        return self.queries.views
+
+    def close_views(self) -> None:
+        self.queries.close()
+
+    def catch_up(self) -> int:
+        """Bring every view up to the end of the log; returns the position reached."""
+        return self.queries.catch_up()
+
+    def last_service_on(self, supervisor: str) -> date | None:
+        """The latest local date ``supervisor`` was invited (to an activity or a hearing),
+        attended, or submitted an opinion — what a suspension or removal may not precede.
+        """
+        return self.queries.last_service_on(supervisor)
+
+    def rebuild_views(self, progress: Progress | None = None) -> int:
+        """Drop every view and replay the log from the start."""
+        return self.queries.rebuild_views(progress)
+
+    def statistics(
+        self,
+        unit: str | None = None,
+        *,
+        rollup: bool = False,
+        start: date | str | None = None,
+        end: date | str | None = None,
+        as_of: date | str | None = None,
+        at_position: int | None = None,
+    ) -> Statistics:
+        """The published figures for ``unit`` (with its subordinate units if ``rollup``)
+        over the local dates ``start``–``end`` (inclusive; None: open-ended).
+
+        ``as_of`` (default: today, local) is the day overdue feedback is judged on.
+        ``at_position`` gives the figures as they stood when the log ended at that
+        notification id: the log up to it is replayed into a scratch database.
+        """
+        return self.queries.statistics(
+            unit, rollup=rollup, start=start, end=end, as_of=as_of, at_position=at_position
+        )
+
+    def pending_feedback(
+        self,
+        unit: str | None = None,
+        *,
+        rollup: bool = False,
+        supervisor: str | None = None,
+        case: str | None = None,
+        overdue_only: bool = False,
+        as_of: date | str | None = None,
+    ) -> PendingFeedback:
+        """Every matter not yet fully answered (件件有着落、事事有回音), oldest first:
+        opinions, served procuratorial suggestions and petitions, each with its stage,
+        due date (per policy) and overdue flag as of ``as_of`` (default today).
+
+        ``supervisor`` keeps only that person's opinions (suggestions and petitions are
+        not a supervisor's); ``case`` keeps the matters of that case."""
+        return self.queries.pending_feedback(
+            unit,
+            rollup=rollup,
+            supervisor=supervisor,
+            case=case,
+            overdue_only=overdue_only,
+            as_of=as_of,
+        )
+
+    def dossier(self, supervisor: str) -> Dossier:
+        """一人一档: the file of one person, by their key."""
+        return self.queries.dossier(supervisor)
+
+    def hearings(
+        self,
+        unit: str | None = None,
+        *,
+        rollup: bool = False,
+        start: date | str | None = None,
+        end: date | str | None = None,
+    ) -> HearingRegister:
+        """The hearing register: hearings proposed in the period, oldest first."""
+        return self.queries.hearings(unit, rollup=rollup, start=start, end=end)
+
+    # -- audit: replay and tamper evidence (LedgerAudit, docs/audit.md) ----------------
+
+    def history(
+        self, aggregate: str | UUID, *, redact: bool = False, salt: bytes | None = None
+    ) -> list[HistoryEntry]:
+        """Every event of an aggregate (``case:KEY``, ``hearing:KEY``, ``supervisor:KEY``,
+        ``unit:KEY`` or a UUID) in order, with business time, recorded time, position
+        and command id; ``redact`` replaces party names by pseudonyms."""
+        return self.audit.history(aggregate, redact=redact, salt=salt)
+
+    def case_as_of(
+        self,
+        key: str,
+        when: datetime | date | str | None = None,
+        *,
+        at_position: int | None = None,
+    ) -> Case:
+        """The case as it was at a business date/time (a date means its whole local day)
+        or at a log position; raises :class:`NotFound` if it did not exist then."""
+        return self.audit.as_of(Case, key, when, at_position)
+
+    def hearing_as_of(
+        self,
+        key: str,
+        when: datetime | date | str | None = None,
+        *,
+        at_position: int | None = None,
+    ) -> Hearing:
+        """The hearing as it was at a business date/time or at a log position."""
+        return self.audit.as_of(Hearing, key, when, at_position)
+
+    def supervisor_as_of(
+        self,
+        key: str,
+        when: datetime | date | str | None = None,
+        *,
+        at_position: int | None = None,
+    ) -> Supervisor:
+        """The supervisor as they were at a business date/time or at a log position."""
+        return self.audit.as_of(Supervisor, key, when, at_position)
+
+    def unit_as_of(
+        self,
+        key: str,
+        when: datetime | date | str | None = None,
+        *,
+        at_position: int | None = None,
+    ) -> ProcuratorateUnit:
+        """The procuratorate unit as it was at a business date/time or a log position."""
+        return self.audit.as_of(ProcuratorateUnit, key, when, at_position)
+
+    def digest(self) -> Digest:
+        """The current digest (position, chain hash, count) of the whole log."""
+        return self.audit.digest()
+
+    def verify(self, digest: Digest | str | dict[str, Any] | None = None) -> VerifyReport:
+        """Recompute the hash chain from the stored events; against ``digest`` (a
+        :class:`Digest`, its JSON, or a JSON file path) if given."""
+        return self.audit.verify(digest)
+
+    def export(
+        self, out: IO[str], *, redact: bool = False, salt: bytes | None = None
+    ) -> ExportSummary:
+        """Write the whole log as JSON lines (format: docs/audit.md)."""
+        return self.audit.export(out, redact=redact, salt=salt)
