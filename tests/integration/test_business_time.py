@@ -306,12 +306,12 @@ def test_records_written_with_the_old_fingerprint_still_replay() -> None:
     with Ledger(store="sqlite:///:memory:") as ledger:
         ledger.execute(UNIT)
         ledger.execute(appoint(command_id="c-1"))
-        record = ledger._command_record("c-1")
+        record = ledger.executor.command_record("c-1")
         assert record is not None
         legacy = record.fingerprint.replace(
             "2022-03-01T01:00:00+00:00", "2022-03-01T09:00:00+08:00"
         )
         assert legacy != record.fingerprint
-        command = ledger._localize(parse_command(appoint()))
+        command = ledger.executor.localize(parse_command(appoint()))
         assert command.same_as_recorded(legacy)
         assert not command.same_as_recorded(legacy.replace("甲某", "乙某"))

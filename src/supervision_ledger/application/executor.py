@@ -53,19 +53,22 @@ class CommandExecutor:
         if isinstance(command, dict):
             command = c.parse_command(command)
         command = self.localize(command)
+        # Every date and datetime within the policy's business-time range (issue 8).
+        command.check_business_time(self.policy)
         handler = HANDLERS.get(type(command))
         if handler is None:
             raise TypeError(f"no handler for command {type(command).__name__}")
-        # The fingerprint is of the command as submitted: a seed the ledger picks for a
-        # seedless draw must not make a repeat of the same command look different.
-        fingerprint = command.fingerprint()
+        # The fingerprint is of the command as submitted (normalised): a seed the ledger
+        # picks for a seedless draw must not make a repeat of the same command look
+        # different.
+        submitted, fingerprint = command, command.fingerprint()
         command = self.with_seed(command)
         command_type = str(getattr(command, "type", type(command).__name__))
         for attempt in range(1, self.max_attempts + 1):
             if command.command_id is not None:
                 previous = self.command_record(command.command_id)
                 if previous is not None:
-                    if previous.fingerprint != fingerprint:
+                    if not submitted.same_as_recorded(previous.fingerprint):
                         raise CommandIdConflict(
                             f"command id {command.command_id!r} was used for a different "
                             f"{previous.command_type} command"
