@@ -25,6 +25,7 @@ from typing import Annotated, Any, Literal, Union
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     StringConstraints,
@@ -93,6 +94,20 @@ Name = Annotated[
 ]
 
 
+def _not_a_number(value: Any) -> Any:
+    """Dates and times are ISO 8601 strings: a number (which pydantic would read as a Unix
+    timestamp) is almost certainly a mistake, e.g. 20230101 for 2023-01-01."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        raise ValueError("write dates and times as ISO 8601 strings, e.g. '2023-07-01T09:00'")
+    return value
+
+
+#: A datetime field: an ISO 8601 string (naive: local time in the policy's zone).
+BusinessTime = Annotated[datetime, BeforeValidator(_not_a_number)]
+#: A date field: an ISO 8601 date string.
+Day = Annotated[date, BeforeValidator(_not_a_number)]
+
+
 def _normalised(value: Any) -> Any:
     """A JSON-able value in which equal values are spelled the same: instants in UTC,
     amounts without trailing zeros."""
@@ -140,7 +155,7 @@ class Command(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    occurred_at: datetime = Field(
+    occurred_at: BusinessTime = Field(
         description="Business time: when it happened (naive values are local time)."
     )
     command_id: Key | None = Field(
@@ -219,8 +234,8 @@ class AppointSupervisor(Command):
     roles: list[Role] = Field(min_length=1)
     industry: Name | None = None
     speciality: Name | None = None
-    term_start: date
-    term_end: date | None = Field(
+    term_start: Day
+    term_end: Day | None = Field(
         default=None, description="Last day of the term; default: the policy's term length."
     )
 
@@ -286,8 +301,8 @@ class RemoveSupervisor(Command):
 class RenewTerm(Command):
     type: Literal["renew_term"] = "renew_term"
     supervisor: Key
-    term_start: date
-    term_end: date | None = None
+    term_start: Day
+    term_end: Day | None = None
 
 
 # -- cases -----------------------------------------------------------------------
@@ -309,7 +324,7 @@ class RegisterCase(Command):
     title: Text | None = None
     handling_prosecutor: Name
     parties: list[PartyInput] = Field(default_factory=list)
-    received_on: date
+    received_on: Day
 
 
 class OpenActivity(Command):
@@ -471,7 +486,7 @@ class ApproveHearing(Command):
 class ScheduleHearing(Command):
     type: Literal["schedule_hearing"] = "schedule_hearing"
     hearing: Key
-    scheduled_for: datetime
+    scheduled_for: BusinessTime
     public: bool | None = Field(
         default=None, description="Default: public unless custody/arrest review or a minor."
     )
@@ -585,7 +600,7 @@ class ServeSuggestion(Command):
     suggestion: Key
     recipient: Name = Field(description="The recipient unit, e.g. '区市场监督管理局'.")
     urgent: bool = False
-    reply_due_on: date | None = Field(
+    reply_due_on: Day | None = Field(
         default=None,
         description="Only for an urgent suggestion: its own due date, earlier than the regular "
         "one; default: the policy's urgent deadline.",
@@ -778,8 +793,8 @@ class SignPartnerAgreement(Command):
     unit: Key
     partner: Name = Field(description="The partner unit, e.g. '旗自然资源局'.")
     title: Text | None = None
-    in_force_from: date
-    in_force_until: date | None = Field(default=None, description="Last day; None: open-ended.")
+    in_force_from: Day
+    in_force_until: Day | None = Field(default=None, description="Last day; None: open-ended.")
 
 
 class TerminatePartnerAgreement(Command):
@@ -787,7 +802,7 @@ class TerminatePartnerAgreement(Command):
 
     type: Literal["terminate_partner_agreement"] = "terminate_partner_agreement"
     agreement: Key
-    effective_on: date | None = Field(
+    effective_on: Day | None = Field(
         default=None, description="Default: the local date of occurred_at."
     )
     reason: Text

@@ -24,7 +24,12 @@ class LineError(Exception):
     """One line of an ``apply`` file was refused; nothing of it was written."""
 
     def __init__(self, number: int, where: str, reason: str) -> None:
-        super().__init__(f"line {number}: {where}: {reason}")
+        super().__init__(f"line {number}: {_clip(where, 100)}: {_clip(reason, 1000)}")
+
+
+def _clip(text: str, limit: int) -> str:
+    """A message part short enough to read: a line may hold a megabyte-long field name."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def describe_validation_error(error: ValidationError) -> tuple[str, str]:
