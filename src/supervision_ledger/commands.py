@@ -20,6 +20,7 @@ import json
 import unicodedata
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from enum import Enum
 from typing import Annotated, Any, Literal, Union
 
 from pydantic import (
@@ -129,7 +130,7 @@ def _normalised(value: Any) -> Any:
         return [_normalised(v) for v in value]
     if isinstance(value, BaseModel):
         return _normalised(dict(value))
-    if hasattr(value, "value") and isinstance(getattr(value, "value", None), str):  # enums
+    if isinstance(value, Enum):
         return value.value
     return value
 

@@ -9,6 +9,7 @@ encodings, a BOM in the wrong place, a JSON array or bare value as a line).
 
 from __future__ import annotations
 
+import io
 import json
 import sqlite3
 import subprocess
@@ -318,3 +319,13 @@ def test_no_traceback_from_a_real_process(tmp_path: Path) -> None:
         )
         assert done.returncode == 1
         assert done.stderr.startswith("line 2: ") and "Traceback" not in done.stderr
+
+
+def test_standard_input_is_read_line_by_line_as_bytes_too(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(UNIT + b"\n" + b"\xff\n")))
+    db = tmp_path / "ledger.db"
+    assert main(["apply", "-", "--store", f"sqlite:///{db}"]) == 1
+    assert capsys.readouterr().err.startswith("line 2: encoding: not UTF-8: byte 0xff")
+    assert stored_events(db) == 1
