@@ -168,7 +168,6 @@ def run_apply(args: argparse.Namespace) -> int:
         print(f"error: cannot read {path}: {error.strerror}", file=sys.stderr)
         return 2
     applied = skipped = 0
-    number = 0
     with stream, open_ledger(args, create=True) as ledger:
         try:
             for number, line in read_lines(stream):
