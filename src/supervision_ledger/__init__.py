@@ -13,6 +13,7 @@ from .commands import command_json_schema, parse_command
 from .domain import (
     DEFAULT_POLICY,
     AlreadyExists,
+    BusinessTimeOutOfRange,
     CommandIdConflict,
     ConcurrencyConflict,
     Deadline,
@@ -34,6 +35,7 @@ __version__ = "0.1.0"
 __all__ = [
     "DEFAULT_POLICY",
     "AlreadyExists",
+    "BusinessTimeOutOfRange",
     "CommandIdConflict",
     "CommandResult",
     "ConcurrencyConflict",

@@ -35,6 +35,7 @@ from zoneinfo import ZoneInfo
 from eventsourcing.persistence import ApplicationRecorder, Mapper, Notification
 from eventsourcing.utils import resolve_topic
 
+from ..domain.policy import local_date_of
 from ..persistence.store import StoreConfig
 
 TRACKING_TABLE = "view_tracking"
@@ -91,8 +92,9 @@ class Tx:
         )
 
     def local_date(self, moment: datetime) -> str:
-        """The ISO local date (policy time zone) of a business time."""
-        return moment.astimezone(self.zone).date().isoformat()
+        """The ISO local date (policy time zone) of a business time; any datetime a
+        stored event can hold gives a date (see :func:`local_date_of`)."""
+        return local_date_of(moment, self.zone).isoformat()
 
 
 class ViewsDatabase(Protocol):
