@@ -80,7 +80,8 @@ class Dossier(BaseModel):
 
 class DossierView(View):
     name = "dossier"
-    version = 1
+    # 2: indexes by supervisor.
+    version = 2
     tables = {  # noqa: RUF012 - class-level schema
         "view_dossier_person": "person_id TEXT PRIMARY KEY, supervisor TEXT NOT NULL UNIQUE, "
         "name TEXT NOT NULL, unit TEXT NOT NULL, roles TEXT NOT NULL, industry TEXT, "
@@ -101,6 +102,10 @@ class DossierView(View):
         "supervisor TEXT NOT NULL, activity TEXT NOT NULL, submitted_on TEXT NOT NULL, "
         "outcome TEXT, decided_on TEXT, feedback_on TEXT, implementation_on TEXT, "
         "objection_ruling TEXT, PRIMARY KEY (case_id, opinion)",
+    }
+    indexes = {  # noqa: RUF012 - class-level schema
+        "view_dossier_invitation_by_person": "view_dossier_invitation (supervisor, invited_on)",
+        "view_dossier_opinion_by_person": "view_dossier_opinion (supervisor, submitted_on)",
     }
 
     # -- the person's own events ------------------------------------------------------

@@ -32,6 +32,7 @@ from .facts import (
     SUGGESTION_COLUMNS,
     PetitionFacts,
     SuggestionFacts,
+    fact_indexes,
     suggestion_reply_due,
 )
 from .figures import FigureQuery, FigureValue, Rate, define, figure, section
@@ -59,7 +60,8 @@ class FlowStatisticsView(SuggestionFacts, PetitionFacts, View):
 
     name = "flow_statistics"
     # 2: suggestion and petition rows written by the shared fact handlers (:mod:`.facts`).
-    version = 2
+    # 3: indexes by unit and date.
+    version = 3
     suggestion_table = "view_flow_suggestion"
     petition_table = "view_flow_petition"
     tables = {  # noqa: RUF012 - class-level schema
@@ -78,6 +80,14 @@ class FlowStatisticsView(SuggestionFacts, PetitionFacts, View):
         "view_flow_committee_opinion": "sitting_id TEXT NOT NULL, opinion TEXT NOT NULL, "
         "unit TEXT NOT NULL, given_on TEXT NOT NULL, adopted INTEGER, "
         "PRIMARY KEY (sitting_id, opinion)",
+    }
+    indexes = {  # noqa: RUF012 - class-level schema
+        **fact_indexes(suggestion_table, "served_on", petition_table, "received_on"),
+        "view_flow_lead_by_unit": "view_flow_lead (unit, reported_on)",
+        "view_flow_nomination_by_unit": "view_flow_nomination (unit, nominated_on)",
+        "view_flow_agreement_by_unit": "view_flow_agreement (unit)",
+        "view_flow_sitting_by_unit": "view_flow_sitting (unit, attended_on)",
+        "view_flow_committee_opinion_by_unit": "view_flow_committee_opinion (unit, given_on)",
     }
 
     # -- leads --------------------------------------------------------------------------

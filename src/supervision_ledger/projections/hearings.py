@@ -63,7 +63,8 @@ class HearingRegister(BaseModel):
 
 class HearingRegisterView(View):
     name = "hearings"
-    version = 1
+    # 2: indexes by unit and date.
+    version = 2
     tables = {  # noqa: RUF012 - class-level schema
         "view_hearing": "hearing_id TEXT PRIMARY KEY, hearing TEXT NOT NULL, "
         "case_key TEXT NOT NULL, unit TEXT NOT NULL, case_kind TEXT NOT NULL, "
@@ -77,6 +78,9 @@ class HearingRegisterView(View):
         "recommendation TEXT NOT NULL, PRIMARY KEY (hearing_id, officer)",
         "view_hearing_party": "hearing_id TEXT NOT NULL, party TEXT NOT NULL, "
         "accepted INTEGER NOT NULL, PRIMARY KEY (hearing_id, party)",
+    }
+    indexes = {  # noqa: RUF012 - class-level schema
+        "view_hearing_by_unit": "view_hearing (unit, proposed_on)",
     }
 
     def _set(self, tx: Tx, e: Hearing.Event, **values: object) -> None:

@@ -18,7 +18,6 @@ from __future__ import annotations
 from collections import Counter
 from datetime import date
 from decimal import Decimal
-from typing import Any
 
 from ..domain.case import Case
 from ..domain.errors import NotFound
@@ -60,7 +59,8 @@ class StatisticsView(View):
     """Fact rows for :data:`~supervision_ledger.projections.figures.FIGURES`."""
 
     name = "statistics"
-    version = 3
+    # 4: indexes by unit and date, and by the hearing a case activity supervises.
+    version = 4
     tables = {  # noqa: RUF012 - class-level schema
         "view_stat_unit": "unit TEXT PRIMARY KEY, parent TEXT, name TEXT NOT NULL",
         "view_stat_person": "person_id TEXT PRIMARY KEY, supervisor TEXT NOT NULL, "
@@ -92,6 +92,16 @@ class StatisticsView(View):
         "role TEXT NOT NULL, PRIMARY KEY (hearing_id, supervisor)",
         "view_stat_hearing_response": "hearing_id TEXT NOT NULL, party TEXT NOT NULL, "
         "accepted INTEGER NOT NULL, PRIMARY KEY (hearing_id, party)",
+    }
+    indexes = {  # noqa: RUF012 - class-level schema
+        "view_stat_unit_by_parent": "view_stat_unit (parent)",
+        "view_stat_person_by_unit": "view_stat_person (unit)",
+        "view_stat_case_by_unit": "view_stat_case (unit)",
+        "view_stat_activity_by_hearing": "view_stat_activity (hearing_id)",
+        "view_stat_participation_by_unit": "view_stat_participation (unit, attended_on)",
+        "view_stat_participation_by_person": "view_stat_participation (supervisor, attended_on)",
+        "view_stat_opinion_by_unit": "view_stat_opinion (unit, submitted_on)",
+        "view_stat_hearing_by_unit": "view_stat_hearing (unit, held_on)",
     }
 
     # -- units ---------------------------------------------------------------------
@@ -759,22 +769,37 @@ def _presided_by_chief(q: FigureQuery) -> FigureValue:
     return int(q.shared("held", _held)[2])
 
 
-def _attended_by(q: FigureQuery, role: Role) -> int:
-    """Hearings held with ``role`` present: as an invited observer who attended, or as a
-    supervisor who attended a case activity linked to the hearing."""
+def _observed(q: FigureQuery) -> dict[str, int]:
+    """Per observer role: hearings held with that role present — as an invited observer
+    who attended, or as a supervisor who attended a case activity linked to the hearing.
+
+    One set-based statement for all roles: the hearings in scope (by unit and held date,
+    indexed), each joined to its attendances through the participation key and through
+    the activities linked to it (indexed by hearing)."""
     scope, sp = q.scope("h.unit")
     period, pp = q.period("h.held_on")
-    row = q.rows(
-        "SELECT COUNT(*) FROM view_stat_hearing h "
-        f"WHERE h.held_on IS NOT NULL{scope}{period} AND ("
-        "EXISTS (SELECT 1 FROM view_stat_participation p WHERE p.source = 'hearing' "
-        "AND p.owner_id = h.hearing_id AND p.role = ?) "
-        "OR EXISTS (SELECT 1 FROM view_stat_activity a JOIN view_stat_participation p "
-        "ON p.source = 'case' AND p.owner_id = a.case_id AND p.ref = a.activity "
-        "WHERE a.hearing_id = h.hearing_id AND p.role = ?))",
-        [*sp, *pp, role.value, role.value],
+    held = f"h.held_on IS NOT NULL{scope}{period}"
+    roles = [role.value for role in OBSERVER_ROLES]
+    marks = ", ".join("?" for _ in roles)
+    rows = q.rows(
+        "SELECT role, COUNT(DISTINCT hearing_id) FROM ("
+        "SELECT p.role AS role, h.hearing_id AS hearing_id FROM view_stat_hearing h "
+        "JOIN view_stat_participation p ON p.source = 'hearing' AND p.owner_id = h.hearing_id "
+        f"WHERE {held} AND p.role IN ({marks}) "
+        "UNION ALL "
+        "SELECT p.role, h.hearing_id FROM view_stat_hearing h "
+        "JOIN view_stat_activity a ON a.hearing_id = h.hearing_id "
+        "JOIN view_stat_participation p ON p.source = 'case' AND p.owner_id = a.case_id "
+        f"AND p.ref = a.activity WHERE {held} AND p.role IN ({marks})"
+        ") AS attended GROUP BY role",
+        [*sp, *pp, *roles, *sp, *pp, *roles],
     )
-    return int(row[0][0])
+    return {str(role): int(n) for role, n in rows}
+
+
+def _attended_by(q: FigureQuery, role: Role) -> int:
+    found: dict[str, int] = q.shared("observed", _observed)
+    return found.get(role.value, 0)
 
 
 def _observer_figure(role: Role) -> None:
@@ -919,23 +944,20 @@ for _role in Role:
 
 
 def unit_scope(tx: Tx, unit: str | None, rollup: bool) -> list[str] | None:
-    """The units a report covers: ``unit`` alone, or with every unit under it."""
+    """The units a report covers: ``unit`` alone, or with every unit under it.
+
+    Walks down the hierarchy through the index on ``parent``, so the cost follows the
+    units in scope, not the number of units in the ledger."""
     if unit is None:
         return None
-    units: dict[str, Any] = {
-        str(u): p for u, p in tx.rows("SELECT unit, parent FROM view_stat_unit")
-    }
-    if unit not in units:
+    if tx.one("SELECT unit FROM view_stat_unit WHERE unit = ?", [unit]) is None:
         raise NotFound(f"unit: no procuratorate unit {unit!r} in the ledger")
-    scope = [unit]
-    if rollup:
-        children: dict[str, list[str]] = {}
-        for u, parent in units.items():
-            if parent is not None:
-                children.setdefault(str(parent), []).append(u)
-        frontier = [unit]
-        while frontier:
-            nxt = [c for u in frontier for c in children.get(u, [])]
-            scope.extend(nxt)
-            frontier = nxt
-    return sorted(set(scope))
+    if not rollup:
+        return [unit]
+    rows = tx.rows(
+        "WITH RECURSIVE scope (unit) AS (SELECT CAST(? AS TEXT) UNION "
+        "SELECT u.unit FROM view_stat_unit u JOIN scope s ON u.parent = s.unit) "
+        "SELECT unit FROM scope",
+        [unit],
+    )
+    return sorted({str(u) for (u,) in rows})
