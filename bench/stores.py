@@ -22,6 +22,7 @@ import shutil
 import sqlite3
 import sys
 import time
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
@@ -153,9 +154,10 @@ def copies_in(path: Path) -> int:
     if not path.exists():
         return 0
     try:
-        with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as conn:
+        with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as conn:
             (n,) = conn.execute(
-                "SELECT COUNT(*) FROM stored_events WHERE topic LIKE '%ProcuratorateUnit.Registered'"
+                "SELECT COUNT(*) FROM stored_events "
+                "WHERE topic LIKE '%ProcuratorateUnit.Registered'"
             ).fetchone()
     except sqlite3.Error:
         return 0
@@ -169,9 +171,8 @@ def record_copies(ledger: Ledger, first: int, last: int, log: Any = print) -> No
         start = time.perf_counter()
         for command in template:
             ledger.execute(renamed(command, copy))
-        log(
-            f"  copy {copy + 1}/{last}: {len(template)} commands in {time.perf_counter() - start:.1f} s"
-        )
+        elapsed = time.perf_counter() - start
+        log(f"  copy {copy + 1}/{last}: {len(template)} commands in {elapsed:.1f} s")
 
 
 def register_province(ledger: Ledger) -> None:
@@ -200,6 +201,8 @@ def sqlite_store(copies: int, log: Any = print) -> Path:
     )
     base = 0
     work = path.with_suffix(".tmp")
+    for leftover in (Path(f"{work}-wal"), Path(f"{work}-shm")):
+        leftover.unlink(missing_ok=True)  # of an interrupted run
     for candidate in reversed(smaller):
         have = copies_in(candidate)
         if 0 < have < copies:
@@ -227,19 +230,19 @@ def postgres_store(url: str, copies: int, log: Any = print) -> Ledger | None:
     between runs; None when no server answers."""
     try:
         ledger = Ledger(store=url)
-    except Exception as exc:  # noqa: BLE001 - no server: the PostgreSQL figures are skipped
+    except Exception as exc:
         log(f"PostgreSQL not reachable ({type(exc).__name__}); skipping its measures")
         return None
     try:
         ledger.unit(city_of(copies - 1))
         return ledger
-    except Exception:  # noqa: BLE001 - not generated yet
+    except Exception:
         pass
     have = 0
     while have < copies:
         try:
             ledger.unit(city_of(have))
-        except Exception:  # noqa: BLE001
+        except Exception:
             break
         have += 1
     log(f"generating a PostgreSQL store of {copies} unit-years (from {have}) …")

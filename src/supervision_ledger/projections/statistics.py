@@ -367,6 +367,9 @@ class StatisticsView(View):
 # == figures ==============================================================================
 # Each figure: key, 中文, English, definition, and its query. Periods are inclusive
 # ranges of local dates (policy time zone) of the business time named in the section.
+# Every query starts from the rows of the units in scope (indexed by unit, then date)
+# and reaches other tables by their keys; ``CROSS JOIN`` pins that order where SQLite's
+# planner (which has no ANALYZE statistics) could start from the wrong table.
 
 section(
     "participation",
@@ -471,9 +474,9 @@ def _activities(q: FigureQuery) -> Counter[str]:
     scope, sp = q.scope("c.unit")
     period, pp = q.period("a.opened_on")
     rows = q.rows(
-        "SELECT a.type, COUNT(*) FROM view_stat_activity a "
-        "JOIN view_stat_case c ON c.case_id = a.case_id "
-        f"WHERE a.supervised = 1{scope}{period} GROUP BY a.type",
+        "SELECT a.type, COUNT(*) FROM view_stat_case c "
+        "CROSS JOIN view_stat_activity a "
+        f"WHERE a.case_id = c.case_id AND a.supervised = 1{scope}{period} GROUP BY a.type",
         [*sp, *pp],
     )
     return Counter({str(t): int(n) for t, n in rows})
@@ -688,8 +691,9 @@ def _hearing_attendance(q: FigureQuery) -> dict[str, tuple[int, int, int, int]]:
     rows = q.rows(
         "SELECT p.role, COUNT(DISTINCT p.owner_id), COUNT(*), COUNT(DISTINCT p.supervisor), "
         "COUNT(DISTINCT h.case_key) "
-        "FROM view_stat_participation p JOIN view_stat_hearing h ON h.hearing_id = p.owner_id "
-        f"WHERE p.source = 'hearing' AND h.held_on IS NOT NULL{scope}{period} GROUP BY p.role",
+        "FROM view_stat_hearing h CROSS JOIN view_stat_participation p "
+        "WHERE p.source = 'hearing' AND p.owner_id = h.hearing_id "
+        f"AND h.held_on IS NOT NULL{scope}{period} GROUP BY p.role",
         [*sp, *pp],
     )
     return {str(r): (int(a), int(b), int(c), int(d)) for r, a, b, c, d in rows}
@@ -774,23 +778,26 @@ def _observed(q: FigureQuery) -> dict[str, int]:
     who attended, or as a supervisor who attended a case activity linked to the hearing.
 
     One set-based statement for all roles: the hearings in scope (by unit and held date,
-    indexed), each joined to its attendances through the participation key and through
-    the activities linked to it (indexed by hearing)."""
+    indexed), each joined to its attendances through the participation key, and through
+    the activities linked to it (indexed by hearing) to theirs."""
     scope, sp = q.scope("h.unit")
     period, pp = q.period("h.held_on")
     held = f"h.held_on IS NOT NULL{scope}{period}"
     roles = [role.value for role in OBSERVER_ROLES]
     marks = ", ".join("?" for _ in roles)
+    # CROSS JOIN fixes the join order (SQLite's planner, without ANALYZE statistics,
+    # would otherwise start from every case participation): hearings in scope first.
     rows = q.rows(
         "SELECT role, COUNT(DISTINCT hearing_id) FROM ("
-        "SELECT p.role AS role, h.hearing_id AS hearing_id FROM view_stat_hearing h "
-        "JOIN view_stat_participation p ON p.source = 'hearing' AND p.owner_id = h.hearing_id "
-        f"WHERE {held} AND p.role IN ({marks}) "
+        "SELECT p.role AS role, h.hearing_id AS hearing_id "
+        "FROM view_stat_hearing h CROSS JOIN view_stat_participation p "
+        f"WHERE {held} AND p.source = 'hearing' AND p.owner_id = h.hearing_id "
+        f"AND p.role IN ({marks}) "
         "UNION ALL "
         "SELECT p.role, h.hearing_id FROM view_stat_hearing h "
-        "JOIN view_stat_activity a ON a.hearing_id = h.hearing_id "
-        "JOIN view_stat_participation p ON p.source = 'case' AND p.owner_id = a.case_id "
-        f"AND p.ref = a.activity WHERE {held} AND p.role IN ({marks})"
+        "CROSS JOIN view_stat_activity a CROSS JOIN view_stat_participation p "
+        f"WHERE {held} AND a.hearing_id = h.hearing_id AND p.source = 'case' "
+        f"AND p.owner_id = a.case_id AND p.ref = a.activity AND p.role IN ({marks})"
         ") AS attended GROUP BY role",
         [*sp, *pp, *roles, *sp, *pp, *roles],
     )
@@ -828,8 +835,9 @@ def _responses(q: FigureQuery) -> tuple[int, int]:
     period, pp = q.period("h.held_on")
     rows = q.rows(
         "SELECT h.hearing_id, MIN(r.accepted) FROM view_stat_hearing h "
-        "JOIN view_stat_hearing_response r ON r.hearing_id = h.hearing_id "
-        f"WHERE h.held_on IS NOT NULL{scope}{period} GROUP BY h.hearing_id",
+        "CROSS JOIN view_stat_hearing_response r "
+        f"WHERE r.hearing_id = h.hearing_id AND h.held_on IS NOT NULL{scope}{period} "
+        "GROUP BY h.hearing_id",
         [*sp, *pp],
     )
     return sum(1 for _, accepted in rows if int(accepted) == 1), len(rows)
@@ -870,8 +878,8 @@ def _allowances(q: FigureQuery) -> tuple[Decimal, int]:
     scope, sp = q.scope("p.unit")
     period, pp = q.period("a.paid_on")
     rows = q.rows(
-        "SELECT a.amount FROM view_stat_allowance a "
-        f"JOIN view_stat_person p ON p.person_id = a.person_id WHERE 1 = 1{scope}{period}",
+        "SELECT a.amount FROM view_stat_person p CROSS JOIN view_stat_allowance a "
+        f"WHERE a.person_id = p.person_id{scope}{period}",
         [*sp, *pp],
     )
     # Decimal sums in Python: exact, and the same on both databases.
