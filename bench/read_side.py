@@ -62,12 +62,19 @@ Log = Callable[[str], None]
 
 def timed(repeat: int, func: Callable[[], Any]) -> tuple[float, float]:
     """(minimum, median) seconds of ``repeat`` runs."""
-    times = []
+    return interleaved(repeat, func)[0]
+
+
+def interleaved(repeat: int, *funcs: Callable[[], Any]) -> list[tuple[float, float]]:
+    """(minimum, median) seconds of ``repeat`` runs of each of ``funcs``, run in turn
+    (a, b, a, b, …) so that a ratio of two compares runs that shared the machine's load."""
+    times: list[list[float]] = [[] for _ in funcs]
     for _ in range(repeat):
-        start = time.perf_counter()
-        func()
-        times.append(time.perf_counter() - start)
-    return min(times), statistics.median(times)
+        for func, spent in zip(funcs, times, strict=True):
+            start = time.perf_counter()
+            func()
+            spent.append(time.perf_counter() - start)
+    return [(min(t), statistics.median(t)) for t in times]
 
 
 def raw_read(ledger: Ledger) -> int:
@@ -150,8 +157,7 @@ def measure_size(copies: int, repeat: int, log: Log) -> dict[str, Any]:
         ledger.catch_up()  # views of an older version are rebuilt here, outside the timings
         events = raw_read(ledger)
         district, city = stores.district_of(0), stores.city_of(0)
-        raw = timed(repeat, lambda: raw_read(ledger))
-        rebuild = timed(repeat, ledger.rebuild_views)
+        raw, rebuild = interleaved(repeat, lambda: raw_read(ledger), ledger.rebuild_views)
 
         def report(unit: str, rollup: bool) -> Callable[[], Any]:
             return lambda: ledger.statistics(unit, rollup=rollup, start=START, end=END, as_of=AS_OF)
@@ -193,8 +199,7 @@ def measure_postgres(url: str, copies: int, repeat: int, log: Log) -> dict[str, 
     try:
         ledger.catch_up()
         events = raw_read(ledger)
-        raw = timed(repeat, lambda: raw_read(ledger))
-        rebuild = timed(repeat, ledger.rebuild_views)
+        raw, rebuild = interleaved(repeat, lambda: raw_read(ledger), ledger.rebuild_views)
     finally:
         ledger.close()
     log(
@@ -257,6 +262,31 @@ def run(
     rebuild_rate = small["events"] / small["rebuild"][0]
     log(f"  stock: {stock_rate:,.0f} events/s; rebuild: {rebuild_rate:,.0f} events/s")
 
+    # The ratios across sizes, measured again side by side so that they share the load.
+    first, last = Ledger(store=small["store"]), Ledger(store=large["store"])
+    try:
+        district = stores.district_of(0)
+
+        def unit_report(ledger: Ledger) -> Callable[[], Any]:
+            return lambda: ledger.statistics(district, start=START, end=END, as_of=AS_OF)
+
+        unit_small, unit_large = interleaved(repeat * 5, unit_report(first), unit_report(last))
+        province, scan = interleaved(
+            repeat,
+            lambda: last.statistics(
+                stores.PROVINCE, rollup=True, start=START, end=END, as_of=AS_OF
+            ),
+            lambda: raw_read(last),
+        )
+    finally:
+        first.close()
+        last.close()
+    log(
+        f"  side by side: district report {unit_small[0] * 1000:.1f} ms at {small['events']:,} "
+        f"events, {unit_large[0] * 1000:.1f} ms at {large['events']:,}; province report "
+        f"{province[0]:.3f} s vs reading the store {scan[0]:.3f} s"
+    )
+
     rss = rebuild_rss_mb(large["store"])
     log(f"  peak RSS of a rebuild of {large['events']:,} events: {rss:.0f} MB")
 
@@ -265,8 +295,8 @@ def run(
         "rebuild_vs_raw": round(large["raw"][0] / large["rebuild"][0], 3),
         "rebuild_vs_stock": round(rebuild_rate / stock_rate, 1),
         "rebuild_peak_rss_mb": round(rss, 1),
-        "report_rollup_vs_scan": round(large["report_province"][0] / large["raw"][0], 3),
-        "report_unit_growth": round(large["report_unit"][0] / small["report_unit"][0], 2),
+        "report_rollup_vs_scan": round(province[0] / scan[0], 3),
+        "report_unit_growth": round(unit_large[0] / unit_small[0], 2),
         "read_side_events": float(large["events"]),
     }
     url = postgres or os.environ.get("SUPERVISION_LEDGER_BENCH_POSTGRES", DEFAULT_POSTGRES)

@@ -47,7 +47,7 @@ def test_failure_mid_page_then_restart_equals_rebuild(
     with Ledger(store=store_url) as ledger:
         seed_001(Story(ledger))
         engine = engine_for(ledger)
-        original = StatisticsView.attendance_recorded
+        original = StatisticsView.case_attendance
         calls = {"n": 0}
 
         def failing(self: StatisticsView, tx: Any, e: Any) -> None:
@@ -56,7 +56,7 @@ def test_failure_mid_page_then_restart_equals_rebuild(
             if calls["n"] == 30:
                 raise Boom("injected failure")
 
-        monkeypatch.setattr(StatisticsView, "attendance_recorded", failing)
+        monkeypatch.setattr(StatisticsView, "case_attendance", failing)
         # Some commands (a removal asks for the person's last service) already caught the
         # views up: start them from nothing, so the replay below passes the failing event.
         engine.reset()
@@ -69,7 +69,7 @@ def test_failure_mid_page_then_restart_equals_rebuild(
         partial.catch_up(until=stopped)
         assert dump(engine) == dump(partial)
 
-        monkeypatch.setattr(StatisticsView, "attendance_recorded", original)
+        monkeypatch.setattr(StatisticsView, "case_attendance", original)
         assert engine.catch_up() == engine.head()
         clean = engine_for(ledger, page_size=1000, scratch=True)
         clean.catch_up()

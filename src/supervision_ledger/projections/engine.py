@@ -23,6 +23,7 @@ dates in view rows always follow the policy's time zone.
 
 from __future__ import annotations
 
+import re
 import sqlite3
 import sys
 import threading
@@ -59,10 +60,11 @@ def on(*event_classes: type[Any]) -> Callable[[F], F]:
 class Tx:
     """One open transaction on the views' database, as a handler or a query sees it.
 
-    Writes (``INSERT`` / ``UPDATE`` / ``DELETE``, and :meth:`upsert`) are queued and sent
-    in batches — runs of the same statement through one ``executemany`` — just before the
-    next read and at the end of the page, so a handler always reads what the previous
-    ones wrote, in the same order, while a page costs a few round trips instead of one
+    Writes (``INSERT`` / ``UPDATE`` / ``DELETE``, and :meth:`upsert`) are queued per
+    table and sent in batches — runs of the same statement through one
+    ``executemany`` — when a read needs that table and at the end of the page. Rows of
+    different tables never depend on each other, so a handler still reads what the
+    previous ones wrote, in order, while a page costs a few round trips instead of one
     per row. Nothing is committed until the engine commits the page with its positions.
     """
 
@@ -71,18 +73,22 @@ class Tx:
         self.zone = zone
         #: The notification id being applied (a stable, rebuild-proof tiebreak).
         self.position = 0
-        self._pending: list[tuple[str, Sequence[Any]]] = []
+        self._pending: dict[str, list[tuple[str, Sequence[Any]]]] = {}
         self._dates: dict[datetime, str] = {}
 
     def rows(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
         """Run ``sql`` (``?`` placeholders) and return its rows, if any.
 
-        A write is queued (and returns no rows); a read first sends the queued writes.
+        A write is queued (and returns no rows); a read first sends the writes queued
+        for the tables it reads.
         """
         if _is_write(sql):
-            self._pending.append((sql, params))
+            self._pending.setdefault(_written_table(sql), []).append((sql, params))
             return []
-        self.flush()
+        if self._pending:
+            for table in _read_tables(sql):
+                if table in self._pending:
+                    self._send(self._pending.pop(table))
         return self.db.run(sql, params)
 
     def one(self, sql: str, params: Sequence[Any] = ()) -> Row | None:
@@ -95,33 +101,18 @@ class Tx:
         ``INSERT … ON CONFLICT … DO UPDATE`` reads the same in SQLite (≥ 3.24) and
         PostgreSQL, so views need no per-dialect SQL.
         """
-        self._pending.append(
+        self._pending.setdefault(table, []).append(
             (_upsert_sql(table, tuple(keys), tuple(values)), [*keys.values(), *values.values()])
         )
 
     def flush(self) -> None:
-        """Send the queued writes: table by table (rows of different tables never
-        depend on each other), in order within a table, each run of one statement as
-        one batch."""
-        pending = self._pending
-        if not pending:
-            return
-        self._pending = []
-        by_table: dict[str, list[tuple[str, Sequence[Any]]]] = {}
-        for write in pending:
-            by_table.setdefault(_written_table(write[0]), []).append(write)
-        for writes in by_table.values():
-            start = 0
-            while start < len(writes):
-                sql = writes[start][0]
-                end = start + 1
-                while end < len(writes) and writes[end][0] == sql:
-                    end += 1
-                if end - start == 1:
-                    self.db.run(sql, writes[start][1])
-                else:
-                    self.db.run_many(sql, [params for _, params in writes[start:end]])
-                start = end
+        """Send every queued write, in one batch."""
+        pending, self._pending = self._pending, {}
+        if pending:
+            self._send([write for writes in pending.values() for write in writes])
+
+    def _send(self, writes: list[tuple[str, Sequence[Any]]]) -> None:
+        self.db.run_batch(writes)
 
     def local_date(self, moment: datetime) -> str:
         """The ISO local date (policy time zone) of a business time."""
@@ -133,6 +124,12 @@ class Tx:
 
 def _is_write(sql: str) -> bool:
     return sql[:6].upper() in ("INSERT", "UPDATE", "DELETE")
+
+
+@lru_cache(maxsize=1024)
+def _read_tables(sql: str) -> frozenset[str]:
+    """Every table a query names after FROM or JOIN (a superset is harmless)."""
+    return frozenset(re.findall(r"\b(?:FROM|JOIN)\s+(\w+)", sql, flags=re.IGNORECASE))
 
 
 @lru_cache(maxsize=1024)
@@ -166,6 +163,10 @@ class ViewsDatabase(Protocol):
 
     def run_many(self, sql: str, params: Sequence[Sequence[Any]]) -> None: ...
 
+    def run_batch(self, writes: Sequence[tuple[str, Sequence[Any]]]) -> None:
+        """Run ``writes`` (statements with their parameters) in order, returning nothing."""
+        ...
+
     def transaction(self, lock: bool) -> Any: ...
 
     def close(self) -> None: ...
@@ -192,12 +193,33 @@ class SQLiteViews:
         # A larger page cache than the 2 MiB default: a rebuild touches every view
         # table's B-trees on each page.
         self.conn.execute("PRAGMA cache_size = -32768")
+        # In WAL mode a commit need not wait for the disk: after a crash the database
+        # is intact and at most the last pages are gone — rows and positions together,
+        # so they are applied again, exactly once. (Not in rollback-journal mode, where
+        # NORMAL could leave a corrupt file after a power loss.)
+        (mode,) = self.conn.execute("PRAGMA journal_mode").fetchone()
+        if str(mode).lower() == "wal":
+            self.conn.execute("PRAGMA synchronous = NORMAL")
 
     def run(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
         return [tuple(r) for r in self.conn.execute(sql, tuple(params)).fetchall()]
 
     def run_many(self, sql: str, params: Sequence[Sequence[Any]]) -> None:
         self.conn.executemany(sql, params)
+
+    def run_batch(self, writes: Sequence[tuple[str, Sequence[Any]]]) -> None:
+        # Each run of one statement through executemany: one call into SQLite per run.
+        start = 0
+        while start < len(writes):
+            sql = writes[start][0]
+            end = start + 1
+            while end < len(writes) and writes[end][0] == sql:
+                end += 1
+            if end - start == 1:
+                self.conn.execute(sql, tuple(writes[start][1]))
+            else:
+                self.conn.executemany(sql, [params for _, params in writes[start:end]])
+            start = end
 
     @contextmanager
     def transaction(self, lock: bool) -> Iterator[None]:
@@ -242,6 +264,12 @@ class PostgresViews:
         # psycopg sends the batch in pipeline mode: one round trip, not one per row.
         with self.conn.cursor() as cur:
             cur.executemany(_pg(sql), params)
+
+    def run_batch(self, writes: Sequence[tuple[str, Sequence[Any]]]) -> None:
+        # Every statement in one pipeline: one round trip for the whole batch.
+        with self.conn.pipeline(), self.conn.cursor() as cur:
+            for sql, params in writes:
+                cur.execute(_pg(sql), tuple(params))
 
     @contextmanager
     def transaction(self, lock: bool) -> Iterator[None]:
@@ -293,9 +321,21 @@ class View:
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         handlers: dict[type[Any], list[str]] = {}
+        owners: dict[str, type[Any]] = {}
         for klass in reversed(cls.__mro__):
             for attr, value in vars(klass).items():
-                for event_class in getattr(value, "_handles", ()):
+                handles = getattr(value, "_handles", ())
+                if not handles:
+                    continue
+                owner = owners.get(attr)
+                if owner is not None and not issubclass(klass, owner):
+                    # Two mixins' handlers of one name: only one would ever run.
+                    raise TypeError(
+                        f"{cls.__name__}: handler {attr!r} of {klass.__name__} hides the one "
+                        f"of {owner.__name__}; name them apart"
+                    )
+                owners[attr] = klass
+                for event_class in handles:
                     names = handlers.setdefault(event_class, [])
                     if attr not in names:
                         names.append(attr)
