@@ -86,9 +86,14 @@ class Tx:
             self._pending.setdefault(_written_table(sql), []).append((sql, params))
             return []
         if self._pending:
-            for table in _read_tables(sql):
-                if table in self._pending:
-                    self._send(self._pending.pop(table))
+            before = [
+                write
+                for table in _read_tables(sql)
+                if table in self._pending
+                for write in self._pending.pop(table)
+            ]
+            if before:
+                return self.db.run_after(before, sql, params)
         return self.db.run(sql, params)
 
     def one(self, sql: str, params: Sequence[Any] = ()) -> Row | None:
@@ -167,6 +172,16 @@ class ViewsDatabase(Protocol):
         """Run ``writes`` (statements with their parameters) in order, returning nothing."""
         ...
 
+    def run_after(
+        self, writes: Sequence[tuple[str, Sequence[Any]]], sql: str, params: Sequence[Any]
+    ) -> list[Row]:
+        """Run ``writes``, then the query ``sql`` (one round trip where it matters)."""
+        ...
+
+    def empty(self, tables: Sequence[str]) -> None:
+        """Delete every row of ``tables``."""
+        ...
+
     def transaction(self, lock: bool) -> Any: ...
 
     def close(self) -> None: ...
@@ -221,6 +236,16 @@ class SQLiteViews:
                 self.conn.executemany(sql, [params for _, params in writes[start:end]])
             start = end
 
+    def run_after(
+        self, writes: Sequence[tuple[str, Sequence[Any]]], sql: str, params: Sequence[Any]
+    ) -> list[Row]:
+        self.run_batch(writes)
+        return self.run(sql, params)
+
+    def empty(self, tables: Sequence[str]) -> None:
+        for table in tables:  # SQLite truncates a table deleted without WHERE
+            self.conn.execute(f"DELETE FROM {table}")
+
     @contextmanager
     def transaction(self, lock: bool) -> Iterator[None]:
         self.conn.execute("BEGIN IMMEDIATE" if lock else "BEGIN")
@@ -266,10 +291,41 @@ class PostgresViews:
             cur.executemany(_pg(sql), params)
 
     def run_batch(self, writes: Sequence[tuple[str, Sequence[Any]]]) -> None:
-        # Every statement in one pipeline: one round trip for the whole batch.
         with self.conn.pipeline(), self.conn.cursor() as cur:
-            for sql, params in writes:
-                cur.execute(_pg(sql), tuple(params))
+            self._send(cur, writes)
+
+    def run_after(
+        self, writes: Sequence[tuple[str, Sequence[Any]]], sql: str, params: Sequence[Any]
+    ) -> list[Row]:
+        with self.conn.pipeline(), self.conn.cursor() as cur, self.conn.cursor() as query:
+            self._send(cur, writes)
+            query.execute(_pg(sql), tuple(params))
+            return [tuple(r) for r in query.fetchall()]
+
+    def empty(self, tables: Sequence[str]) -> None:
+        if tables:
+            self.run(f"TRUNCATE {', '.join(tables)}")
+
+    @staticmethod
+    def _send(cur: Any, writes: Sequence[tuple[str, Sequence[Any]]]) -> None:
+        # Every statement in the caller's pipeline: one round trip for the whole batch;
+        # a run of one upsert becomes multi-row statements, which the server plans once.
+        start = 0
+        while start < len(writes):
+            sql = writes[start][0]
+            end = start + 1
+            while end < len(writes) and writes[end][0] == sql:
+                end += 1
+            shape = _upsert_shape(sql) if end - start > 1 else None
+            if shape is None:
+                for _, params in writes[start:end]:
+                    cur.execute(_pg(sql), tuple(params))
+            else:
+                rows = _last_per_key([p for _, p in writes[start:end]], *shape)
+                for chunk in range(0, len(rows), _MULTI_ROW):
+                    part = rows[chunk : chunk + _MULTI_ROW]
+                    cur.execute(_multi_row(sql, len(part)), [v for row in part for v in row])
+            start = end
 
     @contextmanager
     def transaction(self, lock: bool) -> Iterator[None]:
@@ -287,6 +343,42 @@ class PostgresViews:
 @lru_cache(maxsize=1024)
 def _pg(sql: str) -> str:
     return sql.replace("?", "%s")
+
+
+#: Rows per multi-row upsert sent to PostgreSQL.
+_MULTI_ROW = 500
+
+
+@lru_cache(maxsize=1024)
+def _upsert_shape(sql: str) -> tuple[int, bool] | None:
+    """For an upsert made by :func:`_upsert_sql`: (number of key columns, whether a
+    later row replaces an earlier one of the same key); None for other statements."""
+    found = re.fullmatch(r"INSERT INTO \w+ \(.*\) VALUES \(.*\) ON CONFLICT \((.*)\) (.*)", sql)
+    if found is None:
+        return None
+    return len(found.group(1).split(",")), found.group(2).startswith("DO UPDATE")
+
+
+def _last_per_key(rows: list[Sequence[Any]], keys: int, later_wins: bool) -> list[Sequence[Any]]:
+    """One row per key, as applying ``rows`` one by one would leave it: the last of
+    each key when a conflict updates, the first when it does nothing. (One statement
+    may not touch a row twice.)"""
+    chosen: dict[tuple[Any, ...], Sequence[Any]] = {}
+    for row in rows:
+        key = tuple(row[:keys])
+        if later_wins or key not in chosen:
+            chosen.pop(key, None)  # keep the order of last writes
+            chosen[key] = row
+    return list(chosen.values())
+
+
+@lru_cache(maxsize=1024)
+def _multi_row(sql: str, count: int) -> str:
+    """The upsert ``sql`` with ``count`` rows of values, in PostgreSQL's placeholders."""
+    head, rest = sql.split(" VALUES ", 1)
+    one, tail = rest.split(") ON CONFLICT ", 1)
+    row = one.replace("?", "%s") + ")"
+    return f"{head} VALUES {', '.join([row] * count)} ON CONFLICT {tail}"
 
 
 def open_views_database(config: StoreConfig) -> ViewsDatabase:
@@ -529,11 +621,17 @@ class ProjectionEngine:
                     )
 
     def reset(self) -> None:
-        """Drop every view's rows and positions, in one transaction, without replaying."""
+        """Drop every view's rows and positions, in one transaction, without replaying.
+
+        The tables are emptied, not re-created: opening the engine already brought
+        their definitions up to the views' versions, and emptying is much cheaper than
+        schema changes (PostgreSQL's catalog) on a busy server."""
         with self._lock, self.db.transaction(lock=False):
+            self.db.empty([table for view in self.views for table in view.tables])
             for view in self.views:
-                self._drop(view)
-                self._create(view)
+                self.db.run(
+                    f"UPDATE {TRACKING_TABLE} SET position = 0 WHERE view = ?", [view.name]
+                )
 
     def rebuild(self, progress: Progress | None = None) -> int:
         """Drop every view's rows and replay the whole log; returns the position reached."""
