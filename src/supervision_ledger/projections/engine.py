@@ -629,9 +629,7 @@ class ProjectionEngine:
         with self._lock, self.db.transaction(lock=False):
             self.db.empty([table for view in self.views for table in view.tables])
             for view in self.views:
-                self.db.run(
-                    f"UPDATE {TRACKING_TABLE} SET position = 0 WHERE view = ?", [view.name]
-                )
+                self.db.run(f"UPDATE {TRACKING_TABLE} SET position = 0 WHERE view = ?", [view.name])
 
     def rebuild(self, progress: Progress | None = None) -> int:
         """Drop every view's rows and replay the whole log; returns the position reached."""
