@@ -560,7 +560,8 @@ class ProjectionEngine:
         are passed over by the position each page records.
         """
         with self._lock:
-            head = self.head() if until is None else until
+            # Never beyond the log's end: a position past it would skip what comes next.
+            head = self.head() if until is None else min(until, self.head())
             position = self.position
             while position < head:
                 page = self.recorder.select_notifications(
