@@ -82,16 +82,22 @@ class Tx:
         A write is queued (and returns no rows); a read first sends the writes queued
         for the tables it reads.
         """
-        if _is_write(sql):
+        kind = _kind(sql)
+        if kind == "write":
             self._pending.setdefault(_written_table(sql), []).append((sql, params))
             return []
         if self._pending:
-            before = [
-                write
-                for table in _read_tables(sql)
-                if table in self._pending
-                for write in self._pending.pop(table)
-            ]
+            if kind == "read":
+                tables = _read_tables(sql)
+                before = [
+                    write
+                    for table in list(self._pending)
+                    if table in tables
+                    for write in self._pending.pop(table)
+                ]
+            else:  # anything else may touch anything: everything queued goes first
+                before = [write for writes in self._pending.values() for write in writes]
+                self._pending = {}
             if before:
                 return self.db.run_after(before, sql, params)
         return self.db.run(sql, params)
@@ -127,8 +133,14 @@ class Tx:
         return found
 
 
-def _is_write(sql: str) -> bool:
-    return sql[:6].upper() in ("INSERT", "UPDATE", "DELETE")
+@lru_cache(maxsize=1024)
+def _kind(sql: str) -> str:
+    """ "write" (INSERT / UPDATE / DELETE: queued), "read" (SELECT) or "other" (which
+    may write too, e.g. a WITH clause: everything queued is sent before it)."""
+    first = sql.lstrip()[:6].upper()
+    if first in ("INSERT", "UPDATE", "DELETE"):
+        return "write"
+    return "read" if first == "SELECT" else "other"
 
 
 @lru_cache(maxsize=1024)
@@ -495,6 +507,7 @@ class ProjectionEngine:
         self._lock = threading.RLock()
         self._handled: set[type[Any]] = {cls for v in self.views for cls in v.handlers}
         self._topics = handled_topics(self._handled)
+        self._handlers: dict[type[Any], list[Callable[[Tx, Any], None]]] = {}
         self._open()
 
     # -- set-up ------------------------------------------------------------------
@@ -579,6 +592,15 @@ class ProjectionEngine:
                     progress(position, head)
             return position
 
+    def _dispatch(self, event_class: type[Any]) -> list[Callable[[Tx, Any], None]]:
+        """Every view's handlers of ``event_class``, views in order."""
+        found = self._handlers.get(event_class)
+        if found is None:
+            found = self._handlers[event_class] = [
+                method for view in self.views for method in view.bound_handlers(event_class)
+            ]
+        return found
+
     def process_page(self, page: Sequence[Notification], upto: int | None = None) -> None:
         """Apply one page and record ``upto`` (default: its last id) as every view's
         position, atomically.
@@ -604,15 +626,19 @@ class ProjectionEngine:
                     if not behind:
                         continue
                 else:
-                    behind = self.views
+                    behind = None  # all of them
                 cls = _topic_class(notification.topic)
                 if cls not in self._handled:
                     continue
                 event = to_domain_event(notification)
                 tx.position = notification.id
-                for view in behind:
-                    for method in view.bound_handlers(cls):
+                if behind is None:
+                    for method in self._dispatch(cls):
                         method(tx, event)
+                else:
+                    for view in behind:
+                        for method in view.bound_handlers(cls):
+                            method(tx, event)
             tx.flush()
             for view in self.views:
                 if tracked.get(view.name, 0) < last:
