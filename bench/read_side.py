@@ -270,7 +270,7 @@ def run(
         def unit_report(ledger: Ledger) -> Callable[[], Any]:
             return lambda: ledger.statistics(district, start=START, end=END, as_of=AS_OF)
 
-        unit_small, unit_large = interleaved(repeat * 5, unit_report(first), unit_report(last))
+        unit_small, unit_large = interleaved(repeat * 15, unit_report(first), unit_report(last))
         province, scan = interleaved(
             repeat,
             lambda: last.statistics(
