@@ -227,6 +227,7 @@ def test_the_policy_reads_back_as_it_was() -> None:
             extra_working_days=frozenset({date(2023, 10, 7)}),
         ),
         petition_procedural_reply=Deadline(days=7, working_days=True),
+        business_time_from=date(2000, 1, 1),
     )
     assert policy_from_json(json.loads(json.dumps(policy_to_json(policy)))) == policy
 

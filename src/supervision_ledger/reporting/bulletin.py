@@ -60,6 +60,8 @@ def policy_to_json(policy: Policy) -> dict[str, Any]:
             }
         elif isinstance(value, frozenset):
             value = sorted(str(v) for v in value)
+        elif isinstance(value, date):
+            value = value.isoformat()
         found[item.name] = value
     return found
 
@@ -93,6 +95,8 @@ def _setting(name: str, default: Any, value: Any) -> Any:
                 date.fromisoformat(d) for d in value["extra_working_days"]
             ),
         )
+    if isinstance(default, date):
+        return date.fromisoformat(value)
     if name == "recusal_relationships":
         return frozenset(Relationship(v) for v in value)
     if name == "failing_grades":
