@@ -7,7 +7,7 @@ raises.
 """
 
 from . import commands
-from .application import CommandResult, Ids, Ledger
+from .application import CommandResult, EventFeed, Ids, Ledger, LoggedEvent
 from .audit import Digest, ExportSummary, HistoryEntry, VerifyReport
 from .commands import command_json_schema, parse_command
 from .domain import (
@@ -39,12 +39,14 @@ __all__ = [
     "Deadline",
     "Digest",
     "Dossier",
+    "EventFeed",
     "ExportSummary",
     "HearingRegister",
     "HistoryEntry",
     "Ids",
     "Ledger",
     "LedgerError",
+    "LoggedEvent",
     "NotFound",
     "PendingFeedback",
     "Policy",

@@ -37,6 +37,7 @@ from .audit import LedgerAudit
 from .command_methods import CommandMethods
 from .eventsourced import LedgerApplication
 from .executor import CommandExecutor
+from .following import EventFeed, LedgerLog, LoggedEvent
 from .queries import LedgerQueries
 from .results import CommandResult
 from .unit_of_work import UnitOfWork
@@ -74,6 +75,7 @@ class Ledger(CommandMethods):
         self.app = LedgerApplication(env={**self.store.env, **(env or {})})
         self.queries = LedgerQueries(self.app, self.store, policy, views)
         self.audit = LedgerAudit(self.app, policy)
+        self.log = LedgerLog(self.app)
         self.executor = CommandExecutor(
             self.app, policy, max_attempts, self.queries.last_service_on
         )
@@ -141,6 +143,34 @@ class Ledger(CommandMethods):
     def events(self, aggregate: LedgerAggregate) -> Iterator[Any]:
         """The stored events of an aggregate, in order."""
         return self.app.events.get(aggregate.id)
+
+    # -- following the log (LedgerLog) ---------------------------------------------------
+
+    def last_position(self) -> int:
+        """The position of the last stored event (0 when the log is empty)."""
+        return self.log.head()
+
+    def events_after(self, position: int = 0, *, limit: int = 100) -> list[LoggedEvent]:
+        """At most ``limit`` (1–1000) stored events after log ``position``, in log order,
+        as :class:`LoggedEvent` values; the next page starts after the last one's position.
+        """
+        return self.log.events_after(position, limit=limit)
+
+    def follow(
+        self,
+        after: int = 0,
+        *,
+        idle_timeout: float | None = None,
+        poll_interval: float = 1.0,
+        page_size: int = 100,
+    ) -> EventFeed:
+        """An :class:`EventFeed` of the events after position ``after``, then of each new
+        one as it is stored (PostgreSQL: woken by NOTIFY; SQLite: polled every
+        ``poll_interval`` seconds). It ends on ``stop()``, at the end of its ``with``
+        block, or after ``idle_timeout`` seconds with nothing new."""
+        return self.log.follow(
+            after, idle_timeout=idle_timeout, poll_interval=poll_interval, page_size=page_size
+        )
 
     # -- queries (projections: LedgerQueries) ------------------------------------------
 
