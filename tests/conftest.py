@@ -18,6 +18,9 @@ os.environ.setdefault("EVENTSOURCING_DISABLE_REDEFINITION_CHECK", "y")
 
 from stores import drop_schema, new_postgres_url, require_postgres
 
+from supervision_ledger import Ledger
+from supervision_ledger.demo import DemoSummary, run_demo
+
 
 @pytest.fixture
 def postgres_url() -> Iterator[str]:
@@ -49,6 +52,13 @@ def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
             yield url
         finally:
             drop_schema(schema)
+
+
+@pytest.fixture(scope="session")
+def demo_year() -> Iterator[tuple[Ledger, DemoSummary]]:
+    """The demo year (seed 2023) in memory, shared by the tests that only read it."""
+    with Ledger(store="sqlite:///:memory:") as ledger:
+        yield ledger, run_demo(ledger, 2023)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

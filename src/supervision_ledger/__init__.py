@@ -8,6 +8,21 @@ raises.
 
 from . import commands
 from .application import CommandResult, EventFeed, Ids, Ledger, LoggedEvent
+from .application.states import (
+    AggregateState,
+    CaseState,
+    HearingState,
+    LeadState,
+    PartnerAgreementState,
+    PetitionState,
+    SuggestionState,
+    SupervisorState,
+    TrialCommitteeSittingState,
+    TypicalCaseState,
+    UnitState,
+    UnknownKind,
+    state_json_schema,
+)
 from .audit import Digest, ExportSummary, HistoryEntry, VerifyReport
 from .commands import command_json_schema, parse_command
 from .domain import (
@@ -27,12 +42,15 @@ from .projections.dossier import Dossier
 from .projections.feedback import PendingFeedback
 from .projections.figures import Rate
 from .projections.hearings import HearingRegister
+from .schemas import output_json_schema
 
 __version__ = "0.1.0"
 
 __all__ = [
     "DEFAULT_POLICY",
+    "AggregateState",
     "AlreadyExists",
+    "CaseState",
     "CommandIdConflict",
     "CommandResult",
     "ConcurrencyConflict",
@@ -42,21 +60,33 @@ __all__ = [
     "EventFeed",
     "ExportSummary",
     "HearingRegister",
+    "HearingState",
     "HistoryEntry",
     "Ids",
+    "LeadState",
     "Ledger",
     "LedgerError",
     "LoggedEvent",
     "NotFound",
+    "PartnerAgreementState",
     "PendingFeedback",
+    "PetitionState",
     "Policy",
     "Rate",
     "RuleViolation",
     "Statistics",
+    "SuggestionState",
+    "SupervisorState",
+    "TrialCommitteeSittingState",
+    "TypicalCaseState",
+    "UnitState",
+    "UnknownKind",
     "VerifyReport",
     "WeekdayCalendar",
     "__version__",
     "command_json_schema",
     "commands",
+    "output_json_schema",
     "parse_command",
+    "state_json_schema",
 ]

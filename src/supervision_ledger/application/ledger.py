@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date, datetime
-from typing import IO, Any, TypeVar
+from typing import IO, Any, Literal, TypeVar, overload
 from uuid import UUID
 
 from .. import commands as c
@@ -40,6 +40,20 @@ from .executor import CommandExecutor
 from .following import EventFeed, LedgerLog, LoggedEvent
 from .queries import LedgerQueries
 from .results import CommandResult
+from .states import (
+    AggregateState,
+    CaseState,
+    HearingState,
+    LeadState,
+    PartnerAgreementState,
+    PetitionState,
+    SuggestionState,
+    SupervisorState,
+    TrialCommitteeSittingState,
+    TypicalCaseState,
+    UnitState,
+    state_model,
+)
 from .unit_of_work import UnitOfWork
 
 A = TypeVar("A", bound=LedgerAggregate)
@@ -139,6 +153,138 @@ class Ledger(CommandMethods):
     def trial_committee_sitting(self, key: str) -> TrialCommitteeSitting:
         """The trial-committee sitting ``key`` attended by the chief prosecutor."""
         return self._read(TrialCommitteeSitting, key)
+
+    @overload
+    def state(
+        self,
+        kind: Literal["unit"],
+        key: str,
+        *,
+        as_of: datetime | date | str | None = None,
+        at_position: int | None = None,
+    ) -> UnitState: ...
+
+    @overload
+    def state(
+        self,
+        kind: Literal["supervisor"],
+        key: str,
+        *,
+        as_of: datetime | date | str | None = None,
+        at_position: int | None = None,
+    ) -> SupervisorState: ...
+
+    @overload
+    def state(
+        self,
+        kind: Literal["case"],
+        key: str,
+        *,
+        as_of: datetime | date | str | None = None,
+        at_position: int | None = None,
+    ) -> CaseState: ...
+
+    @overload
+    def state(
+        self,
+        kind: Literal["hearing"],
+        key: str,
+        *,
+        as_of: datetime | date | str | None = None,
+        at_position: int | None = None,
+    ) -> HearingState: ...
+
+    @overload
+    def state(
+        self,
+        kind: Literal["suggestion"],
+        key: str,
+        *,
+        as_of: datetime | date | str | None = None,
+        at_position: int | None = None,
+    ) -> SuggestionState: ...
+
+    @overload
+    def state(
+        self,
+        kind: Literal["petition"],
+        key: str,
+        *,
+        as_of: datetime | date | str | None = None,
+        at_position: int | None = None,
+    ) -> PetitionState: ...
+
+    @overload
+    def state(
+        self,
+        kind: Literal["lead"],
+        key: str,
+        *,
+        as_of: datetime | date | str | None = None,
+        at_position: int | None = None,
+    ) -> LeadState: ...
+
+    @overload
+    def state(
+        self,
+        kind: Literal["typical_case"],
+        key: str,
+        *,
+        as_of: datetime | date | str | None = None,
+        at_position: int | None = None,
+    ) -> TypicalCaseState: ...
+
+    @overload
+    def state(
+        self,
+        kind: Literal["partner_agreement"],
+        key: str,
+        *,
+        as_of: datetime | date | str | None = None,
+        at_position: int | None = None,
+    ) -> PartnerAgreementState: ...
+
+    @overload
+    def state(
+        self,
+        kind: Literal["trial_committee_sitting"],
+        key: str,
+        *,
+        as_of: datetime | date | str | None = None,
+        at_position: int | None = None,
+    ) -> TrialCommitteeSittingState: ...
+
+    @overload
+    def state(
+        self,
+        kind: str,
+        key: str,
+        *,
+        as_of: datetime | date | str | None = None,
+        at_position: int | None = None,
+    ) -> AggregateState: ...
+
+    def state(
+        self,
+        kind: str,
+        key: str,
+        *,
+        as_of: datetime | date | str | None = None,
+        at_position: int | None = None,
+    ) -> AggregateState:
+        """The state of the ``kind`` aggregate ``key`` as a pydantic model (JSON with
+        ``model_dump(mode="json")``; schema: :func:`state_json_schema`): as it is now, as
+        it was at a business date/time (``as_of``; a date means its whole local day), or
+        at a log position (``at_position``). Raises :class:`NotFound` if it did not
+        exist then, ``UnknownKind`` (a :class:`LedgerError`) for an unknown ``kind``."""
+        model = state_model(kind)
+        if as_of is None and at_position is None:
+            aggregate = self._read(model.aggregate, key)
+        else:
+            if as_of is not None and at_position is not None:
+                raise ValueError("as_of, at_position: give one of them, not both")
+            aggregate = self.audit.as_of(model.aggregate, key, as_of, at_position)
+        return model.of(aggregate)
 
     def events(self, aggregate: LedgerAggregate) -> Iterator[Any]:
         """The stored events of an aggregate, in order."""
