@@ -37,7 +37,7 @@ from .domain import (
     RuleViolation,
     WeekdayCalendar,
 )
-from .projections.api import Statistics
+from .projections.api import FigureKey, FigureTypeMismatch, Statistics, UnknownFigure
 from .projections.dossier import Dossier
 from .projections.feedback import PendingFeedback
 from .projections.figures import Rate
@@ -59,6 +59,8 @@ __all__ = [
     "Dossier",
     "EventFeed",
     "ExportSummary",
+    "FigureKey",
+    "FigureTypeMismatch",
     "HearingRegister",
     "HearingState",
     "HistoryEntry",
@@ -80,6 +82,7 @@ __all__ = [
     "TrialCommitteeSittingState",
     "TypicalCaseState",
     "UnitState",
+    "UnknownFigure",
     "UnknownKind",
     "VerifyReport",
     "WeekdayCalendar",

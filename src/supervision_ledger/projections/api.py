@@ -7,15 +7,19 @@ The query facade itself (the engine of one ledger and its queries) is
 
 from __future__ import annotations
 
+import difflib
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
 from pydantic import BaseModel
 
+from ..domain.errors import LedgerError
 from ..domain.policy import Policy
 from .dossier import DossierView
 from .engine import Tx, View
 from .feedback import FeedbackView
+from .figure_keys import FigureKey
 from .figures import FIGURES, FigureQuery, FigureValue, Rate
 from .flows import FlowStatisticsView
 from .hearings import HearingRegisterView
@@ -51,17 +55,63 @@ class Statistics(BaseModel):
     figures: dict[str, FigureValue]
 
     def value(self, key: str) -> FigureValue:
-        return self.figures[key]
+        """The figure ``key``, whatever its type (a count, an amount, a rate).
 
-    def count(self, key: str) -> int:
-        found = self.figures[key]
-        assert isinstance(found, int), f"{key} is not a count"
+        An unknown key raises :class:`UnknownFigure`, naming the nearest key."""
+        try:
+            return self.figures[key]
+        except KeyError:
+            raise UnknownFigure(
+                f"no figure {key!r}{_nearest(key)}; every figure: docs/statistics.md"
+            ) from None
+
+    def count(self, key: FigureKey) -> int:
+        """The count ``key``; :class:`FigureTypeMismatch` if it is a rate or an amount."""
+        found = self.value(key)
+        if isinstance(found, bool) or not isinstance(found, int):
+            raise FigureTypeMismatch(_mismatch(key, found, "a count"))
         return found
 
-    def rate(self, key: str) -> Rate:
-        found = self.figures[key]
-        assert isinstance(found, Rate), f"{key} is not a rate"
+    def rate(self, key: FigureKey) -> Rate:
+        """The rate ``key``; :class:`FigureTypeMismatch` if it is a count or an amount."""
+        found = self.value(key)
+        if not isinstance(found, Rate):
+            raise FigureTypeMismatch(_mismatch(key, found, "a rate"))
         return found
+
+    def amount(self, key: FigureKey) -> Decimal:
+        """The yuan amount ``key`` (e.g. ``allowances.amount``) as a ``Decimal``."""
+        found = self.value(key)
+        if not isinstance(found, str):
+            raise FigureTypeMismatch(_mismatch(key, found, "an amount"))
+        return Decimal(found)
+
+
+class UnknownFigure(LedgerError):
+    """A figure key that no figure has (a typo, most often)."""
+
+    rule = "unknown_figure"
+
+
+class FigureTypeMismatch(LedgerError):
+    """A figure read as a count, a rate or an amount that is of another type."""
+
+    rule = "figure_type_mismatch"
+
+
+def _nearest(key: str) -> str:
+    close = difflib.get_close_matches(key, list(FIGURES), n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def _mismatch(key: str, found: FigureValue, wanted: str) -> str:
+    if isinstance(found, Rate):
+        actual, reader = "a rate", "rate"
+    elif isinstance(found, str):
+        actual, reader = "an amount", "amount"
+    else:
+        actual, reader = "a count", "count"
+    return f"figure {key!r} is {actual}, not {wanted}: read it with {reader}({key!r})"
 
 
 def as_date(value: date | str | None, name: str) -> date | None:
@@ -108,7 +158,10 @@ def compute_statistics(
 
 
 __all__: list[Any] = [
+    "FigureKey",
+    "FigureTypeMismatch",
     "Statistics",
+    "UnknownFigure",
     "as_date",
     "check_period",
     "compute_statistics",
