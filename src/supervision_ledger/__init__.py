@@ -42,6 +42,7 @@ from .projections.dossier import Dossier
 from .projections.feedback import PendingFeedback
 from .projections.figures import Rate
 from .projections.hearings import HearingRegister
+from .projections.listing import InvalidCursor, Listing, ListItem
 from .schemas import output_json_schema
 
 __version__ = "0.1.0"
@@ -65,9 +66,12 @@ __all__ = [
     "HearingState",
     "HistoryEntry",
     "Ids",
+    "InvalidCursor",
     "LeadState",
     "Ledger",
     "LedgerError",
+    "ListItem",
+    "Listing",
     "LoggedEvent",
     "NotFound",
     "PartnerAgreementState",

@@ -23,6 +23,7 @@ from .projections.api import Statistics
 from .projections.dossier import Dossier
 from .projections.feedback import PendingFeedback
 from .projections.hearings import HearingRegister
+from .projections.listing import Listing
 
 
 class UnknownSchema(LedgerError):
@@ -88,6 +89,7 @@ OUTPUTS: dict[str, Callable[[], dict[str, Any]]] = {
     "feedback": _of(PendingFeedback, "PendingFeedback (feedback --json)"),
     "dossier": _of(Dossier, "Dossier (dossier --json)"),
     "hearings": _of(HearingRegister, "HearingRegister (hearings --json)"),
+    "list": _of(Listing, "Listing (list --json)"),
     "history": _of(HistoryJSON, "history --json"),
     "digest": _of(DigestJSON, "Digest (digest)"),
     "verify": _of(VerifyJSON, "VerifyReport (verify --json)"),

@@ -33,6 +33,7 @@ from ..projections.dossier import Dossier
 from ..projections.engine import Progress, ProjectionEngine
 from ..projections.feedback import PendingFeedback
 from ..projections.hearings import HearingRegister
+from ..projections.listing import Listing
 from .audit import LedgerAudit
 from .command_methods import CommandMethods
 from .eventsourced import LedgerApplication
@@ -402,6 +403,47 @@ class Ledger(CommandMethods):
     ) -> HearingRegister:
         """The hearing register: hearings proposed in the period, oldest first."""
         return self.queries.hearings(unit, rollup=rollup, start=start, end=end)
+
+    def listing(
+        self,
+        kind: str,
+        *,
+        unit: str | None = None,
+        rollup: bool = False,
+        type: str | None = None,
+        role: str | None = None,
+        status: str | None = None,
+        start: date | str | None = None,
+        end: date | str | None = None,
+        case: str | None = None,
+        limit: int = 50,
+        cursor: str | None = None,
+        newest_first: bool = False,
+    ) -> Listing:
+        """One page of the ``kind`` things recorded — ``case``, ``supervisor``,
+        ``hearing``, ``activity``, ``suggestion``, ``petition`` or ``lead`` — oldest first
+        (``newest_first``: the reverse) by the local date they were recorded on.
+
+        Filters: ``unit`` (with every unit under it if ``rollup``), ``type`` (case kind,
+        activity type, suggestion type, petition channel, lead source; a hearing's case
+        kind), ``role`` (people), ``status`` (as last recorded), ``start``/``end`` (local
+        dates, inclusive) and ``case``. ``limit`` items (1–1000) per page; pass the
+        page's ``next_cursor`` as ``cursor`` for the next one, with the same filters.
+        """
+        return self.queries.listing(
+            kind,
+            unit=unit,
+            rollup=rollup,
+            type=type,
+            role=role,
+            status=status,
+            start=start,
+            end=end,
+            case=case,
+            limit=limit,
+            cursor=cursor,
+            newest_first=newest_first,
+        )
 
     # -- audit: replay and tamper evidence (LedgerAudit, docs/audit.md) ----------------
 

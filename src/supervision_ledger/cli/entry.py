@@ -158,7 +158,7 @@ def register(subparsers: Any) -> None:
         choices=list(OUTPUTS),
         default="commands",
         help="commands (default), state (show --json), event (events), report, feedback, "
-        "dossier, hearings, history, digest, verify (their --json output)",
+        "dossier, hearings, list, history, digest, verify (their --json output)",
     )
     p.set_defaults(run=run_schema)
 

@@ -13,6 +13,7 @@ from typing import Any
 
 from ..application.following import MAX_PAGE
 from ..application.states import STATES
+from ..projections.listing import MAX_LIMIT, PLURALS
 from .audit import non_negative, parse_moment
 from .common import add_store_option, open_ledger, print_json
 
@@ -55,7 +56,82 @@ def run_events(args: argparse.Namespace) -> int:
     return 0
 
 
+def list_limit(text: str) -> int:
+    value = non_negative(text)
+    if not 1 <= value <= MAX_LIMIT:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a page size from 1 to {MAX_LIMIT}")
+    return value
+
+
+def run_list(args: argparse.Namespace) -> int:
+    from .reports import _period_error
+
+    if (problem := _period_error(args)) is not None:
+        print(problem, file=sys.stderr)
+        return 2
+    with open_ledger(args) as ledger:
+        page = ledger.listing(
+            PLURALS[args.what],
+            unit=args.unit,
+            rollup=args.rollup,
+            type=args.type,
+            role=args.role,
+            status=args.status,
+            start=args.start,
+            end=args.end,
+            case=args.case,
+            limit=args.limit,
+            cursor=args.cursor,
+            newest_first=args.newest_first,
+        )
+    if args.json:
+        print_json(page.model_dump(mode="json"))
+        return 0
+    if not page.items:
+        print(f"no {args.what} match")
+    for item in page.items:
+        what = ",".join(item.roles) if item.roles else item.type
+        where = f"{item.case} " if item.case else ""
+        print(
+            f"{item.on}  {where}{item.key}  {item.unit}  {what or '—'}  "
+            f"{item.status or '—'}  {item.label or ''}".rstrip()
+        )
+    if page.next_cursor is not None:
+        print(f"more: --cursor {page.next_cursor}")
+    return 0
+
+
 def register(subparsers: Any) -> None:
+    from .reports import _date
+
+    p = subparsers.add_parser(
+        "list",
+        help="list cases, people, hearings, activities, suggestions, petitions or leads",
+        description="One page of the things recorded, oldest first by the local date they "
+        "were recorded on, filtered; 'more: --cursor C' ends a page that has a next one.",
+    )
+    add_store_option(p)
+    p.add_argument("what", metavar="WHAT", choices=list(PLURALS), help=", ".join(PLURALS))
+    p.add_argument("--unit", metavar="U", help="only this procuratorate unit")
+    p.add_argument("--rollup", action="store_true", help="include every unit under --unit")
+    p.add_argument(
+        "--type",
+        metavar="T",
+        help="case kind, activity type, suggestion type, petition channel, lead source",
+    )
+    p.add_argument("--role", metavar="R", help="people: only those with this role")
+    p.add_argument("--status", metavar="S", help="only this status (as last recorded)")
+    p.add_argument("--from", dest="start", type=_date, metavar="D", help="recorded on or after D")
+    p.add_argument("--to", dest="end", type=_date, metavar="D", help="recorded on or before D")
+    p.add_argument("--case", metavar="C", help="only those of this case")
+    p.add_argument(
+        "--limit", type=list_limit, default=50, metavar="N", help="page size (default 50)"
+    )
+    p.add_argument("--cursor", metavar="C", help="the next page of a listing (same filters)")
+    p.add_argument("--newest-first", action="store_true", help="newest first")
+    p.add_argument("--json", action="store_true", help="JSON (schema: schema --of list)")
+    p.set_defaults(run=run_list)
+
     p = subparsers.add_parser(
         "show",
         help="one aggregate's state (now, or as of a date or a log position)",

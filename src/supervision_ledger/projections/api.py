@@ -23,6 +23,7 @@ from .figure_keys import FigureKey
 from .figures import FIGURES, FigureQuery, FigureValue, Rate
 from .flows import FlowStatisticsView
 from .hearings import HearingRegisterView
+from .listing import ListingView
 from .statistics import StatisticsView, unit_scope
 
 
@@ -33,7 +34,13 @@ def statistics_views() -> list[View]:
 
 def default_views() -> list[View]:
     """The views every ledger maintains."""
-    return [*statistics_views(), FeedbackView(), DossierView(), HearingRegisterView()]
+    return [
+        *statistics_views(),
+        FeedbackView(),
+        DossierView(),
+        HearingRegisterView(),
+        ListingView(),
+    ]
 
 
 class Statistics(BaseModel):
