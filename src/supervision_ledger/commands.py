@@ -36,10 +36,20 @@ Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 
 
+def _type_is_required(schema: dict[str, Any]) -> None:
+    """Show ``type`` as required in every command's JSON Schema (and so in an OpenAPI
+    document built from the models): in JSON a command must name its type. In Python
+    the class names it already, so the field keeps its default."""
+    if "type" in schema.get("properties", {}):
+        required: list[str] = schema.setdefault("required", [])
+        if "type" not in required:
+            required.insert(0, "type")
+
+
 class Command(BaseModel):
     """Base of every command."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, json_schema_extra=_type_is_required)
 
     occurred_at: datetime = Field(
         description="Business time: when it happened (naive values are local time)."
