@@ -20,7 +20,6 @@ from .application.states import (
     TrialCommitteeSittingState,
     TypicalCaseState,
     UnitState,
-    UnknownKind,
     state_json_schema,
 )
 from .audit import Digest, ExportSummary, HistoryEntry, VerifyReport
@@ -37,12 +36,21 @@ from .domain import (
     RuleViolation,
     WeekdayCalendar,
 )
-from .projections.api import FigureKey, FigureTypeMismatch, Statistics, UnknownFigure
+from .errors import (
+    InvalidArgument,
+    InvalidCursor,
+    StoreBusy,
+    StoreUnavailable,
+    UnknownFigure,
+    UnknownKind,
+    WrongFigureKind,
+)
+from .projections.api import FigureKey, Statistics
 from .projections.dossier import Dossier
 from .projections.feedback import PendingFeedback
 from .projections.figures import Rate
 from .projections.hearings import HearingRegister
-from .projections.listing import InvalidCursor, Listing, ListItem
+from .projections.listing import Listing, ListItem
 from .schemas import output_json_schema
 
 __version__ = "0.1.0"
@@ -61,11 +69,11 @@ __all__ = [
     "EventFeed",
     "ExportSummary",
     "FigureKey",
-    "FigureTypeMismatch",
     "HearingRegister",
     "HearingState",
     "HistoryEntry",
     "Ids",
+    "InvalidArgument",
     "InvalidCursor",
     "LeadState",
     "Ledger",
@@ -81,6 +89,8 @@ __all__ = [
     "Rate",
     "RuleViolation",
     "Statistics",
+    "StoreBusy",
+    "StoreUnavailable",
     "SuggestionState",
     "SupervisorState",
     "TrialCommitteeSittingState",
@@ -90,6 +100,7 @@ __all__ = [
     "UnknownKind",
     "VerifyReport",
     "WeekdayCalendar",
+    "WrongFigureKind",
     "__version__",
     "command_json_schema",
     "commands",

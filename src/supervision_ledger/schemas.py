@@ -18,18 +18,12 @@ from .application.following import LoggedEvent
 from .application.states import state_json_schema
 from .audit.history import HistoryEntry
 from .commands import command_json_schema
-from .domain.errors import LedgerError
+from .errors import UnknownSchema
 from .projections.api import Statistics
 from .projections.dossier import Dossier
 from .projections.feedback import PendingFeedback
 from .projections.hearings import HearingRegister
 from .projections.listing import Listing
-
-
-class UnknownSchema(LedgerError):
-    """No published schema has that name."""
-
-    rule = "unknown_schema"
 
 
 class DigestJSON(TypedDict):

@@ -14,7 +14,8 @@ from supervision_ledger import Ledger, UnknownKind, output_json_schema
 from supervision_ledger.audit import aggregate_state
 from supervision_ledger.cli import main
 from supervision_ledger.demo import DemoSummary
-from supervision_ledger.schemas import OUTPUTS, UnknownSchema
+from supervision_ledger.errors import UnknownSchema
+from supervision_ledger.schemas import OUTPUTS
 
 
 def check(name: str, data: Any) -> None:

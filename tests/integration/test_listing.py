@@ -13,14 +13,13 @@ from typing import Any
 import pytest
 from ledger_stories import Story
 
-from supervision_ledger import Ledger, LedgerError, NotFound
+from supervision_ledger import InvalidCursor, Ledger, LedgerError, NotFound, UnknownKind
 from supervision_ledger.cli import main
 from supervision_ledger.demo import DemoSummary
+from supervision_ledger.errors import InvalidPeriod
 from supervision_ledger.projections.listing import (
     LIST_KINDS,
-    InvalidCursor,
     ListItem,
-    UnknownListKind,
 )
 
 
@@ -99,14 +98,14 @@ def test_filters_narrow_the_listing_and_paging_never_skips(
 
 def test_bad_listing_arguments_are_refused_by_name(demo_year: tuple[Ledger, DemoSummary]) -> None:
     ledger, _ = demo_year
-    with pytest.raises(UnknownListKind, match="did you mean 'case'") as raised:
+    with pytest.raises(UnknownKind, match="did you mean 'case'") as raised:
         ledger.listing("cases")
     assert isinstance(raised.value, LedgerError) and raised.value.rule == "unknown_kind"
     with pytest.raises(ValueError, match="limit: 0"):
         ledger.listing("case", limit=0)
     with pytest.raises(ValueError, match="role: only people"):
         ledger.listing("case", role="hearing_officer")
-    with pytest.raises(ValueError, match="end: the period ends"):
+    with pytest.raises(InvalidPeriod, match="end: the period ends"):
         ledger.listing("case", start="2023-06-02", end="2023-06-01")
     with pytest.raises(NotFound, match="unit"):
         ledger.listing("case", unit="NOWHERE")

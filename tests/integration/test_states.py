@@ -10,13 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from supervision_ledger import Ledger, LedgerError, NotFound
+from supervision_ledger import Ledger, LedgerError, NotFound, UnknownKind
 from supervision_ledger.application.states import (
     STATE_ADAPTER,
     STATES,
     CaseState,
     SupervisorState,
-    UnknownKind,
     state_json_schema,
 )
 from supervision_ledger.cli import main
@@ -116,5 +115,5 @@ def test_show_prints_the_state_as_json(tmp_path: Path, capsys: pytest.CaptureFix
     assert lines[0].split() == ["kind", "unit"] and ["name", "清远市人民检察院"] in [
         line.split() for line in lines
     ]
-    assert main(["show", "units", "QY", "--store", f"sqlite:///{db}"]) == 1
+    assert main(["show", "units", "QY", "--store", f"sqlite:///{db}"]) == 2  # a usage error
     assert "did you mean 'unit'" in capsys.readouterr().err

@@ -10,9 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from supervision_ledger import FigureKey, Ledger, LedgerError
+from supervision_ledger import FigureKey, Ledger, LedgerError, UnknownFigure, WrongFigureKind
 from supervision_ledger import commands as c
-from supervision_ledger.projections.api import FigureTypeMismatch, UnknownFigure
 from supervision_ledger.projections.figures import FIGURES
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -50,11 +49,11 @@ def test_a_typo_names_the_key_and_the_nearest_one(ledger: Ledger) -> None:
 
 def test_each_reader_refuses_a_figure_of_another_type(ledger: Ledger) -> None:
     stats = ledger.statistics("QY", as_of="2023-12-31")
-    with pytest.raises(FigureTypeMismatch, match=r"is a rate, not a count: read it with rate\("):
+    with pytest.raises(WrongFigureKind, match=r"is a rate, not a count: read it with rate\("):
         stats.count("opinions.adoption_rate")
-    with pytest.raises(FigureTypeMismatch, match=r"is a count, not a rate: read it with count\("):
+    with pytest.raises(WrongFigureKind, match=r"is a count, not a rate: read it with count\("):
         stats.rate("opinions.submitted")
-    with pytest.raises(FigureTypeMismatch, match=r"is an amount, not a count"):
+    with pytest.raises(WrongFigureKind, match=r"is an amount, not a count"):
         stats.count("allowances.amount")
     assert stats.amount("allowances.amount") == Decimal("0.00")
     assert stats.count("opinions.submitted") == 0

@@ -29,6 +29,7 @@ from eventsourcing.utils import resolve_topic
 from pydantic import BaseModel, ConfigDict, JsonValue
 
 from ..audit.history import event_fields, event_name, recorded_at
+from ..errors import InvalidArgument
 from ..persistence.recorders import (
     ChainedPostgresRecorder,
     ChainedSQLiteRecorder,
@@ -123,7 +124,7 @@ class LedgerLog:
         """At most ``limit`` stored events after ``position``, in log order."""
         check_position(position)
         if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= MAX_PAGE:
-            raise ValueError(f"limit: {limit!r} is not a page size from 1 to {MAX_PAGE}")
+            raise InvalidArgument(f"limit: {limit!r} is not a page size from 1 to {MAX_PAGE}")
         page = self.recorder.select_notifications(
             start=position, limit=limit, inclusive_of_start=False
         )
@@ -196,7 +197,7 @@ class LedgerLog:
 
 def check_position(position: int) -> None:
     if isinstance(position, bool) or not isinstance(position, int) or position < 0:
-        raise ValueError(f"position: {position!r} is not a log position (an integer ≥ 0)")
+        raise InvalidArgument(f"position: {position!r} is not a log position (an integer ≥ 0)")
 
 
 class _End:
@@ -227,11 +228,15 @@ class EventFeed(Iterator[LoggedEvent]):
     ) -> None:
         check_position(after)
         if idle_timeout is not None and idle_timeout <= 0:
-            raise ValueError(f"idle_timeout: {idle_timeout!r} is not a number of seconds > 0")
+            raise InvalidArgument(f"idle_timeout: {idle_timeout!r} is not a number of seconds > 0")
         if poll_interval <= 0:
-            raise ValueError(f"poll_interval: {poll_interval!r} is not a number of seconds > 0")
+            raise InvalidArgument(
+                f"poll_interval: {poll_interval!r} is not a number of seconds > 0"
+            )
         if not 1 <= page_size <= MAX_PAGE:
-            raise ValueError(f"page_size: {page_size!r} is not a page size from 1 to {MAX_PAGE}")
+            raise InvalidArgument(
+                f"page_size: {page_size!r} is not a page size from 1 to {MAX_PAGE}"
+            )
         self._log = log
         self.position = after
         self._idle_timeout = idle_timeout

@@ -27,6 +27,7 @@ from ..domain.supervisor import Supervisor
 from ..domain.trial_committee import TrialCommitteeSitting
 from ..domain.typical_case import TypicalCaseLevel, TypicalCaseNomination
 from ..domain.unit import ProcuratorateUnit
+from ..errors import InvalidArgument
 from ..persistence.store import StoreConfig, ensure_postgres_schema, parse_store_url
 from ..projections.api import Statistics
 from ..projections.dossier import Dossier
@@ -39,6 +40,7 @@ from .command_methods import CommandMethods
 from .eventsourced import LedgerApplication
 from .executor import CommandExecutor
 from .following import EventFeed, LedgerLog, LoggedEvent
+from .migrations import backfill_service_dates
 from .queries import LedgerQueries
 from .results import CommandResult
 from .states import (
@@ -55,6 +57,7 @@ from .states import (
     UnitState,
     state_model,
 )
+from .store_errors import store_errors
 from .unit_of_work import UnitOfWork
 
 A = TypeVar("A", bound=LedgerAggregate)
@@ -86,14 +89,13 @@ class Ledger(CommandMethods):
         self.store: StoreConfig = parse_store_url(store)
         self.policy = policy
         self.max_attempts = max_attempts
-        ensure_postgres_schema(self.store)
-        self.app = LedgerApplication(env={**self.store.env, **(env or {})})
+        with store_errors():
+            ensure_postgres_schema(self.store)
+            self.app = LedgerApplication(env={**self.store.env, **(env or {})})
         self.queries = LedgerQueries(self.app, self.store, policy, views)
         self.audit = LedgerAudit(self.app, policy)
         self.log = LedgerLog(self.app)
-        self.executor = CommandExecutor(
-            self.app, policy, max_attempts, self.queries.last_service_on
-        )
+        self.executor = CommandExecutor(self.app, policy, max_attempts)
 
     # -- lifecycle ---------------------------------------------------------------
 
@@ -113,8 +115,17 @@ class Ledger(CommandMethods):
         """Validate (if given a dict), check the rules, and record one command."""
         return self.executor.execute(command)
 
+    @store_errors()
+    def backfill_service_dates(self) -> list[str]:
+        """Once, after upgrading a store written before ``Supervisor.ServiceRecorded``
+        existed: copy each person's latest service date from the views to their own
+        stream (which suspensions and removals check). Idempotent; returns the keys of
+        the people updated. See docs/api.md, "Upgrading a store"."""
+        return backfill_service_dates(self.app, self.policy, self.queries, self.executor.locks)
+
     # -- reading aggregates --------------------------------------------------------
 
+    @store_errors()
     def _read(self, cls: type[A], key: str) -> A:
         return UnitOfWork(self.app, self.policy).get(cls, key)
 
@@ -283,7 +294,7 @@ class Ledger(CommandMethods):
             aggregate = self._read(model.aggregate, key)
         else:
             if as_of is not None and at_position is not None:
-                raise ValueError("as_of, at_position: give one of them, not both")
+                raise InvalidArgument("as_of, at_position: give one of them, not both")
             aggregate = self.audit.as_of(model.aggregate, key, as_of, at_position)
         return model.of(aggregate)
 

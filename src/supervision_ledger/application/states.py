@@ -19,7 +19,6 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
 from ..domain.base import LedgerAggregate
 from ..domain.case import Activity, Case, Opinion
-from ..domain.errors import LedgerError
 from ..domain.hearing import Hearing, HearingParticipant, OfficerOpinion
 from ..domain.lead import Lead, LeadSource, LeadStatus
 from ..domain.partner import PartnerAgreement
@@ -39,12 +38,7 @@ from ..domain.values import (
     Term,
     UnitLevel,
 )
-
-
-class UnknownKind(LedgerError):
-    """A kind of aggregate the ledger does not keep."""
-
-    rule = "unknown_kind"
+from ..errors import UnknownKind
 
 
 class AggregateState(BaseModel):

@@ -14,8 +14,8 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from ..domain.errors import LedgerError
 from ..domain.policy import Policy
+from ..errors import InvalidArgument, InvalidPeriod, UnknownFigure, WrongFigureKind
 from .dossier import DossierView
 from .engine import Tx, View
 from .feedback import FeedbackView
@@ -73,37 +73,25 @@ class Statistics(BaseModel):
             ) from None
 
     def count(self, key: FigureKey) -> int:
-        """The count ``key``; :class:`FigureTypeMismatch` if it is a rate or an amount."""
+        """The count ``key``; :class:`WrongFigureKind` if it is a rate or an amount."""
         found = self.value(key)
         if isinstance(found, bool) or not isinstance(found, int):
-            raise FigureTypeMismatch(_mismatch(key, found, "a count"))
+            raise WrongFigureKind(_mismatch(key, found, "a count"))
         return found
 
     def rate(self, key: FigureKey) -> Rate:
-        """The rate ``key``; :class:`FigureTypeMismatch` if it is a count or an amount."""
+        """The rate ``key``; :class:`WrongFigureKind` if it is a count or an amount."""
         found = self.value(key)
         if not isinstance(found, Rate):
-            raise FigureTypeMismatch(_mismatch(key, found, "a rate"))
+            raise WrongFigureKind(_mismatch(key, found, "a rate"))
         return found
 
     def amount(self, key: FigureKey) -> Decimal:
         """The yuan amount ``key`` (e.g. ``allowances.amount``) as a ``Decimal``."""
         found = self.value(key)
         if not isinstance(found, str):
-            raise FigureTypeMismatch(_mismatch(key, found, "an amount"))
+            raise WrongFigureKind(_mismatch(key, found, "an amount"))
         return Decimal(found)
-
-
-class UnknownFigure(LedgerError):
-    """A figure key that no figure has (a typo, most often)."""
-
-    rule = "unknown_figure"
-
-
-class FigureTypeMismatch(LedgerError):
-    """A figure read as a count, a rate or an amount that is of another type."""
-
-    rule = "figure_type_mismatch"
 
 
 def _nearest(key: str) -> str:
@@ -127,22 +115,22 @@ def as_date(value: date | str | None, name: str) -> date | None:
     if value is None:
         return None
     if isinstance(value, datetime):
-        raise ValueError(f"{name}: give a date (YYYY-MM-DD), not a date and time: {value}")
+        raise InvalidArgument(f"{name}: give a date (YYYY-MM-DD), not a date and time: {value}")
     if isinstance(value, date):
         return value
     if isinstance(value, str):
         try:
             return date.fromisoformat(value)
         except ValueError:
-            raise ValueError(f"{name}: {value!r} is not a date (YYYY-MM-DD)") from None
-    raise TypeError(f"{name}: expected a date or 'YYYY-MM-DD', not {type(value).__name__}")
+            raise InvalidArgument(f"{name}: {value!r} is not a date (YYYY-MM-DD)") from None
+    raise InvalidArgument(f"{name}: expected a date or 'YYYY-MM-DD', not {type(value).__name__}")
 
 
 def check_period(start: date | None, end: date | None) -> None:
     """A period is an inclusive range of local dates; one that ends before it starts is
     a mistake, not an empty answer."""
     if start is not None and end is not None and end < start:
-        raise ValueError(f"end: the period ends {end} before it starts {start}")
+        raise InvalidPeriod(f"end: the period ends {end} before it starts {start}")
 
 
 def compute_statistics(
@@ -166,7 +154,6 @@ def compute_statistics(
 
 __all__: list[Any] = [
     "FigureKey",
-    "FigureTypeMismatch",
     "Statistics",
     "UnknownFigure",
     "as_date",

@@ -26,13 +26,13 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict
 
 from ..domain.case import Case
-from ..domain.errors import LedgerError
 from ..domain.hearing import Hearing
 from ..domain.lead import Lead, LeadStatus
 from ..domain.petition import Petition, PetitionStage
 from ..domain.suggestion import Suggestion, SuggestionStage
 from ..domain.supervisor import Supervisor
 from ..domain.values import HearingStatus, SupervisorStatus
+from ..errors import InvalidCursor, UnknownKind
 from .engine import Tx, View, on
 
 TABLE = "view_listing"
@@ -50,12 +50,6 @@ LIST_KINDS: tuple[str, ...] = (
 )
 #: The largest page a listing returns.
 MAX_LIMIT = 1000
-
-
-class InvalidCursor(LedgerError):
-    """A cursor that this listing did not hand out (or of another filter)."""
-
-    rule = "invalid_cursor"
 
 
 class ListItem(BaseModel):
@@ -330,12 +324,6 @@ class ListingView(View):
         self._set(tx, "lead", e, status=LeadStatus.CASE_OPENED.value, case_key=e.case)
 
 
-class UnknownListKind(LedgerError):
-    """A kind of thing that cannot be listed."""
-
-    rule = "unknown_kind"
-
-
 #: The plural names the command line takes (``list cases``), by kind.
 PLURALS = {
     "cases": "case",
@@ -354,7 +342,7 @@ def check_kind(kind: str) -> None:
         return
     close = difflib.get_close_matches(kind, [*LIST_KINDS, *PLURALS], n=1)
     hint = f" (did you mean {PLURALS.get(close[0], close[0])!r}?)" if close else ""
-    raise UnknownListKind(f"no listing of {kind!r}{hint}; the kinds are {', '.join(LIST_KINDS)}")
+    raise UnknownKind(f"no listing of {kind!r}{hint}; the kinds are {', '.join(LIST_KINDS)}")
 
 
 def _fingerprint(filters: dict[str, Any]) -> str:
