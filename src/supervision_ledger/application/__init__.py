@@ -9,6 +9,7 @@
 * :mod:`.command_methods` — one typed ``Ledger`` method per command;
 * :mod:`.queries` — the query side (projections and their queries);
 * :mod:`.following` — the log for hosts that follow it (pages, a feed of new events);
+* :mod:`.states` — every aggregate's state as a pydantic model with a JSON Schema;
 * :mod:`.audit` — the audit side (history, as-of states, digest, verify, export);
 * :mod:`.eventsourced` — the eventsourcing application (store, mapper, recorder);
 * :mod:`.locks` — what makes one ledger safe to share between threads (a guarded

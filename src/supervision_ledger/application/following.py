@@ -35,6 +35,7 @@ from ..persistence.recorders import (
     ChainedSQLiteRecorder,
 )
 from .eventsourced import LedgerApplication
+from .store_errors import store_errors
 
 #: The largest page :meth:`LedgerLog.events_after` returns.
 MAX_PAGE = 1000
@@ -116,10 +117,12 @@ class LedgerLog:
         assert isinstance(recorder, ChainedSQLiteRecorder | ChainedPostgresRecorder)
         return recorder
 
+    @store_errors()
     def head(self) -> int:
         """The position of the last stored event (0: the log is empty)."""
         return self.recorder.max_notification_id() or 0
 
+    @store_errors()
     def events_after(self, position: int = 0, *, limit: int = 100) -> list[LoggedEvent]:
         """At most ``limit`` stored events after ``position``, in log order."""
         check_position(position)
@@ -257,10 +260,11 @@ class EventFeed(Iterator[LoggedEvent]):
 
     def _read(self) -> None:
         try:
-            if isinstance(self._log.recorder, ChainedPostgresRecorder):
-                self._listen()
-            else:
-                self._poll()
+            with store_errors():
+                if isinstance(self._log.recorder, ChainedPostgresRecorder):
+                    self._listen()
+                else:
+                    self._poll()
         except BaseException as error:  # handed to the iterating thread
             self._put(error)
 

@@ -205,6 +205,7 @@ class LedgerQueries:
         with engine.reading() as tx:
             return hearing_register(tx, unit_scope(tx, unit, rollup), first, last)
 
+    @store_errors()
     def listing(
         self,
         kind: str,
