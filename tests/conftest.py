@@ -11,15 +11,13 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 os.environ.setdefault("EVENTSOURCING_DISABLE_REDEFINITION_CHECK", "y")
 
 from stores import drop_schema, new_postgres_url, require_postgres
-
-from supervision_ledger import Ledger
-from supervision_ledger.demo import DemoSummary, run_demo
 
 
 @pytest.fixture
@@ -55,8 +53,12 @@ def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def demo_year() -> Iterator[tuple[Ledger, DemoSummary]]:
-    """The demo year (seed 2023) in memory, shared by the tests that only read it."""
+def demo_year() -> Iterator[tuple[Any, Any]]:
+    """The demo year (seed 2023) in memory, shared by the tests that only read it:
+    ``(Ledger, DemoSummary)``."""
+    from supervision_ledger import Ledger
+    from supervision_ledger.demo import run_demo
+
     with Ledger(store="sqlite:///:memory:") as ledger:
         yield ledger, run_demo(ledger, 2023)
 
