@@ -27,6 +27,7 @@ from .commands import command_json_schema, parse_command
 from .domain import (
     DEFAULT_POLICY,
     AlreadyExists,
+    BusinessTimeOutOfRange,
     CommandIdConflict,
     ConcurrencyConflict,
     Deadline,
@@ -59,6 +60,7 @@ __all__ = [
     "DEFAULT_POLICY",
     "AggregateState",
     "AlreadyExists",
+    "BusinessTimeOutOfRange",
     "CaseState",
     "CommandIdConflict",
     "CommandResult",
