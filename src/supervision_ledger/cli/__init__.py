@@ -15,7 +15,7 @@ from eventsourcing.persistence import PersistenceError
 
 from ..domain.errors import LedgerError
 from ..errors import InvalidArgument, InvalidPeriod, InvalidStoreURL, StoreBusy, StoreUnavailable
-from . import audit, bulletins, entry, reports
+from . import audit, bulletins, entry, reads, reports
 from .common import NoLedgerThere
 
 EPILOG = """examples:
@@ -26,7 +26,7 @@ EPILOG = """examples:
 Run 'supervision-ledger COMMAND --help' for the options of one command."""
 
 #: Modules that add subcommands, in the order ``--help`` lists them.
-MODULES = (entry, reports, audit, bulletins)
+MODULES = (entry, reports, reads, audit, bulletins)
 
 
 def build_parser() -> argparse.ArgumentParser:
