@@ -55,12 +55,14 @@ def link(
     tail: tuple[int, bytes] | None,
     stored_events: Sequence[StoredEvent],
     positions: Sequence[int],
-    command_id: str | None,
+    command_ids: Sequence[str | None],
 ) -> list[ChainRow]:
-    """Chain rows for freshly inserted events, continuing from ``tail``."""
+    """Chain rows for freshly inserted events, continuing from ``tail``; ``command_ids``
+    holds the id of the command that recorded each event (a batch holds several)."""
     previous_position, previous_hash = tail if tail is not None else (0, GENESIS)
     rows: list[ChainRow] = []
-    for position, stored in sorted(zip(positions, stored_events, strict=True), key=_first):
+    triples = sorted(zip(positions, stored_events, command_ids, strict=True), key=_first)
+    for position, stored, command_id in triples:
         if position <= previous_position:
             raise ChainConflict(
                 f"position {position} is not after the chain's last position "
@@ -85,8 +87,8 @@ def link(
     return rows
 
 
-def _first(pair: tuple[int, StoredEvent]) -> int:
-    return pair[0]
+def _first(triple: tuple[int, StoredEvent, str | None]) -> int:
+    return triple[0]
 
 
 def _read_versions(kwargs: dict[str, Any]) -> dict[UUID, int]:
@@ -109,9 +111,16 @@ def check_read_versions(expected: dict[UUID, int], found: dict[UUID, int]) -> No
             )
 
 
-def _command_id(kwargs: dict[str, Any]) -> str | None:
+def _command_ids(kwargs: dict[str, Any], count: int) -> list[str | None]:
+    """The command id of each of ``count`` events: ``command_ids`` (one per event, as a
+    batch of commands passes them) or one ``command_id`` for all of them."""
+    if "command_ids" in kwargs:
+        ids = [None if i is None else str(i) for i in kwargs["command_ids"]]
+        if len(ids) != count:
+            raise ValueError(f"{len(ids)} command ids for {count} events")
+        return ids
     value = kwargs.get("command_id")
-    return None if value is None else str(value)
+    return [None if value is None else str(value)] * count
 
 
 # -- SQLite ---------------------------------------------------------------------------
@@ -156,7 +165,7 @@ class ChainedSQLiteRecorder(SQLiteApplicationRecorder):
         c.execute(f"SELECT position, chain_hash FROM {CHAIN_TABLE} ORDER BY position DESC LIMIT 1")
         row = c.fetchone()
         tail = None if row is None else (int(row[0]), bytes(row[1]))
-        rows = link(tail, stored_events, positions, _command_id(kwargs))
+        rows = link(tail, stored_events, positions, _command_ids(kwargs, len(stored_events)))
         c.executemany(
             f"INSERT INTO {CHAIN_TABLE} VALUES (?,?,?,?,?,?)",
             [
@@ -304,52 +313,56 @@ class ChainedPostgresRecorder(PostgresApplicationRecorder):
     def insert_events(
         self, stored_events: Sequence[StoredEvent], **kwargs: Any
     ) -> Sequence[int] | None:
+        """Insert the events, check the read versions and append the chain rows in one
+        transaction and two round trips: the lock, the insert, the version check and the
+        chain tail travel in one pipeline; the chain rows and the commit in a second."""
         if not stored_events:
             return []
         pg_events = [
             self.construct_pg_stored_event(e.originator_id, e.originator_version, e.topic, e.state)
             for e in stored_events
         ]
+        command_ids = _command_ids(kwargs, len(stored_events))
+        expected = _read_versions(kwargs)
         with (
             self.datastore.get_connection() as conn,
+            conn.pipeline() as pipeline,
             conn.transaction(),
-            conn.cursor() as curs,
+            conn.cursor() as inserted,
+            conn.cursor() as versions,
+            conn.cursor() as tail,
         ):
-            self._lock_table(curs)  # EXCLUSIVE: writers queue here, readers do not
-            self._notify_channel(curs)
-            curs.execute(self.insert_events_statement, (pg_events,))
-            positions = [int(row["notification_id"]) for row in curs.fetchall()]
-            expected = _read_versions(kwargs)
+            self._lock_table(inserted)  # EXCLUSIVE: writers queue here, readers do not
+            self._notify_channel(inserted)
+            inserted.execute(self.insert_events_statement, (pg_events,))
             if expected:
-                curs.execute(
+                versions.execute(
                     SQL(
-                        "SELECT originator_id, MAX(originator_version) AS version FROM {} "
-                        "WHERE originator_id = ANY(%s) GROUP BY originator_id"
+                        "SELECT originator_id, MAX(originator_version) AS version "
+                        "FROM {} WHERE originator_id = ANY(%s) GROUP BY originator_id"
                     ).format(self.events_table),
                     (list(expected),),
                 )
+            tail.execute(
+                SQL("SELECT position, chain_hash FROM {} ORDER BY position DESC LIMIT 1").format(
+                    self.chain_table
+                )
+            )
+            pipeline.sync()  # round trip one; a duplicate aggregate version raises here
+            positions = [int(row["notification_id"]) for row in inserted.fetchall()]
+            if expected:
                 check_read_versions(
                     expected,
-                    {UUID(str(r["originator_id"])): int(r["version"]) for r in curs.fetchall()},
+                    {UUID(str(r["originator_id"])): int(r["version"]) for r in versions},
                 )
-            self._chain(curs, stored_events, positions, _command_id(kwargs))
+            row = tail.fetchone()
+            last = None if row is None else (int(row["position"]), bytes(row["chain_hash"]))
+            self._insert_chain(inserted, link(last, stored_events, positions, command_ids))
+            # Leaving the transaction queues the COMMIT; leaving the pipeline sends the
+            # chain rows and the commit together: round trip two.
         return positions
 
-    def _chain(
-        self,
-        curs: Cursor[DictRow],
-        stored_events: Sequence[StoredEvent],
-        positions: Sequence[int],
-        command_id: str | None,
-    ) -> None:
-        curs.execute(
-            SQL("SELECT position, chain_hash FROM {} ORDER BY position DESC LIMIT 1").format(
-                self.chain_table
-            )
-        )
-        row = curs.fetchone()
-        tail = None if row is None else (int(row["position"]), bytes(row["chain_hash"]))
-        rows = link(tail, stored_events, positions, command_id)
+    def _insert_chain(self, curs: Cursor[DictRow], rows: Sequence[ChainRow]) -> None:
         curs.executemany(
             SQL("INSERT INTO {} VALUES (%s, %s, %s, %s, %s, %s)").format(self.chain_table),
             [
