@@ -7,7 +7,7 @@ raises.
 """
 
 from . import commands
-from .application import CommandResult, Ids, Ledger
+from .application import BatchStopped, CommandResult, Ids, Ledger
 from .audit import Digest, ExportSummary, HistoryEntry, VerifyReport
 from .commands import command_json_schema, parse_command
 from .domain import (
@@ -33,6 +33,7 @@ __version__ = "0.1.0"
 __all__ = [
     "DEFAULT_POLICY",
     "AlreadyExists",
+    "BatchStopped",
     "CommandIdConflict",
     "CommandResult",
     "ConcurrencyConflict",

@@ -2,20 +2,44 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
+from typing import Any
 from uuid import UUID
 
-from eventsourcing.application import Application
+from eventsourcing.application import Application, ProcessingEvent, project_aggregate
+from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import ApplicationRecorder, Mapper
 
 from ..persistence.mapper import MsgspecMapper, MsgspecTranscoder
 from ..persistence.recorders import ChainedPostgresRecorder, ChainedSQLiteRecorder
+from ..persistence.snapshots import (
+    DEFAULT_SNAPSHOT_INTERVAL,
+    SNAPSHOT_STATES,
+    LedgerSnapshot,
+)
+
+#: Environment setting: events between two snapshots of an aggregate (0: no snapshots).
+SNAPSHOT_INTERVAL = "SNAPSHOT_INTERVAL"
 
 
 class LedgerApplication(Application[UUID]):
-    """The eventsourcing application behind a :class:`Ledger` (msgspec-encoded events)."""
+    """The eventsourcing application behind a :class:`Ledger` (msgspec-encoded events).
+
+    Units, supervisors, cases and hearings are snapshotted every ``SNAPSHOT_INTERVAL``
+    events (default 100), so loading one replays its latest snapshot and at most that
+    many events (``persistence/snapshots.py``)."""
 
     name = "SupervisionLedger"
-    env = {"AGGREGATE_CACHE_MAXSIZE": "2000"}  # noqa: RUF012 - eventsourcing's class setting
+    env = {"AGGREGATE_CACHE_MAXSIZE": "5000"}  # noqa: RUF012 - eventsourcing's class setting
+    is_snapshotting_enabled = True
+    snapshot_class = LedgerSnapshot
+
+    def __init__(self, env: dict[str, str] | None = None) -> None:
+        super().__init__(env)
+        interval = int(self.env.get(SNAPSHOT_INTERVAL, str(DEFAULT_SNAPSHOT_INTERVAL)))
+        if interval < 0:
+            raise ValueError(f"{SNAPSHOT_INTERVAL} must be 0 (off) or positive, not {interval}")
+        self.snapshot_interval = interval
 
     def construct_recorder(self) -> ApplicationRecorder:
         recorder = super().construct_recorder()
@@ -33,3 +57,96 @@ class LedgerApplication(Application[UUID]):
             cipher=self.factory.cipher(),
             compressor=self.factory.compressor(),
         )
+
+    # -- writing ---------------------------------------------------------------------
+
+    def record(
+        self,
+        events: Sequence[Any],
+        aggregates: Iterable[Aggregate],
+        *,
+        command_ids: Sequence[str | None],
+        read_versions: dict[UUID, int],
+    ) -> list[int]:
+        """Store ``events`` (collected from ``aggregates``, which are now at their new
+        versions) in one transaction, each chained with its command id; returns their
+        positions. Then caches and, when due, snapshots the aggregates."""
+        recordings = self.events.put(events, command_ids=command_ids, read_versions=read_versions)
+        self.after_write({agg.id: agg for agg in aggregates}, events)
+        return [r.notification.id for r in recordings]
+
+    def _take_snapshots(self, processing_event: ProcessingEvent[UUID]) -> None:
+        # Called by Application.save once the events are stored.
+        aggregates = {
+            agg_id: agg
+            for agg_id, agg in processing_event.aggregates.items()
+            if isinstance(agg, Aggregate)
+        }
+        self.after_write(aggregates, processing_event.events)
+
+    def after_write(self, aggregates: dict[UUID, Aggregate], events: Iterable[Any]) -> None:
+        """Snapshot each written aggregate whose new events crossed a multiple of the
+        interval, from its state in memory (no reload)."""
+        interval = self.snapshot_interval
+        if not interval or self.snapshots is None:
+            return
+        first: dict[UUID, int] = {}
+        for event in events:
+            first.setdefault(event.originator_id, event.originator_version)
+        due = []
+        for agg_id, start in first.items():
+            agg = aggregates.get(agg_id)
+            if agg is None or type(agg) not in SNAPSHOT_STATES:
+                continue
+            if agg.version // interval > (start - 1) // interval:
+                due.append(LedgerSnapshot.take(agg))
+        if due:
+            self.snapshots.put(due)
+
+    # -- loading -----------------------------------------------------------------------
+    #
+    # Commands take aggregates *out* of the cache (``checkout``) and put them back once
+    # their events are stored (``checkin``): a cached aggregate is never deep-copied and
+    # never re-read from the store on a command's first attempt, and no other thread can
+    # see it while a command changes it, because it is not in the cache meanwhile (a
+    # command in another thread that needs it loads its own from the store). A cached
+    # aggregate may be behind the store when another process wrote since; the write's
+    # version checks then refuse it and the retry loads afresh (``fresh=True``).
+
+    def load(self, aggregate_id: UUID) -> Aggregate:
+        """The aggregate as stored now: its latest snapshot plus the events after it
+        (raises eventsourcing's ``AggregateNotFoundError``). Never from the cache."""
+        # eventsourcing's own snapshot-then-tail reconstruction, without its cache.
+        agg: Aggregate = self.repository._reconstruct_aggregate(  # noqa: SLF001
+            aggregate_id, None, project_aggregate
+        )
+        return agg
+
+    def existing(self, aggregate_ids: Sequence[UUID]) -> set[UUID]:
+        """Which of ``aggregate_ids`` have stored events (one query)."""
+        recorder = self.recorder
+        assert isinstance(recorder, ChainedSQLiteRecorder | ChainedPostgresRecorder)
+        return recorder.existing(aggregate_ids)
+
+    def checkout(self, aggregate_id: UUID, *, fresh: bool = False) -> Aggregate:
+        """The cached aggregate, taken out of the cache, or (on a miss, or ``fresh``)
+        loaded from the store. Give it back with :meth:`checkin` once saved."""
+        cache = self.repository.cache
+        if cache is not None:
+            try:
+                cached: Aggregate = cache.get(aggregate_id, evict=True)
+            except KeyError:
+                pass
+            else:
+                if not fresh:
+                    return cached
+        return self.load(aggregate_id)
+
+    def checkin(self, aggregates: Iterable[Aggregate]) -> None:
+        """Put aggregates back in the cache once every event of theirs is stored."""
+        cache = self.repository.cache
+        if cache is None:
+            return
+        for agg in aggregates:
+            if not agg.pending_events:
+                cache.put(agg.id, agg)

@@ -76,7 +76,9 @@ class CommandExecutor:
                         position=None,
                         replayed=True,
                     )
-            uow = UnitOfWork(self.app, self.policy, self.last_service_on)
+            uow = UnitOfWork(
+                self.app, self.policy, self.last_service_on, checkout=True, fresh=attempt > 1
+            )
             ids = handler(uow, command)
             to_save: list[Any] = uow.changed()
             if command.command_id is not None:
@@ -103,6 +105,7 @@ class CommandExecutor:
                         f"{self.max_attempts} times in a row; nothing was recorded"
                     ) from error
                 continue
+            uow.checkin()
             position = max((r.notification.id for r in recordings), default=None)
             return CommandResult(command_type=command_type, ids=ids, position=position)
         raise AssertionError("unreachable")  # pragma: no cover
@@ -110,7 +113,7 @@ class CommandExecutor:
     def command_record(self, command_id: str) -> CommandRecord | None:
         """The record of an earlier command with this id, if any."""
         try:
-            record: CommandRecord = self.app.repository.get(CommandRecord.create_id(command_id))
+            record = self.app.load(CommandRecord.create_id(command_id))
         except AggregateNotFoundError:
             return None
         assert isinstance(record, CommandRecord)

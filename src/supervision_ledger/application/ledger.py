@@ -8,7 +8,7 @@ evidence). Its methods are the public API; each hands the call to one of the par
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import date, datetime
 from typing import IO, Any, TypeVar
 from uuid import UUID
@@ -34,6 +34,7 @@ from ..projections.engine import Progress, ProjectionEngine
 from ..projections.feedback import PendingFeedback
 from ..projections.hearings import HearingRegister
 from .audit import LedgerAudit
+from .batch import BatchExecutor
 from .command_methods import CommandMethods
 from .eventsourced import LedgerApplication
 from .executor import CommandExecutor
@@ -77,6 +78,7 @@ class Ledger(CommandMethods):
         self.executor = CommandExecutor(
             self.app, policy, max_attempts, self.queries.last_service_on
         )
+        self.batches = BatchExecutor(self.executor)
 
     # -- lifecycle ---------------------------------------------------------------
 
@@ -95,6 +97,15 @@ class Ledger(CommandMethods):
     def execute(self, command: c.Command | dict[str, Any]) -> CommandResult:
         """Validate (if given a dict), check the rules, and record one command."""
         return self.executor.execute(command)
+
+    def execute_many(self, commands: Iterable[c.Command | dict[str, Any]]) -> list[CommandResult]:
+        """Record ``commands`` in order in one transaction; returns one result each.
+
+        Every command runs as :meth:`execute` runs it (validation, rules, ``command_id``,
+        its own command id in the hash chain) and sees what the commands before it did.
+        The first command refused raises :class:`BatchStopped`: the commands before it
+        are recorded, nothing of it or after it. See docs/api.md, "Batches"."""
+        return self.batches.execute_many(commands)
 
     # -- reading aggregates --------------------------------------------------------
 

@@ -7,7 +7,7 @@ and which were only read (whose versions the recorder checks when it saves).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, TypeVar
@@ -37,8 +37,16 @@ class UnitOfWork:
     #: The latest date a supervisor is recorded as serving (from the views, caught up);
     #: status changes may not precede it.
     last_service_on: Callable[[str], date | None] = lambda supervisor: None
+    #: A command's unit of work takes aggregates out of the cache (a plain read: copies
+    #: from the store); ``fresh`` (a retry) ignores the cache.
+    checkout: bool = False
+    fresh: bool = False
+    #: In a batch: the aggregates as the batch's earlier commands left them.
+    overlay: Mapping[UUID, Any] | None = None
     loaded: dict[UUID, LedgerAggregate] = field(default_factory=dict)
     created: list[LedgerAggregate] = field(default_factory=list)
+    #: The stored version of each aggregate this command loaded from the store.
+    versions_from_store: dict[UUID, int] = field(default_factory=dict)
 
     def find(self, cls: type[A], key: str) -> A | None:
         agg_id = cls.id_for(key)
@@ -46,14 +54,27 @@ class UnitOfWork:
             found = self.loaded[agg_id]
             assert isinstance(found, cls)
             return found
-        try:
-            agg: LedgerAggregate = self.app.repository.get(agg_id)
-        except AggregateNotFoundError:
-            return None
+        if self.overlay is not None and agg_id in self.overlay:
+            agg: LedgerAggregate = self.overlay[agg_id]
+        else:
+            try:
+                agg = self._load(agg_id)
+            except AggregateNotFoundError:
+                return None
+            self.versions_from_store[agg_id] = agg.version
         if not isinstance(agg, cls):  # pragma: no cover - ids are namespaced by kind
             return None
         self.loaded[agg_id] = agg
         return agg
+
+    def _load(self, agg_id: UUID) -> Any:
+        if self.checkout:  # a command: take it out of the cache (see LedgerApplication)
+            return self.app.checkout(agg_id, fresh=self.fresh)
+        return self.app.load(agg_id)
+
+    def checkin(self) -> None:
+        """After the save: give what this command loaded and created back to the cache."""
+        self.app.checkin(self.loaded.values())
 
     def get(self, cls: type[A], key: str) -> A:
         agg = self.find(cls, key)

@@ -48,6 +48,8 @@ class ChainedRecorder(Protocol):
 
     def positions_of(self, originator_id: UUID) -> dict[int, int]: ...
 
+    def existing(self, originator_ids: Sequence[UUID]) -> set[UUID]: ...
+
     def chain_of(self, originator_id: UUID) -> dict[int, ChainRow]: ...
 
 
@@ -229,6 +231,22 @@ class ChainedSQLiteRecorder(SQLiteApplicationRecorder):
             )
             row = c.fetchone()
             return int(row[0] or 0)
+
+    def existing(self, originator_ids: Sequence[UUID]) -> set[UUID]:
+        """Which of ``originator_ids`` have stored events (one query; a batch asks it
+        for the command records of all its commands at once)."""
+        found: set[UUID] = set()
+        ids = list(originator_ids)
+        with self.datastore.transaction(commit=False) as c:
+            for start in range(0, len(ids), 500):  # SQLite's bound-parameter limit
+                chunk = ids[start : start + 500]
+                c.execute(
+                    f"SELECT DISTINCT originator_id FROM {self.events_table_name} "
+                    f"WHERE originator_id IN ({','.join('?' for _ in chunk)})",
+                    [i.hex for i in chunk],
+                )
+                found.update(UUID(r[0]) for r in c.fetchall())
+        return found
 
     def positions_of(self, originator_id: UUID) -> dict[int, int]:
         with self.datastore.transaction(commit=False) as c:
@@ -435,6 +453,17 @@ class ChainedPostgresRecorder(PostgresApplicationRecorder):
             )
             row = curs.fetchone()
             return int(row["p"] or 0) if row is not None else 0
+
+    def existing(self, originator_ids: Sequence[UUID]) -> set[UUID]:
+        """Which of ``originator_ids`` have stored events (one query)."""
+        with self.datastore.transaction(commit=False) as curs:
+            curs.execute(
+                SQL("SELECT DISTINCT originator_id FROM {} WHERE originator_id = ANY(%s)").format(
+                    self.events_table
+                ),
+                (list(originator_ids),),
+            )
+            return {UUID(str(r["originator_id"])) for r in curs}
 
     def positions_of(self, originator_id: UUID) -> dict[int, int]:
         with self.datastore.transaction(commit=False) as curs:

@@ -1,0 +1,281 @@
+"""Batches: many commands recorded in one transaction (``Ledger.execute_many``, ``apply``).
+
+Each command of a batch runs exactly as :meth:`CommandExecutor.execute` runs it — the
+same validation, handler and rules, its own ``command_id`` record, its own command id in
+the hash chain — against the state the commands before it in the batch left (an
+*overlay* of the aggregates they loaded, created or changed). Their events are then
+written in one transaction, so a batch costs one commit instead of one per command.
+
+* A command that is refused (bad input or a broken rule) ends the batch: the commands
+  before it are committed and :class:`BatchStopped` names it; nothing of it is written,
+  nor of the commands after it.
+* The versions of everything the batch read but did not write are checked in the same
+  transaction (as for one command); on a conflict the whole batch is re-run on fresh
+  state, and the commands whose ``command_id`` meanwhile got recorded are replayed.
+* The transaction is all or nothing: a process killed in the middle of a batch leaves
+  the store as if the batch had not started, and re-running it records it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.application import AggregateNotFoundError
+from eventsourcing.domain import Aggregate
+from eventsourcing.persistence import IntegrityError
+
+from .. import commands as c
+from ..domain.errors import CommandIdConflict, ConcurrencyConflict, LedgerError
+from ..idempotency import CommandRecord
+from .executor import CommandExecutor
+from .handlers import HANDLERS
+from .results import CommandResult
+from .unit_of_work import Handler, UnitOfWork
+
+
+class BatchStopped(LedgerError):
+    """Command ``index`` (0-based) of a batch was refused: the commands before it are
+    recorded (their results in ``results``), nothing of it or of the ones after it.
+    ``error`` is what refused it (a :class:`LedgerError` or a pydantic
+    ``ValidationError``); it is also this exception's ``__cause__``."""
+
+    rule = "batch_stopped"
+
+    def __init__(self, index: int, error: Exception, results: list[CommandResult]) -> None:
+        super().__init__(f"command {index + 1} of the batch was refused: {error}")
+        self.index = index
+        self.error = error
+        self.results = results
+
+
+class _FlushFirst(Exception):
+    """The command reads the views, which do not see the uncommitted batch yet."""
+
+
+@dataclass
+class _Prepared:
+    """A command made ready once, before any attempt (a seedless draw keeps its seed)."""
+
+    command: c.Command
+    handler: Handler
+    fingerprint: str
+    command_type: str
+
+
+@dataclass
+class _Batch:
+    """What the commands of one attempt at a batch loaded, changed and will write."""
+
+    #: Ids of the command records stored when the batch began (None: not looked up).
+    known_records: set[UUID] | None = None
+    #: Every aggregate the batch has seen, in its latest in-batch state.
+    overlay: dict[UUID, Aggregate] = field(default_factory=dict)
+    #: The stored version of each aggregate when the batch first loaded it.
+    read_from_store: dict[UUID, int] = field(default_factory=dict)
+    events: list[Any] = field(default_factory=list)
+    command_ids: list[str | None] = field(default_factory=list)
+    #: Aggregates a refused command loaded (maybe half-changed): never cached.
+    tainted: set[UUID] = field(default_factory=set)
+    #: Per staged command: its result (position still unknown) and its events' slice.
+    staged: list[tuple[CommandResult, int, int, frozenset[UUID]]] = field(default_factory=list)
+
+    @property
+    def has_events(self) -> bool:
+        return bool(self.events)
+
+
+class BatchExecutor:
+    """Runs a sequence of commands in as few transactions as the rules allow."""
+
+    def __init__(self, executor: CommandExecutor) -> None:
+        self.executor = executor
+        self.app = executor.app
+
+    def execute_many(self, commands: Iterable[c.Command | dict[str, Any]]) -> list[CommandResult]:
+        """Record ``commands`` in order, in one transaction (see the module docstring)."""
+        todo: list[c.Command | dict[str, Any]] = list(commands)
+        prepared: list[_Prepared | None] = [None] * len(todo)
+        results: list[CommandResult] = []
+        while len(results) < len(todo):
+            start = len(results)
+            done, failure = self._run(todo, prepared, start)
+            results.extend(done)
+            if isinstance(failure, _FlushFirst):
+                continue  # the prefix is committed; go on with a fresh batch
+            if failure is not None:
+                raise BatchStopped(len(results), failure, results) from failure
+        return results
+
+    # -- one batch, with retries ---------------------------------------------------------
+
+    def _run(
+        self,
+        todo: Sequence[c.Command | dict[str, Any]],
+        prepared: list[_Prepared | None],
+        start: int,
+    ) -> tuple[list[CommandResult], Exception | None]:
+        """Stage ``todo[start:]`` until one is refused, and commit the staged ones."""
+        max_attempts = self.executor.max_attempts
+        for attempt in range(1, max_attempts + 1):
+            batch = _Batch(known_records=self._known_records(todo, start))
+            failure: Exception | None = None
+            for index in range(start, len(todo)):
+                try:
+                    item = prepared[index]
+                    if item is None:
+                        item = prepared[index] = self._prepare(todo[index])
+                    self._stage(batch, item, fresh=attempt == 1)
+                except _FlushFirst as flush:
+                    failure = flush
+                    break
+                except Exception as error:  # refused: the batch ends before it
+                    failure = error
+                    break
+            try:
+                return self._commit(batch), failure
+            except IntegrityError as error:
+                # The batch's aggregates stay out of the cache; the retry reads afresh.
+                if attempt == max_attempts:
+                    raise ConcurrencyConflict(
+                        f"a batch of {len(todo) - start} command(s): other writers changed "
+                        f"the same records {max_attempts} times in a row; nothing of the "
+                        "batch was recorded"
+                    ) from error
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _known_records(
+        self, todo: Sequence[c.Command | dict[str, Any]], start: int
+    ) -> set[UUID] | None:
+        """The command records already stored for the batch's command ids (one query
+        instead of one per command); None if the batch names none."""
+        ids = []
+        for command in todo[start:]:
+            command_id = (
+                command.get("command_id") if isinstance(command, dict) else command.command_id
+            )
+            if isinstance(command_id, str):
+                ids.append(CommandRecord.create_id(command_id))
+        return self.app.existing(ids) if ids else None
+
+    def _prepare(self, command: c.Command | dict[str, Any]) -> _Prepared:
+        if isinstance(command, dict):
+            command = c.parse_command(command)
+        command = self.executor.localize(command)
+        handler = HANDLERS.get(type(command))
+        if handler is None:
+            raise TypeError(f"no handler for command {type(command).__name__}")
+        fingerprint = command.fingerprint()  # of the command as submitted (see execute)
+        command = self.executor.with_seed(command)
+        command_type = str(getattr(command, "type", type(command).__name__))
+        return _Prepared(command, handler, fingerprint, command_type)
+
+    def _stage(self, batch: _Batch, item: _Prepared, *, fresh: bool) -> None:
+        """Run one command against the batch's state and add its events to the batch."""
+        command = item.command
+        if command.command_id is not None:
+            previous = self._command_record(batch, command.command_id)
+            if previous is not None:
+                if previous.fingerprint != item.fingerprint:
+                    raise CommandIdConflict(
+                        f"command id {command.command_id!r} was used for a different "
+                        f"{previous.command_type} command"
+                    )
+                replayed = CommandResult(
+                    command_type=previous.command_type,
+                    ids=dict(previous.ids),
+                    position=None,
+                    replayed=True,
+                )
+                batch.staged.append((replayed, 0, 0, frozenset()))
+                return
+
+        def last_service_on(supervisor: str) -> date | None:
+            if batch.has_events:
+                raise _FlushFirst
+            return self.executor.last_service_on(supervisor)
+
+        uow = UnitOfWork(
+            self.app,
+            self.executor.policy,
+            last_service_on,
+            checkout=True,
+            fresh=not fresh,
+            overlay=batch.overlay,
+        )
+        try:
+            ids = item.handler(uow, command)
+        except BaseException:
+            # A refused command may have changed what it loaded before it was refused.
+            batch.tainted.update(uow.loaded)
+            raise
+        changed: list[Aggregate] = list(uow.changed())
+        domain = frozenset(agg.id for agg in changed)
+        if command.command_id is not None:
+            changed.append(
+                CommandRecord(
+                    command_id=command.command_id,
+                    command_type=item.command_type,
+                    fingerprint=item.fingerprint,
+                    ids=ids,
+                    occurred_at=command.occurred_at,
+                )
+            )
+        # Staged: from here on this command belongs to the batch.
+        first = len(batch.events)
+        for agg in changed:
+            events = agg.collect_events()
+            batch.events.extend(events)
+            batch.command_ids.extend([command.command_id] * len(events))
+        for agg_id, version in uow.versions_from_store.items():
+            batch.read_from_store.setdefault(agg_id, version)
+        for agg in [*uow.loaded.values(), *changed]:
+            batch.overlay[agg.id] = agg
+        result = CommandResult(command_type=item.command_type, ids=ids, position=None)
+        batch.staged.append((result, first, len(batch.events), domain))
+
+    def _command_record(self, batch: _Batch, command_id: str) -> CommandRecord | None:
+        record_id = CommandRecord.create_id(command_id)
+        if record_id in batch.overlay:
+            found = batch.overlay[record_id]
+            assert isinstance(found, CommandRecord)
+            return found
+        if batch.known_records is not None and record_id not in batch.known_records:
+            return None  # not stored when the batch began (a newer one fails the write)
+        try:
+            record = self.app.load(record_id)
+        except AggregateNotFoundError:
+            return None
+        assert isinstance(record, CommandRecord)
+        return record
+
+    def _commit(self, batch: _Batch) -> list[CommandResult]:
+        clean = [agg for agg_id, agg in batch.overlay.items() if agg_id not in batch.tainted]
+        if not batch.events:
+            self.app.checkin(clean)
+            return [result for result, *_ in batch.staged]
+        written = {event.originator_id for event in batch.events}
+        read_versions = {
+            agg_id: version
+            for agg_id, version in batch.read_from_store.items()
+            if agg_id not in written
+        }
+        positions = self.app.record(
+            batch.events,
+            [agg for agg in clean if agg.id in written],
+            command_ids=batch.command_ids,
+            read_versions=read_versions,
+        )
+        # Stored: the batch's aggregates go back to the cache (not the ones a refused
+        # command may have half-changed; they are loaded from the store next time).
+        self.app.checkin(clean)
+        results: list[CommandResult] = []
+        for result, first, end, domain in batch.staged:
+            mine = [
+                positions[i] for i in range(first, end) if batch.events[i].originator_id in domain
+            ]
+            results.append(result.model_copy(update={"position": max(mine, default=None)}))
+        return results
