@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from itertools import chain
 from typing import Any
 from uuid import UUID
 
-from eventsourcing.application import Application, ProcessingEvent, project_aggregate
+from eventsourcing.application import AggregateNotFoundError, Application, ProcessingEvent
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import ApplicationRecorder, Mapper
 
@@ -116,10 +117,16 @@ class LedgerApplication(Application[UUID]):
     def load(self, aggregate_id: UUID) -> Aggregate:
         """The aggregate as stored now: its latest snapshot plus the events after it
         (raises eventsourcing's ``AggregateNotFoundError``). Never from the cache."""
-        # eventsourcing's own snapshot-then-tail reconstruction, without its cache.
-        agg: Aggregate = self.repository._reconstruct_aggregate(  # noqa: SLF001
-            aggregate_id, None, project_aggregate
+        snapshots = (
+            list(self.snapshots.get(aggregate_id, desc=True, limit=1)) if self.snapshots else []
         )
+        after = snapshots[0].originator_version if snapshots else None
+        agg: Any = None
+        event: Any
+        for event in chain(snapshots, self.events.get(aggregate_id, gt=after)):
+            agg = event.mutate(agg)
+        if not isinstance(agg, Aggregate):
+            raise AggregateNotFoundError(f"aggregate {aggregate_id} not found")
         return agg
 
     def existing(self, aggregate_ids: Sequence[UUID]) -> set[UUID]:
@@ -134,11 +141,11 @@ class LedgerApplication(Application[UUID]):
         cache = self.repository.cache
         if cache is not None:
             try:
-                cached: Aggregate = cache.get(aggregate_id, evict=True)
+                cached = cache.get(aggregate_id, evict=True)
             except KeyError:
                 pass
             else:
-                if not fresh:
+                if not fresh and isinstance(cached, Aggregate):
                     return cached
         return self.load(aggregate_id)
 

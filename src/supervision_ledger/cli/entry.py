@@ -12,8 +12,8 @@ from typing import IO, Any
 
 from pydantic import ValidationError
 
-from ..application import Ledger
-from ..commands import COMMAND_TYPES, command_json_schema, parse_command
+from ..application import BatchStopped, CommandResult, Ledger
+from ..commands import COMMAND_TYPES, Command, command_json_schema, parse_command
 from ..domain.errors import AlreadyExists, LedgerError
 from .common import add_store_option, open_ledger, print_json
 
@@ -53,6 +53,16 @@ def read_lines(stream: IO[str]) -> Iterator[tuple[int, str]]:
 
 def apply_line(ledger: Ledger, number: int, line: str) -> bool:
     """Apply one line; True if it recorded something, False if its command id was seen."""
+    command = parse_line(number, line)
+    try:
+        result = ledger.execute(command)
+    except LedgerError as error:
+        raise LineError(number, error.rule, error.message) from error
+    return not result.replayed
+
+
+def parse_line(number: int, line: str) -> Command:
+    """The command of one line; :class:`LineError` names what is wrong with it."""
     try:
         data: Any = json.loads(line)
     except json.JSONDecodeError as error:
@@ -69,14 +79,59 @@ def apply_line(ledger: Ledger, number: int, line: str) -> bool:
             f"unknown command type {data['type']!r} (see 'supervision-ledger schema')",
         )
     try:
-        command = parse_command(data)
+        return parse_command(data)
     except ValidationError as error:
         raise LineError(number, *describe_validation_error(error)) from error
-    try:
-        result = ledger.execute(command)
-    except LedgerError as error:
-        raise LineError(number, error.rule, error.message) from error
-    return not result.replayed
+
+
+#: Commands per transaction unless ``--batch-size`` says otherwise (docs/performance.md).
+DEFAULT_BATCH_SIZE = 500
+
+
+class BatchedApply:
+    """Collects parsed lines and records them ``batch_size`` commands per transaction."""
+
+    def __init__(self, ledger: Ledger, batch_size: int) -> None:
+        self.ledger = ledger
+        self.batch_size = batch_size
+        self.pending: list[tuple[int, Command]] = []
+        self.applied = 0
+        self.skipped = 0
+
+    def add(self, number: int, command: Command) -> None:
+        self.pending.append((number, command))
+        if len(self.pending) >= self.batch_size:
+            self.flush()
+
+    def flush(self) -> None:
+        """Record the pending lines; at a refused one, keep those before it and raise
+        :class:`LineError` for it."""
+        if not self.pending:
+            return
+        pending, self.pending = self.pending, []
+        try:
+            results = self.ledger.execute_many([command for _, command in pending])
+        except BatchStopped as stop:
+            self._count(stop.results)
+            number = pending[stop.index][0]
+            error = stop.error
+            if isinstance(error, LedgerError):
+                raise LineError(number, error.rule, error.message) from error
+            raise
+        except LedgerError as error:  # the batch's write itself failed: none of it stored
+            raise LineError(
+                pending[0][0],
+                error.rule,
+                f"{error.message} (lines {pending[0][0]}-{pending[-1][0]} were not recorded)",
+            ) from error
+        self._count(results)
+
+    def _count(self, results: list[CommandResult]) -> None:
+        for result in results:
+            if result.replayed:
+                self.skipped += 1
+            else:
+                self.applied += 1
 
 
 def run_apply(args: argparse.Namespace) -> int:
@@ -86,27 +141,43 @@ def run_apply(args: argparse.Namespace) -> int:
     except OSError as error:
         print(f"error: cannot read {path}: {error.strerror}", file=sys.stderr)
         return 2
-    applied = skipped = 0
     with stream, open_ledger(args, create=True) as ledger:
+        batches = BatchedApply(ledger, args.batch_size)
         try:
-            for number, line in read_lines(stream):
-                if apply_line(ledger, number, line):
-                    applied += 1
-                else:
-                    skipped += 1
+            try:
+                for number, line in read_lines(stream):
+                    batches.add(number, parse_line(number, line))
+            except (LineError, UnicodeDecodeError):
+                batches.flush()  # the lines before a bad or unreadable one are recorded
+                raise
+            batches.flush()
         except LineError as error:
             print(str(error), file=sys.stderr)
             print(
-                f"stopped: {applied} command(s) applied before the bad line, "
-                f"{skipped} already recorded",
+                f"stopped: {batches.applied} command(s) applied before the bad line, "
+                f"{batches.skipped} already recorded",
                 file=sys.stderr,
             )
             return 1
         except UnicodeDecodeError as error:
             print(f"error: {path} is not UTF-8 text: {error}", file=sys.stderr)
             return 1
-    print(f"applied {applied} command(s); {skipped} already recorded (same command_id)")
+    print(
+        f"applied {batches.applied} command(s); {batches.skipped} already recorded "
+        "(same command_id)"
+    )
     return 0
+
+
+def batch_size(text: str) -> int:
+    """argparse type of ``--batch-size``: a positive integer."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{value} is not a positive number of commands")
+    return value
 
 
 def run_schema(args: argparse.Namespace) -> int:
@@ -144,6 +215,14 @@ def register(subparsers: Any) -> None:
     )
     p.add_argument("file", help="the .jsonl file, or - for standard input")
     add_store_option(p)
+    p.add_argument(
+        "--batch-size",
+        type=batch_size,
+        default=DEFAULT_BATCH_SIZE,
+        metavar="N",
+        help=f"commands recorded per transaction (default: {DEFAULT_BATCH_SIZE}); 1 "
+        "commits every line on its own",
+    )
     p.set_defaults(run=run_apply)
 
     p = subparsers.add_parser(

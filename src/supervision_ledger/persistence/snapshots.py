@@ -128,9 +128,8 @@ class SnapshotSchemaError(TypeError):
 def state_struct(aggregate_class: type[Any]) -> type[msgspec.Struct]:
     """A msgspec Struct with the declared attribute types of ``aggregate_class``."""
     fields = {**_BASE, **SNAPSHOT_STATES[aggregate_class]}
-    return msgspec.defstruct(
-        f"{aggregate_class.__qualname__}SnapshotState", list(fields.items()), forbid_unknown_fields=True
-    )
+    name = f"{aggregate_class.__qualname__}SnapshotState"
+    return msgspec.defstruct(name, list(fields.items()), forbid_unknown_fields=True)
 
 
 class LedgerSnapshot(Snapshot):
