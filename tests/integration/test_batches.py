@@ -187,8 +187,8 @@ def test_a_writer_between_staging_and_commit_makes_the_batch_run_again(
 
 
 def test_a_status_change_after_service_in_the_same_batch_sees_the_service() -> None:
-    """Suspension may not precede recorded service; the rule reads the views, so a
-    batch commits what it holds before such a command, which then sees the service."""
+    """Suspension may not precede recorded service: the service recorded by an earlier
+    command of the same batch counts."""
     suspend = cmd(
         "suspend_supervisor",
         supervisor="S1",

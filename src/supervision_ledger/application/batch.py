@@ -12,6 +12,8 @@ written in one transaction, so a batch costs one commit instead of one per comma
 * The versions of everything the batch read but did not write are checked in the same
   transaction (as for one command); on a conflict the whole batch is re-run on fresh
   state, and the commands whose ``command_id`` meanwhile got recorded are replayed.
+* In one process, a batch holds every aggregate lock (``locks.py``) until it commits:
+  commands of other threads wait for it rather than conflict with it.
 * The transaction is all or nothing: a process killed in the middle of a batch leaves
   the store as if the batch had not started, and re-running it records it.
 """
@@ -20,7 +22,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date
 from typing import Any
 from uuid import UUID
 
@@ -33,6 +34,7 @@ from ..domain.errors import CommandIdConflict, ConcurrencyConflict, LedgerError
 from ..idempotency import CommandRecord
 from .executor import CommandExecutor
 from .handlers import HANDLERS
+from .locks import STRIPES, LockHolder
 from .results import CommandResult
 from .unit_of_work import Handler, UnitOfWork
 
@@ -52,10 +54,6 @@ class BatchStopped(LedgerError):
         self.results = results
 
 
-class _FlushFirst(Exception):
-    """The command reads the views, which do not see the uncommitted batch yet."""
-
-
 @dataclass
 class _Prepared:
     """A command made ready once, before any attempt (a seedless draw keeps its seed)."""
@@ -70,6 +68,8 @@ class _Prepared:
 class _Batch:
     """What the commands of one attempt at a batch loaded, changed and will write."""
 
+    #: The in-process locks the batch holds (all of them).
+    locks: LockHolder
     #: Ids of the command records stored when the batch began (None: not looked up).
     known_records: set[UUID] | None = None
     #: Every aggregate the batch has seen, in its latest in-batch state.
@@ -83,9 +83,9 @@ class _Batch:
     #: Per staged command: its result (position still unknown) and its events' slice.
     staged: list[tuple[CommandResult, int, int, frozenset[UUID]]] = field(default_factory=list)
 
-    @property
-    def has_events(self) -> bool:
-        return bool(self.events)
+
+#: Every in-process lock stripe: a batch takes them all.
+ALL_STRIPES = frozenset(range(STRIPES))
 
 
 class BatchExecutor:
@@ -98,62 +98,53 @@ class BatchExecutor:
     def execute_many(self, commands: Iterable[c.Command | dict[str, Any]]) -> list[CommandResult]:
         """Record ``commands`` in order, in one transaction (see the module docstring)."""
         todo: list[c.Command | dict[str, Any]] = list(commands)
-        prepared: list[_Prepared | None] = [None] * len(todo)
-        results: list[CommandResult] = []
-        while len(results) < len(todo):
-            start = len(results)
-            done, failure = self._run(todo, prepared, start)
-            results.extend(done)
-            if isinstance(failure, _FlushFirst):
-                continue  # the prefix is committed; go on with a fresh batch
-            if failure is not None:
-                raise BatchStopped(len(results), failure, results) from failure
+        results, failure = self._run(todo)
+        if failure is not None:
+            raise BatchStopped(len(results), failure, results) from failure
         return results
 
     # -- one batch, with retries ---------------------------------------------------------
 
     def _run(
-        self,
-        todo: Sequence[c.Command | dict[str, Any]],
-        prepared: list[_Prepared | None],
-        start: int,
+        self, todo: Sequence[c.Command | dict[str, Any]]
     ) -> tuple[list[CommandResult], Exception | None]:
-        """Stage ``todo[start:]`` until one is refused, and commit the staged ones."""
+        """Stage ``todo`` until one is refused, and commit the staged ones.
+
+        A batch holds every in-process aggregate lock (taken in order, so no deadlock
+        with single commands): single commands of other threads wait for it to commit.
+        """
+        prepared: list[_Prepared | None] = [None] * len(todo)
         max_attempts = self.executor.max_attempts
         for attempt in range(1, max_attempts + 1):
-            batch = _Batch(known_records=self._known_records(todo, start))
-            failure: Exception | None = None
-            for index in range(start, len(todo)):
+            with self.executor.locks.holder(ALL_STRIPES).holding() as holder:
+                batch = _Batch(locks=holder, known_records=self._known_records(todo))
+                failure: Exception | None = None
+                for index, command in enumerate(todo):
+                    try:
+                        item = prepared[index]
+                        if item is None:
+                            item = prepared[index] = self._prepare(command)
+                        self._stage(batch, item, fresh=attempt == 1)
+                    except Exception as error:  # refused: the batch ends before it
+                        failure = error
+                        break
                 try:
-                    item = prepared[index]
-                    if item is None:
-                        item = prepared[index] = self._prepare(todo[index])
-                    self._stage(batch, item, fresh=attempt == 1)
-                except _FlushFirst as flush:
-                    failure = flush
-                    break
-                except Exception as error:  # refused: the batch ends before it
-                    failure = error
-                    break
-            try:
-                return self._commit(batch), failure
-            except IntegrityError as error:
-                # The batch's aggregates stay out of the cache; the retry reads afresh.
-                if attempt == max_attempts:
-                    raise ConcurrencyConflict(
-                        f"a batch of {len(todo) - start} command(s): other writers changed "
-                        f"the same records {max_attempts} times in a row; nothing of the "
-                        "batch was recorded"
-                    ) from error
+                    return self._commit(batch), failure
+                except IntegrityError as error:
+                    # The batch's aggregates stay out of the cache; the retry reads afresh.
+                    if attempt == max_attempts:
+                        raise ConcurrencyConflict(
+                            f"a batch of {len(todo)} command(s): other writers changed the "
+                            f"same records {max_attempts} times in a row; nothing of the "
+                            "batch was recorded"
+                        ) from error
         raise AssertionError("unreachable")  # pragma: no cover
 
-    def _known_records(
-        self, todo: Sequence[c.Command | dict[str, Any]], start: int
-    ) -> set[UUID] | None:
+    def _known_records(self, todo: Sequence[c.Command | dict[str, Any]]) -> set[UUID] | None:
         """The command records already stored for the batch's command ids (one query
         instead of one per command); None if the batch names none."""
         ids = []
-        for command in todo[start:]:
+        for command in todo:
             command_id = (
                 command.get("command_id") if isinstance(command, dict) else command.command_id
             )
@@ -192,16 +183,10 @@ class BatchExecutor:
                 )
                 batch.staged.append((replayed, 0, 0, frozenset()))
                 return
-
-        def last_service_on(supervisor: str) -> date | None:
-            if batch.has_events:
-                raise _FlushFirst
-            return self.executor.last_service_on(supervisor)
-
         uow = UnitOfWork(
             self.app,
             self.executor.policy,
-            last_service_on,
+            locks=batch.locks,
             checkout=True,
             fresh=not fresh,
             overlay=batch.overlay,

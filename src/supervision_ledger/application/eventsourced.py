@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from contextlib import suppress
 from itertools import chain
 from typing import Any
 from uuid import UUID
 
-from eventsourcing.application import AggregateNotFoundError, Application, ProcessingEvent
+from eventsourcing.application import (
+    AggregateNotFoundError,
+    Application,
+    ProcessingEvent,
+    Repository,
+)
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import ApplicationRecorder, Mapper
+from eventsourcing.utils import strtobool
 
 from ..persistence.mapper import MsgspecMapper, MsgspecTranscoder
 from ..persistence.recorders import ChainedPostgresRecorder, ChainedSQLiteRecorder
@@ -18,6 +25,7 @@ from ..persistence.snapshots import (
     SNAPSHOT_STATES,
     LedgerSnapshot,
 )
+from .locks import GuardedRepository
 
 #: Environment setting: events between two snapshots of an aggregate (0: no snapshots).
 SNAPSHOT_INTERVAL = "SNAPSHOT_INTERVAL"
@@ -31,7 +39,11 @@ class LedgerApplication(Application[UUID]):
     many events (``persistence/snapshots.py``)."""
 
     name = "SupervisionLedger"
-    env = {"AGGREGATE_CACHE_MAXSIZE": "5000"}  # noqa: RUF012 - eventsourcing's class setting
+    env = {  # noqa: RUF012 - eventsourcing's class setting
+        "AGGREGATE_CACHE_MAXSIZE": "5000",
+        # Seconds an SQLite writer waits for another's lock before StoreBusy.
+        "SQLITE_LOCK_TIMEOUT": "30",
+    }
     is_snapshotting_enabled = True
     snapshot_class = LedgerSnapshot
 
@@ -51,6 +63,21 @@ class LedgerApplication(Application[UUID]):
                 "APPLICATION_RECORDER_TOPIC as supervision_ledger.persistence.store does"
             )
         return recorder
+
+    def construct_repository(self) -> Repository[UUID]:
+        """eventsourcing's repository with the same settings, made safe for threads
+        (see :class:`GuardedRepository`)."""
+        maxsize = self.env.get(self.AGGREGATE_CACHE_MAXSIZE)
+        return GuardedRepository(
+            event_store=self.events,
+            snapshot_store=self.snapshots,
+            cache_maxsize=int(maxsize) if maxsize else None,
+            fastforward=strtobool(self.env.get(self.AGGREGATE_CACHE_FASTFORWARD, "y")),
+            fastforward_skipping=strtobool(
+                self.env.get(self.AGGREGATE_CACHE_FASTFORWARD_SKIPPING, "n")
+            ),
+            deepcopy_from_cache=strtobool(self.env.get(self.DEEPCOPY_FROM_AGGREGATE_CACHE, "y")),
+        )
 
     def construct_mapper(self) -> Mapper[UUID]:
         return MsgspecMapper(
@@ -86,8 +113,14 @@ class LedgerApplication(Application[UUID]):
         self.after_write(aggregates, processing_event.events)
 
     def after_write(self, aggregates: dict[UUID, Aggregate], events: Iterable[Any]) -> None:
-        """Snapshot each written aggregate whose new events crossed a multiple of the
-        interval, from its state in memory (no reload)."""
+        """After a write: drop the written aggregates' cached copies (the writer checks
+        its own in again), and snapshot each one whose new events crossed a multiple of
+        the interval, from its state in memory (no reload)."""
+        cache = self.repository.cache
+        if cache is not None:  # a cached copy is now behind the store (see checkin)
+            for agg_id in aggregates:
+                with suppress(KeyError):
+                    cache.get(agg_id, evict=True)
         interval = self.snapshot_interval
         if not interval or self.snapshots is None:
             return

@@ -7,7 +7,8 @@ Snapshots are encoded by the same msgspec mapper as events (and encrypted by the
 cipher when ``CIPHER_KEY`` is set). Their state comes back with its declared types
 from :data:`SNAPSHOT_STATES`: every attribute of a snapshotted aggregate must be listed
 there, or taking the snapshot fails loudly rather than storing a state that would
-come back with the wrong types.
+come back with the wrong types (:data:`SNAPSHOT_OPTIONAL`: attributes an aggregate
+gains only with a certain event).
 
 Snapshots are a cache, not a record: they are outside the hash chain, ``verify``,
 ``history``, ``export`` and the ``*_as_of`` queries read only the events, and deleting
@@ -116,6 +117,11 @@ SNAPSHOT_STATES: dict[type[Any], dict[str, Any]] = {
     },
 }
 
+#: Attributes an aggregate has only once a certain event happened (absent before).
+SNAPSHOT_OPTIONAL: dict[type[Any], dict[str, Any]] = {
+    Supervisor: {"_served_on": date},
+}
+
 #: Events between two snapshots of one aggregate (the tail a load replays at most).
 DEFAULT_SNAPSHOT_INTERVAL = 100
 
@@ -127,9 +133,13 @@ class SnapshotSchemaError(TypeError):
 @cache
 def state_struct(aggregate_class: type[Any]) -> type[msgspec.Struct]:
     """A msgspec Struct with the declared attribute types of ``aggregate_class``."""
-    fields = {**_BASE, **SNAPSHOT_STATES[aggregate_class]}
+    fields: list[Any] = list({**_BASE, **SNAPSHOT_STATES[aggregate_class]}.items())
+    fields += [
+        (attribute, type_ | msgspec.UnsetType, msgspec.UNSET)
+        for attribute, type_ in SNAPSHOT_OPTIONAL.get(aggregate_class, {}).items()
+    ]
     name = f"{aggregate_class.__qualname__}SnapshotState"
-    return msgspec.defstruct(name, list(fields.items()), forbid_unknown_fields=True)
+    return msgspec.defstruct(name, fields, forbid_unknown_fields=True)
 
 
 class LedgerSnapshot(Snapshot):
@@ -144,8 +154,9 @@ class LedgerSnapshot(Snapshot):
         snapshot = super().take(aggregate)
         found = set(snapshot.state)
         expected = set(declared) | set(_BASE)
-        if found != expected:
-            missing = ", ".join(sorted(found - expected)) or "-"
+        optional = set(SNAPSHOT_OPTIONAL.get(type(aggregate), {}))
+        if not expected <= found <= expected | optional:
+            missing = ", ".join(sorted(found - expected - optional)) or "-"
             absent = ", ".join(sorted(expected - found)) or "-"
             raise SnapshotSchemaError(
                 f"{type(aggregate).__name__} has attributes without a snapshot type "
@@ -161,4 +172,4 @@ def typed_state(topic: str, state: dict[str, Any]) -> dict[str, Any]:
     if aggregate_class not in SNAPSHOT_STATES:
         raise SnapshotSchemaError(f"a snapshot of {topic} has no declared state")
     typed = msgspec.convert(state, type=state_struct(aggregate_class), strict=False)
-    return msgspec.structs.asdict(typed)
+    return {k: v for k, v in msgspec.structs.asdict(typed).items() if v is not msgspec.UNSET}
