@@ -22,12 +22,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError
+from eventsourcing.utils import get_topic
 
 from .. import commands as c
 from ..domain.errors import CommandIdConflict, ConcurrencyConflict, LedgerError
@@ -35,7 +36,7 @@ from ..idempotency import CommandRecord
 from .executor import CommandExecutor
 from .handlers import HANDLERS
 from .locks import STRIPES, LockHolder
-from .results import CommandResult
+from .results import CommandResult, Ids
 from .unit_of_work import Handler, UnitOfWork
 
 
@@ -54,6 +55,35 @@ class BatchStopped(LedgerError):
         self.results = results
 
 
+class _Record(NamedTuple):
+    """What a command record tells a repeat of its command id."""
+
+    command_type: str
+    fingerprint: str
+    ids: Ids
+
+
+#: The topic of the command record aggregate, as its creation event carries it.
+_RECORD_TOPIC = get_topic(CommandRecord)
+
+
+def record_event(command: c.Command, item: _Prepared, ids: Ids) -> CommandRecord.Recorded:
+    """The creation event of the command's :class:`CommandRecord` — the event only: a
+    batch never needs the record aggregate itself (its :class:`_Record` answers)."""
+    assert command.command_id is not None
+    return CommandRecord.Recorded(  # type: ignore[call-arg]
+        originator_id=CommandRecord.create_id(command.command_id),
+        originator_version=1,
+        timestamp=CommandRecord.Recorded.create_timestamp(),
+        originator_topic=_RECORD_TOPIC,
+        command_id=command.command_id,
+        command_type=item.command_type,
+        fingerprint=item.fingerprint,
+        ids=ids,
+        occurred_at=command.occurred_at,
+    )
+
+
 @dataclass
 class _Prepared:
     """A command made ready once, before any attempt (a seedless draw keeps its seed)."""
@@ -70,6 +100,8 @@ class _Batch:
 
     #: The in-process locks the batch holds (all of them).
     locks: LockHolder
+    #: The command records of the batch's commands, by command id.
+    records: dict[str, _Record] = field(default_factory=dict)
     #: Ids of the command records stored when the batch began (None: not looked up).
     known_records: set[UUID] | None = None
     #: Every aggregate the batch has seen, in its latest in-batch state.
@@ -199,22 +231,16 @@ class BatchExecutor:
             raise
         changed: list[Aggregate] = list(uow.changed())
         domain = frozenset(agg.id for agg in changed)
-        if command.command_id is not None:
-            changed.append(
-                CommandRecord(
-                    command_id=command.command_id,
-                    command_type=item.command_type,
-                    fingerprint=item.fingerprint,
-                    ids=ids,
-                    occurred_at=command.occurred_at,
-                )
-            )
         # Staged: from here on this command belongs to the batch.
         first = len(batch.events)
         for agg in changed:
             events = agg.collect_events()
             batch.events.extend(events)
             batch.command_ids.extend([command.command_id] * len(events))
+        if command.command_id is not None:
+            batch.events.append(record_event(command, item, ids))
+            batch.command_ids.append(command.command_id)
+            batch.records[command.command_id] = _Record(item.command_type, item.fingerprint, ids)
         for agg_id, version in uow.versions_from_store.items():
             batch.read_from_store.setdefault(agg_id, version)
         for agg in [*uow.loaded.values(), *changed]:
@@ -222,12 +248,10 @@ class BatchExecutor:
         result = CommandResult(command_type=item.command_type, ids=ids, position=None)
         batch.staged.append((result, first, len(batch.events), domain))
 
-    def _command_record(self, batch: _Batch, command_id: str) -> CommandRecord | None:
+    def _command_record(self, batch: _Batch, command_id: str) -> _Record | None:
+        if command_id in batch.records:
+            return batch.records[command_id]
         record_id = CommandRecord.create_id(command_id)
-        if record_id in batch.overlay:
-            found = batch.overlay[record_id]
-            assert isinstance(found, CommandRecord)
-            return found
         if batch.known_records is not None and record_id not in batch.known_records:
             return None  # not stored when the batch began (a newer one fails the write)
         try:
@@ -235,7 +259,7 @@ class BatchExecutor:
         except AggregateNotFoundError:
             return None
         assert isinstance(record, CommandRecord)
-        return record
+        return _Record(record.command_type, record.fingerprint, record.ids)
 
     def _commit(self, batch: _Batch) -> list[CommandResult]:
         clean = [agg for agg_id, agg in batch.overlay.items() if agg_id not in batch.tainted]

@@ -77,10 +77,13 @@ def link(
                 f"position {position} is not after the chain's last position "
                 f"{previous_position}: the stored log was altered; run `verify`"
             )
-        originator = str(UUID(str(stored.originator_id)))
+        uid = stored.originator_id
+        if not isinstance(uid, UUID):
+            uid = UUID(str(uid))
+        originator = str(uid)
         this = event_hash(
             position,
-            originator,
+            uid,
             stored.originator_version,
             stored.topic,
             stored.state,
