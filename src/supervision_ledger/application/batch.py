@@ -156,7 +156,7 @@ class BatchExecutor:
                         item = prepared[index]
                         if item is None:
                             item = prepared[index] = self._prepare(command)
-                        self._stage(batch, item, fresh=attempt == 1)
+                        self._stage(batch, item, first_attempt=attempt == 1)
                     except Exception as error:  # refused: the batch ends before it
                         failure = error
                         break
@@ -196,7 +196,7 @@ class BatchExecutor:
         command_type = str(getattr(command, "type", type(command).__name__))
         return _Prepared(command, handler, fingerprint, command_type)
 
-    def _stage(self, batch: _Batch, item: _Prepared, *, fresh: bool) -> None:
+    def _stage(self, batch: _Batch, item: _Prepared, *, first_attempt: bool) -> None:
         """Run one command against the batch's state and add its events to the batch."""
         command = item.command
         if command.command_id is not None:
@@ -220,7 +220,7 @@ class BatchExecutor:
             self.executor.policy,
             locks=batch.locks,
             checkout=True,
-            fresh=not fresh,
+            fresh=not first_attempt,  # a retry reads the store, not the cache
             overlay=batch.overlay,
         )
         try:
