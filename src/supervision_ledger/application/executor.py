@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import secrets
 from datetime import datetime
+from functools import cache
 from typing import Any, TypeVar
 from uuid import UUID
 
@@ -28,6 +29,16 @@ from .store_errors import store_errors
 from .unit_of_work import Handler, UnitOfWork
 
 C = TypeVar("C", bound=c.Command)
+
+
+@cache
+def datetime_fields(command_type: type[c.Command]) -> tuple[str, ...]:
+    """The fields of a command type that may hold a datetime (checked per command)."""
+    return tuple(
+        name
+        for name, info in command_type.model_fields.items()
+        if "datetime.datetime" in str(info.annotation)
+    )
 
 
 def fresh_seed() -> int:
@@ -158,11 +169,11 @@ class CommandExecutor:
 
     def localize(self, command: C) -> C:
         """Read naive datetimes in the policy's time zone."""
-        updates = {
-            name: value.replace(tzinfo=self.policy.zone)
-            for name, value in command
-            if isinstance(value, datetime) and value.tzinfo is None
-        }
+        updates = {}
+        for name in datetime_fields(type(command)):
+            value = getattr(command, name)
+            if isinstance(value, datetime) and value.tzinfo is None:
+                updates[name] = value.replace(tzinfo=self.policy.zone)
         return command.model_copy(update=updates) if updates else command
 
     @staticmethod
