@@ -182,6 +182,46 @@ class LedgerApplication(Application[UUID]):
                     return cached
         return self.load(aggregate_id)
 
+    def load_many(self, aggregate_ids: Sequence[UUID]) -> dict[UUID, Aggregate]:
+        """Like :meth:`load` for several aggregates, in two queries (their snapshots,
+        their events) instead of two each; the ones not stored are left out."""
+        recorder = self.recorder
+        assert isinstance(recorder, ChainedSQLiteRecorder | ChainedPostgresRecorder)
+        snapshots: dict[UUID, list[Any]] = {}
+        if self.snapshots is not None:
+            table = getattr(self.snapshots.recorder, "events_table_name", None)
+            snapshots = recorder.events_of(aggregate_ids, table=table)
+        events = recorder.events_of(aggregate_ids)
+        found: dict[UUID, Aggregate] = {}
+        for aggregate_id in aggregate_ids:
+            latest = snapshots.get(aggregate_id, [])[-1:]
+            after = latest[0].originator_version if latest else 0
+            tail = [e for e in events.get(aggregate_id, []) if e.originator_version > after]
+            agg: Any = None
+            for stored in [*latest, *tail]:
+                agg = self.mapper.to_domain_event(stored).mutate(agg)  # type: ignore[attr-defined]
+            if isinstance(agg, Aggregate):
+                found[aggregate_id] = agg
+        return found
+
+    def checkout_many(
+        self, aggregate_ids: Sequence[UUID], *, fresh: bool = False
+    ) -> dict[UUID, Aggregate]:
+        """:meth:`checkout` for several aggregates: the cached ones out of the cache, the
+        others loaded together (:meth:`load_many`)."""
+        found: dict[UUID, Aggregate] = {}
+        cache = self.repository.cache
+        if cache is not None:
+            for aggregate_id in aggregate_ids:
+                with suppress(KeyError):
+                    cached = cache.get(aggregate_id, evict=True)
+                    if not fresh and isinstance(cached, Aggregate):
+                        found[aggregate_id] = cached
+        missing = [i for i in aggregate_ids if i not in found]
+        if missing:
+            found.update(self.load_many(missing))
+        return found
+
     def checkin(self, aggregates: Iterable[Aggregate]) -> None:
         """Put aggregates back in the cache once every event of theirs is stored."""
         cache = self.repository.cache

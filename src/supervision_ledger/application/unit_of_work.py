@@ -116,6 +116,28 @@ class UnitOfWork:
         ``occurred_at`` (saved with the service, in the same transaction)."""
         supervisor.record_service(self.policy.local_date(occurred_at), occurred_at)
 
+    def prefetch(self, aggregate_ids: list[UUID]) -> None:
+        """Load, together, those of ``aggregate_ids`` this command has not loaded yet
+        (a draw's pool: the cached people uncopied, the others in two queries)."""
+        wanted = [
+            i
+            for i in dict.fromkeys(aggregate_ids)
+            if i not in self.loaded and (self.overlay is None or i not in self.overlay)
+        ]
+        if not wanted:
+            return
+        if self.locks is not None:
+            for agg_id in wanted:
+                self.locks.take(agg_id)
+        if self.checkout:
+            found = self.app.checkout_many(wanted, fresh=self.fresh)
+        else:
+            found = self.app.load_many(wanted)
+        for agg_id, agg in found.items():
+            if isinstance(agg, LedgerAggregate):
+                self.loaded[agg_id] = agg
+                self.versions_from_store[agg_id] = agg.version
+
     def candidates(self, unit_key: str) -> list[Supervisor]:
         """Everyone enrolled with ``unit_key`` or any unit above it (the draw pool)."""
         people: list[Supervisor] = []
@@ -124,6 +146,7 @@ class UnitOfWork:
         while key is not None and key not in seen:
             seen.add(key)
             unit = self.get(ProcuratorateUnit, key)
+            self.prefetch([Supervisor.id_for(s) for s in unit.roster])
             people.extend(self.get(Supervisor, s) for s in unit.roster)
             key = unit.parent
         return people

@@ -57,6 +57,10 @@ class ChainedRecorder(Protocol):
 
     def existing(self, originator_ids: Sequence[UUID]) -> set[UUID]: ...
 
+    def events_of(
+        self, originator_ids: Sequence[UUID], table: str | None = None
+    ) -> dict[UUID, list[StoredEvent]]: ...
+
     def chain_of(self, originator_id: UUID) -> dict[int, ChainRow]: ...
 
 
@@ -271,6 +275,28 @@ class ChainedSQLiteRecorder(SQLiteApplicationRecorder):
                     [i.hex for i in chunk],
                 )
                 found.update(UUID(r[0]) for r in c.fetchall())
+        return found
+
+    def events_of(
+        self, originator_ids: Sequence[UUID], table: str | None = None
+    ) -> dict[UUID, list[StoredEvent]]:
+        """The stored events of several aggregates in one query each 500 (``table``: the
+        events table, or another of this store's, e.g. the snapshots')."""
+        found: dict[UUID, list[StoredEvent]] = {}
+        ids = list(originator_ids)
+        with self.datastore.transaction(commit=False) as c:
+            for start in range(0, len(ids), 500):  # SQLite's bound-parameter limit
+                chunk = ids[start : start + 500]
+                c.execute(
+                    "SELECT originator_id, originator_version, topic, state "
+                    f"FROM {table or self.events_table_name} "
+                    f"WHERE originator_id IN ({','.join('?' for _ in chunk)}) "
+                    "ORDER BY originator_id, originator_version",
+                    [i.hex for i in chunk],
+                )
+                for r in c.fetchall():
+                    uid = UUID(r[0])
+                    found.setdefault(uid, []).append(StoredEvent(uid, int(r[1]), r[2], r[3]))
         return found
 
     def positions_of(self, originator_id: UUID) -> dict[int, int]:
@@ -570,6 +596,33 @@ class ChainedPostgresRecorder(PostgresApplicationRecorder):
                 (list(originator_ids),),
             )
             return {UUID(str(r["originator_id"])) for r in curs}
+
+    @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
+    def events_of(
+        self, originator_ids: Sequence[UUID], table: str | None = None
+    ) -> dict[UUID, list[StoredEvent]]:
+        """The stored events of several aggregates in one query (``table``: the events
+        table, or another of this schema's, e.g. the snapshots')."""
+        source = (
+            self.events_table
+            if table is None
+            else SQL("{}.{}").format(Identifier(self.datastore.schema), Identifier(table))
+        )
+        found: dict[UUID, list[StoredEvent]] = {}
+        with self.datastore.transaction(commit=False) as curs:
+            curs.execute(
+                SQL(
+                    "SELECT originator_id, originator_version, topic, state FROM {} "
+                    "WHERE originator_id = ANY(%s) ORDER BY originator_id, originator_version"
+                ).format(source),
+                (list(originator_ids),),
+            )
+            for r in curs.fetchall():
+                uid = UUID(str(r["originator_id"]))
+                found.setdefault(uid, []).append(
+                    StoredEvent(uid, int(r["originator_version"]), r["topic"], bytes(r["state"]))
+                )
+        return found
 
     @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
     def positions_of(self, originator_id: UUID) -> dict[int, int]:
