@@ -9,7 +9,14 @@ store and of query arguments are defined here.
 from __future__ import annotations
 
 from .domain.errors import *  # noqa: F403
-from .domain.errors import LedgerError
+from .domain.errors import (
+    AlreadyExists,
+    CommandIdConflict,
+    ConcurrencyConflict,
+    LedgerError,
+    NotFound,
+    RuleViolation,
+)
 from .domain.errors import __all__ as _domain_errors
 from .persistence.recorders import ChainConflict
 from .persistence.store import InvalidStoreURL
@@ -49,6 +56,24 @@ class WrongFigureKind(LedgerError, TypeError):
     rule = "wrong_figure_kind"
 
 
+def http_status(error: LedgerError) -> int:
+    """The suggested HTTP status for ``error``: 400 a malformed query, 404 nothing under
+    that key, 409 a conflict with what is recorded (retry may help for
+    ``concurrency_conflict``), 422 a business rule refused the command, 503 the store is
+    busy or unreachable (retry later), 500 anything about the installation."""
+    if isinstance(error, StoreBusy | StoreUnavailable):
+        return 503
+    if isinstance(error, InvalidArgument | UnknownFigure | WrongFigureKind):
+        return 400
+    if isinstance(error, NotFound):
+        return 404
+    if isinstance(error, AlreadyExists | CommandIdConflict | ConcurrencyConflict):
+        return 409
+    if isinstance(error, RuleViolation):
+        return 422
+    return 500  # InvalidStoreURL, ChainConflict: the installation or the store needs a person
+
+
 __all__ = [
     *_domain_errors,
     "ChainConflict",
@@ -58,4 +83,5 @@ __all__ = [
     "StoreUnavailable",
     "UnknownFigure",
     "WrongFigureKind",
+    "http_status",
 ]

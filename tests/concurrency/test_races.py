@@ -198,3 +198,38 @@ def test_a_hearing_is_not_held_with_an_attendee_suspended_meanwhile(sqlite_file_
         assert ledger.hearing("H1").attendees == ("S2",)
         assert ledger.supervisor("S2").last_served_on is not None
         assert ledger.supervisor("S2").last_served_on.isoformat() == "2023-04-28"
+
+
+def test_a_store_written_before_service_dates_is_back_filled_once(
+    sqlite_file_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from datetime import date
+
+    from supervision_ledger.domain.supervisor import Supervisor
+
+    with Ledger(store=sqlite_file_url) as ledger:
+        setup(ledger)
+        with monkeypatch.context() as old_code:  # services recorded as before 0.2
+            old_code.setattr(Supervisor, "record_service", lambda *args, **kwargs: None)
+            invite_s1(ledger)
+            do(
+                ledger,
+                "record_attendance",
+                case="K1",
+                activity="A1",
+                supervisor="S1",
+                occurred_at="2023-05-12T10:00",
+            )
+        assert ledger.supervisor("S1").last_served_on is None
+
+        assert ledger.backfill_service_dates() == ["S1"]
+        assert ledger.supervisor("S1").last_served_on == date(2023, 5, 12)
+        assert ledger.backfill_service_dates() == []  # idempotent
+        with pytest.raises(ServiceAfterStatusChange, match="2023-05-12"):
+            do(
+                ledger,
+                "suspend_supervisor",
+                supervisor="S1",
+                reason="涉嫌违纪",
+                occurred_at="2023-05-12T18:00",
+            )
