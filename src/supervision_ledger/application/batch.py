@@ -157,7 +157,10 @@ class BatchExecutor:
                         if item is None:
                             item = prepared[index] = self._prepare(command)
                         self._stage(batch, item, first_attempt=attempt == 1)
-                    except Exception as error:  # refused: the batch ends before it
+                    except (LedgerError, ValueError) as error:
+                        # Refused (a broken rule, or bad input: pydantic's ValidationError
+                        # is a ValueError): the batch ends before it. Anything else is a
+                        # fault, and nothing of the batch is written.
                         failure = error
                         break
                 try:
