@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Sequence
 from contextlib import suppress
 from itertools import chain
@@ -24,8 +25,11 @@ from ..persistence.snapshots import (
     DEFAULT_SNAPSHOT_INTERVAL,
     SNAPSHOT_STATES,
     LedgerSnapshot,
+    SnapshotSchemaError,
 )
 from .locks import GuardedRepository
+
+logger = logging.getLogger(__name__)
 
 #: Environment setting: events between two snapshots of an aggregate (0: no snapshots).
 SNAPSHOT_INTERVAL = "SNAPSHOT_INTERVAL"
@@ -98,7 +102,7 @@ class LedgerApplication(Application[UUID]):
     ) -> list[int]:
         """Store ``events`` (collected from ``aggregates``, which are now at their new
         versions) in one transaction, each chained with its command id; returns their
-        positions. Then caches and, when due, snapshots the aggregates."""
+        positions. Then drops their stale cached copies and, when due, snapshots them."""
         recordings = self.events.put(events, command_ids=command_ids, read_versions=read_versions)
         self.after_write({agg.id: agg for agg in aggregates}, events)
         return [r.notification.id for r in recordings]
@@ -133,9 +137,15 @@ class LedgerApplication(Application[UUID]):
             if agg is None or type(agg) not in SNAPSHOT_STATES:
                 continue
             if agg.version // interval > (start - 1) // interval:
-                due.append(LedgerSnapshot.take(agg))
+                try:
+                    due.append(LedgerSnapshot.take(agg))
+                except SnapshotSchemaError:  # a programming error, but the events are stored
+                    logger.exception("no snapshot of %s %s", type(agg).__name__, agg_id)
         if due:
-            self.snapshots.put(due)
+            try:
+                self.snapshots.put(due)
+            except Exception:  # the events are stored: a missing snapshot only costs time
+                logger.warning("could not store %d snapshot(s)", len(due), exc_info=True)
 
     # -- loading -----------------------------------------------------------------------
     #
