@@ -13,6 +13,7 @@ from .commands import command_json_schema, parse_command
 from .domain import (
     DEFAULT_POLICY,
     AlreadyExists,
+    BusinessTimeOutOfRange,
     CommandIdConflict,
     ConcurrencyConflict,
     Deadline,
@@ -35,6 +36,7 @@ __all__ = [
     "DEFAULT_POLICY",
     "AlreadyExists",
     "BatchStopped",
+    "BusinessTimeOutOfRange",
     "CommandIdConflict",
     "CommandResult",
     "ConcurrencyConflict",

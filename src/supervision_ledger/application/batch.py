@@ -88,6 +88,7 @@ def record_event(command: c.Command, item: _Prepared, ids: Ids) -> CommandRecord
 class _Prepared:
     """A command made ready once, before any attempt (a seedless draw keeps its seed)."""
 
+    submitted: c.Command
     command: c.Command
     handler: Handler
     fingerprint: str
@@ -191,13 +192,15 @@ class BatchExecutor:
         if isinstance(command, dict):
             command = c.parse_command(command)
         command = self.executor.localize(command)
+        command.check_business_time(self.executor.policy)
         handler = HANDLERS.get(type(command))
         if handler is None:
             raise TypeError(f"no handler for command {type(command).__name__}")
-        fingerprint = command.fingerprint()  # of the command as submitted (see execute)
+        # The fingerprint is of the command as submitted (see CommandExecutor.execute).
+        submitted, fingerprint = command, command.fingerprint()
         command = self.executor.with_seed(command)
         command_type = str(getattr(command, "type", type(command).__name__))
-        return _Prepared(command, handler, fingerprint, command_type)
+        return _Prepared(submitted, command, handler, fingerprint, command_type)
 
     def _stage(self, batch: _Batch, item: _Prepared, *, first_attempt: bool) -> None:
         """Run one command against the batch's state and add its events to the batch."""
@@ -205,7 +208,7 @@ class BatchExecutor:
         if command.command_id is not None:
             previous = self._command_record(batch, command.command_id)
             if previous is not None:
-                if previous.fingerprint != item.fingerprint:
+                if not item.submitted.same_as_recorded(previous.fingerprint):
                     raise CommandIdConflict(
                         f"command id {command.command_id!r} was used for a different "
                         f"{previous.command_type} command"

@@ -38,6 +38,11 @@ class LeadSource(StrEnum):
     def zh(self) -> str:
         return _SOURCE_ZH[self]
 
+    @property
+    def en(self) -> str:
+        """How the English figure labels say where leads came from."""
+        return _SOURCE_EN[self]
+
 
 _SOURCE_ZH = {
     LeadSource.GRID_WORKER: "网格员报送",
@@ -45,6 +50,13 @@ _SOURCE_ZH = {
     LeadSource.CPPCC_PROPOSAL: "政协委员提案转化",
     LeadSource.DEPARTMENT_TRANSFER: "部门移送",
     LeadSource.OTHER: "其他来源",
+}
+_SOURCE_EN = {
+    LeadSource.GRID_WORKER: "from grid workers",
+    LeadSource.NPC_SUGGESTION: "converted from NPC deputies' suggestions",
+    LeadSource.CPPCC_PROPOSAL: "converted from CPPCC members' proposals",
+    LeadSource.DEPARTMENT_TRANSFER: "transferred from other departments",
+    LeadSource.OTHER: "from other sources",
 }
 
 #: The role a named reporter must hold for each source that comes from a person.
