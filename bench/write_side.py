@@ -446,7 +446,7 @@ def run(quick: bool) -> dict[str, float]:
         path = tmp / "import.jsonl"
         lines = import_file(commands, 10_000 if quick else 20_000, path)
         print(f"import file: {lines} commands")
-        sizes = [DEFAULT_BATCH_SIZE] if quick else [50, 200, DEFAULT_BATCH_SIZE, 2000]
+        sizes = [DEFAULT_BATCH_SIZE] if quick else sorted({50, 200, 500, 2000, DEFAULT_BATCH_SIZE})
         figures.update(bulk_import(path, repeat, tmp, sizes))
         figures.update(large_case(repeat, 50 if quick else 200, tmp))
         if postgres_reachable():

@@ -171,7 +171,7 @@ def command_of_line(number: int, line: str) -> Command:
 
 
 #: Commands per transaction unless ``--batch-size`` says otherwise (docs/performance.md).
-DEFAULT_BATCH_SIZE = 500
+DEFAULT_BATCH_SIZE = 2000
 
 
 class BatchedApply:
