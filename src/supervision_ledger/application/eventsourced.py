@@ -16,11 +16,18 @@ from eventsourcing.application import (
     Repository,
 )
 from eventsourcing.domain import Aggregate
-from eventsourcing.persistence import ApplicationRecorder, Mapper
+from eventsourcing.persistence import ApplicationRecorder, EventStore, Mapper
+from eventsourcing.postgres import PostgresFactory
+from eventsourcing.sqlite import SQLiteFactory
 from eventsourcing.utils import strtobool
 
 from ..persistence.mapper import MsgspecMapper, MsgspecTranscoder
-from ..persistence.recorders import ChainedPostgresRecorder, ChainedSQLiteRecorder
+from ..persistence.recorders import (
+    ChainedPostgresRecorder,
+    ChainedSQLiteRecorder,
+    SnapshotPostgresRecorder,
+    SnapshotSQLiteRecorder,
+)
 from ..persistence.snapshots import (
     DEFAULT_SNAPSHOT_INTERVAL,
     SNAPSHOT_STATES,
@@ -82,6 +89,24 @@ class LedgerApplication(Application[UUID]):
             ),
             deepcopy_from_cache=strtobool(self.env.get(self.DEEPCOPY_FROM_AGGREGATE_CACHE, "y")),
         )
+
+    def construct_snapshot_store(self) -> EventStore[UUID]:
+        """eventsourcing's snapshot store, its table created as race-free as the events
+        table (processes opening a fresh store at once)."""
+        factory = self.factory
+        recorder: SnapshotSQLiteRecorder | SnapshotPostgresRecorder
+        if isinstance(factory, SQLiteFactory):
+            recorder = SnapshotSQLiteRecorder(factory.datastore, "stored_snapshots")
+        elif isinstance(factory, PostgresFactory):
+            prefix = self.name.lower() or "stored"  # as eventsourcing names its tables
+            recorder = SnapshotPostgresRecorder(
+                factory.datastore, events_table_name=f"{prefix}_snapshots"
+            )
+        else:  # pragma: no cover - the store URLs name only these two
+            return super().construct_snapshot_store()
+        if factory.env_create_table():
+            recorder.create_table()
+        return factory.event_store(mapper=self.mapper, recorder=recorder)
 
     def construct_mapper(self) -> Mapper[UUID]:
         return MsgspecMapper(

@@ -14,7 +14,7 @@ Both recorders also offer the paged raw reads that ``verify``, ``export`` and
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, Protocol
 from uuid import UUID
 
@@ -24,8 +24,17 @@ from eventsourcing.persistence import (
     OperationalError,
     StoredEvent,
 )
-from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore
-from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteCursor, SQLiteDatastore
+from eventsourcing.postgres import (
+    PostgresAggregateRecorder,
+    PostgresApplicationRecorder,
+    PostgresDatastore,
+)
+from eventsourcing.sqlite import (
+    SQLiteAggregateRecorder,
+    SQLiteApplicationRecorder,
+    SQLiteCursor,
+    SQLiteDatastore,
+)
 from eventsourcing.utils import retry
 from psycopg import Cursor, errors
 from psycopg.rows import DictRow
@@ -167,15 +176,7 @@ class ChainedSQLiteRecorder(SQLiteApplicationRecorder):
         lock first (waiting up to the busy timeout), so processes opening a fresh file
         at once queue here instead of failing with "database is locked" when a deferred
         transaction that has read the schema tries to write it."""
-        with self.datastore.get_connection(commit=True) as conn:
-            cursor = conn.cursor()
-            cursor.execute("BEGIN IMMEDIATE")
-            try:
-                self._create_table(cursor)
-            except BaseException:
-                conn.rollback()
-                raise
-            conn.commit()
+        create_immediately(self)
 
     def _insert_events(
         self, c: SQLiteCursor, stored_events: Sequence[StoredEvent], **kwargs: Any
@@ -314,6 +315,26 @@ class ChainedSQLiteRecorder(SQLiteApplicationRecorder):
             return {int(r[2]): _chain_row(r) for r in c.fetchall()}
 
 
+def create_immediately(recorder: SQLiteAggregateRecorder) -> None:
+    """``recorder``'s tables, created under ``BEGIN IMMEDIATE`` (see above)."""
+    with recorder.datastore.get_connection(commit=True) as conn:
+        cursor = conn.cursor()
+        cursor.execute("BEGIN IMMEDIATE")
+        try:
+            recorder._create_table(cursor)
+        except BaseException:
+            conn.rollback()
+            raise
+        conn.commit()
+
+
+class SnapshotSQLiteRecorder(SQLiteAggregateRecorder):
+    """eventsourcing's snapshots table, created as race-free as the events table."""
+
+    def create_table(self) -> None:
+        create_immediately(self)
+
+
 def _canonical_id(stored: Any) -> str:
     """The originator id as the chain writes it; a value that is no UUID (a tampered or
     forged row) is kept as it is, so verification names its position instead of crashing."""
@@ -390,17 +411,7 @@ class ChainedPostgresRecorder(PostgresApplicationRecorder):
         TABLE IF NOT EXISTS`` on a fresh schema fails in PostgreSQL (``UniqueViolation``
         on the catalog, ``tuple concurrently updated``), so it runs under the schema's
         advisory lock, held on a connection of its own."""
-        with self.datastore.get_connection() as conn:
-            conn.execute(
-                "SELECT pg_advisory_lock(hashtext(%s))", (setup_lock_key(self.datastore.schema),)
-            )
-            try:
-                super().create_table()
-            finally:
-                conn.execute(
-                    "SELECT pg_advisory_unlock(hashtext(%s))",
-                    (setup_lock_key(self.datastore.schema),),
-                )
+        create_locked(self.datastore, super().create_table)
 
     #: Attempts at one write when the connection is lost (each lost connection leaves the
     #: pool), and the pause between them: as eventsourcing's own ``insert_events``.
@@ -663,3 +674,22 @@ def _pg_chain_row(r: DictRow) -> ChainRow:
         event_hash=bytes(r["event_hash"]),
         chain_hash=bytes(r["chain_hash"]),
     )
+
+
+def create_locked(datastore: PostgresDatastore, create: Callable[[], None]) -> None:
+    """Run ``create`` under the schema's advisory lock (see ``create_table`` above)."""
+    with datastore.get_connection() as conn:
+        conn.execute("SELECT pg_advisory_lock(hashtext(%s))", (setup_lock_key(datastore.schema),))
+        try:
+            create()
+        finally:
+            conn.execute(
+                "SELECT pg_advisory_unlock(hashtext(%s))", (setup_lock_key(datastore.schema),)
+            )
+
+
+class SnapshotPostgresRecorder(PostgresAggregateRecorder):
+    """eventsourcing's snapshots table, created under the schema's advisory lock."""
+
+    def create_table(self) -> None:
+        create_locked(self.datastore, super().create_table)
