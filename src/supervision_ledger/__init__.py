@@ -7,7 +7,7 @@ raises.
 """
 
 from . import commands
-from .application import CommandResult, EventFeed, Ids, Ledger, LoggedEvent
+from .application import BatchStopped, CommandResult, EventFeed, Ids, Ledger, LoggedEvent
 from .application.states import (
     AggregateState,
     CaseState,
@@ -60,6 +60,7 @@ __all__ = [
     "DEFAULT_POLICY",
     "AggregateState",
     "AlreadyExists",
+    "BatchStopped",
     "BusinessTimeOutOfRange",
     "CaseState",
     "CommandIdConflict",

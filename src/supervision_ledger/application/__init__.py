@@ -3,6 +3,7 @@
 * :mod:`.ledger` — the :class:`Ledger` a host constructs (the public API);
 * :mod:`.executor` — the write path: validate → unit of work → handler → save, with
   retries after version conflicts and ``command_id`` idempotency;
+* :mod:`.batch` — many commands in one transaction (``Ledger.execute_many``);
 * :mod:`.unit_of_work` — one attempt at one command (what it loaded, what it changed)
   and the handler registry;
 * :mod:`.handlers` — the command handlers, one module per aggregate;
@@ -20,6 +21,7 @@
 """
 
 from .audit import LedgerAudit
+from .batch import BatchExecutor, BatchStopped
 from .eventsourced import LedgerApplication
 from .executor import CommandExecutor
 from .following import EventFeed, LedgerLog, LoggedEvent
@@ -30,6 +32,8 @@ from .unit_of_work import HANDLERS, Handler, UnitOfWork, handles
 
 __all__ = [
     "HANDLERS",
+    "BatchExecutor",
+    "BatchStopped",
     "CommandExecutor",
     "CommandResult",
     "EventFeed",

@@ -2,26 +2,68 @@
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Iterable, Sequence
+from contextlib import suppress
+from itertools import chain
+from typing import Any
 from uuid import UUID
 
-from eventsourcing.application import Application, Repository
-from eventsourcing.persistence import ApplicationRecorder, Mapper
+from eventsourcing.application import (
+    AggregateNotFoundError,
+    Application,
+    ProcessingEvent,
+    Repository,
+)
+from eventsourcing.domain import Aggregate
+from eventsourcing.persistence import ApplicationRecorder, EventStore, Mapper
+from eventsourcing.postgres import PostgresFactory
+from eventsourcing.sqlite import SQLiteFactory
 from eventsourcing.utils import strtobool
 
 from ..persistence.mapper import MsgspecMapper, MsgspecTranscoder
-from ..persistence.recorders import ChainedPostgresRecorder, ChainedSQLiteRecorder
+from ..persistence.recorders import (
+    ChainedPostgresRecorder,
+    ChainedSQLiteRecorder,
+    SnapshotPostgresRecorder,
+    SnapshotSQLiteRecorder,
+)
+from ..persistence.snapshots import (
+    DEFAULT_SNAPSHOT_INTERVAL,
+    SNAPSHOT_STATES,
+    LedgerSnapshot,
+    SnapshotSchemaError,
+)
 from .locks import GuardedRepository
+
+logger = logging.getLogger(__name__)
+
+#: Environment setting: events between two snapshots of an aggregate (0: no snapshots).
+SNAPSHOT_INTERVAL = "SNAPSHOT_INTERVAL"
 
 
 class LedgerApplication(Application[UUID]):
-    """The eventsourcing application behind a :class:`Ledger` (msgspec-encoded events)."""
+    """The eventsourcing application behind a :class:`Ledger` (msgspec-encoded events).
+
+    Units, supervisors, cases and hearings are snapshotted every ``SNAPSHOT_INTERVAL``
+    events (default 100), so loading one replays its latest snapshot and at most that
+    many events (``persistence/snapshots.py``)."""
 
     name = "SupervisionLedger"
     env = {  # noqa: RUF012 - eventsourcing's class setting
-        "AGGREGATE_CACHE_MAXSIZE": "2000",
+        "AGGREGATE_CACHE_MAXSIZE": "5000",
         # Seconds an SQLite writer waits for another's lock before StoreBusy.
         "SQLITE_LOCK_TIMEOUT": "30",
     }
+    is_snapshotting_enabled = True
+    snapshot_class = LedgerSnapshot
+
+    def __init__(self, env: dict[str, str] | None = None) -> None:
+        super().__init__(env)
+        interval = int(self.env.get(SNAPSHOT_INTERVAL, str(DEFAULT_SNAPSHOT_INTERVAL)))
+        if interval < 0:
+            raise ValueError(f"{SNAPSHOT_INTERVAL} must be 0 (off) or positive, not {interval}")
+        self.snapshot_interval = interval
 
     def construct_recorder(self) -> ApplicationRecorder:
         recorder = super().construct_recorder()
@@ -48,9 +90,178 @@ class LedgerApplication(Application[UUID]):
             deepcopy_from_cache=strtobool(self.env.get(self.DEEPCOPY_FROM_AGGREGATE_CACHE, "y")),
         )
 
+    def construct_snapshot_store(self) -> EventStore[UUID]:
+        """eventsourcing's snapshot store, its table created as race-free as the events
+        table (processes opening a fresh store at once)."""
+        factory = self.factory
+        recorder: SnapshotSQLiteRecorder | SnapshotPostgresRecorder
+        if isinstance(factory, SQLiteFactory):
+            recorder = SnapshotSQLiteRecorder(factory.datastore, "stored_snapshots")
+        elif isinstance(factory, PostgresFactory):
+            prefix = self.name.lower() or "stored"  # as eventsourcing names its tables
+            recorder = SnapshotPostgresRecorder(
+                factory.datastore, events_table_name=f"{prefix}_snapshots"
+            )
+        else:  # pragma: no cover - the store URLs name only these two
+            return super().construct_snapshot_store()
+        if factory.env_create_table():
+            recorder.create_table()
+        return factory.event_store(mapper=self.mapper, recorder=recorder)
+
     def construct_mapper(self) -> Mapper[UUID]:
         return MsgspecMapper(
             transcoder=MsgspecTranscoder(),
             cipher=self.factory.cipher(),
             compressor=self.factory.compressor(),
         )
+
+    # -- writing ---------------------------------------------------------------------
+
+    def record(
+        self,
+        events: Sequence[Any],
+        aggregates: Iterable[Aggregate],
+        *,
+        command_ids: Sequence[str | None],
+        read_versions: dict[UUID, int],
+    ) -> list[int]:
+        """Store ``events`` (collected from ``aggregates``, which are now at their new
+        versions) in one transaction, each chained with its command id; returns their
+        positions. Then drops their stale cached copies and, when due, snapshots them."""
+        recordings = self.events.put(events, command_ids=command_ids, read_versions=read_versions)
+        self.after_write({agg.id: agg for agg in aggregates}, events)
+        return [r.notification.id for r in recordings]
+
+    def _take_snapshots(self, processing_event: ProcessingEvent[UUID]) -> None:
+        # Called by Application.save once the events are stored.
+        aggregates = {
+            agg_id: agg
+            for agg_id, agg in processing_event.aggregates.items()
+            if isinstance(agg, Aggregate)
+        }
+        self.after_write(aggregates, processing_event.events)
+
+    def after_write(self, aggregates: dict[UUID, Aggregate], events: Iterable[Any]) -> None:
+        """After a write: drop the written aggregates' cached copies (the writer checks
+        its own in again), and snapshot each one whose new events crossed a multiple of
+        the interval, from its state in memory (no reload)."""
+        cache = self.repository.cache
+        if cache is not None:  # a cached copy is now behind the store (see checkin)
+            for agg_id in aggregates:
+                with suppress(KeyError):
+                    cache.get(agg_id, evict=True)
+        interval = self.snapshot_interval
+        if not interval or self.snapshots is None:
+            return
+        first: dict[UUID, int] = {}
+        for event in events:
+            first.setdefault(event.originator_id, event.originator_version)
+        due = []
+        for agg_id, start in first.items():
+            agg = aggregates.get(agg_id)
+            if agg is None or type(agg) not in SNAPSHOT_STATES:
+                continue
+            if agg.version // interval > (start - 1) // interval:
+                try:
+                    due.append(LedgerSnapshot.take(agg))
+                except SnapshotSchemaError:  # a programming error, but the events are stored
+                    logger.exception("no snapshot of %s %s", type(agg).__name__, agg_id)
+        if due:
+            try:
+                self.snapshots.put(due)
+            except Exception:  # the events are stored: a missing snapshot only costs time
+                logger.warning("could not store %d snapshot(s)", len(due), exc_info=True)
+
+    # -- loading -----------------------------------------------------------------------
+    #
+    # Commands take aggregates *out* of the cache (``checkout``) and put them back once
+    # their events are stored (``checkin``): a cached aggregate is never deep-copied and
+    # never re-read from the store on a command's first attempt, and no other thread can
+    # see it while a command changes it, because it is not in the cache meanwhile (a
+    # command in another thread that needs it loads its own from the store). A cached
+    # aggregate may be behind the store when another process wrote since; the write's
+    # version checks then refuse it and the retry loads afresh (``fresh=True``).
+
+    def load(self, aggregate_id: UUID) -> Aggregate:
+        """The aggregate as stored now: its latest snapshot plus the events after it
+        (raises eventsourcing's ``AggregateNotFoundError``). Never from the cache."""
+        snapshots = (
+            list(self.snapshots.get(aggregate_id, desc=True, limit=1)) if self.snapshots else []
+        )
+        after = snapshots[0].originator_version if snapshots else None
+        agg: Any = None
+        event: Any
+        for event in chain(snapshots, self.events.get(aggregate_id, gt=after)):
+            agg = event.mutate(agg)
+        if not isinstance(agg, Aggregate):
+            raise AggregateNotFoundError(f"aggregate {aggregate_id} not found")
+        return agg
+
+    def existing(self, aggregate_ids: Sequence[UUID]) -> set[UUID]:
+        """Which of ``aggregate_ids`` have stored events (one query)."""
+        recorder = self.recorder
+        assert isinstance(recorder, ChainedSQLiteRecorder | ChainedPostgresRecorder)
+        return recorder.existing(aggregate_ids)
+
+    def checkout(self, aggregate_id: UUID, *, fresh: bool = False) -> Aggregate:
+        """The cached aggregate, taken out of the cache, or (on a miss, or ``fresh``)
+        loaded from the store. Give it back with :meth:`checkin` once saved."""
+        cache = self.repository.cache
+        if cache is not None:
+            try:
+                cached = cache.get(aggregate_id, evict=True)
+            except KeyError:
+                pass
+            else:
+                if not fresh and isinstance(cached, Aggregate):
+                    return cached
+        return self.load(aggregate_id)
+
+    def load_many(self, aggregate_ids: Sequence[UUID]) -> dict[UUID, Aggregate]:
+        """Like :meth:`load` for several aggregates, in two queries (their snapshots,
+        their events) instead of two each; the ones not stored are left out."""
+        recorder = self.recorder
+        assert isinstance(recorder, ChainedSQLiteRecorder | ChainedPostgresRecorder)
+        snapshots: dict[UUID, list[Any]] = {}
+        if self.snapshots is not None:
+            table = getattr(self.snapshots.recorder, "events_table_name", None)
+            snapshots = recorder.events_of(aggregate_ids, table=table)
+        events = recorder.events_of(aggregate_ids)
+        found: dict[UUID, Aggregate] = {}
+        for aggregate_id in aggregate_ids:
+            latest = snapshots.get(aggregate_id, [])[-1:]
+            after = latest[0].originator_version if latest else 0
+            tail = [e for e in events.get(aggregate_id, []) if e.originator_version > after]
+            agg: Any = None
+            for stored in [*latest, *tail]:
+                agg = self.mapper.to_domain_event(stored).mutate(agg)  # type: ignore[attr-defined]
+            if isinstance(agg, Aggregate):
+                found[aggregate_id] = agg
+        return found
+
+    def checkout_many(
+        self, aggregate_ids: Sequence[UUID], *, fresh: bool = False
+    ) -> dict[UUID, Aggregate]:
+        """:meth:`checkout` for several aggregates: the cached ones out of the cache, the
+        others loaded together (:meth:`load_many`)."""
+        found: dict[UUID, Aggregate] = {}
+        cache = self.repository.cache
+        if cache is not None:
+            for aggregate_id in aggregate_ids:
+                with suppress(KeyError):
+                    cached = cache.get(aggregate_id, evict=True)
+                    if not fresh and isinstance(cached, Aggregate):
+                        found[aggregate_id] = cached
+        missing = [i for i in aggregate_ids if i not in found]
+        if missing:
+            found.update(self.load_many(missing))
+        return found
+
+    def checkin(self, aggregates: Iterable[Aggregate]) -> None:
+        """Put aggregates back in the cache once every event of theirs is stored."""
+        cache = self.repository.cache
+        if cache is None:
+            return
+        for agg in aggregates:
+            if not agg.pending_events:
+                cache.put(agg.id, agg)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import secrets
 from datetime import datetime
+from functools import cache
 from typing import Any, TypeVar
 from uuid import UUID
 
@@ -28,6 +29,16 @@ from .store_errors import store_errors
 from .unit_of_work import Handler, UnitOfWork
 
 C = TypeVar("C", bound=c.Command)
+
+
+@cache
+def datetime_fields(command_type: type[c.Command]) -> tuple[str, ...]:
+    """The fields of a command type that may hold a datetime (checked per command)."""
+    return tuple(
+        name
+        for name, info in command_type.model_fields.items()
+        if "datetime.datetime" in str(info.annotation)
+    )
 
 
 def fresh_seed() -> int:
@@ -78,7 +89,13 @@ class CommandExecutor:
                     if record_id is not None:
                         holder.take(record_id)  # a repeat of one command id waits for it
                     result = self._attempt(
-                        submitted, command, handler, fingerprint, command_type, holder
+                        submitted,
+                        command,
+                        handler,
+                        fingerprint,
+                        command_type,
+                        holder,
+                        fresh=attempt > 0,
                     )
             except RestartWithLocks as restart:
                 first = restart.stripes  # not a conflict: nothing was written
@@ -102,8 +119,13 @@ class CommandExecutor:
         fingerprint: str,
         command_type: str,
         holder: LockHolder,
+        *,
+        fresh: bool,
     ) -> CommandResult:
-        """One attempt: the idempotency check, the handler, the save (one transaction)."""
+        """One attempt: the idempotency check, the handler, the save (one transaction).
+
+        The aggregates come out of the cache unless ``fresh`` (a retry after a version
+        conflict: the cache may be behind the store), and go back in once saved."""
         if command.command_id is not None:
             previous = self.command_record(command.command_id)
             if previous is not None:
@@ -118,7 +140,7 @@ class CommandExecutor:
                     position=None,
                     replayed=True,
                 )
-        uow = UnitOfWork(self.app, self.policy, locks=holder)
+        uow = UnitOfWork(self.app, self.policy, locks=holder, checkout=True, fresh=fresh)
         ids = handler(uow, command)
         changed = uow.changed()
         to_save: list[Any] = list(changed)
@@ -138,6 +160,7 @@ class CommandExecutor:
             command_id=command.command_id,
             read_versions=uow.read_versions(),
         )
+        uow.checkin()  # while the locks are held: the cache gets the stored state
         domain = {agg.id for agg in changed}
         position = max(
             (r.notification.id for r in recordings if r.domain_event.originator_id in domain),
@@ -148,7 +171,7 @@ class CommandExecutor:
     def command_record(self, command_id: str) -> CommandRecord | None:
         """The record of an earlier command with this id, if any."""
         try:
-            record: CommandRecord = self.app.repository.get(CommandRecord.create_id(command_id))
+            record = self.app.load(CommandRecord.create_id(command_id))
         except AggregateNotFoundError:
             return None
         assert isinstance(record, CommandRecord)
@@ -156,11 +179,11 @@ class CommandExecutor:
 
     def localize(self, command: C) -> C:
         """Read naive datetimes in the policy's time zone."""
-        updates = {
-            name: value.replace(tzinfo=self.policy.zone)
-            for name, value in command
-            if isinstance(value, datetime) and value.tzinfo is None
-        }
+        updates = {}
+        for name in datetime_fields(type(command)):
+            value = getattr(command, name)
+            if isinstance(value, datetime) and value.tzinfo is None:
+                updates[name] = value.replace(tzinfo=self.policy.zone)
         return command.model_copy(update=updates) if updates else command
 
     @staticmethod

@@ -8,7 +8,7 @@ evidence). Its methods are the public API; each hands the call to one of the par
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import date, datetime
 from typing import IO, Any, Literal, TypeVar, overload
 from uuid import UUID
@@ -36,6 +36,7 @@ from ..projections.feedback import PendingFeedback
 from ..projections.hearings import HearingRegister
 from ..projections.listing import Listing
 from .audit import LedgerAudit
+from .batch import BatchExecutor
 from .command_methods import CommandMethods
 from .eventsourced import LedgerApplication
 from .executor import CommandExecutor
@@ -96,6 +97,7 @@ class Ledger(CommandMethods):
         self.audit = LedgerAudit(self.app, policy)
         self.log = LedgerLog(self.app)
         self.executor = CommandExecutor(self.app, policy, max_attempts)
+        self.batches = BatchExecutor(self.executor)
 
     # -- lifecycle ---------------------------------------------------------------
 
@@ -114,6 +116,16 @@ class Ledger(CommandMethods):
     def execute(self, command: c.Command | dict[str, Any]) -> CommandResult:
         """Validate (if given a dict), check the rules, and record one command."""
         return self.executor.execute(command)
+
+    @store_errors()
+    def execute_many(self, commands: Iterable[c.Command | dict[str, Any]]) -> list[CommandResult]:
+        """Record ``commands`` in order in one transaction; returns one result each.
+
+        Every command runs as :meth:`execute` runs it (validation, rules, ``command_id``,
+        its own command id in the hash chain) and sees what the commands before it did.
+        The first command refused raises :class:`BatchStopped`: the commands before it
+        are recorded, nothing of it or after it. See docs/api.md, "Batches"."""
+        return self.batches.execute_many(commands)
 
     @store_errors()
     def backfill_service_dates(self) -> list[str]:

@@ -7,7 +7,7 @@ and which were only read (whose versions the recorder checks when it saves).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, TypeVar
@@ -37,8 +37,16 @@ class UnitOfWork:
     policy: Policy
     #: The in-process locks of the aggregates this command loads (None: a plain read).
     locks: LockHolder | None = None
+    #: A command's unit of work takes aggregates out of the cache (a plain read: copies
+    #: from the store); ``fresh`` (a retry) ignores the cache.
+    checkout: bool = False
+    fresh: bool = False
+    #: In a batch: the aggregates as the batch's earlier commands left them.
+    overlay: Mapping[UUID, Any] | None = None
     loaded: dict[UUID, LedgerAggregate] = field(default_factory=dict)
     created: list[LedgerAggregate] = field(default_factory=list)
+    #: The stored version of each aggregate this command loaded from the store.
+    versions_from_store: dict[UUID, int] = field(default_factory=dict)
 
     def find(self, cls: type[A], key: str) -> A | None:
         agg_id = cls.id_for(key)
@@ -46,16 +54,29 @@ class UnitOfWork:
             found = self.loaded[agg_id]
             assert isinstance(found, cls)
             return found
-        if self.locks is not None:  # also when absent: two creations of one key queue
-            self.locks.take(agg_id)
-        try:
-            agg: LedgerAggregate = self.app.repository.get(agg_id)
-        except AggregateNotFoundError:
-            return None
+        if self.overlay is not None and agg_id in self.overlay:
+            agg: LedgerAggregate = self.overlay[agg_id]  # the batch holds its lock
+        else:
+            if self.locks is not None:  # also when absent: two creations of one key queue
+                self.locks.take(agg_id)
+            try:
+                agg = self._load(agg_id)
+            except AggregateNotFoundError:
+                return None
+            self.versions_from_store[agg_id] = agg.version
         if not isinstance(agg, cls):  # pragma: no cover - ids are namespaced by kind
             return None
         self.loaded[agg_id] = agg
         return agg
+
+    def _load(self, agg_id: UUID) -> Any:
+        if self.checkout:  # a command: take it out of the cache (see LedgerApplication)
+            return self.app.checkout(agg_id, fresh=self.fresh)
+        return self.app.load(agg_id)
+
+    def checkin(self) -> None:
+        """After the save: give what this command loaded and created back to the cache."""
+        self.app.checkin(self.loaded.values())
 
     def get(self, cls: type[A], key: str) -> A:
         agg = self.find(cls, key)
@@ -95,6 +116,28 @@ class UnitOfWork:
         ``occurred_at`` (saved with the service, in the same transaction)."""
         supervisor.record_service(self.policy.local_date(occurred_at), occurred_at)
 
+    def prefetch(self, aggregate_ids: list[UUID]) -> None:
+        """Load, together, those of ``aggregate_ids`` this command has not loaded yet
+        (a draw's pool: the cached people uncopied, the others in two queries)."""
+        wanted = [
+            i
+            for i in dict.fromkeys(aggregate_ids)
+            if i not in self.loaded and (self.overlay is None or i not in self.overlay)
+        ]
+        if not wanted:
+            return
+        if self.locks is not None:
+            for agg_id in wanted:
+                self.locks.take(agg_id)
+        if self.checkout:
+            found = self.app.checkout_many(wanted, fresh=self.fresh)
+        else:
+            found = self.app.load_many(wanted)
+        for agg_id, agg in found.items():
+            if isinstance(agg, LedgerAggregate):
+                self.loaded[agg_id] = agg
+                self.versions_from_store[agg_id] = agg.version
+
     def candidates(self, unit_key: str) -> list[Supervisor]:
         """Everyone enrolled with ``unit_key`` or any unit above it (the draw pool)."""
         people: list[Supervisor] = []
@@ -103,6 +146,7 @@ class UnitOfWork:
         while key is not None and key not in seen:
             seen.add(key)
             unit = self.get(ProcuratorateUnit, key)
+            self.prefetch([Supervisor.id_for(s) for s in unit.roster])
             people.extend(self.get(Supervisor, s) for s in unit.roster)
             key = unit.parent
         return people

@@ -14,8 +14,8 @@ from typing import IO, Any
 
 from pydantic import ValidationError
 
-from ..application import Ledger
-from ..commands import COMMAND_TYPES, parse_command
+from ..application import BatchStopped, CommandResult, Ledger
+from ..commands import COMMAND_TYPES, Command, parse_command
 from ..domain.errors import AlreadyExists, BusinessTimeOutOfRange, LedgerError
 from ..reporting import MissingExtra, render_html
 from ..reporting.extras import check_format
@@ -138,6 +138,23 @@ def parse_line(number: int, line: str) -> Any:
 
 def apply_line(ledger: Ledger, number: int, line: str) -> bool:
     """Apply one line; True if it recorded something, False if its command id was seen."""
+    command = command_of_line(number, line)
+    try:
+        result = ledger.execute(command)
+    except LedgerError as error:
+        raise line_error(number, error) from error
+    return not result.replayed
+
+
+def line_error(number: int, error: LedgerError) -> LineError:
+    """The :class:`LineError` of a line whose command the ledger refused."""
+    if isinstance(error, BusinessTimeOutOfRange):
+        return LineError(number, error.field, f"{error.reason} ({error.rule})")
+    return LineError(number, error.rule, error.message)
+
+
+def command_of_line(number: int, line: str) -> Command:
+    """The validated command of one line, or a :class:`LineError` saying what is wrong."""
     data: Any = parse_line(number, line)
     if not isinstance(data, dict):
         raise LineError(number, "json", "each line is one JSON object")
@@ -152,16 +169,62 @@ def apply_line(ledger: Ledger, number: int, line: str) -> bool:
             number, "type", f"unknown command type {shown} (see 'supervision-ledger schema')"
         )
     try:
-        command = parse_command(data)
+        return parse_command(data)
     except ValidationError as error:
         raise LineError(number, *describe_validation_error(error)) from error
-    try:
-        result = ledger.execute(command)
-    except BusinessTimeOutOfRange as error:
-        raise LineError(number, error.field, f"{error.reason} ({error.rule})") from error
-    except LedgerError as error:
-        raise LineError(number, error.rule, error.message) from error
-    return not result.replayed
+
+
+#: Commands per transaction unless ``--batch-size`` says otherwise (docs/performance.md).
+DEFAULT_BATCH_SIZE = 2000
+
+
+class BatchedApply:
+    """Collects validated lines and records them ``batch_size`` commands per transaction
+    (``Ledger.execute_many``), keeping the line-by-line contract: at a refused line, the
+    lines before it are recorded and nothing of it."""
+
+    def __init__(self, ledger: Ledger, batch_size: int) -> None:
+        self.ledger = ledger
+        self.batch_size = batch_size
+        self.pending: list[tuple[int, Command]] = []
+        self.applied = 0
+        self.skipped = 0
+
+    def add(self, number: int, command: Command) -> None:
+        self.pending.append((number, command))
+        if len(self.pending) >= self.batch_size:
+            self.flush()
+
+    def flush(self) -> None:
+        """Record the pending lines; at a refused one, keep those before it and raise
+        :class:`LineError` for it."""
+        if not self.pending:
+            return
+        pending, self.pending = self.pending, []
+        try:
+            results = self.ledger.execute_many([command for _, command in pending])
+        except BatchStopped as stop:
+            self._count(stop.results)
+            number, error = pending[stop.index][0], stop.error
+            if isinstance(error, LedgerError):
+                raise line_error(number, error) from error
+            # Nothing a file holds should get here; if it does, it is still one refused
+            # line, named, and not a traceback.
+            raise LineError(number, "error", f"{type(error).__name__}: {error}") from error
+        except LedgerError as error:  # the batch's write itself failed: none of it stored
+            raise LineError(
+                pending[0][0],
+                error.rule,
+                f"{error.message} (lines {pending[0][0]}-{pending[-1][0]} were not recorded)",
+            ) from error
+        self._count(results)
+
+    def _count(self, results: list[CommandResult]) -> None:
+        for result in results:
+            if result.replayed:
+                self.skipped += 1
+            else:
+                self.applied += 1
 
 
 def run_apply(args: argparse.Namespace) -> int:
@@ -171,37 +234,44 @@ def run_apply(args: argparse.Namespace) -> int:
     except OSError as error:
         print(f"error: cannot read {path}: {error.strerror}", file=sys.stderr)
         return 2
-    applied = skipped = 0
     total = None if path == "-" or not wanted(args) else _count_lines(Path(path))
     with (
         stream,
         open_ledger(args, create=True) as ledger,
         progress(args, "apply", total, unit="line") as bar,
     ):
+        batches = BatchedApply(ledger, args.batch_size)
         try:
-            for number, line in read_lines(stream):
-                try:
-                    recorded = apply_line(ledger, number, line)
-                except LineError:
-                    raise
-                except (ValueError, OverflowError, RecursionError, TypeError) as error:
-                    # Nothing a file holds should get here; if it does, it is still one
-                    # refused line, named, and not a traceback.
-                    raise LineError(number, "error", f"{type(error).__name__}: {error}") from error
-                if recorded:
-                    applied += 1
-                else:
-                    skipped += 1
-                bar.update(number)
+            try:
+                for number, line in read_lines(stream):
+                    try:
+                        command = command_of_line(number, line)
+                    except LineError:
+                        raise
+                    except (ValueError, OverflowError, RecursionError, TypeError) as error:
+                        # Nothing a file holds should get here; if it does, it is still
+                        # one refused line, named, and not a traceback.
+                        raise LineError(
+                            number, "error", f"{type(error).__name__}: {error}"
+                        ) from error
+                    batches.add(number, command)
+                    bar.update(number)
+            except LineError:
+                batches.flush()  # the lines before a bad one are recorded
+                raise
+            batches.flush()
         except LineError as error:
             print(str(error), file=sys.stderr)
             print(
-                f"stopped: {applied} command(s) applied before the bad line, "
-                f"{skipped} already recorded",
+                f"stopped: {batches.applied} command(s) applied before the bad line, "
+                f"{batches.skipped} already recorded",
                 file=sys.stderr,
             )
             return 1
-    print(f"applied {applied} command(s); {skipped} already recorded (same command_id)")
+    print(
+        f"applied {batches.applied} command(s); {batches.skipped} already recorded "
+        "(same command_id)"
+    )
     return 0
 
 
@@ -212,6 +282,17 @@ def _count_lines(path: Path) -> int | None:
             return sum(chunk.count(b"\n") for chunk in iter(lambda: file.read(1 << 20), b""))
     except OSError:
         return None
+
+
+def batch_size(text: str) -> int:
+    """argparse type of ``--batch-size``: a positive integer."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{value} is not a positive number of commands")
+    return value
 
 
 def run_schema(args: argparse.Namespace) -> int:
@@ -263,6 +344,14 @@ def register(subparsers: Any) -> None:
     p.add_argument("file", help="the .jsonl file, or - for standard input")
     add_store_option(p)
     add_quiet_option(p)
+    p.add_argument(
+        "--batch-size",
+        type=batch_size,
+        default=DEFAULT_BATCH_SIZE,
+        metavar="N",
+        help=f"commands recorded per transaction (default: {DEFAULT_BATCH_SIZE}); 1 "
+        "commits every line on its own",
+    )
     p.set_defaults(run=run_apply)
 
     p = subparsers.add_parser(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from functools import lru_cache
 from typing import ClassVar
 from uuid import NAMESPACE_URL, UUID, uuid5
 
@@ -15,6 +16,7 @@ from .errors import OutOfOrder
 LEDGER_NAMESPACE = uuid5(NAMESPACE_URL, "https://supervision-ledger/ids")
 
 
+@lru_cache(maxsize=65536)  # every command derives several; uuid5 is not free
 def aggregate_id(kind: str, key: str) -> UUID:
     """The UUID of the ``kind`` aggregate named ``key``, e.g. ``("case", "K-2023-12")``."""
     return uuid5(LEDGER_NAMESPACE, f"{kind}:{key}")

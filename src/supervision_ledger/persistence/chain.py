@@ -21,11 +21,6 @@ GENESIS = bytes(32)
 CHAIN_TABLE = "ledger_chain"
 
 
-def _field(data: bytes) -> bytes:
-    """One length-prefixed field: 8-byte big-endian length, then the bytes."""
-    return len(data).to_bytes(8, "big") + data
-
-
 def _uint(value: int) -> bytes:
     return value.to_bytes(8, "big")
 
@@ -52,17 +47,17 @@ def event_hash(
     """SHA-256 over the length-prefixed (tag, position, originator, version, topic,
     stored state bytes, command id) of one stored event."""
     command = b"\x00" if command_id is None else b"\x01" + command_id.encode("utf-8")
-    data = b"".join(
-        (
-            _field(EVENT_TAG),
-            _field(_uint(position)),
-            _field(canonical_originator(originator_id).encode("utf-8")),
-            _field(_uint(originator_version)),
-            _field(topic.encode("utf-8")),
-            _field(state),
-            _field(command),
-        )
+    fields = (
+        EVENT_TAG,
+        _uint(position),
+        canonical_originator(originator_id).encode("utf-8"),
+        _uint(originator_version),
+        topic.encode("utf-8"),
+        state,
+        command,
     )
+    # Each field length-prefixed (8-byte big-endian length, then the bytes), in one pass.
+    data = b"".join([part for f in fields for part in (len(f).to_bytes(8, "big"), f)])
     return hashlib.sha256(data).digest()
 
 

@@ -5,6 +5,8 @@ into plain values. ``MsgspecMapper`` then gives those values their declared type
 (datetime, date, Decimal, UUID, enums, tuples of dataclasses) with one typed
 ``msgspec.convert`` per event class, after eventsourcing has decrypted, decompressed
 and upcast the state — so ``class_version``/``upcast_vN_vN+1`` work as usual.
+Snapshots (``snapshots.py``) pass through the same mapper; their aggregate state is
+typed by the snapshotted class's declared state.
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ import msgspec
 from eventsourcing.domain import DomainEventProtocol
 from eventsourcing.persistence import Mapper, StoredEvent, Transcoder
 from eventsourcing.utils import resolve_topic
+
+from .snapshots import LedgerSnapshot, typed_state
 
 #: Fields the mapper sets itself from the stored record, not from the state.
 _RECORD_FIELDS = frozenset({"originator_id", "originator_version"})
@@ -76,6 +80,16 @@ class MsgspecMapper(Mapper[Any]):
             )
             raise ValueError(msg) from e
         state.update(msgspec.structs.asdict(typed))
+        if isinstance(domain_event, LedgerSnapshot):
+            try:
+                state["state"] = typed_state(domain_event.topic, state["state"])
+            except msgspec.ValidationError as e:
+                msg = (
+                    f"stored snapshot of {stored_event.originator_id} "
+                    f"v{stored_event.originator_version} does not match the state of "
+                    f"{domain_event.topic}: {e}"
+                )
+                raise ValueError(msg) from e
         return domain_event
 
 

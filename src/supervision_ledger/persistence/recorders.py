@@ -14,7 +14,7 @@ Both recorders also offer the paged raw reads that ``verify``, ``export`` and
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, Protocol
 from uuid import UUID
 
@@ -24,8 +24,17 @@ from eventsourcing.persistence import (
     OperationalError,
     StoredEvent,
 )
-from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore
-from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteCursor, SQLiteDatastore
+from eventsourcing.postgres import (
+    PostgresAggregateRecorder,
+    PostgresApplicationRecorder,
+    PostgresDatastore,
+)
+from eventsourcing.sqlite import (
+    SQLiteAggregateRecorder,
+    SQLiteApplicationRecorder,
+    SQLiteCursor,
+    SQLiteDatastore,
+)
 from eventsourcing.utils import retry
 from psycopg import Cursor, errors
 from psycopg.rows import DictRow
@@ -62,21 +71,26 @@ def link(
     tail: tuple[int, bytes] | None,
     stored_events: Sequence[StoredEvent],
     positions: Sequence[int],
-    command_id: str | None,
+    command_ids: Sequence[str | None],
 ) -> list[ChainRow]:
-    """Chain rows for freshly inserted events, continuing from ``tail``."""
+    """Chain rows for freshly inserted events, continuing from ``tail``; ``command_ids``
+    holds the id of the command that recorded each event (a batch holds several)."""
     previous_position, previous_hash = tail if tail is not None else (0, GENESIS)
     rows: list[ChainRow] = []
-    for position, stored in sorted(zip(positions, stored_events, strict=True), key=_first):
+    triples = sorted(zip(positions, stored_events, command_ids, strict=True), key=_first)
+    for position, stored, command_id in triples:
         if position <= previous_position:
             raise ChainConflict(
                 f"position {position} is not after the chain's last position "
                 f"{previous_position}: the stored log was altered; run `verify`"
             )
-        originator = str(UUID(str(stored.originator_id)))
+        uid = stored.originator_id
+        if not isinstance(uid, UUID):
+            uid = UUID(str(uid))
+        originator = str(uid)
         this = event_hash(
             position,
-            originator,
+            uid,
             stored.originator_version,
             stored.topic,
             stored.state,
@@ -92,8 +106,8 @@ def link(
     return rows
 
 
-def _first(pair: tuple[int, StoredEvent]) -> int:
-    return pair[0]
+def _first(triple: tuple[int, StoredEvent, str | None]) -> int:
+    return triple[0]
 
 
 def _read_versions(kwargs: dict[str, Any]) -> dict[UUID, int]:
@@ -116,9 +130,16 @@ def check_read_versions(expected: dict[UUID, int], found: dict[UUID, int]) -> No
             )
 
 
-def _command_id(kwargs: dict[str, Any]) -> str | None:
+def _command_ids(kwargs: dict[str, Any], count: int) -> list[str | None]:
+    """The command id of each of ``count`` events: ``command_ids`` (one per event, as a
+    batch of commands passes them) or one ``command_id`` for all of them."""
+    if "command_ids" in kwargs:
+        ids = [None if i is None else str(i) for i in kwargs["command_ids"]]
+        if len(ids) != count:
+            raise ValueError(f"{len(ids)} command ids for {count} events")
+        return ids
     value = kwargs.get("command_id")
-    return None if value is None else str(value)
+    return [None if value is None else str(value)] * count
 
 
 # -- SQLite ---------------------------------------------------------------------------
@@ -149,15 +170,7 @@ class ChainedSQLiteRecorder(SQLiteApplicationRecorder):
         lock first (waiting up to the busy timeout), so processes opening a fresh file
         at once queue here instead of failing with "database is locked" when a deferred
         transaction that has read the schema tries to write it."""
-        with self.datastore.get_connection(commit=True) as conn:
-            cursor = conn.cursor()
-            cursor.execute("BEGIN IMMEDIATE")
-            try:
-                self._create_table(cursor)
-            except BaseException:
-                conn.rollback()
-                raise
-            conn.commit()
+        create_immediately(self)
 
     def _insert_events(
         self, c: SQLiteCursor, stored_events: Sequence[StoredEvent], **kwargs: Any
@@ -178,7 +191,7 @@ class ChainedSQLiteRecorder(SQLiteApplicationRecorder):
         c.execute(f"SELECT position, chain_hash FROM {CHAIN_TABLE} ORDER BY position DESC LIMIT 1")
         row = c.fetchone()
         tail = None if row is None else (int(row[0]), bytes(row[1]))
-        rows = link(tail, stored_events, positions, _command_id(kwargs))
+        rows = link(tail, stored_events, positions, _command_ids(kwargs, len(stored_events)))
         c.executemany(
             f"INSERT INTO {CHAIN_TABLE} VALUES (?,?,?,?,?,?)",
             [
@@ -243,6 +256,44 @@ class ChainedSQLiteRecorder(SQLiteApplicationRecorder):
             row = c.fetchone()
             return int(row[0] or 0)
 
+    def existing(self, originator_ids: Sequence[UUID]) -> set[UUID]:
+        """Which of ``originator_ids`` have stored events (one query; a batch asks it
+        for the command records of all its commands at once)."""
+        found: set[UUID] = set()
+        ids = list(originator_ids)
+        with self.datastore.transaction(commit=False) as c:
+            for start in range(0, len(ids), 500):  # SQLite's bound-parameter limit
+                chunk = ids[start : start + 500]
+                c.execute(
+                    f"SELECT DISTINCT originator_id FROM {self.events_table_name} "
+                    f"WHERE originator_id IN ({','.join('?' for _ in chunk)})",
+                    [i.hex for i in chunk],
+                )
+                found.update(UUID(r[0]) for r in c.fetchall())
+        return found
+
+    def events_of(
+        self, originator_ids: Sequence[UUID], table: str | None = None
+    ) -> dict[UUID, list[StoredEvent]]:
+        """The stored events of several aggregates in one query each 500 (``table``: the
+        events table, or another of this store's, e.g. the snapshots')."""
+        found: dict[UUID, list[StoredEvent]] = {}
+        ids = list(originator_ids)
+        with self.datastore.transaction(commit=False) as c:
+            for start in range(0, len(ids), 500):  # SQLite's bound-parameter limit
+                chunk = ids[start : start + 500]
+                c.execute(
+                    "SELECT originator_id, originator_version, topic, state "
+                    f"FROM {table or self.events_table_name} "
+                    f"WHERE originator_id IN ({','.join('?' for _ in chunk)}) "
+                    "ORDER BY originator_id, originator_version",
+                    [i.hex for i in chunk],
+                )
+                for r in c.fetchall():
+                    uid = UUID(r[0])
+                    found.setdefault(uid, []).append(StoredEvent(uid, int(r[1]), r[2], r[3]))
+        return found
+
     def positions_of(self, originator_id: UUID) -> dict[int, int]:
         with self.datastore.transaction(commit=False) as c:
             c.execute(
@@ -256,6 +307,26 @@ class ChainedSQLiteRecorder(SQLiteApplicationRecorder):
         with self.datastore.transaction(commit=False) as c:
             c.execute(f"SELECT * FROM {CHAIN_TABLE} WHERE originator_id = ?", (str(originator_id),))
             return {int(r[2]): _chain_row(r) for r in c.fetchall()}
+
+
+def create_immediately(recorder: SQLiteAggregateRecorder) -> None:
+    """``recorder``'s tables, created under ``BEGIN IMMEDIATE`` (see above)."""
+    with recorder.datastore.get_connection(commit=True) as conn:
+        cursor = conn.cursor()
+        cursor.execute("BEGIN IMMEDIATE")
+        try:
+            recorder._create_table(cursor)
+        except BaseException:
+            conn.rollback()
+            raise
+        conn.commit()
+
+
+class SnapshotSQLiteRecorder(SQLiteAggregateRecorder):
+    """eventsourcing's snapshots table, created as race-free as the events table."""
+
+    def create_table(self) -> None:
+        create_immediately(self)
 
 
 def _canonical_id(stored: Any) -> str:
@@ -334,17 +405,7 @@ class ChainedPostgresRecorder(PostgresApplicationRecorder):
         TABLE IF NOT EXISTS`` on a fresh schema fails in PostgreSQL (``UniqueViolation``
         on the catalog, ``tuple concurrently updated``), so it runs under the schema's
         advisory lock, held on a connection of its own."""
-        with self.datastore.get_connection() as conn:
-            conn.execute(
-                "SELECT pg_advisory_lock(hashtext(%s))", (setup_lock_key(self.datastore.schema),)
-            )
-            try:
-                super().create_table()
-            finally:
-                conn.execute(
-                    "SELECT pg_advisory_unlock(hashtext(%s))",
-                    (setup_lock_key(self.datastore.schema),),
-                )
+        create_locked(self.datastore, super().create_table)
 
     #: Attempts at one write when the connection is lost (each lost connection leaves the
     #: pool), and the pause between them: as eventsourcing's own ``insert_events``.
@@ -356,6 +417,9 @@ class ChainedPostgresRecorder(PostgresApplicationRecorder):
     ) -> Sequence[int] | None:
         """Insert events and their chain rows in one transaction, retrying when the
         connection is lost (as eventsourcing's own ``insert_events`` does).
+
+        One write takes two round trips: the lock, the insert, the version check and the
+        chain tail travel in one pipeline; the chain rows and the commit in a second.
 
         A connection can be lost after the server committed but before the client heard
         so; before retrying, the events are looked up, and if they are there with the
@@ -408,46 +472,47 @@ class ChainedPostgresRecorder(PostgresApplicationRecorder):
             self.construct_pg_stored_event(e.originator_id, e.originator_version, e.topic, e.state)
             for e in stored_events
         ]
+        command_ids = _command_ids(kwargs, len(stored_events))
+        expected = _read_versions(kwargs)
         with (
             self.datastore.get_connection() as conn,
+            conn.pipeline() as pipeline,
             conn.transaction(),
-            conn.cursor() as curs,
+            conn.cursor() as inserted,
+            conn.cursor() as versions,
+            conn.cursor() as tail,
         ):
-            self._lock_table(curs)  # EXCLUSIVE: writers queue here, readers do not
-            self._notify_channel(curs)
-            curs.execute(self.insert_events_statement, (pg_events,))
-            positions = [int(row["notification_id"]) for row in curs.fetchall()]
-            expected = _read_versions(kwargs)
+            self._lock_table(inserted)  # EXCLUSIVE: writers queue here, readers do not
+            self._notify_channel(inserted)
+            inserted.execute(self.insert_events_statement, (pg_events,))
             if expected:
-                curs.execute(
+                versions.execute(
                     SQL(
-                        "SELECT originator_id, MAX(originator_version) AS version FROM {} "
-                        "WHERE originator_id = ANY(%s) GROUP BY originator_id"
+                        "SELECT originator_id, MAX(originator_version) AS version "
+                        "FROM {} WHERE originator_id = ANY(%s) GROUP BY originator_id"
                     ).format(self.events_table),
                     (list(expected),),
                 )
+            tail.execute(
+                SQL("SELECT position, chain_hash FROM {} ORDER BY position DESC LIMIT 1").format(
+                    self.chain_table
+                )
+            )
+            pipeline.sync()  # round trip one; a duplicate aggregate version raises here
+            positions = [int(row["notification_id"]) for row in inserted.fetchall()]
+            if expected:
                 check_read_versions(
                     expected,
-                    {UUID(str(r["originator_id"])): int(r["version"]) for r in curs.fetchall()},
+                    {UUID(str(r["originator_id"])): int(r["version"]) for r in versions},
                 )
-            self._chain(curs, stored_events, positions, _command_id(kwargs))
+            row = tail.fetchone()
+            last = None if row is None else (int(row["position"]), bytes(row["chain_hash"]))
+            self._insert_chain(inserted, link(last, stored_events, positions, command_ids))
+            # Leaving the transaction queues the COMMIT; leaving the pipeline sends the
+            # chain rows and the commit together: round trip two.
         return positions
 
-    def _chain(
-        self,
-        curs: Cursor[DictRow],
-        stored_events: Sequence[StoredEvent],
-        positions: Sequence[int],
-        command_id: str | None,
-    ) -> None:
-        curs.execute(
-            SQL("SELECT position, chain_hash FROM {} ORDER BY position DESC LIMIT 1").format(
-                self.chain_table
-            )
-        )
-        row = curs.fetchone()
-        tail = None if row is None else (int(row["position"]), bytes(row["chain_hash"]))
-        rows = link(tail, stored_events, positions, command_id)
+    def _insert_chain(self, curs: Cursor[DictRow], rows: Sequence[ChainRow]) -> None:
         curs.executemany(
             SQL("INSERT INTO {} VALUES (%s, %s, %s, %s, %s, %s)").format(self.chain_table),
             [
@@ -526,6 +591,45 @@ class ChainedPostgresRecorder(PostgresApplicationRecorder):
             return int(row["p"] or 0) if row is not None else 0
 
     @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
+    def existing(self, originator_ids: Sequence[UUID]) -> set[UUID]:
+        """Which of ``originator_ids`` have stored events (one query)."""
+        with self.datastore.transaction(commit=False) as curs:
+            curs.execute(
+                SQL("SELECT DISTINCT originator_id FROM {} WHERE originator_id = ANY(%s)").format(
+                    self.events_table
+                ),
+                (list(originator_ids),),
+            )
+            return {UUID(str(r["originator_id"])) for r in curs}
+
+    @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
+    def events_of(
+        self, originator_ids: Sequence[UUID], table: str | None = None
+    ) -> dict[UUID, list[StoredEvent]]:
+        """The stored events of several aggregates in one query (``table``: the events
+        table, or another of this schema's, e.g. the snapshots')."""
+        source = (
+            self.events_table
+            if table is None
+            else SQL("{}.{}").format(Identifier(self.datastore.schema), Identifier(table))
+        )
+        found: dict[UUID, list[StoredEvent]] = {}
+        with self.datastore.transaction(commit=False) as curs:
+            curs.execute(
+                SQL(
+                    "SELECT originator_id, originator_version, topic, state FROM {} "
+                    "WHERE originator_id = ANY(%s) ORDER BY originator_id, originator_version"
+                ).format(source),
+                (list(originator_ids),),
+            )
+            for r in curs.fetchall():
+                uid = UUID(str(r["originator_id"]))
+                found.setdefault(uid, []).append(
+                    StoredEvent(uid, int(r["originator_version"]), r["topic"], bytes(r["state"]))
+                )
+        return found
+
+    @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
     def positions_of(self, originator_id: UUID) -> dict[int, int]:
         with self.datastore.transaction(commit=False) as curs:
             curs.execute(
@@ -564,3 +668,22 @@ def _pg_chain_row(r: DictRow) -> ChainRow:
         event_hash=bytes(r["event_hash"]),
         chain_hash=bytes(r["chain_hash"]),
     )
+
+
+def create_locked(datastore: PostgresDatastore, create: Callable[[], None]) -> None:
+    """Run ``create`` under the schema's advisory lock (see ``create_table`` above)."""
+    with datastore.get_connection() as conn:
+        conn.execute("SELECT pg_advisory_lock(hashtext(%s))", (setup_lock_key(datastore.schema),))
+        try:
+            create()
+        finally:
+            conn.execute(
+                "SELECT pg_advisory_unlock(hashtext(%s))", (setup_lock_key(datastore.schema),)
+            )
+
+
+class SnapshotPostgresRecorder(PostgresAggregateRecorder):
+    """eventsourcing's snapshots table, created under the schema's advisory lock."""
+
+    def create_table(self) -> None:
+        create_locked(self.datastore, super().create_table)
