@@ -519,11 +519,23 @@ def naive(ledger: Ledger, units: set[str] | None, start: date, end: date) -> dic
                 "outcome": None,
                 "decided": None,
                 "feedback": None,
+                "received": None,
+                "implemented": None,
+                "objected": None,
+                "ruled": None,
             }
+        elif isinstance(e, Case.OpinionReceived):
+            opinions[(oid, e.opinion)]["received"] = day(e)
         elif isinstance(e, Case.OpinionDecided):
             opinions[(oid, e.opinion)].update(outcome=e.outcome.value, decided=day(e))
         elif isinstance(e, Case.FeedbackGiven):
             opinions[(oid, e.opinion)]["feedback"] = day(e)
+        elif isinstance(e, Case.ImplementationReported):
+            opinions[(oid, e.opinion)]["implemented"] = day(e)
+        elif isinstance(e, Case.FeedbackObjected):
+            opinions[(oid, e.opinion)]["objected"] = day(e)
+        elif isinstance(e, Case.ObjectionRuled):
+            opinions[(oid, e.opinion)]["ruled"] = day(e)
         elif isinstance(e, Hearing.Proposed):
             hearings[oid] = {
                 "key": e.key,
@@ -601,6 +613,19 @@ def naive(ledger: Ledger, units: set[str] | None, start: date, end: date) -> dic
             "feedback.overdue": overdue,
         }
     )
+    # Every step's deadline, counted from scratch (default policy: 7 / 30 / 30 days).
+    late_steps: Counter[str] = Counter()
+    for o in cohort:
+        if o["received"] is None:
+            late_steps["receipt"] += o["on"] + timedelta(days=7) < AS_OF
+        elif o["decided"] is None:
+            late_steps["decision"] += o["on"] + timedelta(days=30) < AS_OF
+        elif o["objected"] is not None and o["ruled"] is None and o["feedback"] is not None:
+            late_steps["objection_ruling"] += o["objected"] + timedelta(days=30) < AS_OF
+    for step in ("receipt", "decision", "objection_ruling"):
+        f[f"feedback.{step}_overdue"] = late_steps[step]
+    f["feedback.implementation_overdue"] = 0
+    f["feedback.any_overdue"] = sum(late_steps.values()) + overdue
     held = [h for h in hearings.values() if h["held"] and inside(h["held"], h["unit"])]
     f["hearings.held"] = len(held)
     f["hearings.cases"] = len({h["case"] for h in held})
@@ -708,6 +733,13 @@ def check(url: str, actions: list[tuple[tuple[Any, ...], int]]) -> None:
         assert core == set(expected)
         pending = ledger.pending_feedback(as_of=AS_OF)
         assert {(p.case, p.opinion) for p in pending.opinions} == unanswered(ledger)
+        # No opinion stays unanswered past its deadline without being listed as overdue.
+        assert {(p.case, p.opinion) for p in pending.opinions if p.overdue} == {
+            (case, key)
+            for case in CASES
+            for key, o in ledger.case(case).opinions.items()
+            if o.overdue_on(AS_OF, ledger.policy)
+        }
         # The other views, live against rebuilt from zero.
         with scratch.reading() as tx:
             for unit, rollup, _ in scopes:
@@ -737,6 +769,9 @@ def reached(figures: dict[str, Any]) -> None:
     REACHED["late feedback"] += figures["feedback.late"]
     REACHED["on-time feedback"] += figures["feedback.on_time"]
     REACHED["overdue feedback"] += figures["feedback.overdue"]
+    REACHED["overdue receipt or decision"] += (
+        figures["feedback.receipt_overdue"] + figures["feedback.decision_overdue"]
+    )
     REACHED["officer attendances"] += figures["hearings.officer_person_times"]
     REACHED["party responses"] += figures["hearings.acceptance_rate"][1]
     REACHED["hearings with a people's supervisor"] += figures["hearings.with_peoples_supervisor"]
@@ -786,6 +821,7 @@ def run_and_check_reach(run: Callable[[], None]) -> None:
         "late feedback",
         "on-time feedback",
         "overdue feedback",
+        "overdue receipt or decision",
         "officer attendances",
         "party responses",
         "hearings with a people's supervisor",

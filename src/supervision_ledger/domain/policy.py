@@ -15,7 +15,7 @@ from datetime import date, datetime, timedelta
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
-from .values import AssessmentGrade, Relationship
+from .values import AssessmentGrade, FeedbackStage, Relationship
 
 
 class WorkingDayCalendar(Protocol):
@@ -85,6 +85,20 @@ class Policy:
     #: Feedback to the supervisor is due this long after the decision on the opinion
     #: (the rule says "及时", no day count [C]; 15 calendar days is our default).
     feedback_due: Deadline = Deadline(days=15)
+    #: An opinion is received and recorded in the case file (受理) within this after it
+    #: was submitted [U: the rules name no day count; 件件有着落 — 7 calendar days is our
+    #: default]. None: no deadline, the opinion is never overdue at this stage.
+    opinion_receipt_due: Deadline | None = Deadline(days=7)
+    #: A decision on the opinion (办理: adopted / partly / not adopted) within this after it
+    #: was submitted [U: no day count in the rules; 30 calendar days is our default].
+    opinion_decision_due: Deadline | None = Deadline(days=30)
+    #: The chief prosecutor rules on a supervisor's objection within this after the
+    #: objection [U: 30 calendar days is our default].
+    objection_ruling_due: Deadline | None = Deadline(days=30)
+    #: The implementation of an adopted (or partly adopted) opinion is reported back
+    #: within this after the decision [U: rectification takes as long as it takes, so no
+    #: deadline by default — the opinion is listed as pending, never overdue].
+    implementation_report_due: Deadline | None = None
     #: A hearing noticed on day D may be held on day D + N at the earliest [C: 3 days].
     hearing_notice_days: int = 3
     #: Most hearing officers on one hearing (typical 3–7 [P]); None for no limit.
@@ -133,6 +147,35 @@ class Policy:
 
     def feedback_due_on(self, decided: datetime) -> date:
         return self.feedback_due.due(self.local_date(decided), self.calendar)
+
+    def opinion_due_on(
+        self,
+        stage: FeedbackStage,
+        submitted: date,
+        decided: date | None = None,
+        objected: date | None = None,
+    ) -> date | None:
+        """Last day for the step an opinion waits for (local dates); None when the policy
+        sets no deadline for that stage.
+
+        Receipt and decision count from submission, feedback and the implementation
+        report from the decision, the ruling on an objection from the objection.
+        """
+        deadline, start = {
+            FeedbackStage.AWAITING_RECEIPT: (self.opinion_receipt_due, submitted),
+            FeedbackStage.AWAITING_DECISION: (self.opinion_decision_due, submitted),
+            FeedbackStage.AWAITING_FEEDBACK: (self.feedback_due, decided),
+            FeedbackStage.AWAITING_OBJECTION_RULING: (self.objection_ruling_due, objected),
+            FeedbackStage.AWAITING_IMPLEMENTATION_REPORT: (
+                self.implementation_report_due,
+                decided,
+            ),
+        }[stage]
+        if deadline is None:
+            return None
+        if start is None:
+            raise ValueError(f"the due date of stage {stage.value} needs its start date")
+        return deadline.due(start, self.calendar)
 
     def suggestion_reply_due_on(self, served: date, urgent: bool) -> date:
         """Last day for the written reply to a suggestion served on ``served``."""

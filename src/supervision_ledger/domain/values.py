@@ -145,6 +145,29 @@ class OpinionStage(StrEnum):
     IMPLEMENTATION_REPORTED = "implementation_reported"
 
 
+class FeedbackStage(StrEnum):
+    """What an opinion not yet fully answered waits for (件件有着落、事事有回音)."""
+
+    AWAITING_RECEIPT = "awaiting_receipt"
+    AWAITING_DECISION = "awaiting_decision"
+    AWAITING_FEEDBACK = "awaiting_feedback"
+    AWAITING_OBJECTION_RULING = "awaiting_objection_ruling"
+    AWAITING_IMPLEMENTATION_REPORT = "awaiting_implementation_report"
+
+    @property
+    def zh(self) -> str:
+        return _FEEDBACK_STAGE_ZH[self]
+
+
+_FEEDBACK_STAGE_ZH = {
+    FeedbackStage.AWAITING_RECEIPT: "待受理",
+    FeedbackStage.AWAITING_DECISION: "待办理",
+    FeedbackStage.AWAITING_FEEDBACK: "待反馈",
+    FeedbackStage.AWAITING_OBJECTION_RULING: "异议待检察长决定",
+    FeedbackStage.AWAITING_IMPLEMENTATION_REPORT: "待反馈落实情况",
+}
+
+
 class ObjectionRuling(StrEnum):
     """The chief prosecutor's ruling on a supervisor's objection to the feedback."""
 

@@ -16,16 +16,17 @@ activities (件次) are activity occurrences.
 from __future__ import annotations
 
 from collections import Counter
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
 from ..domain.case import Case
 from ..domain.errors import NotFound
 from ..domain.hearing import Hearing
+from ..domain.lifecycle import opinion_waits_for
 from ..domain.supervisor import Supervisor
 from ..domain.unit import ProcuratorateUnit
-from ..domain.values import ActivityType, OpinionOutcome, Role
+from ..domain.values import ActivityType, FeedbackStage, OpinionOutcome, Role
 from .engine import Tx, View, on
 from .figures import FigureQuery, FigureValue, Rate, define, figure, section
 
@@ -60,7 +61,8 @@ class StatisticsView(View):
     """Fact rows for :data:`~supervision_ledger.projections.figures.FIGURES`."""
 
     name = "statistics"
-    version = 3
+    # 4: the opinion rows carry every step's date, for the overdue figures of each stage.
+    version = 4
     tables = {  # noqa: RUF012 - class-level schema
         "view_stat_unit": "unit TEXT PRIMARY KEY, parent TEXT, name TEXT NOT NULL",
         "view_stat_person": "person_id TEXT PRIMARY KEY, supervisor TEXT NOT NULL, "
@@ -85,7 +87,8 @@ class StatisticsView(View):
         "PRIMARY KEY (source, owner_id, ref, supervisor)",
         "view_stat_opinion": "case_id TEXT NOT NULL, opinion TEXT NOT NULL, "
         "unit TEXT NOT NULL, submitted_on TEXT NOT NULL, outcome TEXT, decided_on TEXT, "
-        "feedback_on TEXT, PRIMARY KEY (case_id, opinion)",
+        "feedback_on TEXT, received_on TEXT, implementation_on TEXT, objected_on TEXT, "
+        "objection_pending INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (case_id, opinion)",
         "view_stat_hearing": "hearing_id TEXT PRIMARY KEY, case_key TEXT NOT NULL, "
         "unit TEXT NOT NULL, presided_by_chief INTEGER NOT NULL, held_on TEXT",
         "view_stat_hearing_invitation": "hearing_id TEXT NOT NULL, supervisor TEXT NOT NULL, "
@@ -279,6 +282,34 @@ class StatisticsView(View):
         tx.rows(
             "UPDATE view_stat_opinion SET feedback_on = ? WHERE case_id = ? AND opinion = ?",
             [tx.local_date(e.occurred_at), str(e.originator_id), e.opinion],
+        )
+
+    @on(Case.OpinionReceived)
+    def opinion_received(self, tx: Tx, e: Case.OpinionReceived) -> None:
+        self._opinion_step(tx, e.originator_id, e.opinion, received_on=e.occurred_at)
+
+    @on(Case.ImplementationReported)
+    def implementation_reported(self, tx: Tx, e: Case.ImplementationReported) -> None:
+        self._opinion_step(tx, e.originator_id, e.opinion, implementation_on=e.occurred_at)
+
+    @on(Case.FeedbackObjected)
+    def feedback_objected(self, tx: Tx, e: Case.FeedbackObjected) -> None:
+        self._opinion_step(
+            tx, e.originator_id, e.opinion, objected_on=e.occurred_at, objection_pending=1
+        )
+
+    @on(Case.ObjectionRuled)
+    def objection_ruled(self, tx: Tx, e: Case.ObjectionRuled) -> None:
+        self._opinion_step(tx, e.originator_id, e.opinion, objection_pending=0)
+
+    @staticmethod
+    def _opinion_step(tx: Tx, case_id: object, opinion: str, **values: object) -> None:
+        """Set columns of an opinion row (a datetime is stored as its local date)."""
+        params = [tx.local_date(v) if isinstance(v, datetime) else v for v in values.values()]
+        assignments = ", ".join(f"{column} = ?" for column in values)
+        tx.rows(
+            f"UPDATE view_stat_opinion SET {assignments} WHERE case_id = ? AND opinion = ?",
+            [*params, str(case_id), opinion],
         )
 
     # -- hearings -----------------------------------------------------------------------
@@ -654,6 +685,106 @@ def _feedback_overdue(q: FigureQuery) -> FigureValue:
 def _feedback_rate(q: FigureQuery) -> FigureValue:
     given, on_time, _, overdue = q.shared("feedback", _feedback)
     return Rate.of(on_time, given + overdue)
+
+
+def _day(text: str | None) -> date | None:
+    return date.fromisoformat(text) if text else None
+
+
+def _opinion_waits(q: FigureQuery) -> Counter[FeedbackStage]:
+    """Opinions of the period's cohort whose awaited step was due before as_of, by the
+    stage they wait at (the same derivation as the Case aggregate and the feedback view)."""
+    scope, sp = q.scope("unit")
+    period, pp = q.period("submitted_on")
+    rows = q.rows(
+        "SELECT submitted_on, received_on, decided_on, outcome, feedback_on, "
+        "implementation_on, objection_pending, objected_on FROM view_stat_opinion "
+        f"WHERE 1 = 1{scope}{period}",
+        [*sp, *pp],
+    )
+    overdue: Counter[FeedbackStage] = Counter()
+    for submitted, received, decided, outcome, feedback, implementation, pending, objected in rows:
+        stage = opinion_waits_for(
+            received=received is not None,
+            decided=decided is not None,
+            outcome=OpinionOutcome(outcome) if outcome else None,
+            feedback=feedback is not None,
+            implementation=implementation is not None,
+            objection_pending=bool(pending),
+        )
+        if stage is None:
+            continue
+        due = q.policy.opinion_due_on(
+            stage, date.fromisoformat(submitted), _day(decided), _day(objected)
+        )
+        if due is not None and due < q.as_of:
+            overdue[stage] += 1
+    return overdue
+
+
+_STAGE_FIGURES = {
+    FeedbackStage.AWAITING_RECEIPT: (
+        "receipt_overdue",
+        "超期未受理（件）",
+        "opinions not received in time",
+        "opinion_receipt_due after the OpinionSubmitted local date (default 7 calendar days)",
+    ),
+    FeedbackStage.AWAITING_DECISION: (
+        "decision_overdue",
+        "超期未办理（件）",
+        "opinions not decided in time",
+        "opinion_decision_due after the OpinionSubmitted local date (default 30 calendar "
+        "days); a received or routed opinion still waits for its decision",
+    ),
+    FeedbackStage.AWAITING_OBJECTION_RULING: (
+        "objection_ruling_overdue",
+        "异议超期未决定（件）",
+        "objections not ruled on in time",
+        "objection_ruling_due after the FeedbackObjected local date (default 30 calendar days)",
+    ),
+    FeedbackStage.AWAITING_IMPLEMENTATION_REPORT: (
+        "implementation_overdue",
+        "超期未反馈落实情况（件）",
+        "implementation reports overdue",
+        "implementation_report_due after the OpinionDecided local date (no deadline by "
+        "default, so 0 unless the policy sets one)",
+    ),
+}
+
+
+def _stage_overdue_figure(stage: FeedbackStage) -> None:
+    name, zh, en, due = _STAGE_FIGURES[stage]
+
+    def count(q: FigureQuery) -> FigureValue:
+        return int(q.shared("opinion_waits", _opinion_waits)[stage])
+
+    define(
+        f"feedback.{name}",
+        zh,
+        en,
+        f"Opinions counted in opinions.submitted that wait for the step of stage "
+        f"{stage.value} (as the feedback view lists them) and whose due date — the policy's "
+        f"{due} — is before as_of.",
+        count,
+    )
+
+
+for _stage in _STAGE_FIGURES:
+    _stage_overdue_figure(_stage)
+
+
+@figure(
+    "feedback.any_overdue",
+    "超期未办结的监督意见（件）",
+    "opinions overdue at any step",
+    "Opinions counted in opinions.submitted whose awaited step (receipt, decision, "
+    "feedback, ruling on an objection, implementation report) was due before as_of: "
+    "feedback.receipt_overdue + feedback.decision_overdue + feedback.overdue + "
+    "feedback.objection_ruling_overdue + feedback.implementation_overdue. Nothing waits "
+    "forever: each of these opinions is listed as overdue by the feedback view.",
+)
+def _any_overdue(q: FigureQuery) -> FigureValue:
+    return int(sum(q.shared("opinion_waits", _opinion_waits).values()))
 
 
 section("hearings", "检察听证", "Hearings", "the local date the hearing was held (Held)")

@@ -1,0 +1,88 @@
+"""Fidelity to the regulations, round 2 (issue 12): what the ledger records and counts
+beyond the core lifecycle — deadlines at every step of an opinion, …"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from ledger_stories import Story, at
+
+from supervision_ledger import Ledger
+from supervision_ledger.domain import FeedbackStage
+
+
+def _opinions_at_each_stage(story: Story) -> dict[str, str]:
+    """Four opinions submitted on 2023-03-01: one not received, one received and routed,
+    one decided without feedback, one whose feedback drew an objection."""
+    story.unit("QC")
+    [person] = story.people("S", 1, "QC", ["peoples_supervisor"])
+    case, act = story.activity("QC", "2023-03-01", "quality_review", attend=[person])
+    keys = {}
+    keys["unreceived"] = story.opinion(case, act, person, "2023-03-01", outcome=None)
+    keys["undecided"] = story.opinion(case, act, person, "2023-03-01", outcome=None)
+    story.do("receive_opinion", case=case, opinion=keys["undecided"], occurred_at=at("2023-03-02"))
+    story.do(
+        "route_opinion",
+        case=case,
+        opinion=keys["undecided"],
+        department="第二检察部",
+        occurred_at=at("2023-03-03"),
+    )
+    keys["unfed"] = story.opinion(
+        case, act, person, "2023-03-01", outcome="not_adopted", feedback_after_days=None
+    )
+    keys["objected"] = story.opinion(case, act, person, "2023-03-01", outcome="not_adopted")
+    story.do(
+        "object_to_feedback",
+        case=case,
+        opinion=keys["objected"],
+        reason="不同意不采纳的理由",
+        occurred_at=at("2023-03-10"),
+    )
+    return keys
+
+
+def test_nothing_waits_forever(store_url: str) -> None:
+    """Each awaited step is due per policy; past it the opinion is overdue in the
+    feedback view and counted, stage by stage."""
+    with Ledger(store=store_url) as ledger:
+        keys = _opinions_at_each_stage(Story(ledger))
+        by_key = {v: k for k, v in keys.items()}
+        expected = {  # stage, due date (defaults: 7 / 30 / 15 / 30 days)
+            "unreceived": (FeedbackStage.AWAITING_RECEIPT, date(2023, 3, 8)),
+            "undecided": (FeedbackStage.AWAITING_DECISION, date(2023, 3, 31)),
+            "unfed": (FeedbackStage.AWAITING_FEEDBACK, date(2023, 3, 16)),
+            "objected": (FeedbackStage.AWAITING_OBJECTION_RULING, date(2023, 4, 9)),
+        }
+        pending = ledger.pending_feedback(as_of=date(2023, 3, 8))
+        assert {by_key[p.opinion]: (p.stage, p.due_on) for p in pending.opinions} == expected
+        assert not any(p.overdue for p in pending.opinions)
+        for day, overdue in [
+            (date(2023, 3, 9), {"unreceived"}),
+            (date(2023, 3, 17), {"unreceived", "unfed"}),
+            (date(2023, 4, 1), {"unreceived", "unfed", "undecided"}),
+            (date(2023, 4, 10), set(keys)),
+        ]:
+            listed = ledger.pending_feedback(as_of=day, overdue_only=True).opinions
+            assert {by_key[p.opinion] for p in listed} == overdue
+            stats = ledger.statistics(as_of=day)
+            assert stats.count("feedback.receipt_overdue") == int("unreceived" in overdue)
+            assert stats.count("feedback.decision_overdue") == int("undecided" in overdue)
+            assert stats.count("feedback.overdue") == int("unfed" in overdue)
+            assert stats.count("feedback.objection_ruling_overdue") == int("objected" in overdue)
+            assert stats.count("feedback.implementation_overdue") == 0
+            assert stats.count("feedback.any_overdue") == len(overdue)
+
+
+def test_deadlines_are_the_policy_of_the_query(sqlite_file_url: str) -> None:
+    from supervision_ledger.domain import Deadline, Policy
+
+    with Ledger(store=sqlite_file_url) as ledger:
+        keys = _opinions_at_each_stage(Story(ledger))
+    lax = Policy(opinion_receipt_due=None, opinion_decision_due=Deadline(days=60))
+    with Ledger(store=sqlite_file_url, policy=lax) as ledger:
+        pending = {p.opinion: p for p in ledger.pending_feedback(as_of=date(2023, 4, 10)).opinions}
+        assert pending[keys["unreceived"]].due_on is None
+        assert not pending[keys["unreceived"]].overdue
+        assert pending[keys["undecided"]].due_on == date(2023, 4, 30)
+        assert ledger.statistics(as_of=date(2023, 4, 10)).count("feedback.any_overdue") == 2
