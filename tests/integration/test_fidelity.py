@@ -1,14 +1,16 @@
 """Fidelity to the regulations, round 2 (issue 12): what the ledger records and counts
-beyond the core lifecycle — deadlines at every step of an opinion, …"""
+beyond the core lifecycle: deadlines at every step of an opinion; invitations by name
+beside draws."""
 
 from __future__ import annotations
 
 from datetime import date
 
+import pytest
 from ledger_stories import Story, at
 
 from supervision_ledger import Ledger
-from supervision_ledger.domain import FeedbackStage
+from supervision_ledger.domain import Deadline, DrawRequired, FeedbackStage, Policy, Role
 
 
 def _opinions_at_each_stage(story: Story) -> dict[str, str]:
@@ -75,8 +77,6 @@ def test_nothing_waits_forever(store_url: str) -> None:
 
 
 def test_deadlines_are_the_policy_of_the_query(sqlite_file_url: str) -> None:
-    from supervision_ledger.domain import Deadline, Policy
-
     with Ledger(store=sqlite_file_url) as ledger:
         keys = _opinions_at_each_stage(Story(ledger))
     lax = Policy(opinion_receipt_due=None, opinion_decision_due=Deadline(days=60))
@@ -86,3 +86,63 @@ def test_deadlines_are_the_policy_of_the_query(sqlite_file_url: str) -> None:
         assert not pending[keys["unreceived"]].overdue
         assert pending[keys["undecided"]].due_on == date(2023, 4, 30)
         assert ledger.statistics(as_of=date(2023, 4, 10)).count("feedback.any_overdue") == 2
+
+
+def test_drawn_or_hand_picked_is_counted_and_a_policy_may_refuse_names(
+    sqlite_file_url: str,
+) -> None:
+    with Ledger(store=sqlite_file_url) as ledger:
+        story = Story(ledger)
+        story.unit("QC")
+        people = story.people("S", 4, "QC", ["peoples_supervisor"])
+        officers = story.people("T", 3, "QC", ["hearing_officer"])
+        # Named: S01 attends; S02 is replaced by name by S03, who attends.
+        story.activity("QC", "2023-03-01", "quality_review", attend=[people[0]])
+        story.activity("QC", "2023-03-02", "other", replace=[(people[1], people[2])])
+        # Drawn: two people's supervisors drawn for one activity, both attend.
+        case, act = story.activity("QC", "2023-03-03", "document_service")
+        drawn = ledger.execute(
+            {
+                "type": "draw_supervisors",
+                "case": case,
+                "activity": act,
+                "count": 2,
+                "seed": 11,
+                "occurred_at": at("2023-03-03", 10),
+            }
+        ).keys("drawn")
+        for person in drawn:
+            story.do(
+                "record_attendance",
+                case=case,
+                activity=act,
+                supervisor=person,
+                occurred_at=at("2023-03-03", 14),
+            )
+        # A hearing: one officer by name, none drawn.
+        story.hearing("QC", "2023-03-20", officers=[officers[0]])
+        stats = ledger.statistics(as_of=date(2023, 12, 31))
+        assert stats.count("participation.peoples_supervisor.person_times") == 4
+        assert stats.count("participation.peoples_supervisor.hand_picked") == 2
+        assert stats.count("participation.hearing_officer.hand_picked") == 1
+    # The same store under a policy that has people's supervisors drawn only.
+    strict = Policy(drawn_roles=frozenset({Role.PEOPLES_SUPERVISOR}))
+    with Ledger(store=sqlite_file_url, policy=strict) as ledger:
+        outsider = next(p for p in people if p not in drawn)
+        with pytest.raises(DrawRequired, match=repr(outsider)):
+            ledger.execute(
+                {
+                    "type": "invite_supervisor",
+                    "case": case,
+                    "activity": act,
+                    "supervisor": outsider,
+                    "occurred_at": at("2023-03-04"),
+                }
+            )
+        # The history recorded before stays valid and counted.
+        assert (
+            ledger.statistics(as_of=date(2023, 12, 31)).count(
+                "participation.peoples_supervisor.hand_picked"
+            )
+            == 2
+        )

@@ -847,6 +847,23 @@ class LedgerMachine(RuleBasedStateMachine):
                     ), f"{person} invited to {key} despite a declared relationship"
 
     @invariant()
+    def no_opinion_is_overdue_without_the_feedback_view_saying_so(self) -> None:
+        """Nothing waits forever: judged a few weeks on, every opinion whose awaited step
+        is past its deadline is listed as overdue, and nothing else is."""
+        as_of = self.today + timedelta(days=20)
+        listed = {
+            (p.case, p.opinion)
+            for p in self.ledger.pending_feedback(as_of=as_of, overdue_only=True).opinions
+        }
+        assert listed == {
+            (key, o.key)
+            for key in self.cases
+            for o in self.ledger.case(key).overdue_opinions(as_of, self.ledger.policy)
+        }
+        if listed:
+            REACHED["overdue_opinion_listed"] += 1
+
+    @invariant()
     def aggregates_rebuilt_from_the_store_equal_the_live_ones(self) -> None:
         live_aggregates = [self.ledger.case(k) for k in self.cases]
         live_aggregates += [self.ledger.supervisor(k) for k in self.people]
@@ -903,6 +920,7 @@ class FileLedgerMachine(LedgerMachine):
 #: The states the invariants are about, which the runs of each test must reach.
 MUST_REACH = [
     "closed_with_opinions",
+    "overdue_opinion_listed",
     *(
         f"{command}:{error.__name__}"
         for command in ("invite_supervisor", "replace_supervisor")

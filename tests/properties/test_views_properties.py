@@ -434,6 +434,8 @@ def story_of(
             do(when, "replace_hearing_officer", **ref, supervisor=person, replacement=spare.pop())
         elif mode == 3:
             absent.append(person)
+    if not invited:  # no officer by name: one is drawn at random (not hand-picked)
+        do(when, "draw_hearing_officers", **ref, count=1, seed=len(keys))
     for person, role in dict(OBSERVERS[o] for o, _ in observers).items():
         do(when, "invite_observer", **ref, supervisor=person, role=role)
         if not {OBSERVERS[o][0]: came for o, came in observers}[person]:
@@ -475,9 +477,11 @@ def naive(ledger: Ledger, units: set[str] | None, start: date, end: date) -> dic
     case_unit: dict[Any, str] = {}
     person_unit: dict[Any, str] = {}
     roles: dict[tuple[Any, ...], str] = {}
+    drawn: set[tuple[Any, ...]] = set()  # (case or hearing id, [activity,] person) drawn
     acts: dict[tuple[Any, str], dict[str, Any]] = {}
     attendances: list[tuple[str, str, str, date]] = []
     kinds: list[str] = []  # the activity type of each attendance, in step with it
+    named: list[bool] = []  # whether each attendance was on an invitation by name
     opinions: dict[tuple[Any, str], dict[str, Any]] = {}
     hearings: dict[Any, dict[str, Any]] = {}
     allowances: list[tuple[str, date, Decimal]] = []
@@ -498,6 +502,7 @@ def naive(ledger: Ledger, units: set[str] | None, start: date, end: date) -> dic
                 "roles": set(),  # the roles of those who took part
             }
             if e.initiated_by is not None:  # the initiator takes part in it
+                named.append(False)
                 attendances.append(("peoples_supervisor", e.initiated_by, case_unit[oid], day(e)))
                 kinds.append(e.activity_type.value)
                 acts[(oid, e.activity)]["roles"].add("peoples_supervisor")
@@ -505,10 +510,13 @@ def naive(ledger: Ledger, units: set[str] | None, start: date, end: date) -> dic
             roles[(oid, e.activity, e.supervisor)] = e.role.value
         elif isinstance(e, Case.SupervisorReplaced):
             roles[(oid, e.activity, e.replacement)] = roles[(oid, e.activity, e.supervisor)]
+            if e.seed is not None:
+                drawn.add((oid, e.activity, e.replacement))
         elif isinstance(e, Case.AttendanceRecorded):
             attendances.append(
                 (roles[(oid, e.activity, e.supervisor)], e.supervisor, case_unit[oid], day(e))
             )
+            named.append((oid, e.activity, e.supervisor) not in drawn)
             kinds.append(acts[(oid, e.activity)]["type"])
             acts[(oid, e.activity)]["held"] = True
             acts[(oid, e.activity)]["roles"].add(roles[(oid, e.activity, e.supervisor)])
@@ -557,6 +565,7 @@ def naive(ledger: Ledger, units: set[str] | None, start: date, end: date) -> dic
             hearings[oid]["roles"][e.replacement] = "hearing_officer"
         elif isinstance(e, Hearing.OfficersDrawn):
             hearings[oid]["roles"].update(dict.fromkeys(e.drawn, "hearing_officer"))
+            drawn.update((oid, p) for p in e.drawn)
         elif isinstance(e, Hearing.Held):
             hearings[oid].update(held=day(e), attendees=e.attendees)
             for p in e.attendees:
@@ -569,6 +578,7 @@ def naive(ledger: Ledger, units: set[str] | None, start: date, end: date) -> dic
                     )
                 )
                 kinds.append("public_hearing")  # a hearing attended is a public review
+                named.append((oid, p) not in drawn)
         elif isinstance(e, Hearing.PartyResponded):
             hearings[oid]["responses"].append(e.accepted)
     f: dict[str, Any] = {}
@@ -576,6 +586,11 @@ def naive(ledger: Ledger, units: set[str] | None, start: date, end: date) -> dic
         mine = [(p, d) for r, p, u, d in attendances if r == role.value and inside(d, u)]
         f[f"participation.{role.value}.person_times"] = len(mine)
         f[f"participation.{role.value}.people"] = len({p for p, _ in mine})
+        f[f"participation.{role.value}.hand_picked"] = sum(
+            by_name
+            for (r, _, u, d), by_name in zip(attendances, named, strict=True)
+            if r == role.value and inside(d, u)
+        )
     ps_by_type = Counter(
         kind
         for (r, _, u, d), kind in zip(attendances, kinds, strict=True)
@@ -777,6 +792,11 @@ def reached(figures: dict[str, Any]) -> None:
     REACHED["hearings with a people's supervisor"] += figures["hearings.with_peoples_supervisor"]
     REACHED["hearings with an NPC deputy"] += figures["hearings.with_npc_deputy"]
     REACHED["supervisor-initiated"] += figures["activities.supervisor_initiated"]
+    REACHED["officers drawn"] += (
+        figures["hearings.officer_person_times"]
+        - figures["participation.hearing_officer.hand_picked"]
+    )
+    REACHED["officers by name"] += figures["participation.hearing_officer.hand_picked"]
 
 
 SETTINGS = settings(
@@ -790,7 +810,8 @@ SETTINGS = settings(
 #: and its implementation, one not adopted with feedback on time, one never answered; a
 #: supervisor-initiated activity; a hearing with an officer who attends, one who declines,
 #: one replaced, one absent, a people's supervisor and an NPC deputy observing, a linked
-#: activity attended, and two parties responding (one refusing); a hearing not held.
+#: activity attended, and two parties responding (one refusing); a hearing not held; a
+#: hearing whose officer was drawn.
 RARE_PATHS: list[tuple[tuple[Any, ...], int]] = [
     (("activity", 0, 5, [(0, 0), (1, 1), (2, 2)], 6, 0, 1), 0),
     (("activity", 1, 2, [(1, 0)], 5, 2, 0), 48),
@@ -810,6 +831,7 @@ RARE_PATHS: list[tuple[tuple[Any, ...], int]] = [
     ),
     (("full_hearing", 2, [(2, 0)], [(1, False)], False, [], (True, 0, False)), 48),
     (("full_hearing", 0, [(1, 0), (0, 0)], [], True, [True], (False, 0, False)), 48),
+    (("full_hearing", 1, [], [], True, [True], (False, 0, False)), 48),  # an officer drawn
 ]
 
 
@@ -827,6 +849,8 @@ def run_and_check_reach(run: Callable[[], None]) -> None:
         "hearings with a people's supervisor",
         "hearings with an NPC deputy",
         "supervisor-initiated",
+        "officers drawn",
+        "officers by name",
     ]:
         assert REACHED[state] > 0, f"no history reached {state}: {dict(REACHED)}"
 

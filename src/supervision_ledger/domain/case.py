@@ -33,7 +33,7 @@ from .errors import (
     OpinionsUnanswered,
     RuleViolation,
 )
-from .lifecycle import CLOSABLE, opinion_waits_for
+from .lifecycle import CLOSABLE, check_may_pick_by_name, opinion_waits_for
 from .policy import Policy
 from .supervisor import Supervisor
 from .values import (
@@ -510,6 +510,11 @@ class Case(LedgerAggregate):
                 f"of case {self.key!r}"
             )
         supervisor.check_can_serve(role, policy.local_date(occurred_at), self.facts, policy)
+        check_may_pick_by_name(
+            role,
+            policy,
+            f"inviting {supervisor.key!r} to activity {activity!r} of case {self.key!r}",
+        )
         self._invite(
             activity=activity, supervisor=supervisor.key, role=role, occurred_at=occurred_at
         )
@@ -614,6 +619,11 @@ class Case(LedgerAggregate):
                 )
             replacement.check_can_serve(
                 inv.role, policy.local_date(occurred_at), self.facts, policy
+            )
+            check_may_pick_by_name(
+                inv.role,
+                policy,
+                f"sending {replacement.key!r} to activity {activity!r} of case {self.key!r}",
             )
             new_key = replacement.key
         self._replace(

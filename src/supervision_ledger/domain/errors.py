@@ -166,6 +166,13 @@ class InvalidPeriod(RuleViolation):
     rule = "invalid_period"
 
 
+class DrawRequired(RuleViolation):
+    """The policy says people in this role are drawn at random (随机抽选), never picked
+    by name (``Policy.drawn_roles``)."""
+
+    rule = "draw_required"
+
+
 class CommandIdConflict(LedgerError):
     """A ``command_id`` was reused for a different command."""
 
@@ -187,6 +194,7 @@ __all__ = [
     "CommandIdConflict",
     "ConcurrencyConflict",
     "DepartureNeedsApproval",
+    "DrawRequired",
     "EscalationNeedsApproval",
     "ExplanationRequired",
     "InvalidDeadline",

@@ -1,4 +1,5 @@
-"""Lifecycles derived in one place, for the aggregates and the views alike.
+"""Lifecycles and invitation rules written in one place, for the aggregates and the
+views alike.
 
 What an opinion still waits for is asked by the ``Case`` aggregate (may the case
 close?) and by the feedback view (what is pending, what is overdue?). Both call
@@ -7,7 +8,9 @@ close?) and by the feedback view (what is pending, what is overdue?). Both call
 
 from __future__ import annotations
 
-from .values import FeedbackStage, OpinionOutcome
+from .errors import DrawRequired
+from .policy import Policy
+from .values import FeedbackStage, OpinionOutcome, Role
 
 
 def opinion_waits_for(
@@ -41,3 +44,11 @@ def opinion_waits_for(
 
 #: Stages after which a case may close: the implementation often outlasts the case.
 CLOSABLE = frozenset({None, FeedbackStage.AWAITING_IMPLEMENTATION_REPORT})
+
+
+def check_may_pick_by_name(role: Role, policy: Policy, what: str) -> None:
+    """Refuse an invitation (or a replacement) by name in a role the policy draws."""
+    if role in policy.drawn_roles:
+        raise DrawRequired(
+            f"{what}: {role.value} are drawn at random under this policy, not picked by name"
+        )

@@ -15,7 +15,7 @@ from datetime import date, datetime, timedelta
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
-from .values import AssessmentGrade, FeedbackStage, Relationship
+from .values import AssessmentGrade, FeedbackStage, Relationship, Role
 
 
 class WorkingDayCalendar(Protocol):
@@ -99,6 +99,15 @@ class Policy:
     #: within this after the decision [U: rectification takes as long as it takes, so no
     #: deadline by default — the opinion is listed as pending, never overdue].
     implementation_report_due: Deadline | None = None
+    #: Roles whose people must be drawn at random (随机抽选), never invited or sent as a
+    #: replacement by name: ``invite_supervisor``, a named ``replace_supervisor``,
+    #: ``invite_hearing_officer``, ``invite_observer`` and ``replace_hearing_officer`` are
+    #: refused for them (``draw_required``). [C for people's supervisors: the justice
+    #: bureau draws them; hearing officers may be chosen by the procuratorate.] Empty by
+    #: default, so that ledgers that record named invitations — as the articles' offices
+    #: do — keep working; set ``frozenset({Role.PEOPLES_SUPERVISOR})`` to enforce the
+    #: draw. Invitations by name are counted either way (``participation.*.hand_picked``).
+    drawn_roles: frozenset[Role] = frozenset()
     #: A hearing noticed on day D may be held on day D + N at the earliest [C: 3 days].
     hearing_notice_days: int = 3
     #: Most hearing officers on one hearing (typical 3–7 [P]); None for no limit.

@@ -62,7 +62,8 @@ class StatisticsView(View):
 
     name = "statistics"
     # 4: the opinion rows carry every step's date, for the overdue figures of each stage.
-    version = 4
+    # 5: invitations and participations say whether the person was drawn (hand_picked).
+    version = 5
     tables = {  # noqa: RUF012 - class-level schema
         "view_stat_unit": "unit TEXT PRIMARY KEY, parent TEXT, name TEXT NOT NULL",
         "view_stat_person": "person_id TEXT PRIMARY KEY, supervisor TEXT NOT NULL, "
@@ -79,12 +80,13 @@ class StatisticsView(View):
         "hearing_id TEXT, "
         "PRIMARY KEY (case_id, activity)",
         "view_stat_case_invitation": "case_id TEXT NOT NULL, activity TEXT NOT NULL, "
-        "supervisor TEXT NOT NULL, role TEXT NOT NULL, "
+        "supervisor TEXT NOT NULL, role TEXT NOT NULL, drawn INTEGER NOT NULL, "
         "PRIMARY KEY (case_id, activity, supervisor)",
         "view_stat_participation": "source TEXT NOT NULL, owner_id TEXT NOT NULL, "
         "ref TEXT NOT NULL, supervisor TEXT NOT NULL, role TEXT NOT NULL, "
         "unit TEXT NOT NULL, attended_on TEXT NOT NULL, "
-        "PRIMARY KEY (source, owner_id, ref, supervisor)",
+        # drawn: 1 drawn at random, 0 invited by name, NULL not on invitation (initiator)
+        "drawn INTEGER, PRIMARY KEY (source, owner_id, ref, supervisor)",
         "view_stat_opinion": "case_id TEXT NOT NULL, opinion TEXT NOT NULL, "
         "unit TEXT NOT NULL, submitted_on TEXT NOT NULL, outcome TEXT, decided_on TEXT, "
         "feedback_on TEXT, received_on TEXT, implementation_on TEXT, objected_on TEXT, "
@@ -92,7 +94,7 @@ class StatisticsView(View):
         "view_stat_hearing": "hearing_id TEXT PRIMARY KEY, case_key TEXT NOT NULL, "
         "unit TEXT NOT NULL, presided_by_chief INTEGER NOT NULL, held_on TEXT",
         "view_stat_hearing_invitation": "hearing_id TEXT NOT NULL, supervisor TEXT NOT NULL, "
-        "role TEXT NOT NULL, PRIMARY KEY (hearing_id, supervisor)",
+        "role TEXT NOT NULL, drawn INTEGER NOT NULL, PRIMARY KEY (hearing_id, supervisor)",
         "view_stat_hearing_response": "hearing_id TEXT NOT NULL, party TEXT NOT NULL, "
         "accepted INTEGER NOT NULL, PRIMARY KEY (hearing_id, party)",
     }
@@ -212,11 +214,11 @@ class StatisticsView(View):
     @on(Case.SupervisorsDrawn)
     def supervisors_drawn(self, tx: Tx, e: Case.SupervisorsDrawn) -> None:
         for key in e.drawn:
-            self._invited(tx, str(e.originator_id), e.activity, key, e.role.value)
+            self._invited(tx, str(e.originator_id), e.activity, key, e.role.value, drawn=True)
 
     @on(Case.SupervisorInvited)
     def supervisor_invited(self, tx: Tx, e: Case.SupervisorInvited) -> None:
-        self._invited(tx, str(e.originator_id), e.activity, e.supervisor, e.role.value)
+        self._invited(tx, str(e.originator_id), e.activity, e.supervisor, e.role.value, drawn=False)
 
     @on(Case.SupervisorReplaced)
     def supervisor_replaced(self, tx: Tx, e: Case.SupervisorReplaced) -> None:
@@ -226,21 +228,31 @@ class StatisticsView(View):
             [str(e.originator_id), e.activity, e.supervisor],
         )
         assert found is not None, "a replaced invitation was recorded before"
-        self._invited(tx, str(e.originator_id), e.activity, e.replacement, str(found[0]))
+        # A replacement drawn from the pool carries the seed it was drawn with.
+        self._invited(
+            tx,
+            str(e.originator_id),
+            e.activity,
+            e.replacement,
+            str(found[0]),
+            drawn=e.seed is not None,
+        )
 
     @staticmethod
-    def _invited(tx: Tx, case_id: str, activity: str, supervisor: str, role: str) -> None:
+    def _invited(
+        tx: Tx, case_id: str, activity: str, supervisor: str, role: str, drawn: bool
+    ) -> None:
         tx.upsert(
             "view_stat_case_invitation",
             {"case_id": case_id, "activity": activity, "supervisor": supervisor},
-            {"role": role},
+            {"role": role, "drawn": int(drawn)},
         )
 
     @on(Case.AttendanceRecorded)
     def attendance_recorded(self, tx: Tx, e: Case.AttendanceRecorded) -> None:
         case_id = str(e.originator_id)
         found = tx.one(
-            "SELECT i.role, c.unit FROM view_stat_case_invitation i "
+            "SELECT i.role, c.unit, i.drawn FROM view_stat_case_invitation i "
             "JOIN view_stat_case c ON c.case_id = i.case_id "
             "WHERE i.case_id = ? AND i.activity = ? AND i.supervisor = ?",
             [case_id, e.activity, e.supervisor],
@@ -249,7 +261,12 @@ class StatisticsView(View):
         tx.upsert(
             "view_stat_participation",
             {"source": "case", "owner_id": case_id, "ref": e.activity, "supervisor": e.supervisor},
-            {"role": found[0], "unit": found[1], "attended_on": tx.local_date(e.occurred_at)},
+            {
+                "role": found[0],
+                "unit": found[1],
+                "attended_on": tx.local_date(e.occurred_at),
+                "drawn": found[2],
+            },
         )
         tx.rows(
             "UPDATE view_stat_activity SET supervised = 1 WHERE case_id = ? AND activity = ?",
@@ -332,26 +349,33 @@ class StatisticsView(View):
     @on(Hearing.OfficersDrawn)
     def officers_drawn(self, tx: Tx, e: Hearing.OfficersDrawn) -> None:
         for key in e.drawn:
-            self._hearing_invited(tx, str(e.originator_id), key, Role.HEARING_OFFICER.value)
+            self._hearing_invited(
+                tx, str(e.originator_id), key, Role.HEARING_OFFICER.value, drawn=True
+            )
 
+    # Invitations and replacements at a hearing are by name.
     @on(Hearing.OfficerInvited)
     def officer_invited(self, tx: Tx, e: Hearing.OfficerInvited) -> None:
-        self._hearing_invited(tx, str(e.originator_id), e.supervisor, Role.HEARING_OFFICER.value)
+        self._hearing_invited(
+            tx, str(e.originator_id), e.supervisor, Role.HEARING_OFFICER.value, drawn=False
+        )
 
     @on(Hearing.ObserverInvited)
     def observer_invited(self, tx: Tx, e: Hearing.ObserverInvited) -> None:
-        self._hearing_invited(tx, str(e.originator_id), e.supervisor, e.role.value)
+        self._hearing_invited(tx, str(e.originator_id), e.supervisor, e.role.value, drawn=False)
 
     @on(Hearing.OfficerReplaced)
     def officer_replaced(self, tx: Tx, e: Hearing.OfficerReplaced) -> None:
-        self._hearing_invited(tx, str(e.originator_id), e.replacement, Role.HEARING_OFFICER.value)
+        self._hearing_invited(
+            tx, str(e.originator_id), e.replacement, Role.HEARING_OFFICER.value, drawn=False
+        )
 
     @staticmethod
-    def _hearing_invited(tx: Tx, hearing_id: str, supervisor: str, role: str) -> None:
+    def _hearing_invited(tx: Tx, hearing_id: str, supervisor: str, role: str, drawn: bool) -> None:
         tx.upsert(
             "view_stat_hearing_invitation",
             {"hearing_id": hearing_id, "supervisor": supervisor},
-            {"role": role},
+            {"role": role, "drawn": int(drawn)},
         )
 
     @on(Hearing.Held)
@@ -365,7 +389,7 @@ class StatisticsView(View):
         # Only those who attended count: declined and replaced invitations are not attendees.
         for key in e.attendees:
             role = tx.one(
-                "SELECT role FROM view_stat_hearing_invitation "
+                "SELECT role, drawn FROM view_stat_hearing_invitation "
                 "WHERE hearing_id = ? AND supervisor = ?",
                 [hearing_id, key],
             )
@@ -373,7 +397,7 @@ class StatisticsView(View):
             tx.upsert(
                 "view_stat_participation",
                 {"source": "hearing", "owner_id": hearing_id, "ref": "", "supervisor": key},
-                {"role": role[0], "unit": unit[0], "attended_on": held_on},
+                {"role": role[0], "unit": unit[0], "attended_on": held_on, "drawn": role[1]},
             )
 
     @on(Hearing.PartyResponded)
@@ -397,23 +421,28 @@ section(
 )
 
 
-def _participation(q: FigureQuery) -> dict[str, tuple[int, int]]:
+def _participation(q: FigureQuery) -> dict[str, tuple[int, int, int]]:
+    """Per role: (person-times, people, person-times on an invitation by name)."""
     scope, sp = q.scope("unit")
     period, pp = q.period("attended_on")
     rows = q.rows(
-        "SELECT role, COUNT(*), COUNT(DISTINCT supervisor) FROM view_stat_participation "
+        "SELECT role, COUNT(*), COUNT(DISTINCT supervisor), "
+        "COALESCE(SUM(CASE WHEN drawn = 0 THEN 1 ELSE 0 END), 0) FROM view_stat_participation "
         f"WHERE 1 = 1{scope}{period} GROUP BY role",
         [*sp, *pp],
     )
-    return {str(role): (int(n), int(people)) for role, n, people in rows}
+    return {str(role): (int(n), int(people), int(named)) for role, n, people, named in rows}
 
 
 def _participation_figures(role: Role) -> None:
     def person_times(q: FigureQuery) -> FigureValue:
-        return int(q.shared("participation", _participation).get(role.value, (0, 0))[0])
+        return int(q.shared("participation", _participation).get(role.value, (0, 0, 0))[0])
 
     def people(q: FigureQuery) -> FigureValue:
-        return int(q.shared("participation", _participation).get(role.value, (0, 0))[1])
+        return int(q.shared("participation", _participation).get(role.value, (0, 0, 0))[1])
+
+    def hand_picked(q: FigureQuery) -> FigureValue:
+        return int(q.shared("participation", _participation).get(role.value, (0, 0, 0))[2])
 
     define(
         f"participation.{role.value}.person_times",
@@ -433,6 +462,18 @@ def _participation_figures(role: Role) -> None:
         f"Distinct persons among the attendances counted in "
         f"participation.{role.value}.person_times.",
         people,
+    )
+    define(
+        f"participation.{role.value}.hand_picked",
+        f"{role.zh}非随机抽选参与（人次）",
+        f"{ROLE_EN[role]}: person-times invited by name, not drawn",
+        f"Of the attendances counted in participation.{role.value}.person_times, those on an "
+        "invitation outside a random draw: SupervisorInvited, a SupervisorReplaced naming "
+        "its replacement (no seed), Hearing.OfficerInvited, ObserverInvited or "
+        "OfficerReplaced. Drawn people (SupervisorsDrawn, OfficersDrawn, a replacement drawn "
+        "with a seed) and the initiator of a supervisor-initiated activity are not counted. "
+        "Policy.drawn_roles can refuse such invitations (draw_required).",
+        hand_picked,
     )
 
 
