@@ -27,6 +27,7 @@ from .projections.dossier import Dossier
 from .projections.feedback import PendingFeedback
 from .projections.figures import Rate
 from .projections.hearings import HearingRegister
+from .projections.statistics import UnsupervisedHearing
 
 __version__ = "0.1.0"
 
@@ -51,6 +52,7 @@ __all__ = [
     "Rate",
     "RuleViolation",
     "Statistics",
+    "UnsupervisedHearing",
     "VerifyReport",
     "WeekdayCalendar",
     "__version__",

@@ -146,3 +146,51 @@ def test_drawn_or_hand_picked_is_counted_and_a_policy_may_refuse_names(
             )
             == 2
         )
+
+
+def test_mandatory_invitations_are_reported_not_refused(store_url: str) -> None:
+    """Public hearings of criminal appeals, intended non-prosecution and custody review
+    need a people's supervisor (2019 rules, Art. 9): those held without one are listed
+    and lower the compliance rate; the history is recorded as it happened."""
+    with Ledger(store=store_url) as ledger:
+        story = Story(ledger)
+        story.unit("QC")
+        [ps, ps2] = story.people("S", 2, "QC", ["peoples_supervisor"])
+        officers = story.people("T", 2, "QC", ["hearing_officer"])
+        # Met: a people's supervisor observes.
+        story.hearing(
+            "QC", "2023-05-10", officers=officers[:1], observers=[(ps, "peoples_supervisor")]
+        )
+        # Met: a people's supervisor attends a case activity linked to the hearing.
+        non_prosecution = story.case("QC", "2023-05-01", kind="intended_non_prosecution")
+        linked = story.hearing("QC", "2023-05-20", hold=False, case=non_prosecution)
+        story.activity(
+            "QC", "2023-05-19", "public_hearing", attend=[ps2], case=non_prosecution, hearing=linked
+        )
+        story.do("hold_hearing", hearing=linked, absent=[], occurred_at=at("2023-05-20"))
+        # Missing: officers only, on a criminal appeal.
+        missing = story.hearing("QC", "2023-06-01", officers=officers[1:])
+        # Not in scope: another kind of case; a hearing not held.
+        other = story.case("QC", "2023-05-01", kind="other")
+        story.hearing("QC", "2023-06-05", officers=officers[:1], case=other)
+        story.hearing("QC", "2023-06-10", officers=officers[:1], hold=False)
+        stats = ledger.statistics("QC", start="2023-01-01", end="2023-12-31")
+        assert stats.count("hearings.held") == 4
+        assert stats.count("hearings.mandatory_supervision") == 3
+        assert stats.count("hearings.mandatory_supervision_met") == 2
+        rate = stats.rate("hearings.mandatory_supervision_rate")
+        assert (rate.numerator, rate.denominator) == (2, 3)
+        [gap] = ledger.unsupervised_hearings("QC")
+        assert (gap.hearing, gap.case_kind.value, gap.held_on) == (
+            missing,
+            "criminal_appeal",
+            date(2023, 6, 1),
+        )
+        assert ledger.unsupervised_hearings(start="2023-06-02") == []
+    # Under a policy that names no mandatory kinds there is nothing to report.
+    if store_url.startswith("sqlite:///:memory:"):
+        return
+    with Ledger(store=store_url, policy=Policy(mandatory_supervision_kinds=frozenset())) as ledger:
+        stats = ledger.statistics("QC")
+        assert stats.count("hearings.mandatory_supervision") == 0
+        assert ledger.unsupervised_hearings() == []

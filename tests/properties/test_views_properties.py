@@ -54,6 +54,7 @@ RATES = {
     "opinions.adoption_rate",
     "feedback.on_time_rate",
     "hearings.acceptance_rate",
+    "hearings.mandatory_supervision_rate",
 }
 OFFICERS = ["O1", "O2", "O3", "P3"]
 OBSERVERS = [("P1", "peoples_supervisor"), ("P2", "peoples_supervisor"), ("N1", "npc_deputy")]
@@ -554,9 +555,11 @@ def naive(ledger: Ledger, units: set[str] | None, start: date, end: date) -> dic
                 "roles": {},
                 "attendees": (),
                 "responses": [],
+                "kind": e.case_kind,
+                "public": None,
             }
         elif isinstance(e, Hearing.Scheduled):
-            hearings[oid]["chief"] = e.presided_by_chief
+            hearings[oid].update(chief=e.presided_by_chief, public=e.public)
         elif isinstance(e, Hearing.OfficerInvited):
             hearings[oid]["roles"][e.supervisor] = "hearing_officer"
         elif isinstance(e, Hearing.ObserverInvited):
@@ -657,6 +660,19 @@ def naive(ledger: Ledger, units: set[str] | None, start: date, end: date) -> dic
             or any(a["hearing"] == h["key"] and role in a["roles"] for a in acts.values())
             for h in held
         )
+    mandatory = [h for h in held if h["public"] and h["kind"] in policy.mandatory_supervision_kinds]
+    f["hearings.mandatory_supervision"] = len(mandatory)
+    f["hearings.mandatory_supervision_met"] = sum(
+        any(h["roles"][p] == "peoples_supervisor" for p in h["attendees"])
+        or any(
+            a["hearing"] == h["key"] and "peoples_supervisor" in a["roles"] for a in acts.values()
+        )
+        for h in mandatory
+    )
+    f["hearings.mandatory_supervision_rate"] = (
+        f["hearings.mandatory_supervision_met"],
+        f["hearings.mandatory_supervision"],
+    )
     f["hearings.parties_accepted"] = sum(bool(h["responses"]) and all(h["responses"]) for h in held)
     # The three core rates, as (numerator, denominator).
     decided = sum(o["outcome"] is not None for o in cohort)
@@ -797,6 +813,12 @@ def reached(figures: dict[str, Any]) -> None:
         - figures["participation.hearing_officer.hand_picked"]
     )
     REACHED["officers by name"] += figures["participation.hearing_officer.hand_picked"]
+    REACHED["mandatory hearing with a people's supervisor"] += figures[
+        "hearings.mandatory_supervision_met"
+    ]
+    REACHED["mandatory hearing without"] += (
+        figures["hearings.mandatory_supervision"] - figures["hearings.mandatory_supervision_met"]
+    )
 
 
 SETTINGS = settings(
@@ -851,6 +873,8 @@ def run_and_check_reach(run: Callable[[], None]) -> None:
         "supervisor-initiated",
         "officers drawn",
         "officers by name",
+        "mandatory hearing with a people's supervisor",
+        "mandatory hearing without",
     ]:
         assert REACHED[state] > 0, f"no history reached {state}: {dict(REACHED)}"
 

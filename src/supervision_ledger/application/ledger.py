@@ -33,6 +33,7 @@ from ..projections.dossier import Dossier
 from ..projections.engine import Progress, ProjectionEngine
 from ..projections.feedback import PendingFeedback
 from ..projections.hearings import HearingRegister
+from ..projections.statistics import UnsupervisedHearing
 from .audit import LedgerAudit
 from .command_methods import CommandMethods
 from .eventsourced import LedgerApplication
@@ -226,6 +227,20 @@ class Ledger(CommandMethods):
     ) -> HearingRegister:
         """The hearing register: hearings proposed in the period, oldest first."""
         return self.queries.hearings(unit, rollup=rollup, start=start, end=end)
+
+    def unsupervised_hearings(
+        self,
+        unit: str | None = None,
+        *,
+        rollup: bool = False,
+        start: date | str | None = None,
+        end: date | str | None = None,
+    ) -> list[UnsupervisedHearing]:
+        """Public hearings held in the period on a case of a kind whose review must invite
+        people's supervisors (``Policy.mandatory_supervision_kinds``; 2019 SPP rules,
+        Art. 9) at which none was present — the list behind
+        ``hearings.mandatory_supervision_met``, oldest first."""
+        return self.queries.unsupervised_hearings(unit, rollup=rollup, start=start, end=end)
 
     # -- audit: replay and tamper evidence (LedgerAudit, docs/audit.md) ----------------
 

@@ -29,7 +29,7 @@ from ..projections.engine import (
 )
 from ..projections.feedback import PendingFeedback, pending_feedback
 from ..projections.hearings import HearingRegister, hearing_register
-from ..projections.statistics import unit_scope
+from ..projections.statistics import UnsupervisedHearing, mandatory_supervision, unit_scope
 from .eventsourced import LedgerApplication
 
 
@@ -185,3 +185,21 @@ class LedgerQueries:
         engine.catch_up()
         with engine.reading() as tx:
             return hearing_register(tx, unit_scope(tx, unit, rollup), first, last)
+
+    def unsupervised_hearings(
+        self,
+        unit: str | None = None,
+        *,
+        rollup: bool = False,
+        start: date | str | None = None,
+        end: date | str | None = None,
+    ) -> list[UnsupervisedHearing]:
+        """Public hearings of the policy's mandatory kinds held without a people's
+        supervisor; see :meth:`Ledger.unsupervised_hearings`."""
+        first, last = as_date(start, "start"), as_date(end, "end")
+        check_period(first, last)
+        engine = self.views
+        engine.catch_up()
+        with engine.reading() as tx:
+            units = unit_scope(tx, unit, rollup)
+            return mandatory_supervision(tx, self.policy, units, first, last)[1]

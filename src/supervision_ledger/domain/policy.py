@@ -15,7 +15,7 @@ from datetime import date, datetime, timedelta
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
-from .values import AssessmentGrade, FeedbackStage, Relationship, Role
+from .values import AssessmentGrade, CaseKind, FeedbackStage, Relationship, Role
 
 
 class WorkingDayCalendar(Protocol):
@@ -108,6 +108,14 @@ class Policy:
     #: do — keep working; set ``frozenset({Role.PEOPLES_SUPERVISOR})`` to enforce the
     #: draw. Invitations by name are counted either way (``participation.*.hand_picked``).
     drawn_roles: frozenset[Role] = frozenset()
+    #: Kinds of case whose public review or public hearing must invite people's
+    #: supervisors [C: 2019 SPP rules, Art. 9 — criminal appeals (刑事申诉), intended
+    #: non-prosecution (拟不起诉), custody-necessity review (羁押必要性审查)]. Hearings held
+    #: without one are reported (``hearings.mandatory_supervision_*``,
+    #: ``Ledger.unsupervised_hearings``), never refused: the history stands as it happened.
+    mandatory_supervision_kinds: frozenset[CaseKind] = frozenset(
+        {CaseKind.CRIMINAL_APPEAL, CaseKind.INTENDED_NON_PROSECUTION, CaseKind.CUSTODY_REVIEW}
+    )
     #: A hearing noticed on day D may be held on day D + N at the earliest [C: 3 days].
     hearing_notice_days: int = 3
     #: Most hearing officers on one hearing (typical 3–7 [P]); None for no limit.

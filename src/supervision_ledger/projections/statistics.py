@@ -20,13 +20,16 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from pydantic import BaseModel
+
 from ..domain.case import Case
 from ..domain.errors import NotFound
 from ..domain.hearing import Hearing
 from ..domain.lifecycle import opinion_waits_for
+from ..domain.policy import Policy
 from ..domain.supervisor import Supervisor
 from ..domain.unit import ProcuratorateUnit
-from ..domain.values import ActivityType, FeedbackStage, OpinionOutcome, Role
+from ..domain.values import ActivityType, CaseKind, FeedbackStage, OpinionOutcome, Role
 from .engine import Tx, View, on
 from .figures import FigureQuery, FigureValue, Rate, define, figure, section
 
@@ -63,7 +66,8 @@ class StatisticsView(View):
     name = "statistics"
     # 4: the opinion rows carry every step's date, for the overdue figures of each stage.
     # 5: invitations and participations say whether the person was drawn (hand_picked).
-    version = 5
+    # 6: hearings carry their case kind and openness (mandatory supervision).
+    version = 6
     tables = {  # noqa: RUF012 - class-level schema
         "view_stat_unit": "unit TEXT PRIMARY KEY, parent TEXT, name TEXT NOT NULL",
         "view_stat_person": "person_id TEXT PRIMARY KEY, supervisor TEXT NOT NULL, "
@@ -92,7 +96,8 @@ class StatisticsView(View):
         "feedback_on TEXT, received_on TEXT, implementation_on TEXT, objected_on TEXT, "
         "objection_pending INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (case_id, opinion)",
         "view_stat_hearing": "hearing_id TEXT PRIMARY KEY, case_key TEXT NOT NULL, "
-        "unit TEXT NOT NULL, presided_by_chief INTEGER NOT NULL, held_on TEXT",
+        "unit TEXT NOT NULL, presided_by_chief INTEGER NOT NULL, held_on TEXT, "
+        "hearing TEXT NOT NULL, case_kind TEXT NOT NULL, public INTEGER",
         "view_stat_hearing_invitation": "hearing_id TEXT NOT NULL, supervisor TEXT NOT NULL, "
         "role TEXT NOT NULL, drawn INTEGER NOT NULL, PRIMARY KEY (hearing_id, supervisor)",
         "view_stat_hearing_response": "hearing_id TEXT NOT NULL, party TEXT NOT NULL, "
@@ -336,14 +341,22 @@ class StatisticsView(View):
         tx.upsert(
             "view_stat_hearing",
             {"hearing_id": str(e.originator_id)},
-            {"case_key": e.case, "unit": e.unit, "presided_by_chief": 0, "held_on": None},
+            {
+                "case_key": e.case,
+                "unit": e.unit,
+                "presided_by_chief": 0,
+                "held_on": None,
+                "hearing": e.key,
+                "case_kind": e.case_kind.value,
+                "public": None,
+            },
         )
 
     @on(Hearing.Scheduled)
     def hearing_scheduled(self, tx: Tx, e: Hearing.Scheduled) -> None:
         tx.rows(
-            "UPDATE view_stat_hearing SET presided_by_chief = ? WHERE hearing_id = ?",
-            [int(e.presided_by_chief), str(e.originator_id)],
+            "UPDATE view_stat_hearing SET presided_by_chief = ?, public = ? WHERE hearing_id = ?",
+            [int(e.presided_by_chief), int(e.public), str(e.originator_id)],
         )
 
     @on(Hearing.OfficersDrawn)
@@ -931,20 +944,31 @@ def _presided_by_chief(q: FigureQuery) -> FigureValue:
     return int(q.shared("held", _held)[2])
 
 
+def _attended_in_role(roles: tuple[Role, ...]) -> tuple[str, list[Any]]:
+    """SQL condition on hearing ``h``: someone in one of ``roles`` was present — as an
+    invited observer who attended, or through a linked case activity they attended."""
+    marks = ", ".join("?" for _ in roles)
+    sql = (
+        "(EXISTS (SELECT 1 FROM view_stat_participation p WHERE p.source = 'hearing' "
+        f"AND p.owner_id = h.hearing_id AND p.role IN ({marks})) "
+        "OR EXISTS (SELECT 1 FROM view_stat_activity a JOIN view_stat_participation p "
+        "ON p.source = 'case' AND p.owner_id = a.case_id AND p.ref = a.activity "
+        f"WHERE a.hearing_id = h.hearing_id AND p.role IN ({marks})))"
+    )
+    values = [r.value for r in roles]
+    return sql, [*values, *values]
+
+
 def _attended_by(q: FigureQuery, role: Role) -> int:
     """Hearings held with ``role`` present: as an invited observer who attended, or as a
     supervisor who attended a case activity linked to the hearing."""
     scope, sp = q.scope("h.unit")
     period, pp = q.period("h.held_on")
+    present, rp = _attended_in_role((role,))
     row = q.rows(
         "SELECT COUNT(*) FROM view_stat_hearing h "
-        f"WHERE h.held_on IS NOT NULL{scope}{period} AND ("
-        "EXISTS (SELECT 1 FROM view_stat_participation p WHERE p.source = 'hearing' "
-        "AND p.owner_id = h.hearing_id AND p.role = ?) "
-        "OR EXISTS (SELECT 1 FROM view_stat_activity a JOIN view_stat_participation p "
-        "ON p.source = 'case' AND p.owner_id = a.case_id AND p.ref = a.activity "
-        "WHERE a.hearing_id = h.hearing_id AND p.role = ?))",
-        [*sp, *pp, role.value, role.value],
+        f"WHERE h.held_on IS NOT NULL{scope}{period} AND {present}",
+        [*sp, *pp, *rp],
     )
     return int(row[0][0])
 
@@ -967,6 +991,92 @@ def _observer_figure(role: Role) -> None:
 
 for _role in OBSERVER_ROLES:
     _observer_figure(_role)
+
+
+# -- mandatory invitation of people's supervisors (2019 SPP rules, Art. 9) --------------
+
+
+class UnsupervisedHearing(BaseModel):
+    """A public hearing that had to have a people's supervisor and was held without one."""
+
+    unit: str
+    hearing: str
+    case: str
+    case_kind: CaseKind
+    held_on: date
+
+
+def mandatory_supervision(
+    tx: Tx, policy: Policy, units: list[str] | None, start: date | None, end: date | None
+) -> tuple[int, list[UnsupervisedHearing]]:
+    """(public hearings held of the policy's mandatory kinds, those held without a
+    people's supervisor present), in the units and period, oldest first."""
+    q = FigureQuery(tx, policy, units, start, end, end or date.max)
+    kinds = sorted(k.value for k in policy.mandatory_supervision_kinds)
+    if not kinds:
+        return 0, []
+    scope, sp = q.scope("h.unit")
+    period, pp = q.period("h.held_on")
+    present, rp = _attended_in_role((Role.PEOPLES_SUPERVISOR,))
+    rows = q.rows(
+        f"SELECT h.unit, h.hearing, h.case_key, h.case_kind, h.held_on, {present} "
+        "FROM view_stat_hearing h WHERE h.held_on IS NOT NULL AND h.public = 1 "
+        f"AND h.case_kind IN ({', '.join('?' for _ in kinds)}){scope}{period}",
+        [*rp, *kinds, *sp, *pp],
+    )
+    missing = [
+        UnsupervisedHearing(
+            unit=unit,
+            hearing=hearing,
+            case=case,
+            case_kind=CaseKind(kind),
+            held_on=date.fromisoformat(held_on),
+        )
+        for unit, hearing, case, kind, held_on, supervised in rows
+        if not supervised
+    ]
+    missing.sort(key=lambda m: (m.held_on, m.unit, m.hearing))
+    return len(rows), missing
+
+
+def _mandatory(q: FigureQuery) -> tuple[int, int]:
+    due, missing = mandatory_supervision(q.tx, q.policy, q.units, q.start, q.end)
+    return due, due - len(missing)
+
+
+@figure(
+    "hearings.mandatory_supervision",
+    "应邀请人民监督员的公开听证（件次）",
+    "public hearings that must have people's supervisors",
+    "Hearings counted in hearings.held that were public (Scheduled with public) on a case "
+    "of a kind in Policy.mandatory_supervision_kinds (default: criminal_appeal, "
+    "intended_non_prosecution, custody_review — 2019 SPP rules, Art. 9).",
+)
+def _mandatory_due(q: FigureQuery) -> FigureValue:
+    return int(q.shared("mandatory", _mandatory)[0])
+
+
+@figure(
+    "hearings.mandatory_supervision_met",
+    "其中有人民监督员参加（件次）",
+    "of which attended by people's supervisors",
+    "Of hearings.mandatory_supervision, those attended by a people's supervisor, as "
+    "hearings.with_peoples_supervisor counts them. The others are listed by "
+    "Ledger.unsupervised_hearings.",
+)
+def _mandatory_met(q: FigureQuery) -> FigureValue:
+    return int(q.shared("mandatory", _mandatory)[1])
+
+
+@figure(
+    "hearings.mandatory_supervision_rate",
+    "依规邀请人民监督员比例",
+    "share of mandatory public hearings with people's supervisors",
+    "numerator: hearings.mandatory_supervision_met; denominator: hearings.mandatory_supervision.",
+)
+def _mandatory_rate(q: FigureQuery) -> FigureValue:
+    due, met = q.shared("mandatory", _mandatory)
+    return Rate.of(met, due)
 
 
 def _responses(q: FigureQuery) -> tuple[int, int]:
