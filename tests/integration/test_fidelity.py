@@ -194,3 +194,40 @@ def test_mandatory_invitations_are_reported_not_refused(store_url: str) -> None:
         stats = ledger.statistics("QC")
         assert stats.count("hearings.mandatory_supervision") == 0
         assert ledger.unsupervised_hearings() == []
+
+
+def test_counts_once_per_hearing_person_times_of_opinions_and_replacements(
+    sqlite_file_url: str,
+) -> None:
+    with Ledger(store=sqlite_file_url) as ledger:
+        story = Story(ledger)
+        story.unit("QC")
+        [ps, deputy, member] = [
+            story.people("S", 1, "QC", ["peoples_supervisor"])[0],
+            story.people("N", 1, "QC", ["npc_deputy"])[0],
+            story.people("C", 1, "QC", ["cppcc_member"])[0],
+        ]
+        officers = story.people("T", 3, "QC", ["hearing_officer"])
+        roles = [(ps, "peoples_supervisor"), (deputy, "npc_deputy"), (member, "cppcc_member")]
+        # Three roles at one public hearing, one role at another, none at a third; an
+        # officer replaced at the last.
+        story.hearing("QC", "2023-04-10", officers=officers[:1], observers=roles)
+        story.hearing("QC", "2023-04-20", officers=officers[:1], observers=roles[1:2])
+        story.hearing("QC", "2023-04-28", replace=[(officers[1], officers[2])])
+        # Two opinions by one person on one activity: 2 pieces, 1 person-time; a
+        # replacement sent on a case activity.
+        case, act = story.activity("QC", "2023-05-02", "other", attend=[ps])
+        story.opinion(case, act, ps, "2023-05-02")
+        story.opinion(case, act, ps, "2023-05-03")
+        more = story.people("P", 2, "QC", ["peoples_supervisor"])
+        story.activity("QC", "2023-05-08", "court_appearance", replace=[(more[0], more[1])])
+        stats = ledger.statistics("QC", start="2023-01-01", end="2023-12-31")
+        assert stats.count("hearings.with_peoples_supervisor") == 1
+        assert stats.count("hearings.with_npc_deputy") == 2
+        assert stats.count("hearings.with_cppcc_member") == 1
+        assert stats.count("hearings.with_supervisors_deputies_or_members") == 2  # not 4
+        assert stats.count("hearings.public_with_supervisors_deputies_or_members") == 2
+        assert stats.count("opinions.submitted") == 2
+        assert stats.count("opinions.person_times") == 1
+        assert stats.count("participation.replacements") == 2
+        assert ledger.statistics("QC", end="2023-04-30").count("participation.replacements") == 1

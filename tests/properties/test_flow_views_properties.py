@@ -20,7 +20,7 @@ from supervision_ledger import Ledger, LedgerError
 from supervision_ledger.domain.lead import Lead, LeadSource
 from supervision_ledger.domain.partner import PartnerAgreement
 from supervision_ledger.domain.petition import Petition
-from supervision_ledger.domain.suggestion import Suggestion, SuggestionStage
+from supervision_ledger.domain.suggestion import Suggestion, SuggestionStage, SuggestionType
 from supervision_ledger.domain.trial_committee import TrialCommitteeSitting
 from supervision_ledger.domain.typical_case import TypicalCaseLevel, TypicalCaseNomination
 from supervision_ledger.domain.values import ReplyTiming, reply_timing
@@ -430,6 +430,7 @@ def naive(ledger: Ledger, units: set[str] | None, start: date, end: date) -> dic
         oid = e.originator_id
         if isinstance(e, Suggestion.Drafted):
             sug[oid] = {"unit": e.unit, "served": None, "replied": None, "adopted": None}
+            sug[oid]["type"] = e.suggestion_type.value
             sug[oid].update(rectified=False, verified=False, urged=False, escalated=False)
         elif isinstance(e, Suggestion.Served):
             sug[oid].update(served=day(e), recipient=e.recipient, urgent=e.urgent)
@@ -503,6 +504,8 @@ def naive(ledger: Ledger, units: set[str] | None, start: date, end: date) -> dic
         timing[reply_timing(due, s["replied"], AS_OF)] += 1
     f["suggestions.served"] = len(served)
     f["suggestions.recipients"] = len({s["recipient"] for s in served})
+    for kind in SuggestionType:
+        f[f"suggestions.by_type.{kind.value}"] = sum(s["type"] == kind.value for s in served)
     f["suggestions.replied_on_time"] = timing[ReplyTiming.ON_TIME]
     f["suggestions.replied_late"] = timing[ReplyTiming.LATE]
     f["suggestions.overdue"] = timing[ReplyTiming.OVERDUE]
@@ -558,6 +561,9 @@ def naive(ledger: Ledger, units: set[str] | None, start: date, end: date) -> dic
     f["partners.units_in_force"] = len({a["partner"] for a in live})
     f["partners.agreements_in_force"] = len(live)
     f["partners.agreements_signed"] = sum(inside(a["on"], a["unit"]) for a in agreements.values())
+    f["partners.units_signed"] = len(
+        {a["partner"] for a in agreements.values() if inside(a["on"], a["unit"])}
+    )
 
     held = [s for s in sittings.values() if inside(s["on"], s["unit"])]
     f["trial_committee.sittings"] = len(held)

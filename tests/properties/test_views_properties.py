@@ -466,6 +466,9 @@ def story_of(
 # -- the naive recomputation ------------------------------------------------------------
 
 
+OBSERVER_ROLE_NAMES = ("peoples_supervisor", "npc_deputy", "cppcc_member")
+
+
 def naive(ledger: Ledger, units: set[str] | None, start: date, end: date) -> dict[str, Any]:
     zone = ledger.policy.zone
     policy = ledger.policy
@@ -479,6 +482,7 @@ def naive(ledger: Ledger, units: set[str] | None, start: date, end: date) -> dic
     person_unit: dict[Any, str] = {}
     roles: dict[tuple[Any, ...], str] = {}
     drawn: set[tuple[Any, ...]] = set()  # (case or hearing id, [activity,] person) drawn
+    replacements: list[tuple[str, date]] = []  # (unit, local date) of each 补派
     acts: dict[tuple[Any, str], dict[str, Any]] = {}
     attendances: list[tuple[str, str, str, date]] = []
     kinds: list[str] = []  # the activity type of each attendance, in step with it
@@ -513,6 +517,7 @@ def naive(ledger: Ledger, units: set[str] | None, start: date, end: date) -> dic
             roles[(oid, e.activity, e.replacement)] = roles[(oid, e.activity, e.supervisor)]
             if e.seed is not None:
                 drawn.add((oid, e.activity, e.replacement))
+            replacements.append((case_unit[oid], day(e)))
         elif isinstance(e, Case.AttendanceRecorded):
             attendances.append(
                 (roles[(oid, e.activity, e.supervisor)], e.supervisor, case_unit[oid], day(e))
@@ -523,6 +528,7 @@ def naive(ledger: Ledger, units: set[str] | None, start: date, end: date) -> dic
             acts[(oid, e.activity)]["roles"].add(roles[(oid, e.activity, e.supervisor)])
         elif isinstance(e, Case.OpinionSubmitted):
             opinions[(oid, e.opinion)] = {
+                "by": (oid, e.activity, e.supervisor),
                 "on": day(e),
                 "unit": case_unit[oid],
                 "outcome": None,
@@ -566,6 +572,7 @@ def naive(ledger: Ledger, units: set[str] | None, start: date, end: date) -> dic
             hearings[oid]["roles"][e.supervisor] = e.role.value
         elif isinstance(e, Hearing.OfficerReplaced):
             hearings[oid]["roles"][e.replacement] = "hearing_officer"
+            replacements.append((hearings[oid]["unit"], day(e)))
         elif isinstance(e, Hearing.OfficersDrawn):
             hearings[oid]["roles"].update(dict.fromkeys(e.drawn, "hearing_officer"))
             drawn.update((oid, p) for p in e.drawn)
@@ -609,6 +616,8 @@ def naive(ledger: Ledger, units: set[str] | None, start: date, end: date) -> dic
     f["activities.total"] = sum(by_type.values())
     cohort = [o for o in opinions.values() if inside(o["on"], o["unit"])]
     f["opinions.submitted"] = len(cohort)
+    f["opinions.person_times"] = len({o["by"] for o in cohort})
+    f["participation.replacements"] = sum(inside(d, u) for u, d in replacements)
     for outcome in ("adopted", "partly_adopted", "not_adopted"):
         f[f"opinions.{outcome}"] = sum(o["outcome"] == outcome for o in cohort)
     f["opinions.pending"] = sum(o["outcome"] is None for o in cohort)
@@ -660,6 +669,17 @@ def naive(ledger: Ledger, units: set[str] | None, start: date, end: date) -> dic
             or any(a["hearing"] == h["key"] and role in a["roles"] for a in acts.values())
             for h in held
         )
+
+    def present(h: dict[str, Any], role: str) -> bool:
+        return any(h["roles"][p] == role for p in h["attendees"]) or any(
+            a["hearing"] == h["key"] and role in a["roles"] for a in acts.values()
+        )
+
+    observed = [h for h in held if any(present(h, r) for r in OBSERVER_ROLE_NAMES)]
+    f["hearings.with_supervisors_deputies_or_members"] = len(observed)
+    f["hearings.public_with_supervisors_deputies_or_members"] = sum(
+        bool(h["public"]) for h in observed
+    )
     mandatory = [h for h in held if h["public"] and h["kind"] in policy.mandatory_supervision_kinds]
     f["hearings.mandatory_supervision"] = len(mandatory)
     f["hearings.mandatory_supervision_met"] = sum(

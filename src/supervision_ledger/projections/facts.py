@@ -28,7 +28,7 @@ SUGGESTION_COLUMNS = (
     "suggestion_id TEXT PRIMARY KEY, suggestion TEXT NOT NULL, unit TEXT NOT NULL, "
     "case_key TEXT NOT NULL, recipient TEXT, served_on TEXT, urgent INTEGER NOT NULL, "
     "stated_due TEXT, replied_on TEXT, adopted INTEGER, rectified_on TEXT, verified_on TEXT, "
-    "urged INTEGER NOT NULL, escalated_on TEXT"
+    "urged INTEGER NOT NULL, escalated_on TEXT, suggestion_type TEXT NOT NULL"
 )
 
 #: The petition fact table: receipt, and the dates of each kind of reply.
@@ -70,7 +70,14 @@ class SuggestionFacts(View):
         tx.upsert(
             self.suggestion_table,
             {"suggestion_id": str(e.originator_id)},
-            {"suggestion": e.key, "unit": e.unit, "case_key": e.case, "urgent": 0, "urged": 0},
+            {
+                "suggestion": e.key,
+                "unit": e.unit,
+                "case_key": e.case,
+                "urgent": 0,
+                "urged": 0,
+                "suggestion_type": e.suggestion_type.value,
+            },
         )
 
     @on(Suggestion.Served)

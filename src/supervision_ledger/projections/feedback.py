@@ -147,7 +147,8 @@ class FeedbackView(SuggestionFacts, PetitionFacts, View):
     name = "feedback"
     # 3: suggestion and petition rows written by the shared fact handlers (:mod:`.facts`).
     # 4: objected_on, for the deadline of the chief prosecutor's ruling.
-    version = 4
+    # 5: the suggestion fact rows carry the suggestion's type.
+    version = 5
     suggestion_table = "view_feedback_suggestion"
     petition_table = "view_feedback_petition"
     tables = {  # noqa: RUF012 - class-level schema

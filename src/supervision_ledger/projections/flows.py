@@ -22,6 +22,7 @@ from datetime import date
 
 from ..domain.lead import Lead, LeadSource
 from ..domain.partner import PartnerAgreement
+from ..domain.suggestion import SuggestionType
 from ..domain.trial_committee import TrialCommitteeSitting
 from ..domain.typical_case import TypicalCaseLevel, TypicalCaseNomination
 from ..domain.values import ReplyTiming, reply_timing
@@ -59,7 +60,8 @@ class FlowStatisticsView(SuggestionFacts, PetitionFacts, View):
 
     name = "flow_statistics"
     # 2: suggestion and petition rows written by the shared fact handlers (:mod:`.facts`).
-    version = 2
+    # 3: the suggestion fact rows carry the suggestion's type (suggestions.by_type.*).
+    version = 3
     suggestion_table = "view_flow_suggestion"
     petition_table = "view_flow_petition"
     tables = {  # noqa: RUF012 - class-level schema
@@ -268,6 +270,42 @@ def _sc(q: FigureQuery) -> _SuggestionCounts:
 )
 def _suggestions_served(q: FigureQuery) -> FigureValue:
     return _sc(q).served
+
+
+def _suggestions_by_type(q: FigureQuery) -> Counter[str]:
+    scope, sp = q.scope("unit")
+    period, pp = q.period("served_on")
+    rows = q.rows(
+        f"SELECT suggestion_type, COUNT(*) FROM {FlowStatisticsView.suggestion_table} "
+        f"WHERE served_on IS NOT NULL{scope}{period} GROUP BY suggestion_type",
+        [*sp, *pp],
+    )
+    return Counter({str(t): int(n) for t, n in rows})
+
+
+def _suggestion_type_figure(kind: SuggestionType, en: str) -> None:
+    def count(q: FigureQuery) -> FigureValue:
+        return int(q.shared("suggestions_by_type", _suggestions_by_type)[kind.value])
+
+    define(
+        f"suggestions.by_type.{kind.value}",
+        f"制发{kind.zh}（件）",
+        f"{en} served",
+        f"Suggestions counted in suggestions.served whose Drafted suggestion_type is "
+        f"{kind.value}; the by_type figures add up to suggestions.served (seed 004's 21 are "
+        "social-governance suggestions).",
+        count,
+    )
+
+
+for _kind, _en in (
+    (SuggestionType.RETRIAL, "retrial suggestions"),
+    (SuggestionType.CORRECTION, "suggestions to correct violations"),
+    (SuggestionType.PUBLIC_INTEREST, "public-interest suggestions"),
+    (SuggestionType.SOCIAL_GOVERNANCE, "social-governance suggestions"),
+    (SuggestionType.OTHER, "other suggestions"),
+):
+    _suggestion_type_figure(_kind, _en)
 
 
 @figure(
@@ -828,13 +866,31 @@ def _agreements_in_force(q: FigureQuery) -> FigureValue:
     "Signed events of the units in scope whose local date (occurred_at) is in the period.",
 )
 def _agreements_signed(q: FigureQuery) -> FigureValue:
+    return int(q.shared("signed", _signed)[0])
+
+
+def _signed(q: FigureQuery) -> tuple[int, int]:
+    """(agreements signed in the period, distinct partners they were signed with)."""
     scope, sp = q.scope("unit")
     period, pp = q.period("signed_on")
-    return int(
-        q.rows(f"SELECT COUNT(*) FROM view_flow_agreement WHERE 1 = 1{scope}{period}", [*sp, *pp])[
-            0
-        ][0]
-    )
+    row = q.rows(
+        "SELECT COUNT(*), COUNT(DISTINCT partner) FROM view_flow_agreement "
+        f"WHERE 1 = 1{scope}{period}",
+        [*sp, *pp],
+    )[0]
+    return int(row[0]), int(row[1])
+
+
+@figure(
+    "partners.units_signed",
+    "达成合作协议的单位（个）",
+    "partner units that signed",
+    "Distinct partner names among the agreements counted in partners.agreements_signed "
+    "(seed 003: 先后与16家单位达成合作协议 — whether or not still in force; "
+    "partners.units_in_force is the roster on the period's end).",
+)
+def _units_signed(q: FigureQuery) -> FigureValue:
+    return int(q.shared("signed", _signed)[1])
 
 
 section(

@@ -67,7 +67,8 @@ class StatisticsView(View):
     # 4: the opinion rows carry every step's date, for the overdue figures of each stage.
     # 5: invitations and participations say whether the person was drawn (hand_picked).
     # 6: hearings carry their case kind and openness (mandatory supervision).
-    version = 6
+    # 7: opinions carry their activity and supervisor (person-times); replacements.
+    version = 7
     tables = {  # noqa: RUF012 - class-level schema
         "view_stat_unit": "unit TEXT PRIMARY KEY, parent TEXT, name TEXT NOT NULL",
         "view_stat_person": "person_id TEXT PRIMARY KEY, supervisor TEXT NOT NULL, "
@@ -93,6 +94,7 @@ class StatisticsView(View):
         "drawn INTEGER, PRIMARY KEY (source, owner_id, ref, supervisor)",
         "view_stat_opinion": "case_id TEXT NOT NULL, opinion TEXT NOT NULL, "
         "unit TEXT NOT NULL, submitted_on TEXT NOT NULL, outcome TEXT, decided_on TEXT, "
+        "activity TEXT NOT NULL, supervisor TEXT NOT NULL, "
         "feedback_on TEXT, received_on TEXT, implementation_on TEXT, objected_on TEXT, "
         "objection_pending INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (case_id, opinion)",
         "view_stat_hearing": "hearing_id TEXT PRIMARY KEY, case_key TEXT NOT NULL, "
@@ -100,6 +102,10 @@ class StatisticsView(View):
         "hearing TEXT NOT NULL, case_kind TEXT NOT NULL, public INTEGER",
         "view_stat_hearing_invitation": "hearing_id TEXT NOT NULL, supervisor TEXT NOT NULL, "
         "role TEXT NOT NULL, drawn INTEGER NOT NULL, PRIMARY KEY (hearing_id, supervisor)",
+        # 补派: one row per replacement, on a case activity or at a hearing.
+        "view_stat_replacement": "source TEXT NOT NULL, owner_id TEXT NOT NULL, "
+        "ref TEXT NOT NULL, replacement TEXT NOT NULL, unit TEXT NOT NULL, "
+        "replaced_on TEXT NOT NULL, PRIMARY KEY (source, owner_id, ref, replacement)",
         "view_stat_hearing_response": "hearing_id TEXT NOT NULL, party TEXT NOT NULL, "
         "accepted INTEGER NOT NULL, PRIMARY KEY (hearing_id, party)",
     }
@@ -233,6 +239,10 @@ class StatisticsView(View):
             [str(e.originator_id), e.activity, e.supervisor],
         )
         assert found is not None, "a replaced invitation was recorded before"
+        case_id = str(e.originator_id)
+        unit = tx.one("SELECT unit FROM view_stat_case WHERE case_id = ?", [case_id])
+        assert unit is not None
+        self._replaced(tx, "case", case_id, e.activity, e.replacement, unit[0], e.occurred_at)
         # A replacement drawn from the pool carries the seed it was drawn with.
         self._invited(
             tx,
@@ -241,6 +251,16 @@ class StatisticsView(View):
             e.replacement,
             str(found[0]),
             drawn=e.seed is not None,
+        )
+
+    @staticmethod
+    def _replaced(
+        tx: Tx, source: str, owner_id: str, ref: str, replacement: str, unit: str, when: datetime
+    ) -> None:
+        tx.upsert(
+            "view_stat_replacement",
+            {"source": source, "owner_id": owner_id, "ref": ref, "replacement": replacement},
+            {"unit": unit, "replaced_on": tx.local_date(when)},
         )
 
     @staticmethod
@@ -288,7 +308,12 @@ class StatisticsView(View):
         tx.upsert(
             "view_stat_opinion",
             {"case_id": case_id, "opinion": e.opinion},
-            {"unit": unit[0], "submitted_on": tx.local_date(e.occurred_at)},
+            {
+                "unit": unit[0],
+                "submitted_on": tx.local_date(e.occurred_at),
+                "activity": e.activity,
+                "supervisor": e.supervisor,
+            },
         )
 
     @on(Case.OpinionDecided)
@@ -379,6 +404,10 @@ class StatisticsView(View):
 
     @on(Hearing.OfficerReplaced)
     def officer_replaced(self, tx: Tx, e: Hearing.OfficerReplaced) -> None:
+        hearing_id = str(e.originator_id)
+        unit = tx.one("SELECT unit FROM view_stat_hearing WHERE hearing_id = ?", [hearing_id])
+        assert unit is not None
+        self._replaced(tx, "hearing", hearing_id, "", e.replacement, unit[0], e.occurred_at)
         self._hearing_invited(
             tx, str(e.originator_id), e.replacement, Role.HEARING_OFFICER.value, drawn=False
         )
@@ -534,6 +563,25 @@ for _type in ActivityType:
     _participation_type_figure(_type)
 
 
+@figure(
+    "participation.replacements",
+    "补派（人次）",
+    "replacements sent (补派)",
+    "SupervisorReplaced events on case activities and OfficerReplaced events at hearings of "
+    "the units in scope whose own local date is in the period (a replacement is counted "
+    "when it is sent, whether or not the person then attends; their attendance counts in "
+    "the person_times figures).",
+)
+def _replacements(q: FigureQuery) -> FigureValue:
+    scope, sp = q.scope("unit")
+    period, pp = q.period("replaced_on")
+    return int(
+        q.rows(
+            f"SELECT COUNT(*) FROM view_stat_replacement WHERE 1 = 1{scope}{period}", [*sp, *pp]
+        )[0][0]
+    )
+
+
 section(
     "activities",
     "监督活动",
@@ -614,6 +662,25 @@ def _outcomes(q: FigureQuery) -> Counter[str | None]:
 )
 def _submitted(q: FigureQuery) -> FigureValue:
     return len(q.shared("opinions", _opinions))
+
+
+@figure(
+    "opinions.person_times",
+    "提出监督意见（人次）",
+    "opinions submitted (person-times)",
+    "Distinct (case, activity, supervisor) among the opinions counted in opinions.submitted: "
+    "a person who gives several opinions on one activity counts once for it (seed 000: "
+    "提出监督意见18人次).",
+)
+def _opinion_person_times(q: FigureQuery) -> FigureValue:
+    scope, sp = q.scope("unit")
+    period, pp = q.period("submitted_on")
+    rows = q.rows(
+        "SELECT COUNT(*) FROM (SELECT DISTINCT case_id, activity, supervisor "
+        f"FROM view_stat_opinion WHERE 1 = 1{scope}{period}) AS taking_part",
+        [*sp, *pp],
+    )
+    return int(rows[0][0])
 
 
 def _outcome_figure(outcome: OpinionOutcome, en: str) -> None:
@@ -991,6 +1058,44 @@ def _observer_figure(role: Role) -> None:
 
 for _role in OBSERVER_ROLES:
     _observer_figure(_role)
+
+
+def _with_any_observer(q: FigureQuery) -> tuple[int, int]:
+    """(hearings held with a people's supervisor, NPC deputy or CPPCC member present,
+    those of them public)."""
+    scope, sp = q.scope("h.unit")
+    period, pp = q.period("h.held_on")
+    present, rp = _attended_in_role(OBSERVER_ROLES)
+    row = q.rows(
+        "SELECT COUNT(*), COALESCE(SUM(CASE WHEN h.public = 1 THEN 1 ELSE 0 END), 0) "
+        f"FROM view_stat_hearing h WHERE h.held_on IS NOT NULL{scope}{period} AND {present}",
+        [*sp, *pp, *rp],
+    )[0]
+    return int(row[0]), int(row[1])
+
+
+@figure(
+    "hearings.with_supervisors_deputies_or_members",
+    "邀请人民监督员、人大代表、政协委员参与听证（件次）",
+    "hearings attended by people's supervisors, NPC deputies or CPPCC members",
+    "Hearings counted in hearings.held attended by at least one person in the role "
+    "peoples_supervisor, npc_deputy or cppcc_member, whichever way each attended (as in "
+    "hearings.with_<role>): a hearing counts once however many roles were present, so this "
+    "is not the sum of the three hearings.with_* figures.",
+)
+def _with_any_observer_count(q: FigureQuery) -> FigureValue:
+    return int(q.shared("with_any_observer", _with_any_observer)[0])
+
+
+@figure(
+    "hearings.public_with_supervisors_deputies_or_members",
+    "邀请人民监督员、人大代表、政协委员参与公开听证（件次）",
+    "public hearings attended by people's supervisors, NPC deputies or CPPCC members",
+    "Of hearings.with_supervisors_deputies_or_members, those scheduled as public (seed 004 "
+    "publishes 邀请人民监督员、人大代表、政协委员参与公开听证37件次 as this one number).",
+)
+def _public_with_any_observer(q: FigureQuery) -> FigureValue:
+    return int(q.shared("with_any_observer", _with_any_observer)[1])
 
 
 # -- mandatory invitation of people's supervisors (2019 SPP rules, Art. 9) --------------
