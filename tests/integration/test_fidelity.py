@@ -231,3 +231,56 @@ def test_counts_once_per_hearing_person_times_of_opinions_and_replacements(
         assert stats.count("opinions.person_times") == 1
         assert stats.count("participation.replacements") == 2
         assert ledger.statistics("QC", end="2023-04-30").count("participation.replacements") == 1
+
+
+def test_petitions_process_or_result_unreachable_and_leader(sqlite_file_url: str) -> None:
+    with Ledger(store=sqlite_file_url) as ledger:
+        Story(ledger).unit("YL")
+
+        def petition(key: str, day: str) -> None:
+            ledger.execute(
+                {
+                    "type": "receive_petition",
+                    "petition": key,
+                    "unit": "YL",
+                    "channel": "visit",
+                    "subject": "申诉",
+                    "occurred_at": at(day),
+                }
+            )
+            ledger.execute(
+                {
+                    "type": "reply_petition_procedurally",
+                    "petition": key,
+                    "outcome": "accepted",
+                    "content": "受理",
+                    "occurred_at": at(day, 15),
+                }
+            )
+
+        def step(type_: str, key: str, day: str, **fields: str) -> None:
+            ledger.execute({"type": type_, "petition": key, "occurred_at": at(day), **fields})
+
+        petition("P1", "2023-01-05")  # progress in time, result after 3 months
+        step("reply_petition_progress", "P1", "2023-03-01", content="进展")
+        step("reply_petition_result", "P1", "2023-05-01", content="结果")
+        petition("P2", "2023-01-06")  # result in time; a leader took it on
+        step("assign_petition_leader", "P2", "2023-01-07", leader="检察长 李某")
+        step("reply_petition_result", "P2", "2023-02-01", content="结果")
+        petition("P3", "2023-01-07")  # nothing after the procedural reply: unreachable
+        step("mark_petition_unreachable", "P3", "2023-01-20", reason="空号")
+        petition("P4", "2023-01-08")  # nothing at all after the procedural reply
+        stats = ledger.statistics("YL", start="2023-01-01", end="2023-12-31", as_of="2023-12-31")
+        assert stats.count("petitions.received") == 4
+        assert stats.count("petitions.excluded_from_reply_rate") == 1
+        assert stats.count("petitions.found_unreachable") == 1
+        assert stats.count("petitions.leader_handled") == 1
+        assert stats.count("petitions.result_on_time") == 1  # P2 only
+        assert stats.count("petitions.answered_within_3_months") == 2  # P1 (progress), P2
+        assert stats.count("petitions.unanswered_past_3_months") == 1  # P4; P3 excluded
+        rate = stats.rate("petitions.answered_within_3_months_rate")
+        assert (rate.numerator, rate.denominator) == (2, 3)
+        [p3] = [
+            p for p in ledger.pending_feedback(as_of="2023-12-31").petitions if p.petition == "P3"
+        ]
+        assert p3.excluded_from_reply_rate

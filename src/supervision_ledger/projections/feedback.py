@@ -147,7 +147,8 @@ class FeedbackView(SuggestionFacts, PetitionFacts, View):
     name = "feedback"
     # 3: suggestion and petition rows written by the shared fact handlers (:mod:`.facts`).
     # 4: objected_on, for the deadline of the chief prosecutor's ruling.
-    # 5: the suggestion fact rows carry the suggestion's type.
+    # 5: the suggestion fact rows carry the suggestion's type; petition rows the first
+    #    progress reply, an unreachable petitioner and a leader (领导包案).
     version = 5
     suggestion_table = "view_feedback_suggestion"
     petition_table = "view_feedback_petition"
