@@ -594,7 +594,9 @@ class ReportLead(Command):
         default=None, description="Number of the NPC suggestion or CPPCC proposal (required)."
     )
     department: Name | None = Field(
-        default=None, description="The transferring department (for department_transfer)."
+        default=None,
+        description="The transferring department of the procuratorate (department_transfer) "
+        "or the referring outside agency (agency_referral).",
     )
     summary: Text
 

@@ -266,7 +266,8 @@ def commands(
             LeadSource.GRID_WORKER: {"reporter": GRID[unit]},
             LeadSource.NPC_SUGGESTION: {"reference": "建议1号"},
             LeadSource.CPPCC_PROPOSAL: {"reference": "提案1号"},
-            LeadSource.DEPARTMENT_TRANSFER: {"department": "自然资源局"},
+            LeadSource.DEPARTMENT_TRANSFER: {"department": "第八检察部"},
+            LeadSource.AGENCY_REFERRAL: {"department": "自然资源局"},
             LeadSource.OTHER: {},
         }[source]
         report = {

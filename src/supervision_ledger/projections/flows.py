@@ -41,7 +41,8 @@ LEAD_SOURCE_EN = {
     LeadSource.GRID_WORKER: "from grid workers",
     LeadSource.NPC_SUGGESTION: "converted from NPC deputies' suggestions",
     LeadSource.CPPCC_PROPOSAL: "converted from CPPCC members' proposals",
-    LeadSource.DEPARTMENT_TRANSFER: "transferred from other departments",
+    LeadSource.DEPARTMENT_TRANSFER: "transferred between the procuratorate's own departments",
+    LeadSource.AGENCY_REFERRAL: "referred by outside agencies",
     LeadSource.OTHER: "from other sources",
 }
 
