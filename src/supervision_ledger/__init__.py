@@ -22,6 +22,7 @@ from .domain import (
     RuleViolation,
     WeekdayCalendar,
 )
+from .errors import InvalidArgument, StoreBusy, StoreUnavailable
 from .projections.api import Statistics
 from .projections.dossier import Dossier
 from .projections.feedback import PendingFeedback
@@ -44,6 +45,7 @@ __all__ = [
     "HearingRegister",
     "HistoryEntry",
     "Ids",
+    "InvalidArgument",
     "Ledger",
     "LedgerError",
     "NotFound",
@@ -52,6 +54,8 @@ __all__ = [
     "Rate",
     "RuleViolation",
     "Statistics",
+    "StoreBusy",
+    "StoreUnavailable",
     "UnsupervisedHearing",
     "VerifyReport",
     "WeekdayCalendar",

@@ -50,11 +50,13 @@ def test_the_api_refuses_a_reversed_period_for_every_period_query(tmp_path: Path
     from datetime import date
 
     from supervision_ledger import Ledger
+    from supervision_ledger.errors import InvalidPeriod
 
     with Ledger(store=f"sqlite:///{tmp_path / 'l.db'}") as ledger:
         for query in (ledger.statistics, ledger.hearings):
-            with pytest.raises(ValueError, match="before it starts"):
+            with pytest.raises(InvalidPeriod, match="before it starts") as raised:
                 query(start=date(2023, 12, 31), end=date(2023, 1, 1))
+            assert raised.value.rule == "invalid_period"
 
 
 def test_queries_take_iso_dates_as_commands_do_and_name_a_bad_one(tmp_path: Path) -> None:

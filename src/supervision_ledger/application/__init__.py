@@ -10,6 +10,10 @@
 * :mod:`.queries` — the query side (projections and their queries);
 * :mod:`.audit` — the audit side (history, as-of states, digest, verify, export);
 * :mod:`.eventsourced` — the eventsourcing application (store, mapper, recorder);
+* :mod:`.locks` — what makes one ledger safe to share between threads (a guarded
+  aggregate cache, per-aggregate command locks);
+* :mod:`.store_errors` — driver errors become ``StoreBusy`` / ``StoreUnavailable``;
+* :mod:`.migrations` — one-off upgrades of stores written by earlier versions;
 * :mod:`.results` — :class:`CommandResult` and :data:`Ids`.
 """
 

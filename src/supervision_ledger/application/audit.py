@@ -21,12 +21,14 @@ from ..domain.base import LedgerAggregate
 from ..domain.case import Case
 from ..domain.errors import NotFound
 from ..domain.policy import Policy
+from ..errors import InvalidArgument
 from ..persistence.recorders import (
     ChainedPostgresRecorder,
     ChainedRecorder,
     ChainedSQLiteRecorder,
 )
 from .eventsourced import LedgerApplication
+from .store_errors import store_errors
 
 A = TypeVar("A", bound=LedgerAggregate)
 
@@ -44,6 +46,7 @@ class LedgerAudit:
         assert isinstance(recorder, ChainedSQLiteRecorder | ChainedPostgresRecorder)
         return recorder
 
+    @store_errors()
     def history(
         self, aggregate: str | UUID, *, redact: bool = False, salt: bytes | None = None
     ) -> list[HistoryEntry]:
@@ -74,6 +77,7 @@ class LedgerAudit:
             )[:1]:
                 redactor.learn(audit_history.event_name(event), audit_history.event_fields(event))
 
+    @store_errors()
     def as_of(
         self,
         cls: type[A],
@@ -90,7 +94,9 @@ class LedgerAudit:
                 try:
                     when = datetime.fromisoformat(text)
                 except ValueError:
-                    raise ValueError(f"when: {text!r} is not an ISO date or date-time") from None
+                    raise InvalidArgument(
+                        f"when: {text!r} is not an ISO date or date-time"
+                    ) from None
         return audit_history.state_as_of(
             self.app.mapper,
             self.recorder,
@@ -101,16 +107,19 @@ class LedgerAudit:
             zone=self.policy.zone,
         )
 
+    @store_errors()
     def digest(self) -> Digest:
         """The current digest (position, chain hash, count) of the whole log."""
         return integrity.current_digest(self.recorder)
 
+    @store_errors()
     def verify(self, digest: Digest | str | dict[str, Any] | None = None) -> VerifyReport:
         """Recompute the hash chain, against ``digest`` if given."""
         if digest is not None and not isinstance(digest, Digest):
             digest = Digest.parse(digest)
         return integrity.verify(self.recorder, digest)
 
+    @store_errors()
     def export(
         self, out: IO[str], *, redact: bool = False, salt: bytes | None = None
     ) -> ExportSummary:

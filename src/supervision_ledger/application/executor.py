@@ -9,8 +9,7 @@ mapper, in SQLite or PostgreSQL.
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any, TypeVar
 from uuid import UUID
 
@@ -23,8 +22,10 @@ from ..domain.policy import Policy
 from ..idempotency import CommandRecord
 from .eventsourced import LedgerApplication
 from .handlers import HANDLERS
+from .locks import AggregateLocks, LockHolder, RestartWithLocks
 from .results import CommandResult
-from .unit_of_work import UnitOfWork
+from .store_errors import store_errors
+from .unit_of_work import Handler, UnitOfWork
 
 C = TypeVar("C", bound=c.Command)
 
@@ -41,13 +42,14 @@ class CommandExecutor:
         app: LedgerApplication,
         policy: Policy,
         max_attempts: int,
-        last_service_on: Callable[[str], date | None],
     ) -> None:
         self.app = app
         self.policy = policy
         self.max_attempts = max_attempts
-        self.last_service_on = last_service_on
+        #: Commands in this process on the same aggregate queue here (see ``locks``).
+        self.locks = AggregateLocks()
 
+    @store_errors()
     def execute(self, command: c.Command | dict[str, Any]) -> CommandResult:
         """Validate (if given a dict), check the rules, and record one command."""
         if isinstance(command, dict):
@@ -61,51 +63,81 @@ class CommandExecutor:
         fingerprint = command.fingerprint()
         command = self.with_seed(command)
         command_type = str(getattr(command, "type", type(command).__name__))
-        for attempt in range(1, self.max_attempts + 1):
-            if command.command_id is not None:
-                previous = self.command_record(command.command_id)
-                if previous is not None:
-                    if previous.fingerprint != fingerprint:
-                        raise CommandIdConflict(
-                            f"command id {command.command_id!r} was used for a different "
-                            f"{previous.command_type} command"
-                        )
-                    return CommandResult(
-                        command_type=previous.command_type,
-                        ids=dict(previous.ids),
-                        position=None,
-                        replayed=True,
-                    )
-            uow = UnitOfWork(self.app, self.policy, self.last_service_on)
-            ids = handler(uow, command)
-            to_save: list[Any] = uow.changed()
-            if command.command_id is not None:
-                to_save.append(
-                    CommandRecord(
-                        command_id=command.command_id,
-                        command_type=command_type,
-                        fingerprint=fingerprint,
-                        ids=ids,
-                        occurred_at=command.occurred_at,
-                    )
-                )
+        record_id = (
+            None if command.command_id is None else CommandRecord.create_id(command.command_id)
+        )
+        first: frozenset[int] = frozenset()
+        attempt = 0
+        while True:
+            holder = self.locks.holder(first)
             try:
-                # The recorder writes the command id into the hash chain beside the events.
-                recordings: list[Recording[UUID]] = self.app.save(
-                    *to_save,
-                    command_id=command.command_id,
-                    read_versions=uow.read_versions(),
-                )
+                with holder.holding():
+                    if record_id is not None:
+                        holder.take(record_id)  # a repeat of one command id waits for it
+                    result = self._attempt(command, handler, fingerprint, command_type, holder)
+            except RestartWithLocks as restart:
+                first = restart.stripes  # not a conflict: nothing was written
+                continue
             except IntegrityError as error:
-                if attempt == self.max_attempts:
+                attempt += 1
+                if attempt >= self.max_attempts:
                     raise ConcurrencyConflict(
                         f"{command_type}: other writers changed the same records "
                         f"{self.max_attempts} times in a row; nothing was recorded"
                     ) from error
+                first = frozenset(holder.taken)  # retry holding what this attempt needed
                 continue
-            position = max((r.notification.id for r in recordings), default=None)
-            return CommandResult(command_type=command_type, ids=ids, position=position)
-        raise AssertionError("unreachable")  # pragma: no cover
+            return result
+
+    def _attempt(
+        self,
+        command: c.Command,
+        handler: Handler,
+        fingerprint: str,
+        command_type: str,
+        holder: LockHolder,
+    ) -> CommandResult:
+        """One attempt: the idempotency check, the handler, the save (one transaction)."""
+        if command.command_id is not None:
+            previous = self.command_record(command.command_id)
+            if previous is not None:
+                if previous.fingerprint != fingerprint:
+                    raise CommandIdConflict(
+                        f"command id {command.command_id!r} was used for a different "
+                        f"{previous.command_type} command"
+                    )
+                return CommandResult(
+                    command_type=previous.command_type,
+                    ids=dict(previous.ids),
+                    position=None,
+                    replayed=True,
+                )
+        uow = UnitOfWork(self.app, self.policy, locks=holder)
+        ids = handler(uow, command)
+        changed = uow.changed()
+        to_save: list[Any] = list(changed)
+        if command.command_id is not None:
+            to_save.append(
+                CommandRecord(
+                    command_id=command.command_id,
+                    command_type=command_type,
+                    fingerprint=fingerprint,
+                    ids=ids,
+                    occurred_at=command.occurred_at,
+                )
+            )
+        # The recorder writes the command id into the hash chain beside the events.
+        recordings: list[Recording[UUID]] = self.app.save(
+            *to_save,
+            command_id=command.command_id,
+            read_versions=uow.read_versions(),
+        )
+        domain = {agg.id for agg in changed}
+        position = max(
+            (r.notification.id for r in recordings if r.domain_event.originator_id in domain),
+            default=None,
+        )
+        return CommandResult(command_type=command_type, ids=ids, position=position)
 
     def command_record(self, command_id: str) -> CommandRecord | None:
         """The record of an earlier command with this id, if any."""

@@ -38,8 +38,10 @@ from .audit import LedgerAudit
 from .command_methods import CommandMethods
 from .eventsourced import LedgerApplication
 from .executor import CommandExecutor
+from .migrations import backfill_service_dates
 from .queries import LedgerQueries
 from .results import CommandResult
+from .store_errors import store_errors
 from .unit_of_work import UnitOfWork
 
 A = TypeVar("A", bound=LedgerAggregate)
@@ -71,13 +73,12 @@ class Ledger(CommandMethods):
         self.store: StoreConfig = parse_store_url(store)
         self.policy = policy
         self.max_attempts = max_attempts
-        ensure_postgres_schema(self.store)
-        self.app = LedgerApplication(env={**self.store.env, **(env or {})})
+        with store_errors():
+            ensure_postgres_schema(self.store)
+            self.app = LedgerApplication(env={**self.store.env, **(env or {})})
         self.queries = LedgerQueries(self.app, self.store, policy, views)
         self.audit = LedgerAudit(self.app, policy)
-        self.executor = CommandExecutor(
-            self.app, policy, max_attempts, self.queries.last_service_on
-        )
+        self.executor = CommandExecutor(self.app, policy, max_attempts)
 
     # -- lifecycle ---------------------------------------------------------------
 
@@ -97,8 +98,17 @@ class Ledger(CommandMethods):
         """Validate (if given a dict), check the rules, and record one command."""
         return self.executor.execute(command)
 
+    @store_errors()
+    def backfill_service_dates(self) -> list[str]:
+        """Once, after upgrading a store written before ``Supervisor.ServiceRecorded``
+        existed: copy each person's latest service date from the views to their own
+        stream (which suspensions and removals check). Idempotent; returns the keys of
+        the people updated. See docs/api.md, "Upgrading a store"."""
+        return backfill_service_dates(self.app, self.policy, self.queries, self.executor.locks)
+
     # -- reading aggregates --------------------------------------------------------
 
+    @store_errors()
     def _read(self, cls: type[A], key: str) -> A:
         return UnitOfWork(self.app, self.policy).get(cls, key)
 

@@ -8,9 +8,11 @@ caught up the same way: whoever asks first applies the new pages, exactly once.
 
 from __future__ import annotations
 
+import threading
 from datetime import date, datetime
 
 from ..domain.policy import Policy
+from ..errors import InvalidArgument
 from ..persistence.store import StoreConfig, parse_store_url
 from ..projections.api import (
     Statistics,
@@ -31,6 +33,7 @@ from ..projections.feedback import PendingFeedback, pending_feedback
 from ..projections.hearings import HearingRegister, hearing_register
 from ..projections.statistics import UnsupervisedHearing, mandatory_supervision, unit_scope
 from .eventsourced import LedgerApplication
+from .store_errors import store_errors
 
 
 class LedgerQueries:
@@ -48,32 +51,42 @@ class LedgerQueries:
         self.policy = policy
         self.views_url = views_url
         self._views: ProjectionEngine | None = None
+        self._opening = threading.Lock()  # threads asking first open one engine, not two
 
     # -- the engine ------------------------------------------------------------------
 
     @property
     def views(self) -> ProjectionEngine:
         """The projection engine (opened on first use, in ``views_url`` or the store)."""
-        if self._views is None:
-            config = self.store if self.views_url is None else parse_store_url(self.views_url)
-            self._views = ProjectionEngine(
-                self.app.recorder,
-                self.app.mapper,
-                open_views_database(config),
-                default_views(),
-                self.policy.timezone,
-            )
-        return self._views
+        engine = self._views
+        if engine is None:
+            with self._opening, store_errors():
+                if self._views is None:
+                    config = (
+                        self.store if self.views_url is None else parse_store_url(self.views_url)
+                    )
+                    self._views = ProjectionEngine(
+                        self.app.recorder,
+                        self.app.mapper,
+                        open_views_database(config),
+                        default_views(),
+                        self.policy.timezone,
+                    )
+                engine = self._views
+        return engine
 
     def close(self) -> None:
-        if self._views is not None:
-            self._views.close()
-            self._views = None
+        with self._opening:
+            if self._views is not None:
+                self._views.close()
+                self._views = None
 
+    @store_errors()
     def catch_up(self) -> int:
         """Bring every view up to the end of the log; returns the position reached."""
         return self.views.catch_up()
 
+    @store_errors()
     def last_service_on(self, supervisor: str) -> date | None:
         """The latest local date ``supervisor`` was invited (to an activity or a hearing),
         attended, or submitted an opinion — what a suspension or removal may not precede.
@@ -91,6 +104,7 @@ class LedgerQueries:
             )
         return None if row is None or row[0] is None else date.fromisoformat(str(row[0]))
 
+    @store_errors()
     def rebuild_views(self, progress: Progress | None = None) -> int:
         """Drop every view and replay the log from the start."""
         return self.views.rebuild(progress)
@@ -100,6 +114,7 @@ class LedgerQueries:
 
     # -- queries -----------------------------------------------------------------------
 
+    @store_errors()
     def statistics(
         self,
         unit: str | None = None,
@@ -130,7 +145,7 @@ class LedgerQueries:
         as_of: date,
     ) -> Statistics:
         if position < 0:
-            raise ValueError(f"at_position: {position} is not a log position")
+            raise InvalidArgument(f"at_position: {position} is not a log position")
         scratch = ProjectionEngine(
             self.app.recorder,
             self.app.mapper,
@@ -145,6 +160,7 @@ class LedgerQueries:
         finally:
             scratch.close()
 
+    @store_errors()
     def pending_feedback(
         self,
         unit: str | None = None,
@@ -163,6 +179,7 @@ class LedgerQueries:
             judged = as_date(as_of, "as_of") or self.today()
             return pending_feedback(tx, self.policy, judged, units, supervisor, case, overdue_only)
 
+    @store_errors()
     def dossier(self, supervisor: str) -> Dossier:
         """一人一档: the file of one person, by their key."""
         engine = self.views
@@ -170,6 +187,7 @@ class LedgerQueries:
         with engine.reading() as tx:
             return dossier(tx, supervisor)
 
+    @store_errors()
     def hearings(
         self,
         unit: str | None = None,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import datetime
 from typing import Any, TypeVar
 from uuid import UUID
 
@@ -22,6 +22,7 @@ from ..domain.policy import Policy
 from ..domain.supervisor import Supervisor
 from ..domain.unit import ProcuratorateUnit
 from .eventsourced import LedgerApplication
+from .locks import LockHolder
 from .results import Ids
 
 A = TypeVar("A", bound=LedgerAggregate)
@@ -34,9 +35,8 @@ class UnitOfWork:
 
     app: LedgerApplication
     policy: Policy
-    #: The latest date a supervisor is recorded as serving (from the views, caught up);
-    #: status changes may not precede it.
-    last_service_on: Callable[[str], date | None] = lambda supervisor: None
+    #: The in-process locks of the aggregates this command loads (None: a plain read).
+    locks: LockHolder | None = None
     loaded: dict[UUID, LedgerAggregate] = field(default_factory=dict)
     created: list[LedgerAggregate] = field(default_factory=list)
 
@@ -46,6 +46,8 @@ class UnitOfWork:
             found = self.loaded[agg_id]
             assert isinstance(found, cls)
             return found
+        if self.locks is not None:  # also when absent: two creations of one key queue
+            self.locks.take(agg_id)
         try:
             agg: LedgerAggregate = self.app.repository.get(agg_id)
         except AggregateNotFoundError:
@@ -66,6 +68,8 @@ class UnitOfWork:
             raise AlreadyExists(f"{cls.kind} {key!r} already exists")
 
     def add(self, agg: LedgerAggregate) -> None:
+        if self.locks is not None:
+            self.locks.take(agg.id)
         self.created.append(agg)
         self.loaded[agg.id] = agg
 
@@ -85,6 +89,11 @@ class UnitOfWork:
             if agg.pending_events:  # only aggregates with new events are saved
                 seen.setdefault(agg.id, agg)
         return list(seen.values())
+
+    def served(self, supervisor: Supervisor, occurred_at: datetime) -> None:
+        """Record on the person's own stream that they serve on the local date of
+        ``occurred_at`` (saved with the service, in the same transaction)."""
+        supervisor.record_service(self.policy.local_date(occurred_at), occurred_at)
 
     def candidates(self, unit_key: str) -> list[Supervisor]:
         """Everyone enrolled with ``unit_key`` or any unit above it (the draw pool)."""

@@ -19,6 +19,7 @@ from eventsourcing.persistence import Mapper
 
 from ..domain.base import LedgerAggregate, aggregate_id
 from ..domain.errors import LedgerError, NotFound
+from ..errors import InvalidArgument
 from ..persistence.recorders import ChainedRecorder
 from .redact import Redactor
 
@@ -168,7 +169,7 @@ def state_as_of(
     later but dated earlier counts, which is what "as of that date" means to an auditor.
     """
     if (when is None) == (at_position is None):
-        raise TypeError("give exactly one of a business time (when) or at_position")
+        raise InvalidArgument("give exactly one of a business time (when) or at_position")
     originator_id = cls.id_for(key)
     events = decoded_events(mapper, recorder, originator_id)
     if at_position is not None:

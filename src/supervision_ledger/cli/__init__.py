@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from eventsourcing.persistence import PersistenceError
 
 from ..domain.errors import LedgerError
+from ..errors import InvalidArgument, InvalidPeriod, StoreBusy, StoreUnavailable
 from . import audit, entry, reports
 from .common import NoLedgerThere
 
@@ -46,8 +47,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         code: int = args.run(args)
-    except NoLedgerThere as error:  # not a verdict on any ledger: a usage error
+    except (NoLedgerThere, InvalidArgument, InvalidPeriod) as error:  # usage errors
         print(f"error: {error}", file=sys.stderr)
+        return 2
+    except (StoreBusy, StoreUnavailable) as error:  # about the store, not the ledger
+        print(f"error: store: {error}", file=sys.stderr)
         return 2
     except LedgerError as error:
         print(f"error: {error}", file=sys.stderr)

@@ -96,6 +96,13 @@ class Supervisor(LedgerAggregate):
         term_start: date
         term_end: date
 
+    class ServiceRecorded(LedgerAggregate.Event):
+        """The latest local date the person served (was invited, attended or gave an
+        opinion) moved on; saved with the service, so a suspension or removal racing it
+        fails its version check instead of reading stale views."""
+
+        served_on: date
+
     @staticmethod
     def create_id(key: str, **_: object) -> UUID:
         return aggregate_id("supervisor", key)
@@ -108,6 +115,13 @@ class Supervisor(LedgerAggregate):
             return SupervisorStatus.ACTIVE
         last = self.inactive[-1]
         return SupervisorStatus.ACTIVE if last.end is not None else last.status
+
+    @property
+    def last_served_on(self) -> date | None:
+        """The latest local date this person is recorded as serving (None: never, or a
+        store written before 0.2 and not yet back-filled — docs/api.md)."""
+        served: date | None = self.__dict__.get("_served_on")
+        return served
 
     def in_term(self, day: date) -> bool:
         return any(term.covers(day) for term in self.terms)
@@ -271,9 +285,10 @@ class Supervisor(LedgerAggregate):
         policy: Policy,
         last_service_on: date | None = None,
     ) -> None:
-        """Suspend from the local date of ``occurred_at``; ``last_service_on`` is the latest
-        date the person was invited, served or submitted an opinion, which a suspension
-        may not precede (it would make recorded service that of an inactive person)."""
+        """Suspend from the local date of ``occurred_at``, which may not precede the latest
+        date the person was invited, served or submitted an opinion (it would make
+        recorded service that of an inactive person): :attr:`last_served_on`, or
+        ``last_service_on`` if that is later."""
         if self.status is not SupervisorStatus.ACTIVE:
             raise InvalidTransition(f"supervisor {self.key!r} is {self.status.value}")
         self._check_after_last_change(occurred_at, policy)
@@ -356,6 +371,16 @@ class Supervisor(LedgerAggregate):
     def _renew_term(self, term_start: date, term_end: date, occurred_at: datetime) -> None:
         self.terms.append(Term(term_start, term_end))
 
+    def record_service(self, day: date, occurred_at: datetime) -> None:
+        """Note that the person serves on ``day`` (an invitation, an attendance, an
+        opinion); an event only when it is later than every service recorded so far."""
+        if self.last_served_on is None or day > self.last_served_on:
+            self._record_service(served_on=day, occurred_at=occurred_at)
+
+    @event(ServiceRecorded)
+    def _record_service(self, served_on: date, occurred_at: datetime) -> None:
+        self._served_on = served_on
+
     def _check_after_last_change(self, occurred_at: datetime, policy: Policy) -> None:
         if self.inactive:
             last = self.inactive[-1]
@@ -371,6 +396,8 @@ class Supervisor(LedgerAggregate):
         self, occurred_at: datetime, policy: Policy, last_service_on: date | None
     ) -> None:
         effective = policy.local_date(occurred_at)
+        known = [d for d in (last_service_on, self.last_served_on) if d is not None]
+        last_service_on = max(known, default=None)
         if last_service_on is not None and effective <= last_service_on:
             raise ServiceAfterStatusChange(
                 f"supervisor {self.key!r} cannot become inactive from {effective.isoformat()}: "

@@ -13,14 +13,21 @@ Both recorders also offer the paged raw reads that ``verify``, ``export`` and
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 from typing import Any, Protocol
 from uuid import UUID
 
-from eventsourcing.persistence import IntegrityError, StoredEvent
+from eventsourcing.persistence import (
+    IntegrityError,
+    InterfaceError,
+    OperationalError,
+    StoredEvent,
+)
 from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore
 from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteCursor, SQLiteDatastore
-from psycopg import Cursor
+from eventsourcing.utils import retry
+from psycopg import Cursor, errors
 from psycopg.rows import DictRow
 from psycopg.sql import SQL, Identifier
 
@@ -136,6 +143,21 @@ class ChainedSQLiteRecorder(SQLiteApplicationRecorder):
             f"CREATE INDEX IF NOT EXISTS {CHAIN_TABLE}_originator "
             f"ON {CHAIN_TABLE} (originator_id, originator_version)",
         ]
+
+    def create_table(self) -> None:
+        """Create the tables in one ``BEGIN IMMEDIATE`` transaction: it takes the write
+        lock first (waiting up to the busy timeout), so processes opening a fresh file
+        at once queue here instead of failing with "database is locked" when a deferred
+        transaction that has read the schema tries to write it."""
+        with self.datastore.get_connection(commit=True) as conn:
+            cursor = conn.cursor()
+            cursor.execute("BEGIN IMMEDIATE")
+            try:
+                self._create_table(cursor)
+            except BaseException:
+                conn.rollback()
+                raise
+            conn.commit()
 
     def _insert_events(
         self, c: SQLiteCursor, stored_events: Sequence[StoredEvent], **kwargs: Any
@@ -268,6 +290,12 @@ def _chain_row(r: Any) -> ChainRow:
 # -- PostgreSQL -----------------------------------------------------------------------
 
 
+def setup_lock_key(schema: str | None) -> str:
+    """The text whose ``hashtext`` is the advisory lock around creating a schema's
+    tables and views (eventsourcing's, the chain's, the views')."""
+    return f"supervision_ledger:{schema or 'public'}"
+
+
 class ChainedPostgresRecorder(PostgresApplicationRecorder):
     """PostgreSQL events table (position = notification_id) plus the chain table.
 
@@ -301,11 +329,81 @@ class ChainedPostgresRecorder(PostgresApplicationRecorder):
             )
         )
 
+    def create_table(self) -> None:
+        """eventsourcing's table creation, one process at a time: concurrent ``CREATE
+        TABLE IF NOT EXISTS`` on a fresh schema fails in PostgreSQL (``UniqueViolation``
+        on the catalog, ``tuple concurrently updated``), so it runs under the schema's
+        advisory lock, held on a connection of its own."""
+        with self.datastore.get_connection() as conn:
+            conn.execute(
+                "SELECT pg_advisory_lock(hashtext(%s))", (setup_lock_key(self.datastore.schema),)
+            )
+            try:
+                super().create_table()
+            finally:
+                conn.execute(
+                    "SELECT pg_advisory_unlock(hashtext(%s))",
+                    (setup_lock_key(self.datastore.schema),),
+                )
+
+    #: Attempts at one write when the connection is lost (each lost connection leaves the
+    #: pool), and the pause between them: as eventsourcing's own ``insert_events``.
+    write_attempts = 10
+    write_retry_wait = 0.2
+
     def insert_events(
         self, stored_events: Sequence[StoredEvent], **kwargs: Any
     ) -> Sequence[int] | None:
+        """Insert events and their chain rows in one transaction, retrying when the
+        connection is lost (as eventsourcing's own ``insert_events`` does).
+
+        A connection can be lost after the server committed but before the client heard
+        so; before retrying, the events are looked up, and if they are there with the
+        very bytes written, their positions are returned instead of inserting twice.
+        """
         if not stored_events:
             return []
+        for attempt in range(1, self.write_attempts + 1):
+            try:
+                return self._insert_once(stored_events, **kwargs)
+            except (InterfaceError, OperationalError) as error:
+                if _lock_timeout(error) or attempt == self.write_attempts:
+                    raise
+                time.sleep(self.write_retry_wait)
+                try:
+                    committed = self._committed(stored_events)
+                except (InterfaceError, OperationalError):
+                    continue  # still unreachable: try the write again
+                if committed is not None:
+                    return committed
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _committed(self, stored_events: Sequence[StoredEvent]) -> list[int] | None:
+        """The positions of ``stored_events`` if a transaction stored exactly them."""
+        with self.datastore.transaction(commit=False) as curs:
+            curs.execute(
+                SQL(
+                    "SELECT originator_id, originator_version, state, notification_id FROM {} "
+                    "WHERE originator_id = ANY(%s)"
+                ).format(self.events_table),
+                (list({e.originator_id for e in stored_events}),),
+            )
+            found = {
+                (str(r["originator_id"]), int(r["originator_version"])): (
+                    bytes(r["state"]),
+                    int(r["notification_id"]),
+                )
+                for r in curs.fetchall()
+            }
+        positions: list[int] = []
+        for e in stored_events:
+            row = found.get((str(e.originator_id), e.originator_version))
+            if row is None or row[0] != bytes(e.state):
+                return None
+            positions.append(row[1])
+        return positions
+
+    def _insert_once(self, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int]:
         pg_events = [
             self.construct_pg_stored_event(e.originator_id, e.originator_version, e.topic, e.state)
             for e in stored_events
@@ -365,6 +463,7 @@ class ChainedPostgresRecorder(PostgresApplicationRecorder):
             ],
         )
 
+    @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
     def events_page(self, after: int, upto: int, limit: int) -> list[LogRow]:
         with self.datastore.transaction(commit=False) as curs:
             curs.execute(
@@ -386,6 +485,7 @@ class ChainedPostgresRecorder(PostgresApplicationRecorder):
                 for r in curs.fetchall()
             ]
 
+    @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
     def chain_page(self, after: int, upto: int, limit: int) -> list[ChainRow]:
         with self.datastore.transaction(commit=False) as curs:
             curs.execute(
@@ -398,6 +498,7 @@ class ChainedPostgresRecorder(PostgresApplicationRecorder):
             )
             return [_pg_chain_row(r) for r in curs.fetchall()]
 
+    @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
     def chain_tail(self) -> tuple[ChainRow, int] | None:
         with self.datastore.transaction(commit=False) as curs:
             # One statement, so the count belongs to the tail it is reported with.
@@ -412,6 +513,7 @@ class ChainedPostgresRecorder(PostgresApplicationRecorder):
             row = curs.fetchone()
             return None if row is None else (_pg_chain_row(row), int(row["n"]))
 
+    @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
     def last_position(self) -> int:
         with self.datastore.transaction(commit=False) as curs:
             curs.execute(
@@ -423,6 +525,7 @@ class ChainedPostgresRecorder(PostgresApplicationRecorder):
             row = curs.fetchone()
             return int(row["p"] or 0) if row is not None else 0
 
+    @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
     def positions_of(self, originator_id: UUID) -> dict[int, int]:
         with self.datastore.transaction(commit=False) as curs:
             curs.execute(
@@ -433,6 +536,7 @@ class ChainedPostgresRecorder(PostgresApplicationRecorder):
             )
             return {int(r["originator_version"]): int(r["notification_id"]) for r in curs}
 
+    @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
     def chain_of(self, originator_id: UUID) -> dict[int, ChainRow]:
         with self.datastore.transaction(commit=False) as curs:
             curs.execute(
@@ -444,6 +548,11 @@ class ChainedPostgresRecorder(PostgresApplicationRecorder):
             )
             rows = [_pg_chain_row(r) for r in curs.fetchall()]
             return {r.originator_version: r for r in rows}
+
+
+def _lock_timeout(error: BaseException) -> bool:
+    """A lock not had in time is the store being busy, not the connection being lost."""
+    return isinstance(error.__cause__, errors.LockNotAvailable | errors.QueryCanceled)
 
 
 def _pg_chain_row(r: DictRow) -> ChainRow:

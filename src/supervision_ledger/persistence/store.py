@@ -118,12 +118,19 @@ def ensure_postgres_schema(config: StoreConfig) -> None:
     import psycopg
     from psycopg import sql
 
-    with psycopg.connect(
-        dbname=config.env["POSTGRES_DBNAME"],
-        host=config.env["POSTGRES_HOST"],
-        port=int(config.env["POSTGRES_PORT"]),
-        user=config.env["POSTGRES_USER"],
-        password=config.env["POSTGRES_PASSWORD"] or None,
-        autocommit=True,
-    ) as conn:
+    with (
+        psycopg.connect(
+            dbname=config.env["POSTGRES_DBNAME"],
+            host=config.env["POSTGRES_HOST"],
+            port=int(config.env["POSTGRES_PORT"]),
+            user=config.env["POSTGRES_USER"],
+            password=config.env["POSTGRES_PASSWORD"] or None,
+            autocommit=True,
+        ) as conn,
+        conn.transaction(),
+    ):
+        # Concurrent CREATE SCHEMA IF NOT EXISTS can fail; one process at a time.
+        conn.execute(
+            "SELECT pg_advisory_xact_lock(hashtext(%s))", (f"supervision_ledger:{schema}",)
+        )
         conn.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(schema)))

@@ -13,6 +13,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from ..domain.policy import Policy
+from ..errors import InvalidArgument, InvalidPeriod, UnknownFigure, WrongFigureKind
 from .dossier import DossierView
 from .engine import Tx, View
 from .feedback import FeedbackView
@@ -51,17 +52,31 @@ class Statistics(BaseModel):
     figures: dict[str, FigureValue]
 
     def value(self, key: str) -> FigureValue:
-        return self.figures[key]
+        """The figure ``key``; raises :class:`UnknownFigure` for a key no figure has."""
+        try:
+            return self.figures[key]
+        except KeyError:
+            raise UnknownFigure(f"no figure {key!r} (see docs/statistics.md)") from None
 
     def count(self, key: str) -> int:
-        found = self.figures[key]
-        assert isinstance(found, int), f"{key} is not a count"
+        """A count; raises :class:`WrongFigureKind` for a rate or an amount."""
+        found = self.value(key)
+        if not isinstance(found, int):
+            raise WrongFigureKind(f"{key!r} is a {_kind(found)}, not a count")
         return found
 
     def rate(self, key: str) -> Rate:
-        found = self.figures[key]
-        assert isinstance(found, Rate), f"{key} is not a rate"
+        """A rate; raises :class:`WrongFigureKind` for a count or an amount."""
+        found = self.value(key)
+        if not isinstance(found, Rate):
+            raise WrongFigureKind(f"{key!r} is a {_kind(found)}, not a rate")
         return found
+
+
+def _kind(value: FigureValue) -> str:
+    if isinstance(value, Rate):
+        return "rate"
+    return "count" if isinstance(value, int) else "yuan amount"
 
 
 def as_date(value: date | str | None, name: str) -> date | None:
@@ -70,22 +85,22 @@ def as_date(value: date | str | None, name: str) -> date | None:
     if value is None:
         return None
     if isinstance(value, datetime):
-        raise ValueError(f"{name}: give a date (YYYY-MM-DD), not a date and time: {value}")
+        raise InvalidArgument(f"{name}: give a date (YYYY-MM-DD), not a date and time: {value}")
     if isinstance(value, date):
         return value
     if isinstance(value, str):
         try:
             return date.fromisoformat(value)
         except ValueError:
-            raise ValueError(f"{name}: {value!r} is not a date (YYYY-MM-DD)") from None
-    raise TypeError(f"{name}: expected a date or 'YYYY-MM-DD', not {type(value).__name__}")
+            raise InvalidArgument(f"{name}: {value!r} is not a date (YYYY-MM-DD)") from None
+    raise InvalidArgument(f"{name}: expected a date or 'YYYY-MM-DD', not {type(value).__name__}")
 
 
 def check_period(start: date | None, end: date | None) -> None:
     """A period is an inclusive range of local dates; one that ends before it starts is
     a mistake, not an empty answer."""
     if start is not None and end is not None and end < start:
-        raise ValueError(f"end: the period ends {end} before it starts {start}")
+        raise InvalidPeriod(f"end: the period ends {end} before it starts {start}")
 
 
 def compute_statistics(

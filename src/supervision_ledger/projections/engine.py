@@ -104,6 +104,8 @@ class ViewsDatabase(Protocol):
 
     def transaction(self, lock: bool) -> Any: ...
 
+    def setup(self) -> Any: ...
+
     def close(self) -> None: ...
 
 
@@ -132,6 +134,10 @@ class SQLiteViews:
             raise
         self.conn.execute("COMMIT")
 
+    def setup(self) -> Any:
+        """The transaction that creates or drops tables: the write lock first."""
+        return self.transaction(lock=True)
+
     def close(self) -> None:
         self.conn.close()
 
@@ -142,10 +148,16 @@ class PostgresViews:
     backend = "postgres"
 
     def __init__(self, env: dict[str, str]) -> None:
+        schema = env.get("POSTGRES_SCHEMA")
+        self.schema = schema
+        self.env = env
+        self.conn = self._connect()
+
+    def _connect(self) -> Any:
         import psycopg
 
-        schema = env.get("POSTGRES_SCHEMA")
-        self.conn = psycopg.connect(
+        env, schema = self.env, self.schema
+        return psycopg.connect(
             dbname=env["POSTGRES_DBNAME"],
             host=env["POSTGRES_HOST"],
             port=int(env["POSTGRES_PORT"]),
@@ -161,13 +173,32 @@ class PostgresViews:
             return []
         return [tuple(r) for r in cur.fetchall()]
 
+    def _reconnect_if_lost(self) -> None:
+        """A connection the server dropped (restart, ``pg_terminate_backend``) is
+        replaced before the next transaction; the one that met the loss failed."""
+        if self.conn.broken or self.conn.closed:
+            self.conn = self._connect()
+
     @contextmanager
     def transaction(self, lock: bool) -> Iterator[None]:
+        self._reconnect_if_lost()
         with self.conn.transaction():
             if lock:
                 # Serialise writers of the views: the second waits, then sees the new
                 # positions and skips what the first applied.
                 self.run(f"SELECT view FROM {TRACKING_TABLE} FOR UPDATE")
+            yield
+
+    @contextmanager
+    def setup(self) -> Iterator[None]:
+        """The transaction that creates or drops tables, under the schema's advisory
+        lock: concurrent ``CREATE TABLE IF NOT EXISTS`` fails in PostgreSQL."""
+        self._reconnect_if_lost()
+        with self.conn.transaction():
+            self.run(
+                "SELECT pg_advisory_xact_lock(hashtext(?))",
+                [f"supervision_ledger:{self.schema or 'public'}"],
+            )
             yield
 
     def close(self) -> None:
@@ -251,7 +282,7 @@ class ProjectionEngine:
     # -- set-up ------------------------------------------------------------------
 
     def _open(self) -> None:
-        with self._lock, self.db.transaction(lock=False):
+        with self._lock, self.db.setup():
             self.db.run(
                 f"CREATE TABLE IF NOT EXISTS {TRACKING_TABLE} (view TEXT PRIMARY KEY, "
                 "position BIGINT NOT NULL, version INTEGER NOT NULL, timezone TEXT NOT NULL)"
@@ -356,7 +387,7 @@ class ProjectionEngine:
 
     def reset(self) -> None:
         """Drop every view's rows and positions, in one transaction, without replaying."""
-        with self._lock, self.db.transaction(lock=False):
+        with self._lock, self.db.setup():
             for view in self.views:
                 self._drop(view)
                 self._create(view)

@@ -50,6 +50,8 @@ def open_activity(uow: UnitOfWork, cmd: c.OpenActivity) -> Ids:
     case.open_activity(
         key, cmd.activity_type, cmd.title, initiator, cmd.hearing, cmd.occurred_at, uow.policy
     )
+    if initiator is not None:  # the initiator serves on the activity it opens
+        uow.served(initiator, cmd.occurred_at)
     return {"case": cmd.case, "activity": key}
 
 
@@ -67,6 +69,8 @@ def draw_supervisors(uow: UnitOfWork, cmd: c.DrawSupervisors) -> Ids:
         cmd.occurred_at,
         uow.policy,
     )
+    for key in drawn:
+        uow.served(uow.get(Supervisor, key), cmd.occurred_at)
     return {
         "case": cmd.case,
         "activity": cmd.activity,
@@ -78,9 +82,9 @@ def draw_supervisors(uow: UnitOfWork, cmd: c.DrawSupervisors) -> Ids:
 @handles(c.InviteSupervisor)
 def invite_supervisor(uow: UnitOfWork, cmd: c.InviteSupervisor) -> Ids:
     case = uow.get(Case, cmd.case)
-    case.invite(
-        cmd.activity, uow.get(Supervisor, cmd.supervisor), cmd.role, cmd.occurred_at, uow.policy
-    )
+    supervisor = uow.get(Supervisor, cmd.supervisor)
+    case.invite(cmd.activity, supervisor, cmd.role, cmd.occurred_at, uow.policy)
+    uow.served(supervisor, cmd.occurred_at)
     return {"case": cmd.case, "activity": cmd.activity, "supervisor": cmd.supervisor}
 
 
@@ -113,12 +117,14 @@ def replace_supervisor(uow: UnitOfWork, cmd: c.ReplaceSupervisor) -> Ids:
         cmd.occurred_at,
         uow.policy,
     )
+    uow.served(uow.get(Supervisor, new_key), cmd.occurred_at)
     return {"case": cmd.case, "activity": cmd.activity, "replacement": new_key}
 
 
 @handles(c.RecordAttendance)
 def record_attendance(uow: UnitOfWork, cmd: c.RecordAttendance) -> Ids:
     uow.get(Case, cmd.case).record_attendance(cmd.activity, cmd.supervisor, cmd.occurred_at)
+    uow.served(uow.get(Supervisor, cmd.supervisor), cmd.occurred_at)
     return {"case": cmd.case, "activity": cmd.activity, "supervisor": cmd.supervisor}
 
 
@@ -126,14 +132,16 @@ def record_attendance(uow: UnitOfWork, cmd: c.RecordAttendance) -> Ids:
 def submit_opinion(uow: UnitOfWork, cmd: c.SubmitOpinion) -> Ids:
     case = uow.get(Case, cmd.case)
     key = cmd.opinion or case.next_opinion_key()
+    supervisor = uow.get(Supervisor, cmd.supervisor)
     case.submit_opinion(
         key,
         cmd.activity,
-        uow.get(Supervisor, cmd.supervisor),
+        supervisor,
         cmd.content,
         cmd.occurred_at,
         uow.policy,
     )
+    uow.served(supervisor, cmd.occurred_at)
     return {"case": cmd.case, "opinion": key}
 
 

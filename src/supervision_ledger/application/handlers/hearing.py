@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ... import commands as c
 from ...domain.case import Case
+from ...domain.errors import SupervisorNotActive
 from ...domain.hearing import Hearing
 from ...domain.supervisor import Supervisor
 from ..results import Ids
@@ -53,9 +54,9 @@ def schedule_hearing(uow: UnitOfWork, cmd: c.ScheduleHearing) -> Ids:
 
 @handles(c.InviteHearingOfficer)
 def invite_hearing_officer(uow: UnitOfWork, cmd: c.InviteHearingOfficer) -> Ids:
-    uow.get(Hearing, cmd.hearing).invite_officer(
-        uow.get(Supervisor, cmd.supervisor), cmd.occurred_at, uow.policy
-    )
+    supervisor = uow.get(Supervisor, cmd.supervisor)
+    uow.get(Hearing, cmd.hearing).invite_officer(supervisor, cmd.occurred_at, uow.policy)
+    uow.served(supervisor, cmd.occurred_at)
     return {"hearing": cmd.hearing, "supervisor": cmd.supervisor}
 
 
@@ -71,14 +72,16 @@ def draw_hearing_officers(uow: UnitOfWork, cmd: c.DrawHearingOfficers) -> Ids:
         cmd.occurred_at,
         uow.policy,
     )
+    for key in drawn:
+        uow.served(uow.get(Supervisor, key), cmd.occurred_at)
     return {"hearing": cmd.hearing, "drawn": list(drawn), "seed": str(cmd.seed)}
 
 
 @handles(c.InviteObserver)
 def invite_observer(uow: UnitOfWork, cmd: c.InviteObserver) -> Ids:
-    uow.get(Hearing, cmd.hearing).invite_observer(
-        uow.get(Supervisor, cmd.supervisor), cmd.role, cmd.occurred_at, uow.policy
-    )
+    supervisor = uow.get(Supervisor, cmd.supervisor)
+    uow.get(Hearing, cmd.hearing).invite_observer(supervisor, cmd.role, cmd.occurred_at, uow.policy)
+    uow.served(supervisor, cmd.occurred_at)
     return {"hearing": cmd.hearing, "supervisor": cmd.supervisor}
 
 
@@ -90,19 +93,30 @@ def decline_hearing_invitation(uow: UnitOfWork, cmd: c.DeclineHearingInvitation)
 
 @handles(c.ReplaceHearingOfficer)
 def replace_hearing_officer(uow: UnitOfWork, cmd: c.ReplaceHearingOfficer) -> Ids:
+    replacement = uow.get(Supervisor, cmd.replacement)
     uow.get(Hearing, cmd.hearing).replace_officer(
-        cmd.supervisor,
-        uow.get(Supervisor, cmd.replacement),
-        cmd.reason,
-        cmd.occurred_at,
-        uow.policy,
+        cmd.supervisor, replacement, cmd.reason, cmd.occurred_at, uow.policy
     )
+    uow.served(replacement, cmd.occurred_at)
     return {"hearing": cmd.hearing, "replacement": cmd.replacement}
 
 
 @handles(c.HoldHearing)
 def hold_hearing(uow: UnitOfWork, cmd: c.HoldHearing) -> Ids:
-    uow.get(Hearing, cmd.hearing).hold(tuple(cmd.absent), cmd.occurred_at, uow.policy)
+    hearing = uow.get(Hearing, cmd.hearing)
+    hearing.hold(tuple(cmd.absent), cmd.occurred_at, uow.policy)
+    held_on = uow.policy.local_date(cmd.occurred_at)
+    # Everyone recorded as attending must be able to serve that day: an officer invited
+    # for it and suspended meanwhile is absent or replaced, never an attendee.
+    for key in hearing.attendees:
+        person = uow.get(Supervisor, key)
+        if not person.is_active_on(held_on):
+            raise SupervisorNotActive(
+                f"hearing {cmd.hearing!r} held on {held_on.isoformat()}: {key!r} is not "
+                "active that day (out of term, suspended or removed); record them as "
+                "absent or replace them"
+            )
+        uow.served(person, cmd.occurred_at)
     return {"hearing": cmd.hearing}
 
 

@@ -42,7 +42,7 @@ def record_training(uow: UnitOfWork, cmd: c.RecordTraining) -> Ids:
 @handles(c.RecordAssessment)
 def record_assessment(uow: UnitOfWork, cmd: c.RecordAssessment) -> Ids:
     uow.get(Supervisor, cmd.supervisor).record_assessment(
-        cmd.year, cmd.grade, cmd.occurred_at, uow.policy, uow.last_service_on(cmd.supervisor)
+        cmd.year, cmd.grade, cmd.occurred_at, uow.policy
     )
     return {"supervisor": cmd.supervisor}
 
@@ -65,9 +65,7 @@ def declare_relationship(uow: UnitOfWork, cmd: c.DeclareRelationship) -> Ids:
 
 @handles(c.SuspendSupervisor)
 def suspend_supervisor(uow: UnitOfWork, cmd: c.SuspendSupervisor) -> Ids:
-    uow.get(Supervisor, cmd.supervisor).suspend(
-        cmd.reason, cmd.occurred_at, uow.policy, uow.last_service_on(cmd.supervisor)
-    )
+    uow.get(Supervisor, cmd.supervisor).suspend(cmd.reason, cmd.occurred_at, uow.policy)
     return {"supervisor": cmd.supervisor}
 
 
@@ -79,9 +77,7 @@ def reinstate_supervisor(uow: UnitOfWork, cmd: c.ReinstateSupervisor) -> Ids:
 
 @handles(c.RemoveSupervisor)
 def remove_supervisor(uow: UnitOfWork, cmd: c.RemoveSupervisor) -> Ids:
-    uow.get(Supervisor, cmd.supervisor).remove(
-        cmd.reason, cmd.occurred_at, uow.policy, uow.last_service_on(cmd.supervisor)
-    )
+    uow.get(Supervisor, cmd.supervisor).remove(cmd.reason, cmd.occurred_at, uow.policy)
     return {"supervisor": cmd.supervisor}
 
 

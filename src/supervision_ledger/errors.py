@@ -1,0 +1,87 @@
+"""Every error the public API raises on purpose, in one place.
+
+Each is a :class:`LedgerError` with a stable ``rule`` a host can branch on (and map to
+an HTTP status: docs/api.md, "Errors"). The business-rule errors live with the domain
+(:mod:`supervision_ledger.domain.errors`) and are re-exported here; the errors of the
+store and of query arguments are defined here.
+"""
+
+from __future__ import annotations
+
+from .domain.errors import *  # noqa: F403
+from .domain.errors import (
+    AlreadyExists,
+    CommandIdConflict,
+    ConcurrencyConflict,
+    LedgerError,
+    NotFound,
+    RuleViolation,
+)
+from .domain.errors import __all__ as _domain_errors
+from .persistence.recorders import ChainConflict
+from .persistence.store import InvalidStoreURL
+
+
+class StoreBusy(LedgerError):
+    """The store stayed locked by other writers longer than the busy timeout (SQLite),
+    or a lock could not be had in time. Nothing was recorded; retry later."""
+
+    rule = "store_busy"
+
+
+class StoreUnavailable(LedgerError):
+    """The store could not be reached, or the connection was lost and reconnecting
+    failed. Nothing was recorded unless the command's result says so; retry later (with
+    the same ``command_id``, a retry never records a command twice)."""
+
+    rule = "store_unavailable"
+
+
+class InvalidArgument(LedgerError, ValueError):
+    """A query argument is malformed (e.g. a date that is no ``YYYY-MM-DD``, a negative
+    log position). Also a ``ValueError``, as it was before it had a rule."""
+
+    rule = "invalid_argument"
+
+
+class UnknownFigure(LedgerError, KeyError):
+    """No figure of the report has this key (see docs/statistics.md)."""
+
+    rule = "unknown_figure"
+
+
+class WrongFigureKind(LedgerError, TypeError):
+    """The figure exists but is of another kind (e.g. ``count()`` of a rate)."""
+
+    rule = "wrong_figure_kind"
+
+
+def http_status(error: LedgerError) -> int:
+    """The suggested HTTP status for ``error``: 400 a malformed query, 404 nothing under
+    that key, 409 a conflict with what is recorded (retry may help for
+    ``concurrency_conflict``), 422 a business rule refused the command, 503 the store is
+    busy or unreachable (retry later), 500 anything about the installation."""
+    if isinstance(error, StoreBusy | StoreUnavailable):
+        return 503
+    if isinstance(error, InvalidArgument | UnknownFigure | WrongFigureKind):
+        return 400
+    if isinstance(error, NotFound):
+        return 404
+    if isinstance(error, AlreadyExists | CommandIdConflict | ConcurrencyConflict):
+        return 409
+    if isinstance(error, RuleViolation):
+        return 422
+    return 500  # InvalidStoreURL, ChainConflict: the installation or the store needs a person
+
+
+__all__ = [
+    *_domain_errors,
+    "ChainConflict",
+    "InvalidArgument",
+    "InvalidStoreURL",
+    "StoreBusy",
+    "StoreUnavailable",
+    "UnknownFigure",
+    "WrongFigureKind",
+    "http_status",
+]
