@@ -10,7 +10,15 @@ import pytest
 from ledger_stories import Story, at
 
 from supervision_ledger import Ledger
-from supervision_ledger.domain import Deadline, DrawRequired, FeedbackStage, Policy, Role
+from supervision_ledger.domain import (
+    Deadline,
+    DrawRequired,
+    FeedbackStage,
+    NotEnoughEligible,
+    Policy,
+    Role,
+    RosterScope,
+)
 
 
 def _opinions_at_each_stage(story: Story) -> dict[str, str]:
@@ -284,3 +292,64 @@ def test_petitions_process_or_result_unreachable_and_leader(sqlite_file_url: str
             p for p in ledger.pending_feedback(as_of="2023-12-31").petitions if p.petition == "P3"
         ]
         assert p3.excluded_from_reply_rate
+
+
+def test_whose_rosters_a_draw_takes_people_from(sqlite_file_url: str) -> None:
+    with Ledger(store=sqlite_file_url) as ledger:
+        story = Story(ledger)
+        story.unit("P", level="province")
+        story.unit("C", level="city", parent="P")
+        story.unit("D", parent="C")
+        ps = {u: story.people(f"S{u}", 1, u, ["peoples_supervisor"])[0] for u in "PCD"}
+        officers = {u: story.people(f"T{u}", 1, u, ["hearing_officer"])[0] for u in "CD"}
+        case, act = story.activity("D", "2023-03-01", "quality_review")
+        hearing = story.hearing("D", "2023-03-20", hold=False)
+
+    def draw(policy: Policy, count: int) -> list[str]:
+        with Ledger(store=sqlite_file_url, policy=policy) as ledger:
+            result = ledger.execute(
+                {
+                    "type": "draw_supervisors",
+                    "case": case,
+                    "activity": act,
+                    "count": count,
+                    "seed": 1,
+                    "occurred_at": at("2023-03-02"),
+                }
+            )
+            return sorted(result.keys("drawn"))
+
+    strict = Policy(
+        roster_scopes={
+            Role.PEOPLES_SUPERVISOR: RosterScope.CITY_AND_ABOVE,
+            Role.HEARING_OFFICER: RosterScope.UNIT_ONLY,
+        }
+    )
+    # The justice bureaus' rosters (city, province) only: two people, not the district's.
+    with pytest.raises(NotEnoughEligible, match="only 2 are eligible"):
+        draw(strict, 3)
+    assert draw(strict, 2) == sorted([ps["C"], ps["P"]])
+    with Ledger(store=sqlite_file_url, policy=strict) as ledger:
+        drawn = ledger.execute(
+            {
+                "type": "draw_hearing_officers",
+                "hearing": hearing,
+                "count": 1,
+                "seed": 3,
+                "occurred_at": at("2023-03-10"),
+            }
+        ).keys("drawn")
+        assert drawn == [officers["D"]]  # the procuratorate's own roster
+    # By default the unit's roster and every roster above it.
+    with Ledger(store=sqlite_file_url) as ledger:
+        third = ledger.execute(
+            {
+                "type": "draw_supervisors",
+                "case": case,
+                "activity": act,
+                "count": 1,
+                "seed": 1,
+                "occurred_at": at("2023-03-03"),
+            }
+        ).keys("drawn")
+        assert third == [ps["D"]]

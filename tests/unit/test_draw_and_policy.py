@@ -24,6 +24,8 @@ from supervision_ledger.domain import (
     DrawRequired,
     Policy,
     Role,
+    RosterScope,
+    UnitLevel,
     WeekdayCalendar,
     draw,
     draw_rank,
@@ -206,3 +208,19 @@ def test_a_hearing_refuses_named_people_of_a_drawn_role() -> None:
     (drawn,) = h.draw_officers([officer], 1, None, 3, at(2023, 4, 4), policy)
     with refused(DrawRequired, h, names=["'T2'"]):
         h.replace_officer(drawn, officers(2)[1], "生病", at(2023, 4, 5), policy)
+
+
+def test_roster_scopes_name_the_units_whose_rosters_a_draw_uses() -> None:
+    chain = [("D", UnitLevel.DISTRICT), ("C", UnitLevel.CITY), ("P", UnitLevel.PROVINCE)]
+    scoped = Policy(
+        roster_scopes={
+            Role.PEOPLES_SUPERVISOR: RosterScope.CITY_AND_ABOVE,
+            Role.HEARING_OFFICER: RosterScope.UNIT_ONLY,
+        }
+    )
+    assert scoped.roster_units(Role.PEOPLES_SUPERVISOR, chain) == {"C", "P"}
+    assert scoped.roster_units(Role.HEARING_OFFICER, chain) == {"D"}
+    assert scoped.roster_units(Role.MEDIATOR, chain) == {"D", "C", "P"}  # not named
+    assert POLICY.roster_units(Role.PEOPLES_SUPERVISOR, chain) == {"D", "C", "P"}
+    # A city draws from its own roster and the province's.
+    assert scoped.roster_units(Role.PEOPLES_SUPERVISOR, chain[1:]) == {"C", "P"}

@@ -30,6 +30,7 @@ from .values import (
     Relationship,
     ReplyTiming,
     Role,
+    RosterScope,
     SupervisorStatus,
     UnitLevel,
 )
@@ -84,6 +85,7 @@ __all__ = [
     "Relationship",
     "ReplyTiming",
     "Role",
+    "RosterScope",
     "Suggestion",
     "SuggestionStage",
     "SuggestionType",

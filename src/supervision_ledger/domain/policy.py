@@ -10,12 +10,22 @@ follow the policy they are computed under.
 from __future__ import annotations
 
 import calendar as _calendar
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
-from .values import AssessmentGrade, CaseKind, FeedbackStage, Relationship, Role
+from .values import (
+    UNIT_LEVEL_RANK,
+    AssessmentGrade,
+    CaseKind,
+    FeedbackStage,
+    Relationship,
+    Role,
+    RosterScope,
+    UnitLevel,
+)
 
 
 class WorkingDayCalendar(Protocol):
@@ -116,6 +126,13 @@ class Policy:
     mandatory_supervision_kinds: frozenset[CaseKind] = frozenset(
         {CaseKind.CRIMINAL_APPEAL, CaseKind.INTENDED_NON_PROSECUTION, CaseKind.CUSTODY_REVIEW}
     )
+    #: Whose rosters a draw (and a drawn replacement) takes people of each role from; a
+    #: role not named uses ``RosterScope.UNIT_AND_ABOVE`` (the unit's roster and those of
+    #: the units above it). [P: people's supervisors are kept by the justice bureaus of
+    #: cities and provinces and serve the city and its districts — ``CITY_AND_ABOVE``;
+    #: hearing officers are kept by each procuratorate — ``UNIT_ONLY``. Empty by default,
+    #: so that ledgers enrolling people with their district keep drawing them.]
+    roster_scopes: Mapping[Role, RosterScope] = field(default_factory=dict)
     #: A hearing noticed on day D may be held on day D + N at the earliest [C: 3 days].
     hearing_notice_days: int = 3
     #: Most hearing officers on one hearing (typical 3–7 [P]); None for no limit.
@@ -145,6 +162,17 @@ class Policy:
     #: While the petition stays open after that, a progress reply is due this often
     #: after the previous one [C: monthly].
     petition_progress_months: int = 1
+
+    def roster_units(self, role: Role, chain: list[tuple[str, UnitLevel]]) -> set[str]:
+        """The units whose rosters a draw for ``role`` uses, given the drawing unit and
+        the units above it as (key, level), the drawing unit first."""
+        scope = self.roster_scopes.get(role, RosterScope.UNIT_AND_ABOVE)
+        if scope is RosterScope.UNIT_ONLY:
+            return {chain[0][0]} if chain else set()
+        if scope is RosterScope.CITY_AND_ABOVE:
+            city = UNIT_LEVEL_RANK[UnitLevel.CITY]
+            return {key for key, level in chain if UNIT_LEVEL_RANK[level] <= city}
+        return {key for key, _ in chain}
 
     @property
     def zone(self) -> ZoneInfo:
