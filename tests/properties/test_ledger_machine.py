@@ -864,6 +864,16 @@ class LedgerMachine(RuleBasedStateMachine):
             REACHED["overdue_opinion_listed"] += 1
 
     @invariant()
+    def every_recorded_draw_reruns_from_its_seed_and_pool(self) -> None:
+        for key in self.cases:
+            for event in self.ledger.events(self.ledger.case(key)):
+                if isinstance(event, Case.SupervisorsDrawn):
+                    assert event.drawn == draw(event.pool, event.count, event.seed)
+                    REACHED["draw_rerun"] += 1
+                elif isinstance(event, Case.SupervisorReplaced) and event.seed is not None:
+                    assert (event.replacement,) == draw(event.pool, 1, event.seed)
+
+    @invariant()
     def aggregates_rebuilt_from_the_store_equal_the_live_ones(self) -> None:
         live_aggregates = [self.ledger.case(k) for k in self.cases]
         live_aggregates += [self.ledger.supervisor(k) for k in self.people]
@@ -921,6 +931,7 @@ class FileLedgerMachine(LedgerMachine):
 MUST_REACH = [
     "closed_with_opinions",
     "overdue_opinion_listed",
+    "draw_rerun",
     *(
         f"{command}:{error.__name__}"
         for command in ("invite_supervisor", "replace_supervisor")
