@@ -1335,7 +1335,8 @@ def neighbouring_flows(
     flows: list[Flow] = [partners_flow(seeded())]
 
     # Leads: grid workers' reports, NPC deputies' suggestions, CPPCC members' proposals,
-    # departments' transfers; most accepted, a few turned into public-interest cases.
+    # transfers from the procuratorate's own departments and referrals by outside agencies;
+    # most accepted, a few turned into public-interest cases.
     grid = [p for p in world.people if Role.GRID_WORKER in p.roles]
     deputies = [p for p in world.people if Role.NPC_DEPUTY in p.roles]
     members = [p for p in world.people if Role.CPPCC_MEMBER in p.roles]
