@@ -13,6 +13,7 @@ from .commands import command_json_schema, parse_command
 from .domain import (
     DEFAULT_POLICY,
     AlreadyExists,
+    BusinessTimeOutOfRange,
     CommandIdConflict,
     ConcurrencyConflict,
     Deadline,
@@ -28,13 +29,14 @@ from .projections.dossier import Dossier
 from .projections.feedback import PendingFeedback
 from .projections.figures import Rate
 from .projections.hearings import HearingRegister
-from .projections.statistics import UnsupervisedHearing
+from .projections.sections.hearings import UnsupervisedHearing
 
 __version__ = "0.1.0"
 
 __all__ = [
     "DEFAULT_POLICY",
     "AlreadyExists",
+    "BusinessTimeOutOfRange",
     "CommandIdConflict",
     "CommandResult",
     "ConcurrencyConflict",

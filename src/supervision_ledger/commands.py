@@ -5,19 +5,39 @@ Each command is one JSON object with a ``type`` (the command name) and its field
 Schema use. Every command carries ``occurred_at`` (business time; a naive value is
 read in the policy's time zone) and an optional ``command_id`` that makes it
 idempotent: the same id again returns the first result and records nothing.
+
+What pydantic cannot judge alone is checked here too, on the command, so that every
+way into the ledger (``apply``, ``Ledger.execute``, the typed methods) checks the same:
+:meth:`Command.check_business_time` holds every date and datetime field to the
+policy's business-time range, and :meth:`Command.fingerprint` is of the *normalised*
+command (the same instant spelled in another offset is the same command).
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
-from datetime import date, datetime
+import unicodedata
+from datetime import UTC, date, datetime
 from decimal import Decimal
+from enum import Enum
 from typing import Annotated, Any, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, TypeAdapter
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    TypeAdapter,
+    ValidationError,
+)
 
+from .domain.errors import BusinessTimeOutOfRange
 from .domain.lead import LeadSource
 from .domain.petition import PetitionChannel, ProceduralOutcome
+from .domain.policy import Policy, local_date_of
 from .domain.suggestion import SuggestionType
 from .domain.typical_case import TypicalCaseLevel
 from .domain.values import (
@@ -31,9 +51,104 @@ from .domain.values import (
     UnitLevel,
 )
 
-Key = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20000)]
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+#: Line breaks and tabs a free text may hold; no other control character is accepted.
+TEXT_WHITESPACE = frozenset("\t\n\r")
+
+
+def _printable(allowed: frozenset[str]) -> Any:
+    """A check that refuses control characters (other than ``allowed``) and lone
+    surrogates: they cannot be stored as text in PostgreSQL (NUL), encoded as UTF-8
+    (surrogates), or printed in a report without garbling it."""
+
+    def check(value: str) -> str:
+        for position, char in enumerate(value):
+            if char in allowed:
+                continue
+            category = unicodedata.category(char)
+            if category == "Cc":
+                raise ValueError(
+                    f"contains the control character U+{ord(char):04X} at position {position}"
+                )
+            if category == "Cs":
+                raise ValueError(
+                    f"contains the unpaired surrogate U+{ord(char):04X} at position {position}"
+                )
+        return value
+
+    return AfterValidator(check)
+
+
+Key = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=200),
+    _printable(frozenset()),
+]
+Text = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=20000),
+    _printable(TEXT_WHITESPACE),
+]
+Name = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=200),
+    _printable(frozenset()),
+]
+
+
+def _not_a_number(value: Any) -> Any:
+    """Dates and times are ISO 8601 strings: a number (which pydantic would read as a Unix
+    timestamp) is almost certainly a mistake, e.g. 20230101 for 2023-01-01."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        raise ValueError("write dates and times as ISO 8601 strings, e.g. '2023-07-01T09:00'")
+    return value
+
+
+#: A datetime field: an ISO 8601 string (naive: local time in the policy's zone).
+BusinessTime = Annotated[datetime, BeforeValidator(_not_a_number)]
+#: A date field: an ISO 8601 date string.
+Day = Annotated[date, BeforeValidator(_not_a_number)]
+
+
+def _normalised(value: Any) -> Any:
+    """A JSON-able value in which equal values are spelled the same: instants in UTC,
+    amounts without trailing zeros."""
+    if isinstance(value, datetime):
+        if value.tzinfo is not None:
+            # At the ends of Python's range the instant stays as spelled.
+            with contextlib.suppress(OverflowError):
+                value = value.astimezone(UTC)
+        return value.isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        normal = value.normalize()
+        # normalize() writes 100 as 1E+2; quantize back to a plain integer.
+        return str(normal.quantize(Decimal(1)) if normal == normal.to_integral() else normal)
+    if isinstance(value, dict):
+        return {str(k): _normalised(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_normalised(v) for v in value]
+    if isinstance(value, BaseModel):
+        return _normalised(dict(value))
+    if isinstance(value, Enum):
+        return value.value
+    return value
+
+
+def _temporal_fields(model: BaseModel, prefix: str = "") -> list[tuple[str, date | datetime]]:
+    """(field path, value) of every date and datetime in ``model``, nested ones included."""
+    found: list[tuple[str, date | datetime]] = []
+    for name, value in model:
+        path = f"{prefix}{name}"
+        if isinstance(value, date):  # datetime is a date too
+            found.append((path, value))
+        elif isinstance(value, BaseModel):
+            found.extend(_temporal_fields(value, f"{path}."))
+        elif isinstance(value, list | tuple):
+            for index, item in enumerate(value):
+                if isinstance(item, BaseModel):
+                    found.extend(_temporal_fields(item, f"{path}.{index}."))
+    return found
 
 
 class Command(BaseModel):
@@ -41,7 +156,7 @@ class Command(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    occurred_at: datetime = Field(
+    occurred_at: BusinessTime = Field(
         description="Business time: when it happened (naive values are local time)."
     )
     command_id: Key | None = Field(
@@ -50,9 +165,48 @@ class Command(BaseModel):
     )
 
     def fingerprint(self) -> str:
-        """A canonical JSON of the command without its ``command_id``."""
-        data = self.model_dump(mode="json", exclude={"command_id"})
+        """A canonical JSON of the normalised command without its ``command_id``.
+
+        Equal commands have equal fingerprints however they were spelled: an aware
+        datetime is written in UTC (``2023-07-01T09:00:00+08:00`` and
+        ``2023-07-01T01:00:00Z`` are one instant), an amount without trailing zeros
+        (``40`` and ``40.00``). A naive datetime is written as it is: the ledger reads
+        it in the policy's time zone before fingerprinting it.
+        """
+        data = _normalised({k: v for k, v in self if k != "command_id"})
         return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+    def same_as_recorded(self, recorded_fingerprint: str) -> bool:
+        """Whether a command record's fingerprint is of this command.
+
+        Records written before fingerprints were normalised hold the command as it was
+        spelled; such a fingerprint is read back as a command and normalised too.
+        """
+        if recorded_fingerprint == self.fingerprint():
+            return True
+        try:
+            recorded = parse_command(recorded_fingerprint)
+        except (ValidationError, ValueError):
+            return False
+        return recorded.fingerprint() == self.fingerprint()
+
+    def check_business_time(self, policy: Policy) -> None:
+        """Refuse the command if any of its dates or datetimes falls outside the
+        policy's business-time range (compared as local dates in the policy's zone).
+
+        Raises :class:`~supervision_ledger.domain.errors.BusinessTimeOutOfRange`, whose
+        ``field`` names the first field out of range.
+        """
+        for path, value in _temporal_fields(self):
+            if isinstance(value, datetime):
+                day = value.date() if value.tzinfo is None else local_date_of(value, policy.zone)
+            else:
+                day = value
+            problem = policy.business_time_problem(day)
+            if problem is not None:
+                if value.isoformat() != day.isoformat():
+                    problem = f"{value.isoformat()} (local date {problem})"
+                raise BusinessTimeOutOfRange(path, problem)
 
 
 # -- units ---------------------------------------------------------------------
@@ -81,8 +235,8 @@ class AppointSupervisor(Command):
     roles: list[Role] = Field(min_length=1)
     industry: Name | None = None
     speciality: Name | None = None
-    term_start: date
-    term_end: date | None = Field(
+    term_start: Day
+    term_end: Day | None = Field(
         default=None, description="Last day of the term; default: the policy's term length."
     )
 
@@ -91,7 +245,9 @@ class RecordTraining(Command):
     type: Literal["record_training"] = "record_training"
     supervisor: Key
     topic: Text
-    hours: Decimal | None = Field(default=None, gt=0)
+    hours: Decimal | None = Field(
+        default=None, gt=0, max_digits=8, decimal_places=2, allow_inf_nan=False
+    )
 
 
 class RecordAssessment(Command):
@@ -108,7 +264,7 @@ class PayAllowance(Command):
 
     type: Literal["pay_allowance"] = "pay_allowance"
     supervisor: Key
-    amount: Decimal = Field(gt=0, max_digits=14, decimal_places=2)
+    amount: Decimal = Field(gt=0, max_digits=14, decimal_places=2, allow_inf_nan=False)
     purpose: Text
     reference: Key | None = Field(
         default=None, description="The activity or hearing paid for, e.g. 'case-no/A1'."
@@ -146,8 +302,8 @@ class RemoveSupervisor(Command):
 class RenewTerm(Command):
     type: Literal["renew_term"] = "renew_term"
     supervisor: Key
-    term_start: date
-    term_end: date | None = None
+    term_start: Day
+    term_end: Day | None = None
 
 
 # -- cases -----------------------------------------------------------------------
@@ -169,7 +325,7 @@ class RegisterCase(Command):
     title: Text | None = None
     handling_prosecutor: Name
     parties: list[PartyInput] = Field(default_factory=list)
-    received_on: date
+    received_on: Day
 
 
 class OpenActivity(Command):
@@ -331,7 +487,7 @@ class ApproveHearing(Command):
 class ScheduleHearing(Command):
     type: Literal["schedule_hearing"] = "schedule_hearing"
     hearing: Key
-    scheduled_for: datetime
+    scheduled_for: BusinessTime
     public: bool | None = Field(
         default=None, description="Default: public unless custody/arrest review or a minor."
     )
@@ -445,7 +601,7 @@ class ServeSuggestion(Command):
     suggestion: Key
     recipient: Name = Field(description="The recipient unit, e.g. '区市场监督管理局'.")
     urgent: bool = False
-    reply_due_on: date | None = Field(
+    reply_due_on: Day | None = Field(
         default=None,
         description="Only for an urgent suggestion: its own due date, earlier than the regular "
         "one; default: the policy's urgent deadline.",
@@ -656,8 +812,8 @@ class SignPartnerAgreement(Command):
     unit: Key
     partner: Name = Field(description="The partner unit, e.g. '旗自然资源局'.")
     title: Text | None = None
-    in_force_from: date
-    in_force_until: date | None = Field(default=None, description="Last day; None: open-ended.")
+    in_force_from: Day
+    in_force_until: Day | None = Field(default=None, description="Last day; None: open-ended.")
 
 
 class TerminatePartnerAgreement(Command):
@@ -665,7 +821,7 @@ class TerminatePartnerAgreement(Command):
 
     type: Literal["terminate_partner_agreement"] = "terminate_partner_agreement"
     agreement: Key
-    effective_on: date | None = Field(
+    effective_on: Day | None = Field(
         default=None, description="Default: the local date of occurred_at."
     )
     reason: Text

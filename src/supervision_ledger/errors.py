@@ -19,7 +19,7 @@ from .domain.errors import (
 )
 from .domain.errors import __all__ as _domain_errors
 from .persistence.recorders import ChainConflict
-from .persistence.store import InvalidStoreURL
+from .persistence.store import InvalidStoreURL, StoreUnavailable
 
 
 class StoreBusy(LedgerError):
@@ -27,14 +27,6 @@ class StoreBusy(LedgerError):
     or a lock could not be had in time. Nothing was recorded; retry later."""
 
     rule = "store_busy"
-
-
-class StoreUnavailable(LedgerError):
-    """The store could not be reached, or the connection was lost and reconnecting
-    failed. Nothing was recorded unless the command's result says so; retry later (with
-    the same ``command_id``, a retry never records a command twice)."""
-
-    rule = "store_unavailable"
 
 
 class InvalidArgument(LedgerError, ValueError):

@@ -43,7 +43,10 @@ def test_a_store_that_cannot_be_opened_is_reported_not_raised(
     empty.write_text("")
     code = main(["apply", str(empty), "--store", f"sqlite:///{tmp_path}/no/such/dir/l.db"])
     assert code == 2
-    assert capsys.readouterr().err.startswith("error: store: ")
+    err = capsys.readouterr().err
+    assert err.startswith("error: invalid_store_url: ")
+    assert f"the directory {tmp_path}/no/such/dir does not exist" in err
+    assert not (tmp_path / "no").exists()
 
 
 def test_the_api_refuses_a_reversed_period_for_every_period_query(tmp_path: Path) -> None:

@@ -47,7 +47,7 @@ def test_failure_mid_page_then_restart_equals_rebuild(
     with Ledger(store=store_url) as ledger:
         seed_001(Story(ledger))
         engine = engine_for(ledger)
-        original = StatisticsView.attendance_recorded
+        original = StatisticsView.case_attendance
         calls = {"n": 0}
 
         def failing(self: StatisticsView, tx: Any, e: Any) -> None:
@@ -56,7 +56,7 @@ def test_failure_mid_page_then_restart_equals_rebuild(
             if calls["n"] == 30:
                 raise Boom("injected failure")
 
-        monkeypatch.setattr(StatisticsView, "attendance_recorded", failing)
+        monkeypatch.setattr(StatisticsView, "case_attendance", failing)
         # Some commands (a removal asks for the person's last service) already caught the
         # views up: start them from nothing, so the replay below passes the failing event.
         engine.reset()
@@ -69,7 +69,7 @@ def test_failure_mid_page_then_restart_equals_rebuild(
         partial.catch_up(until=stopped)
         assert dump(engine) == dump(partial)
 
-        monkeypatch.setattr(StatisticsView, "attendance_recorded", original)
+        monkeypatch.setattr(StatisticsView, "case_attendance", original)
         assert engine.catch_up() == engine.head()
         clean = engine_for(ledger, page_size=1000, scratch=True)
         clean.catch_up()
@@ -127,3 +127,22 @@ def test_rebuild_gives_the_same_answers(store_url: str) -> None:
         )
         assert after == before
         assert len(before[3].hearings) == 79
+
+
+def test_catching_up_past_the_end_stops_at_the_end(sqlite_file_url: str) -> None:
+    """Only some topics are read, and a page records the position it scanned to — but
+    never beyond the log's end, or what is recorded next would be skipped."""
+    with Ledger(store=sqlite_file_url) as ledger:
+        story = Story(ledger)
+        seed_000(story)
+        engine = engine_for(ledger, scratch=True)
+        head = engine.head()
+        assert engine.catch_up(until=head + 1000) == head
+        assert engine.position == head
+        case, act = story.activity("QC", "2023-10-10", "other", attend=["PS01"])
+        story.opinion(case, act, "PS01", "2023-10-10", outcome="not_adopted")
+        assert engine.head() > head
+        assert engine.catch_up() == engine.head()
+        clean = engine_for(ledger, page_size=1000, scratch=True)
+        clean.catch_up()
+        assert dump(engine) == dump(clean)

@@ -504,6 +504,9 @@ class LedgerMachine(RuleBasedStateMachine):
             refusal = NotAttended
         elif not self.people[person].active_on(day):
             refusal = SupervisorNotActive
+        elif self.people[person].recused_from(case):
+            # A relationship declared after the invitation stops the opinion too.
+            refusal = SupervisorRecused
         else:
             refusal = None
         ids = self.send(

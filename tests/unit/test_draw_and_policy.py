@@ -222,5 +222,8 @@ def test_roster_scopes_name_the_units_whose_rosters_a_draw_uses() -> None:
     assert scoped.roster_units(Role.HEARING_OFFICER, chain) == {"D"}
     assert scoped.roster_units(Role.MEDIATOR, chain) == {"D", "C", "P"}  # not named
     assert POLICY.roster_units(Role.PEOPLES_SUPERVISOR, chain) == {"D", "C", "P"}
+    # A policy stays a hashable value, equal to one given the same scopes.
+    again = Policy(roster_scopes=dict(scoped.roster_scopes))
+    assert again == scoped and hash(again) == hash(scoped)
     # A city draws from its own roster and the province's.
     assert scoped.roster_units(Role.PEOPLES_SUPERVISOR, chain[1:]) == {"C", "P"}

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -112,7 +112,7 @@ def test_failing_assessment_of_a_removed_supervisor_does_not_remove_twice() -> N
 
 def test_allowance_paid() -> None:
     s = supervisor()
-    s.pay_allowance(Decimal("200.00"), "履职补贴", "K1/A1", at(2023, 5, 1))
+    s.pay_allowance(Decimal("200.00"), "履职补贴", "K1/A1", at(2023, 5, 1), POLICY)
     event = only_event(s, Supervisor.AllowancePaid)
     assert (event.amount, event.purpose, event.reference) == (
         Decimal("200.00"),
@@ -242,7 +242,7 @@ def test_assessment_twice_for_one_year_is_refused() -> None:
 def test_allowance_must_be_positive(amount: Decimal) -> None:
     s = supervisor()
     with refused(RuleViolation, s, names=["S1", str(amount)]):
-        s.pay_allowance(amount, "履职补贴", None, at(2023, 5, 1))
+        s.pay_allowance(amount, "履职补贴", None, at(2023, 5, 1), POLICY)
 
 
 def test_relationship_names_a_party_or_a_case() -> None:
@@ -332,13 +332,29 @@ def test_term_limit_follows_the_policy() -> None:
         t.renew_term(date(2018, 1, 1), date(2022, 12, 31), at(2017, 12, 1), one)
 
 
-def test_a_gap_between_terms_restarts_the_count() -> None:
+def test_a_gap_of_a_year_between_terms_restarts_the_count() -> None:
     s = supervisor(term_start=date(2013, 1, 1), term_end=date(2017, 12, 31))
     s.renew_term(date(2018, 1, 1), date(2022, 12, 31), at(2017, 12, 1), POLICY)
-    # A day's gap after the second term: the third term is not consecutive.
-    s.renew_term(date(2023, 1, 2), date(2027, 12, 31), at(2022, 12, 1), POLICY)
+    # A full year's gap (Policy.consecutive_term_gap_days, 365) after the second term:
+    # the third term is not consecutive.
+    s.renew_term(date(2024, 1, 1), date(2028, 12, 31), at(2023, 12, 1), POLICY)
     assert [type(e) for e in emitted(s)] == [Supervisor.TermRenewed, Supervisor.TermRenewed]
-    assert not s.in_term(date(2023, 1, 1)) and s.in_term(date(2023, 1, 2))
+    assert not s.in_term(date(2023, 12, 31)) and s.in_term(date(2024, 1, 1))
+
+
+@pytest.mark.parametrize("gap_days", [1, 29, 364])
+def test_a_short_gap_does_not_restart_the_count(gap_days: int) -> None:
+    """Issue 8: a one-day gap (a term ending 28 February of a leap year, the next
+    starting 1 March) used to reset the two-consecutive-terms limit."""
+    s = supervisor(term_start=date(2014, 3, 1), term_end=date(2019, 2, 28))
+    s.renew_term(date(2019, 3, 1), date(2024, 2, 28), at(2019, 2, 1), POLICY)
+    start = date(2024, 2, 28) + timedelta(days=gap_days + 1)
+    with refused(TermLimitExceeded, s):
+        s.renew_term(start, date(2029, 2, 28), at(2024, 2, 1), POLICY)
+    # A policy that counts any gap as a break keeps the old reading.
+    any_gap = replace(POLICY, consecutive_term_gap_days=1)
+    s.renew_term(start, date(2029, 2, 28), at(2024, 2, 1), any_gap)
+    assert s.terms[-1].start == start
 
 
 # -- status changes may not undercut recorded service -----------------------------------

@@ -55,12 +55,15 @@ class CommandExecutor:
         if isinstance(command, dict):
             command = c.parse_command(command)
         command = self.localize(command)
+        # Every date and datetime within the policy's business-time range (issue 8).
+        command.check_business_time(self.policy)
         handler = HANDLERS.get(type(command))
         if handler is None:
             raise TypeError(f"no handler for command {type(command).__name__}")
-        # The fingerprint is of the command as submitted: a seed the ledger picks for a
-        # seedless draw must not make a repeat of the same command look different.
-        fingerprint = command.fingerprint()
+        # The fingerprint is of the command as submitted (normalised): a seed the ledger
+        # picks for a seedless draw must not make a repeat of the same command look
+        # different.
+        submitted, fingerprint = command, command.fingerprint()
         command = self.with_seed(command)
         command_type = str(getattr(command, "type", type(command).__name__))
         record_id = (
@@ -74,7 +77,9 @@ class CommandExecutor:
                 with holder.holding():
                     if record_id is not None:
                         holder.take(record_id)  # a repeat of one command id waits for it
-                    result = self._attempt(command, handler, fingerprint, command_type, holder)
+                    result = self._attempt(
+                        submitted, command, handler, fingerprint, command_type, holder
+                    )
             except RestartWithLocks as restart:
                 first = restart.stripes  # not a conflict: nothing was written
                 continue
@@ -91,6 +96,7 @@ class CommandExecutor:
 
     def _attempt(
         self,
+        submitted: c.Command,
         command: c.Command,
         handler: Handler,
         fingerprint: str,
@@ -101,7 +107,7 @@ class CommandExecutor:
         if command.command_id is not None:
             previous = self.command_record(command.command_id)
             if previous is not None:
-                if previous.fingerprint != fingerprint:
+                if not submitted.same_as_recorded(previous.fingerprint):
                     raise CommandIdConflict(
                         f"command id {command.command_id!r} was used for a different "
                         f"{previous.command_type} command"

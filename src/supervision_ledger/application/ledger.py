@@ -33,7 +33,7 @@ from ..projections.dossier import Dossier
 from ..projections.engine import Progress, ProjectionEngine
 from ..projections.feedback import PendingFeedback
 from ..projections.hearings import HearingRegister
-from ..projections.statistics import UnsupervisedHearing
+from ..projections.sections.hearings import UnsupervisedHearing
 from .audit import LedgerAudit
 from .command_methods import CommandMethods
 from .eventsourced import LedgerApplication

@@ -31,7 +31,8 @@ from ..projections.engine import (
 )
 from ..projections.feedback import PendingFeedback, pending_feedback
 from ..projections.hearings import HearingRegister, hearing_register
-from ..projections.statistics import UnsupervisedHearing, mandatory_supervision, unit_scope
+from ..projections.sections.hearings import UnsupervisedHearing, mandatory_supervision
+from ..projections.statistics import unit_scope
 from .eventsourced import LedgerApplication
 from .store_errors import store_errors
 

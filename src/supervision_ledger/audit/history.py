@@ -148,6 +148,8 @@ def business_cutoff(when: datetime | date, zone: Any) -> datetime:
     """The last instant counted as "as of ``when``": a date means its whole local day."""
     if isinstance(when, datetime):
         return when if when.tzinfo is not None else when.replace(tzinfo=zone)
+    if when >= date.max:
+        return datetime.max.replace(tzinfo=zone)
     next_day = datetime.combine(when + timedelta(days=1), time(), tzinfo=zone)
     return next_day - timedelta(microseconds=1)
 

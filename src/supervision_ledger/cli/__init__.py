@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from eventsourcing.persistence import PersistenceError
 
 from ..domain.errors import LedgerError
-from ..errors import InvalidArgument, InvalidPeriod, StoreBusy, StoreUnavailable
+from ..errors import InvalidArgument, InvalidPeriod, InvalidStoreURL, StoreBusy, StoreUnavailable
 from . import audit, entry, reports
 from .common import NoLedgerThere
 
@@ -47,11 +47,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         code: int = args.run(args)
-    except (NoLedgerThere, InvalidArgument, InvalidPeriod) as error:  # usage errors
+    except (NoLedgerThere, InvalidArgument, InvalidPeriod, InvalidStoreURL) as error:
+        # Usage errors: not a verdict on any ledger (nothing was created).
         print(f"error: {error}", file=sys.stderr)
         return 2
     except (StoreBusy, StoreUnavailable) as error:  # about the store, not the ledger
-        print(f"error: store: {error}", file=sys.stderr)
+        print(f"error: {error}", file=sys.stderr)
         return 2
     except LedgerError as error:
         print(f"error: {error}", file=sys.stderr)

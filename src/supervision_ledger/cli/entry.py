@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
+import re
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,7 +16,7 @@ from pydantic import ValidationError
 
 from ..application import Ledger
 from ..commands import COMMAND_TYPES, command_json_schema, parse_command
-from ..domain.errors import AlreadyExists, LedgerError
+from ..domain.errors import AlreadyExists, BusinessTimeOutOfRange, LedgerError
 from .common import add_store_option, open_ledger, print_json
 
 
@@ -22,7 +24,12 @@ class LineError(Exception):
     """One line of an ``apply`` file was refused; nothing of it was written."""
 
     def __init__(self, number: int, where: str, reason: str) -> None:
-        super().__init__(f"line {number}: {where}: {reason}")
+        super().__init__(f"line {number}: {_clip(where, 100)}: {_clip(reason, 1000)}")
+
+
+def _clip(text: str, limit: int) -> str:
+    """A message part short enough to read: a line may hold a megabyte-long field name."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def describe_validation_error(error: ValidationError) -> tuple[str, str]:
@@ -45,28 +52,100 @@ def describe_validation_error(error: ValidationError) -> tuple[str, str]:
     return where, reason
 
 
-def read_lines(stream: IO[str]) -> Iterator[tuple[int, str]]:
-    for number, line in enumerate(stream, start=1):
+#: Deepest JSON nesting an apply line may have (a command needs 3: object, list, object).
+MAX_NESTING = 32
+#: Longest number literal an apply line may hold (digits, sign, point and exponent).
+MAX_NUMBER_LENGTH = 50
+#: A UTF-8 byte order mark, which some editors put at the start of a file.
+BOM = b"\xef\xbb\xbf"
+
+_STRINGS = re.compile(r'"(?:[^"\\]|\\.)*"')
+_BRACKETS = re.compile(r"[\[\]{}]")
+
+
+def read_lines(stream: IO[bytes]) -> Iterator[tuple[int, str]]:
+    """Number and text of each non-blank line, decoded one line at a time.
+
+    A line that is not UTF-8 stops the reading with a :class:`LineError` naming it, so
+    the lines before it have been applied and nothing after it is read. A byte order
+    mark at the very start of the file is skipped; CRLF line ends are accepted.
+    """
+    for number, raw in enumerate(stream, start=1):
+        if number == 1 and raw.startswith(BOM):
+            raw = raw[len(BOM) :]
+        try:
+            line = raw.decode("utf-8")
+        except UnicodeDecodeError as error:
+            raise LineError(
+                number,
+                "encoding",
+                f"not UTF-8: byte 0x{raw[error.start]:02x} at column {error.start + 1} "
+                "(save the file as UTF-8)",
+            ) from error
         if line.strip():
             yield number, line
 
 
-def apply_line(ledger: Ledger, number: int, line: str) -> bool:
-    """Apply one line; True if it recorded something, False if its command id was seen."""
+def _check_nesting(number: int, line: str) -> None:
+    depth = deepest = 0
+    for bracket in _BRACKETS.finditer(_STRINGS.sub("", line)):
+        depth += 1 if bracket.group() in "[{" else -1
+        deepest = max(deepest, depth)
+        if deepest > MAX_NESTING:
+            raise LineError(
+                number, "json", f"nested more than {MAX_NESTING} levels deep (a command needs 3)"
+            )
+
+
+def _number(kind: str) -> Any:
+    def parse(text: str) -> Any:
+        if len(text) > MAX_NUMBER_LENGTH:
+            raise ValueError(
+                f"the number {text[:20]}… has {len(text)} characters; at most "
+                f"{MAX_NUMBER_LENGTH} are accepted"
+            )
+        value = int(text) if kind == "int" else float(text)
+        if isinstance(value, float) and not math.isfinite(value):
+            raise ValueError(f"the number {text} is out of range")
+        return value
+
+    return parse
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a number JSON allows")
+
+
+def parse_line(number: int, line: str) -> Any:
+    """The JSON value of one line, or a :class:`LineError` saying why there is none."""
+    _check_nesting(number, line)
     try:
-        data: Any = json.loads(line)
+        return json.loads(
+            line,
+            parse_int=_number("int"),
+            parse_float=_number("float"),
+            parse_constant=_no_constant,
+        )
     except json.JSONDecodeError as error:
         raise LineError(number, "json", error.msg + f" at column {error.colno}") from error
+    except (ValueError, RecursionError) as error:
+        raise LineError(number, "json", str(error) or type(error).__name__) from error
+
+
+def apply_line(ledger: Ledger, number: int, line: str) -> bool:
+    """Apply one line; True if it recorded something, False if its command id was seen."""
+    data: Any = parse_line(number, line)
     if not isinstance(data, dict):
         raise LineError(number, "json", "each line is one JSON object")
     if "type" not in data:
         raise LineError(number, "type", "missing: every line names its command type")
     if not isinstance(data["type"], str) or data["type"] not in COMMAND_TYPES:
         # pydantic would list all the tags; the schema command lists them better.
+        shown = repr(data["type"]) if isinstance(data["type"], str) else "of that JSON type"
+        if len(shown) > 60:
+            shown = shown[:57] + "…'"
         raise LineError(
-            number,
-            "type",
-            f"unknown command type {data['type']!r} (see 'supervision-ledger schema')",
+            number, "type", f"unknown command type {shown} (see 'supervision-ledger schema')"
         )
     try:
         command = parse_command(data)
@@ -74,6 +153,8 @@ def apply_line(ledger: Ledger, number: int, line: str) -> bool:
         raise LineError(number, *describe_validation_error(error)) from error
     try:
         result = ledger.execute(command)
+    except BusinessTimeOutOfRange as error:
+        raise LineError(number, error.field, f"{error.reason} ({error.rule})") from error
     except LedgerError as error:
         raise LineError(number, error.rule, error.message) from error
     return not result.replayed
@@ -82,7 +163,7 @@ def apply_line(ledger: Ledger, number: int, line: str) -> bool:
 def run_apply(args: argparse.Namespace) -> int:
     path: str = args.file
     try:
-        stream: IO[str] = sys.stdin if path == "-" else Path(path).open(encoding="utf-8")  # noqa: SIM115
+        stream: IO[bytes] = sys.stdin.buffer if path == "-" else Path(path).open("rb")  # noqa: SIM115
     except OSError as error:
         print(f"error: cannot read {path}: {error.strerror}", file=sys.stderr)
         return 2
@@ -90,7 +171,15 @@ def run_apply(args: argparse.Namespace) -> int:
     with stream, open_ledger(args, create=True) as ledger:
         try:
             for number, line in read_lines(stream):
-                if apply_line(ledger, number, line):
+                try:
+                    recorded = apply_line(ledger, number, line)
+                except LineError:
+                    raise
+                except (ValueError, OverflowError, RecursionError, TypeError) as error:
+                    # Nothing a file holds should get here; if it does, it is still one
+                    # refused line, named, and not a traceback.
+                    raise LineError(number, "error", f"{type(error).__name__}: {error}") from error
+                if recorded:
                     applied += 1
                 else:
                     skipped += 1
@@ -101,9 +190,6 @@ def run_apply(args: argparse.Namespace) -> int:
                 f"{skipped} already recorded",
                 file=sys.stderr,
             )
-            return 1
-        except UnicodeDecodeError as error:
-            print(f"error: {path} is not UTF-8 text: {error}", file=sys.stderr)
             return 1
     print(f"applied {applied} command(s); {skipped} already recorded (same command_id)")
     return 0

@@ -24,13 +24,16 @@ from .errors import (
     AlreadyConverted,
     AlreadyExists,
     AlreadyInvited,
+    BeforeCaseRegistered,
     CaseClosed,
+    ClosedBeforeLastStep,
     ExplanationRequired,
     InvalidTransition,
     NotAttended,
     NotFound,
     NotInvited,
     OpinionsUnanswered,
+    RegisteredBeforeReceived,
     RuleViolation,
 )
 from .lifecycle import CLOSABLE, check_may_pick_by_name, opinion_waits_for
@@ -333,6 +336,58 @@ class Case(LedgerAggregate):
         if self.closed_at is not None:
             raise CaseClosed(f"case {self.key!r} is closed")
 
+    @staticmethod
+    def check_registration(
+        case: str, received_on: date, occurred_at: datetime, policy: Policy
+    ) -> None:
+        """A case is registered on or after the day it was received, never before."""
+        registered = policy.local_date(occurred_at)
+        if registered < received_on:
+            raise RegisteredBeforeReceived(
+                f"case {case!r} registered on {registered.isoformat()}, before it was "
+                f"received on {received_on.isoformat()}"
+            )
+
+    def check_after_registration(self, occurred_at: datetime, what: str) -> None:
+        """Refuse a step of this case (or of a record that depends on it) dated before the
+        case was registered: back-filling is fine, inverting the order is not."""
+        if occurred_at < self.registered_at:
+            raise BeforeCaseRegistered(
+                f"{what} at {occurred_at.isoformat()} is before case {self.key!r} was "
+                f"registered ({self.registered_at.isoformat()})"
+            )
+
+    @property
+    def last_step_at(self) -> datetime:
+        """The business time of the latest step recorded on the case, which closing it may
+        not precede. An opinion's implementation report is left out: it may come after the
+        case closed (implementation often outlasts the case)."""
+        steps = [self.registered_at]
+        if self.decided_at is not None:
+            steps.append(self.decided_at)
+        for act in self.activities.values():
+            steps.append(act.opened_at)
+            steps.extend(d.occurred_at for d in act.draws)
+            for inv in act.invitations.values():
+                steps.append(inv.invited_at)
+                if inv.changed_at is not None:
+                    steps.append(inv.changed_at)
+        for op in self.opinions.values():
+            steps.extend(
+                moment
+                for moment in (
+                    op.submitted_at,
+                    op.received_at,
+                    op.routed_at,
+                    op.decided_at,
+                    op.feedback_at,
+                    op.objected_at,
+                    op.objection_ruled_at,
+                )
+                if moment is not None
+            )
+        return max(steps)
+
     # -- registration and activities --------------------------------------------
 
     @event(Registered)
@@ -374,6 +429,7 @@ class Case(LedgerAggregate):
     ) -> None:
         """Open a supervision activity; a supervisor-initiated one names its initiator."""
         self._check_open()
+        self.check_after_registration(occurred_at, f"activity {activity!r}")
         if activity in self.activities:
             raise AlreadyExists(f"case {self.key!r} already has an activity {activity!r}")
         if activity_type is ActivityType.SUPERVISOR_INITIATED:
@@ -704,7 +760,9 @@ class Case(LedgerAggregate):
                 )
             role, since = inv.role, inv.changed_at or inv.invited_at
         not_before(occurred_at, since, f"opinion {opinion!r}")
-        supervisor.check_can_serve(role, policy.local_date(occurred_at), None, policy)
+        # The case's facts, so that a relationship declared for the case or one of its
+        # parties stops an opinion as it stops an invitation.
+        supervisor.check_can_serve(role, policy.local_date(occurred_at), self.facts, policy)
         self._submit(
             opinion=opinion,
             activity=activity,
@@ -869,6 +927,7 @@ class Case(LedgerAggregate):
 
     def record_decision(self, decision: str, occurred_at: datetime) -> None:
         self._check_open()
+        self.check_after_registration(occurred_at, f"the decision on case {self.key!r}")
         self._record_decision(decision=decision, occurred_at=occurred_at)
 
     @event(DecisionRecorded)
@@ -884,6 +943,12 @@ class Case(LedgerAggregate):
             raise OpinionsUnanswered(
                 f"case {self.key!r} cannot close: opinions {keys} lack a decision, "
                 "feedback or a ruling on an objection"
+            )
+        last = self.last_step_at
+        if occurred_at < last:
+            raise ClosedBeforeLastStep(
+                f"case {self.key!r} closed at {occurred_at.isoformat()}, before its last "
+                f"recorded step at {last.isoformat()}"
             )
         self._close(occurred_at=occurred_at)
 

@@ -43,6 +43,39 @@ class OutOfOrder(RuleViolation):
     rule = "out_of_order"
 
 
+class BeforeCaseRegistered(OutOfOrder):
+    """A step of a case (an activity, a decision, a hearing proposed on it) dated before
+    the case was registered."""
+
+    rule = "before_case_registered"
+
+
+class RegisteredBeforeReceived(OutOfOrder):
+    """A case registered (occurred_at) on a local date before its ``received_on``."""
+
+    rule = "registered_before_received"
+
+
+class ClosedBeforeLastStep(OutOfOrder):
+    """A case closed before its last recorded step (an activity, an invitation, an
+    opinion's answer, the case decision)."""
+
+    rule = "closed_before_last_step"
+
+
+class BeforeAppointment(OutOfOrder):
+    """Service (an invitation, a draw, an opinion, an allowance) dated before the person's
+    appointment, unless ``Policy.service_before_appointment``."""
+
+    rule = "before_appointment"
+
+
+class AllowanceBeforeTerm(OutOfOrder):
+    """An allowance paid on a local date before the person's first term started."""
+
+    rule = "allowance_before_term"
+
+
 class SupervisorNotActive(RuleViolation):
     """Out of term, suspended or removed on the date in question."""
 
@@ -173,6 +206,18 @@ class DrawRequired(RuleViolation):
     rule = "draw_required"
 
 
+class BusinessTimeOutOfRange(LedgerError):
+    """A date or datetime field of a command is outside ``Policy.business_time_from`` …
+    ``business_time_until``. ``field`` names the field (``occurred_at``, ``term_start``…)."""
+
+    rule = "business_time_out_of_range"
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(f"{field}: {message}")
+        self.field = field
+        self.reason = message
+
+
 class CommandIdConflict(LedgerError):
     """A ``command_id`` was reused for a different command."""
 
@@ -186,10 +231,15 @@ class ConcurrencyConflict(LedgerError):
 
 
 __all__ = [
+    "AllowanceBeforeTerm",
     "AlreadyConverted",
     "AlreadyExists",
     "AlreadyInvited",
+    "BeforeAppointment",
+    "BeforeCaseRegistered",
+    "BusinessTimeOutOfRange",
     "CaseClosed",
+    "ClosedBeforeLastStep",
     "ClosedHearingRequired",
     "CommandIdConflict",
     "ConcurrencyConflict",
@@ -211,6 +261,7 @@ __all__ = [
     "NoticeTooShort",
     "OpinionsUnanswered",
     "OutOfOrder",
+    "RegisteredBeforeReceived",
     "RepliesMissing",
     "RuleViolation",
     "ServiceAfterStatusChange",

@@ -10,9 +10,9 @@ hearing opinion → concluded.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import ClassVar
 from uuid import UUID
 
@@ -34,7 +34,7 @@ from .errors import (
     TooManyOfficers,
 )
 from .lifecycle import check_may_pick_by_name
-from .policy import Policy
+from .policy import Policy, add_days
 from .supervisor import Supervisor
 from .values import (
     CLOSED_BY_DEFAULT_KINDS,
@@ -267,11 +267,17 @@ class Hearing(LedgerAggregate):
         location: str | None,
         occurred_at: datetime,
         policy: Policy,
+        people: Mapping[str, Supervisor] | None = None,
     ) -> None:
-        """Give notice of the hearing: at least ``policy.hearing_notice_days`` ahead."""
+        """Give notice of the hearing: at least ``policy.hearing_notice_days`` ahead.
+
+        Rescheduling moves the day every invited officer and observer serves on, so each
+        one still expected (``people``: their Supervisor aggregates by key) must be able
+        to serve on the new date — in term, active, not recused.
+        """
         self._require(HearingStatus.APPROVED, HearingStatus.SCHEDULED, step="schedule")
         not_before(occurred_at, self.last_step_at, f"scheduling of hearing {self.key!r}")
-        earliest = policy.local_date(occurred_at) + timedelta(days=policy.hearing_notice_days)
+        earliest = add_days(policy.local_date(occurred_at), policy.hearing_notice_days)
         if policy.local_date(scheduled_for) < earliest:
             raise NoticeTooShort(
                 f"hearing {self.key!r} noticed on {policy.local_date(occurred_at).isoformat()} "
@@ -283,6 +289,15 @@ class Hearing(LedgerAggregate):
                 f"hearing {self.key!r} concerns a minor party of case {self.case!r} "
                 "and must be closed"
             )
+        expected = [p for p in self.participants.values() if p.expected]
+        if expected:
+            if people is None:
+                raise TypeError("schedule(): pass the invited people to check them on the new date")
+            day = policy.local_date(scheduled_for)
+            for participant in expected:
+                people[participant.supervisor].check_can_serve(
+                    participant.role, day, self.facts, policy
+                )
         self._schedule(
             scheduled_for=scheduled_for,
             public=self.default_public() if public is None else public,

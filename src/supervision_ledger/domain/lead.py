@@ -43,6 +43,11 @@ class LeadSource(StrEnum):
     def zh(self) -> str:
         return _SOURCE_ZH[self]
 
+    @property
+    def en(self) -> str:
+        """How the English figure labels say where leads came from."""
+        return _SOURCE_EN[self]
+
 
 _SOURCE_ZH = {
     LeadSource.GRID_WORKER: "网格员报送",
@@ -51,6 +56,14 @@ _SOURCE_ZH = {
     LeadSource.DEPARTMENT_TRANSFER: "院内部门间移送",
     LeadSource.AGENCY_REFERRAL: "外单位移送",
     LeadSource.OTHER: "其他来源",
+}
+_SOURCE_EN = {
+    LeadSource.GRID_WORKER: "from grid workers",
+    LeadSource.NPC_SUGGESTION: "converted from NPC deputies' suggestions",
+    LeadSource.CPPCC_PROPOSAL: "converted from CPPCC members' proposals",
+    LeadSource.DEPARTMENT_TRANSFER: "transferred between the procuratorate's own departments",
+    LeadSource.AGENCY_REFERRAL: "referred by outside agencies",
+    LeadSource.OTHER: "from other sources",
 }
 
 #: The role a named reporter must hold for each source that comes from a person.

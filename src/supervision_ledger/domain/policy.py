@@ -10,9 +10,9 @@ follow the policy they are computed under.
 from __future__ import annotations
 
 import calendar as _calendar
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, tzinfo
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
@@ -66,24 +66,86 @@ class Deadline:
 
     def due(self, start: date, calendar: WorkingDayCalendar) -> date:
         if not self.working_days:
-            return start + timedelta(days=self.days)
+            return add_days(start, self.days)
         day, left = start, self.days
         while left > 0:
+            if day == date.max:  # nothing is due after the last representable day
+                return day
             day += timedelta(days=1)
             if calendar.is_working_day(day):
                 left -= 1
         return day
 
 
+# -- date arithmetic that cannot overflow ---------------------------------------------
+#
+# The ledger refuses business times outside ``Policy.business_time_from`` …
+# ``business_time_until``, but a store written before that check (or under a wider
+# policy) may hold any date Python can represent. Reading such a store must still work,
+# so every date computed from a stored one saturates at ``date.min`` / ``date.max``
+# instead of raising OverflowError or ValueError.
+
+
+def add_days(day: date, days: int) -> date:
+    """``day + days``, saturating at ``date.min`` / ``date.max``."""
+    try:
+        return day + timedelta(days=days)
+    except OverflowError:
+        return date.max if days > 0 else date.min
+
+
 def add_months(day: date, months: int) -> date:
-    """The same day ``months`` later, clamped to the month's last day (31 Jan + 1 → 28/29 Feb)."""
+    """The same day ``months`` later, clamped to the month's last day (31 Jan + 1 → 28/29 Feb);
+    saturating at ``date.min`` / ``date.max``."""
     month_index = day.month - 1 + months
     year, month = day.year + month_index // 12, month_index % 12 + 1
+    if year > date.max.year:
+        return date.max
+    if year < date.min.year:
+        return date.min
     last = _calendar.monthrange(year, month)[1]
     return date(year, month, min(day.day, last))
 
 
+def local_date_of(moment: datetime, zone: tzinfo) -> date:
+    """The calendar date of ``moment`` in ``zone``, for any aware datetime Python holds.
+
+    Converting a moment on the first or last day Python represents into another zone
+    can leave that range (0001-01-01T00:00+08:00 is 0000-12-31 in UTC); such a moment
+    falls on ``date.min`` / ``date.max``.
+    """
+    try:
+        return moment.astimezone(zone).date()
+    except (OverflowError, ValueError):
+        return date.max if moment.year > date.max.year // 2 else date.min
+
+
 ALL_RELATIONSHIPS = frozenset(Relationship)
+
+
+class RosterScopes(Mapping[Role, RosterScope]):
+    """``Policy.roster_scopes`` as an immutable, hashable mapping."""
+
+    def __init__(self, scopes: Mapping[Role, RosterScope]) -> None:
+        self._scopes = {Role(role): RosterScope(scope) for role, scope in scopes.items()}
+
+    def __getitem__(self, role: Role) -> RosterScope:
+        return self._scopes[role]
+
+    def __iter__(self) -> Iterator[Role]:
+        return iter(self._scopes)
+
+    def __len__(self) -> int:
+        return len(self._scopes)
+
+    def __hash__(self) -> int:
+        return hash(frozenset(self._scopes.items()))
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Mapping) and dict(self.items()) == dict(other.items())
+
+    def __repr__(self) -> str:
+        return f"RosterScopes({self._scopes!r})"
 
 
 @dataclass(frozen=True)
@@ -132,7 +194,7 @@ class Policy:
     #: cities and provinces and serve the city and its districts — ``CITY_AND_ABOVE``;
     #: hearing officers are kept by each procuratorate — ``UNIT_ONLY``. Empty by default,
     #: so that ledgers enrolling people with their district keep drawing them.]
-    roster_scopes: Mapping[Role, RosterScope] = field(default_factory=dict)
+    roster_scopes: Mapping[Role, RosterScope] = field(default_factory=lambda: RosterScopes({}))
     #: A hearing noticed on day D may be held on day D + N at the earliest [C: 3 days].
     hearing_notice_days: int = 3
     #: Most hearing officers on one hearing (typical 3–7 [P]); None for no limit.
@@ -162,6 +224,40 @@ class Policy:
     #: While the petition stays open after that, a progress reply is due this often
     #: after the previous one [C: monthly].
     petition_progress_months: int = 1
+    #: The business-time range the ledger accepts, as local dates, both inclusive: every
+    #: date and datetime field of a command (``occurred_at``, ``term_start``,
+    #: ``scheduled_for``, …) must fall within it, else the command is refused with
+    #: ``business_time_out_of_range``. The default runs from the founding of the
+    #: People's Republic (1949-10-01) to 2200-12-31: wide enough for any back-filled
+    #: record, far from the limits of date arithmetic.
+    business_time_from: date = date(1949, 10, 1)
+    business_time_until: date = date(2200, 12, 31)
+    #: Terms separated by a gap of fewer days than this count as consecutive for
+    #: ``max_consecutive_terms`` [U: a break of a day or a month does not reset the
+    #: limit; 365 days is our default].
+    consecutive_term_gap_days: int = 365
+    #: Whether a person may be recorded as serving — invited, drawn, attending,
+    #: submitting an opinion, paid an allowance — before the business time of their
+    #: appointment (a term may be back-dated to start before the appointment was made)
+    #: [U: no by default; rule ``before_appointment``].
+    service_before_appointment: bool = False
+
+    def __post_init__(self) -> None:
+        if self.business_time_from > self.business_time_until:
+            raise ValueError(
+                f"Policy.business_time_from {self.business_time_from.isoformat()} is after "
+                f"business_time_until {self.business_time_until.isoformat()}"
+            )
+        if self.business_time_from.year < 2 or self.business_time_until.year > 9998:
+            raise ValueError(
+                "Policy business-time range: keep it within the years 2–9998, so that every "
+                "local date and deadline of an accepted command can be computed"
+            )
+        if self.consecutive_term_gap_days < 1:
+            raise ValueError("Policy.consecutive_term_gap_days must be at least 1")
+        # An immutable, hashable copy: a policy is a value (it may key a cache or a set).
+        object.__setattr__(self, "roster_scopes", RosterScopes(self.roster_scopes))
+        ZoneInfo(self.timezone)  # an unknown zone fails here, not on the first command
 
     def roster_units(self, role: Role, chain: list[tuple[str, UnitLevel]]) -> set[str]:
         """The units whose rosters a draw for ``role`` uses, given the drawing unit and
@@ -179,16 +275,29 @@ class Policy:
         return ZoneInfo(self.timezone)
 
     def local_date(self, moment: datetime) -> date:
-        """The local calendar date of a business time (an aware datetime)."""
-        return moment.astimezone(self.zone).date()
+        """The local calendar date of a business time (an aware datetime); never raises
+        for a datetime Python can hold (see :func:`local_date_of`)."""
+        return local_date_of(moment, self.zone)
+
+    def business_time_problem(self, day: date) -> str | None:
+        """Why the local date ``day`` is outside the accepted business-time range, or None."""
+        if self.business_time_from <= day <= self.business_time_until:
+            return None
+        return (
+            f"{day.isoformat()} is outside the business-time range "
+            f"{self.business_time_from.isoformat()} to {self.business_time_until.isoformat()}"
+        )
 
     def term_end(self, start: date) -> date:
-        """Last day of a term that starts on ``start``."""
+        """Last day of a term that starts on ``start`` (saturating at ``date.max``)."""
+        year = start.year + self.term_years
+        if year > date.max.year:
+            return date.max
         try:
-            end = start.replace(year=start.year + self.term_years)
+            end = start.replace(year=year)
         except ValueError:  # 29 February: the anniversary falls on 1 March
-            end = start.replace(year=start.year + self.term_years, month=3, day=1)
-        return end - timedelta(days=1)
+            end = start.replace(year=year, month=3, day=1)
+        return add_days(end, -1)
 
     def feedback_due_on(self, decided: datetime) -> date:
         return self.feedback_due.due(self.local_date(decided), self.calendar)

@@ -9,7 +9,7 @@ this role, on this date, on this case?
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from decimal import Decimal
 from typing import ClassVar
 from uuid import UUID
@@ -18,6 +18,8 @@ from eventsourcing.domain import event
 
 from .base import LedgerAggregate, aggregate_id
 from .errors import (
+    AllowanceBeforeTerm,
+    BeforeAppointment,
     InvalidTerm,
     InvalidTransition,
     RuleViolation,
@@ -141,7 +143,8 @@ class Supervisor(LedgerAggregate):
     def check_can_serve(
         self, role: Role, day: date, case: CaseFacts | None, policy: Policy
     ) -> None:
-        """Raise unless this person holds ``role``, is active on ``day`` and is not recused."""
+        """Raise unless this person holds ``role``, is active on ``day``, was appointed by
+        then (unless ``policy.service_before_appointment``) and is not recused."""
         if role not in self.roles:
             raise SupervisorLacksRole(
                 f"supervisor {self.key!r} does not hold the role {role.value} ({role.zh})"
@@ -151,6 +154,7 @@ class Supervisor(LedgerAggregate):
                 f"supervisor {self.key!r} is not active on {day.isoformat()} "
                 f"(out of term, suspended or removed)"
             )
+        self.check_appointed_by(day, "serve", policy)
         if case is not None:
             rel = self.recusal_reason(case, policy)
             if rel is not None:
@@ -159,6 +163,18 @@ class Supervisor(LedgerAggregate):
                     f"supervisor {self.key!r} declared a {rel.relationship.value} relationship "
                     f"with {what} of case {case.key!r} and must stand aside"
                 )
+
+    def check_appointed_by(self, day: date, what: str, policy: Policy) -> None:
+        """Raise :class:`BeforeAppointment` if ``day`` precedes the local date of the
+        appointment and the policy does not allow service before it."""
+        if policy.service_before_appointment:
+            return
+        appointed = policy.local_date(self.appointed_at)
+        if day < appointed:
+            raise BeforeAppointment(
+                f"supervisor {self.key!r} cannot {what} on {day.isoformat()}: appointed on "
+                f"{appointed.isoformat()} (Policy.service_before_appointment is off)"
+            )
 
     def can_serve(self, role: Role, day: date, case: CaseFacts | None, policy: Policy) -> bool:
         try:
@@ -241,10 +257,25 @@ class Supervisor(LedgerAggregate):
         self.assessments[year] = grade
 
     def pay_allowance(
-        self, amount: Decimal, purpose: str, reference: str | None, occurred_at: datetime
+        self,
+        amount: Decimal,
+        purpose: str,
+        reference: str | None,
+        occurred_at: datetime,
+        policy: Policy,
     ) -> None:
+        """Pay an allowance for service: not before the first term started, nor (unless
+        the policy allows service before it) before the appointment."""
         if amount <= 0:
             raise RuleViolation(f"allowance to {self.key!r} must be positive, not {amount}")
+        day = policy.local_date(occurred_at)
+        first_start = self.terms[0].start
+        if day < first_start:
+            raise AllowanceBeforeTerm(
+                f"allowance to {self.key!r} paid on {day.isoformat()}, before the first term "
+                f"started on {first_start.isoformat()}"
+            )
+        self.check_appointed_by(day, "be paid an allowance", policy)
         self._pay_allowance(
             amount=amount, purpose=purpose, reference=reference, occurred_at=occurred_at
         )
@@ -353,17 +384,21 @@ class Supervisor(LedgerAggregate):
                 f"new term of {self.key!r} starts {term_start.isoformat()}, before the current "
                 f"term ends {last.end.isoformat()}"
             )
+        # Terms separated by a gap shorter than the policy's count as consecutive: a day's
+        # break (a term ending 28 February of a leap year) does not reset the limit.
         consecutive = 1
         previous_start = term_start
         for term in reversed(self.terms):
-            if term.end + timedelta(days=1) < previous_start:
+            gap_days = (previous_start - term.end).days - 1
+            if gap_days >= policy.consecutive_term_gap_days:
                 break
             consecutive += 1
             previous_start = term.start
         if consecutive > policy.max_consecutive_terms:
             raise TermLimitExceeded(
                 f"supervisor {self.key!r} would serve {consecutive} consecutive terms; "
-                f"at most {policy.max_consecutive_terms} are allowed"
+                f"at most {policy.max_consecutive_terms} are allowed (terms less than "
+                f"{policy.consecutive_term_gap_days} days apart count as consecutive)"
             )
         self._renew_term(term_start=term_start, term_end=term_end, occurred_at=occurred_at)
 

@@ -31,6 +31,12 @@ class TypicalCaseLevel(StrEnum):
     def zh(self) -> str:
         return {"municipal": "市级", "provincial": "省级", "national": "全国（最高检）"}[self.value]
 
+    @property
+    def en(self) -> str:
+        return {"municipal": "municipal", "provincial": "provincial", "national": "national (SPP)"}[
+            self.value
+        ]
+
 
 class NominationStatus(StrEnum):
     NOMINATED = "nominated"

@@ -26,6 +26,11 @@ class Role(StrEnum):
     def zh(self) -> str:
         return _ROLE_ZH[self]
 
+    @property
+    def en(self) -> str:
+        """The English label, plural (as figures read: "people's supervisors")."""
+        return _ROLE_EN[self]
+
 
 _ROLE_ZH = {
     Role.PEOPLES_SUPERVISOR: "人民监督员",
@@ -35,6 +40,15 @@ _ROLE_ZH = {
     Role.NPC_DEPUTY: "人大代表",
     Role.CPPCC_MEMBER: "政协委员",
     Role.MEDIATOR: "特约调解员",
+}
+_ROLE_EN = {
+    Role.PEOPLES_SUPERVISOR: "people's supervisors",
+    Role.HEARING_OFFICER: "hearing officers",
+    Role.INVITED_PROSECUTOR_ASSISTANT: "invited prosecutor assistants",
+    Role.GRID_WORKER: "public-interest grid workers",
+    Role.NPC_DEPUTY: "NPC deputies",
+    Role.CPPCC_MEMBER: "CPPCC members",
+    Role.MEDIATOR: "mediators",
 }
 
 
@@ -57,6 +71,10 @@ class ActivityType(StrEnum):
     def zh(self) -> str:
         return _ACTIVITY_ZH[self]
 
+    @property
+    def en(self) -> str:
+        return _ACTIVITY_EN[self]
+
 
 _ACTIVITY_ZH = {
     ActivityType.PUBLIC_HEARING: "案件公开审查、公开听证",
@@ -69,6 +87,18 @@ _ACTIVITY_ZH = {
     ActivityType.WORK_BRIEFING: "检察工作情况通报",
     ActivityType.OTHER: "其他相关司法办案工作",
     ActivityType.SUPERVISOR_INITIATED: "人民监督员主动提出监督",
+}
+_ACTIVITY_EN = {
+    ActivityType.PUBLIC_HEARING: "public review / public hearing",
+    ActivityType.COURT_APPEARANCE: "prosecutor in court",
+    ActivityType.CIRCUIT_INSPECTION: "circuit inspection",
+    ActivityType.PROCURATORIAL_SUGGESTION: "procuratorial suggestions",
+    ActivityType.DOCUMENT_SERVICE: "public service of legal documents",
+    ActivityType.QUALITY_REVIEW: "case-quality review",
+    ActivityType.CONDUCT_INSPECTION: "judicial-conduct inspection",
+    ActivityType.WORK_BRIEFING: "briefing on procuratorial work",
+    ActivityType.OTHER: "other case-handling work",
+    ActivityType.SUPERVISOR_INITIATED: "supervisor-initiated supervision",
 }
 
 

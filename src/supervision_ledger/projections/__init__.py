@@ -2,9 +2,12 @@
 
 * :mod:`.engine` — pages of notifications applied with their tracking position in one
   transaction (exactly once), on SQLite and PostgreSQL;
-* :mod:`.statistics` — the published figures, per unit and period (:data:`FIGURES`);
-* :mod:`.flows` — the figures of the neighbouring flows (suggestions, petitions, leads,
-  typical cases, partner units, the trial committee);
+* :mod:`.sections` — one module per section of the statistics report: its tables, its
+  handlers and its figures (key, 中文, English, definition, computation);
+* :mod:`.figures` — the report's sections in order, declared once (:data:`FIGURES`);
+* :mod:`.statistics` — the view keeping the core sections' fact rows, per unit and
+  period; :mod:`.flows` — the view keeping the neighbouring flows' (suggestions,
+  petitions, leads, typical cases, partner units, the trial committee);
 * :mod:`.feedback` — opinions, suggestion replies and petition replies still awaited;
 * :mod:`.dossier` — one file per person (一人一档);
 * :mod:`.hearings` — the hearing register.

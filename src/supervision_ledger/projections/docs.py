@@ -7,16 +7,14 @@ from __future__ import annotations
 
 import sys
 
-from . import flows as _flows  # noqa: F401 - registers the flow figures
-from . import statistics as _statistics  # noqa: F401 - registers the figures
 from .figures import FIGURES, SECTIONS
 
 HEADER = """\
 # Statistics: every figure of `report --json`
 
-Generated from the figure registry (`src/supervision_ledger/projections/statistics.py`
-and, for the neighbouring flows, `projections/flows.py`, where each figure is defined
-beside its handlers) by
+Generated from the figure registry (`src/supervision_ledger/projections/sections/`, one
+module per section, where each figure is defined beside its tables and handlers; the
+order of the sections is declared in `projections/figures.py`) by
 `python -m supervision_ledger.projections.docs`; a test keeps this file in step.
 
 ## The report object

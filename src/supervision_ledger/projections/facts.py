@@ -40,6 +40,17 @@ PETITION_COLUMNS = (
 )
 
 
+def fact_indexes(
+    suggestion_table: str, suggestion_date: str, petition_table: str, petition_date: str
+) -> dict[str, str]:
+    """Indexes of a view's two fact tables: by unit, then the date its queries range
+    over (a report's period, or nothing)."""
+    return {
+        f"{suggestion_table}_by_unit": f"{suggestion_table} (unit, {suggestion_date})",
+        f"{petition_table}_by_unit": f"{petition_table} (unit, {petition_date})",
+    }
+
+
 def _check_table(cls: type[View], attr: str, columns: str) -> None:
     """A view using a fact mixin must name its table and create it with these columns:
     a mismatch would only show up as an SQL error on the first event."""

@@ -34,6 +34,7 @@ from .facts import (
     SUGGESTION_COLUMNS,
     PetitionFacts,
     SuggestionFacts,
+    fact_indexes,
     suggestion_reply_due,
 )
 
@@ -146,9 +147,10 @@ class FeedbackView(SuggestionFacts, PetitionFacts, View):
 
     name = "feedback"
     # 3: suggestion and petition rows written by the shared fact handlers (:mod:`.facts`).
-    # 4: objected_on, for the deadline of the chief prosecutor's ruling.
-    # 5: the suggestion fact rows carry the suggestion's type; petition rows the first
-    #    progress reply, an unreachable petitioner and a leader (领导包案).
+    # 4: indexes by unit and by supervisor.
+    # 5: objected_on, for the deadline of the chief prosecutor's ruling; the suggestion
+    #    fact rows carry the suggestion's type, petition rows the first progress reply,
+    #    an unreachable petitioner and a leader (领导包案).
     version = 5
     suggestion_table = "view_feedback_suggestion"
     petition_table = "view_feedback_petition"
@@ -162,6 +164,12 @@ class FeedbackView(SuggestionFacts, PetitionFacts, View):
         "PRIMARY KEY (case_id, opinion)",
         suggestion_table: SUGGESTION_COLUMNS,
         petition_table: PETITION_COLUMNS,
+    }
+    indexes = {  # noqa: RUF012 - class-level schema
+        **fact_indexes(suggestion_table, "served_on", petition_table, "received_on"),
+        "view_feedback_case_by_unit": "view_feedback_case (unit)",
+        "view_feedback_case_by_key": "view_feedback_case (case_key)",
+        "view_feedback_opinion_by_supervisor": "view_feedback_opinion (supervisor)",
     }
 
     @on(Case.Registered)
@@ -238,6 +246,15 @@ def stage_of(
     )
 
 
+#: SQL for "not fully answered" (``stage_of`` is not None), so that a unit's long
+#: history of answered opinions is not read only to be dropped.
+_OPEN_OPINION = (
+    "(o.received_on IS NULL OR o.decided_on IS NULL OR o.feedback_on IS NULL "
+    "OR o.objection_pending <> 0 OR (o.implementation_on IS NULL "
+    f"AND (o.outcome IS NULL OR o.outcome <> '{OpinionOutcome.NOT_ADOPTED.value}')))"
+)
+
+
 def _in(column: str, values: list[str] | None) -> tuple[str, list[object]]:
     if values is None:
         return "", []
@@ -272,7 +289,7 @@ def pending_opinions(
         "SELECT c.unit, c.case_key, o.opinion, o.activity, o.supervisor, o.submitted_on, "
         "o.received_on, o.decided_on, o.outcome, o.feedback_on, o.implementation_on, "
         "o.objection_pending, o.objected_on FROM view_feedback_opinion o "
-        f"JOIN view_feedback_case c ON c.case_id = o.case_id WHERE 1 = 1{scope}"
+        f"JOIN view_feedback_case c ON c.case_id = o.case_id WHERE {_OPEN_OPINION}{scope}"
     )
     if supervisor is not None:
         sql += " AND o.supervisor = ?"

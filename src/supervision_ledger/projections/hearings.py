@@ -63,7 +63,8 @@ class HearingRegister(BaseModel):
 
 class HearingRegisterView(View):
     name = "hearings"
-    version = 1
+    # 2: indexes by unit and date.
+    version = 2
     tables = {  # noqa: RUF012 - class-level schema
         "view_hearing": "hearing_id TEXT PRIMARY KEY, hearing TEXT NOT NULL, "
         "case_key TEXT NOT NULL, unit TEXT NOT NULL, case_kind TEXT NOT NULL, "
@@ -78,6 +79,9 @@ class HearingRegisterView(View):
         "view_hearing_party": "hearing_id TEXT NOT NULL, party TEXT NOT NULL, "
         "accepted INTEGER NOT NULL, PRIMARY KEY (hearing_id, party)",
     }
+    indexes = {  # noqa: RUF012 - class-level schema
+        "view_hearing_by_unit": "view_hearing (unit, proposed_on)",
+    }
 
     def _set(self, tx: Tx, e: Hearing.Event, **values: object) -> None:
         assignments = ", ".join(f"{k} = ?" for k in values)
@@ -87,13 +91,16 @@ class HearingRegisterView(View):
         )
 
     def _advance(self, tx: Tx, e: Hearing.Event, status: HearingStatus) -> None:
-        found = tx.one(
-            "SELECT status FROM view_hearing WHERE hearing_id = ?", [str(e.originator_id)]
+        """Move the hearing's status forward to ``status``, never back (one write, no
+        read: the condition compares the statuses' ranks in SQL)."""
+        earlier = HEARING_STATUS_ORDER[: HEARING_STATUS_ORDER.index(status)]
+        if not earlier:
+            return
+        tx.rows(
+            "UPDATE view_hearing SET status = ? WHERE hearing_id = ? "
+            f"AND status IN ({', '.join('?' for _ in earlier)})",
+            [status.value, str(e.originator_id), *(s.value for s in earlier)],
         )
-        assert found is not None
-        current = HEARING_STATUS_ORDER.index(HearingStatus(found[0]))
-        if HEARING_STATUS_ORDER.index(status) > current:
-            self._set(tx, e, status=status.value)
 
     def _participant(
         self, tx: Tx, e: Hearing.Event, key: str, role: Role, replaces: str | None = None

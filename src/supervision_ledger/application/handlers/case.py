@@ -18,6 +18,7 @@ from .pool import draw_candidates
 def register_case(uow: UnitOfWork, cmd: c.RegisterCase) -> Ids:
     uow.require_absent(Case, cmd.case)
     uow.get(ProcuratorateUnit, cmd.unit)
+    Case.check_registration(cmd.case, cmd.received_on, cmd.occurred_at, uow.policy)
     names = [p.name for p in cmd.parties]
     if len(set(names)) != len(names):
         twice = sorted({n for n in names if names.count(n) > 1})

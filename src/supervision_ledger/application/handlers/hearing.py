@@ -18,6 +18,7 @@ def propose_hearing(uow: UnitOfWork, cmd: c.ProposeHearing) -> Ids:
     uow.require_absent(Hearing, cmd.hearing)
     case = uow.get(Case, cmd.case)
     Hearing.check_case_open(case.is_closed, case.key)
+    case.check_after_registration(cmd.occurred_at, f"hearing {cmd.hearing!r} proposed")
     facts = case.facts
     uow.add(
         Hearing(
@@ -42,7 +43,10 @@ def approve_hearing(uow: UnitOfWork, cmd: c.ApproveHearing) -> Ids:
 
 @handles(c.ScheduleHearing)
 def schedule_hearing(uow: UnitOfWork, cmd: c.ScheduleHearing) -> Ids:
-    uow.get(Hearing, cmd.hearing).schedule(
+    hearing = uow.get(Hearing, cmd.hearing)
+    # A new date must suit everyone still expected (in term, active, not recused).
+    people = {k: uow.get(Supervisor, k) for k, p in hearing.participants.items() if p.expected}
+    hearing.schedule(
         cmd.scheduled_for,
         cmd.public,
         cmd.presiding_prosecutor,
@@ -50,6 +54,7 @@ def schedule_hearing(uow: UnitOfWork, cmd: c.ScheduleHearing) -> Ids:
         cmd.location,
         cmd.occurred_at,
         uow.policy,
+        people,
     )
     return {"hearing": cmd.hearing}
 

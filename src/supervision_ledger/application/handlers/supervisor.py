@@ -50,7 +50,7 @@ def record_assessment(uow: UnitOfWork, cmd: c.RecordAssessment) -> Ids:
 @handles(c.PayAllowance)
 def pay_allowance(uow: UnitOfWork, cmd: c.PayAllowance) -> Ids:
     uow.get(Supervisor, cmd.supervisor).pay_allowance(
-        cmd.amount, cmd.purpose, cmd.reference, cmd.occurred_at
+        cmd.amount, cmd.purpose, cmd.reference, cmd.occurred_at, uow.policy
     )
     return {"supervisor": cmd.supervisor}
 

@@ -1,0 +1,105 @@
+"""Supervision activities (监督活动): case activities in which supervision took place.
+
+An activity counts when at least one invited person's attendance was recorded on it;
+a supervisor-initiated activity counts from its opening.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from ...domain.case import Case
+from ...domain.hearing import Hearing
+from ...domain.values import ActivityType
+from ..engine import Tx, View, on
+from .base import FigureQuery, FigureValue, Section
+
+SECTION = Section(
+    "activities",
+    "监督活动",
+    "Supervision activities",
+    "the local date the activity was opened (ActivityOpened)",
+)
+figure, define = SECTION.figure, SECTION.define
+
+
+class ActivityFacts(View):
+    """One row per case activity: its type, opening date, whether it was supervised,
+    and the hearing it supervises, if any."""
+
+    tables = {  # noqa: RUF012 - class-level schema
+        "view_stat_activity": "case_id TEXT NOT NULL, activity TEXT NOT NULL, "
+        "type TEXT NOT NULL, opened_on TEXT NOT NULL, supervised INTEGER NOT NULL, "
+        "hearing_id TEXT, "
+        "PRIMARY KEY (case_id, activity)",
+    }
+    indexes = {  # noqa: RUF012 - class-level schema
+        "view_stat_activity_by_hearing": "view_stat_activity (hearing_id)",
+    }
+
+    @on(Case.ActivityOpened)
+    def activity_opened(self, tx: Tx, e: Case.ActivityOpened) -> None:
+        # A supervisor-initiated activity is supervision by its very opening.
+        initiated = e.activity_type is ActivityType.SUPERVISOR_INITIATED
+        tx.upsert(
+            "view_stat_activity",
+            {"case_id": str(e.originator_id), "activity": e.activity},
+            {
+                "type": e.activity_type.value,
+                "opened_on": tx.local_date(e.occurred_at),
+                "supervised": int(initiated),
+                # Supervising a hearing through a case activity linked to it.
+                "hearing_id": None if e.hearing is None else str(Hearing.id_for(e.hearing)),
+            },
+        )
+
+    @on(Case.AttendanceRecorded)
+    def activity_supervised(self, tx: Tx, e: Case.AttendanceRecorded) -> None:
+        tx.rows(
+            "UPDATE view_stat_activity SET supervised = 1 WHERE case_id = ? AND activity = ?",
+            [str(e.originator_id), e.activity],
+        )
+
+
+# == figures ==============================================================================
+
+
+def _activities(q: FigureQuery) -> Counter[str]:
+    scope, sp = q.scope("c.unit")
+    period, pp = q.period("a.opened_on")
+    rows = q.rows(
+        "SELECT a.type, COUNT(*) FROM view_stat_case c "
+        "CROSS JOIN view_stat_activity a "
+        f"WHERE a.case_id = c.case_id AND a.supervised = 1{scope}{period} GROUP BY a.type",
+        [*sp, *pp],
+    )
+    return Counter({str(t): int(n) for t, n in rows})
+
+
+def _activity_figure(activity_type: ActivityType) -> None:
+    def count(q: FigureQuery) -> FigureValue:
+        return int(q.shared("activities", _activities)[activity_type.value])
+
+    define(
+        f"activities.{activity_type.value}",
+        f"{activity_type.zh}（件次）",
+        f"{activity_type.en} (activities)",
+        f"Activities of type {activity_type.value} (ActivityOpened) of cases of the units in "
+        "scope in which at least one invited person's attendance was recorded; a "
+        "supervisor-initiated activity counts from its opening.",
+        count,
+    )
+
+
+for _type in ActivityType:
+    _activity_figure(_type)
+
+
+@figure(
+    "activities.total",
+    "监督活动合计（件次）",
+    "supervision activities, total",
+    "Sum of the ten activities.* counts above.",
+)
+def _activities_total(q: FigureQuery) -> FigureValue:
+    return int(sum(q.shared("activities", _activities).values()))

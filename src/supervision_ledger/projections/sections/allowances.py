@@ -1,0 +1,71 @@
+"""Allowances (履职补贴): what was paid to the persons appointed to the units in scope."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from ...domain.supervisor import Supervisor
+from ..engine import Tx, View, on
+from .base import FigureQuery, FigureValue, Section
+
+SECTION = Section(
+    "allowances",
+    "履职补贴",
+    "Allowances",
+    "the local date the allowance was paid (AllowancePaid)",
+)
+figure, define = SECTION.figure, SECTION.define
+
+
+class AllowanceFacts(View):
+    """One row per payment (the person's unit is on the roster rows)."""
+
+    tables = {  # noqa: RUF012 - class-level schema
+        "view_stat_allowance": "person_id TEXT NOT NULL, position BIGINT NOT NULL, "
+        "paid_on TEXT NOT NULL, amount TEXT NOT NULL, PRIMARY KEY (person_id, position)",
+    }
+
+    @on(Supervisor.AllowancePaid)
+    def allowance_paid(self, tx: Tx, e: Supervisor.AllowancePaid) -> None:
+        tx.upsert(
+            "view_stat_allowance",
+            {"person_id": str(e.originator_id), "position": tx.position},
+            {"paid_on": tx.local_date(e.occurred_at), "amount": str(e.amount)},
+        )
+
+
+# == figures ==============================================================================
+
+
+def _allowances(q: FigureQuery) -> tuple[Decimal, int]:
+    scope, sp = q.scope("p.unit")
+    period, pp = q.period("a.paid_on")
+    rows = q.rows(
+        "SELECT a.amount FROM view_stat_person p CROSS JOIN view_stat_allowance a "
+        f"WHERE a.person_id = p.person_id{scope}{period}",
+        [*sp, *pp],
+    )
+    # Decimal sums in Python: exact, and the same on both databases.
+    return sum((Decimal(str(a)) for (a,) in rows), Decimal("0.00")), len(rows)
+
+
+@figure(
+    "allowances.amount",
+    "支付履职补贴（元）",
+    "allowances paid (yuan)",
+    "Sum of AllowancePaid amounts to persons appointed to the units in scope, as a decimal "
+    "string with two places.",
+)
+def _allowance_amount(q: FigureQuery) -> FigureValue:
+    amount: Decimal = q.shared("allowances", _allowances)[0]
+    return str(amount.quantize(Decimal("0.01")))
+
+
+@figure(
+    "allowances.payments",
+    "补贴发放（笔）",
+    "allowance payments",
+    "AllowancePaid events counted in allowances.amount.",
+)
+def _allowance_payments(q: FigureQuery) -> FigureValue:
+    return int(q.shared("allowances", _allowances)[1])

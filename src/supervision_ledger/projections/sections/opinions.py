@@ -1,0 +1,187 @@
+"""Supervision opinions (监督意见): submitted, and how they were decided.
+
+The cohort is the opinions submitted in the period; their decision counts whenever it
+was made. The feedback section (:mod:`.feedback`) reads the same rows.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import datetime
+
+from ...domain.case import Case
+from ...domain.values import OpinionOutcome
+from ..engine import Tx, View, on
+from .base import FigureQuery, FigureValue, Rate, Section
+
+SECTION = Section(
+    "opinions",
+    "监督意见",
+    "Supervision opinions",
+    "the local date the opinion was submitted (OpinionSubmitted)",
+)
+figure, define = SECTION.figure, SECTION.define
+
+
+class OpinionFacts(View):
+    """One row per opinion: its unit, submission, decision and feedback dates."""
+
+    tables = {  # noqa: RUF012 - class-level schema
+        "view_stat_opinion": "case_id TEXT NOT NULL, opinion TEXT NOT NULL, "
+        "unit TEXT NOT NULL, submitted_on TEXT NOT NULL, outcome TEXT, decided_on TEXT, "
+        "feedback_on TEXT, activity TEXT NOT NULL, supervisor TEXT NOT NULL, "
+        # Every step's date, for the overdue figures of each stage (:mod:`.feedback`).
+        "received_on TEXT, implementation_on TEXT, objected_on TEXT, "
+        "objection_pending INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (case_id, opinion)",
+    }
+    indexes = {  # noqa: RUF012 - class-level schema
+        "view_stat_opinion_by_unit": "view_stat_opinion (unit, submitted_on)",
+    }
+
+    @on(Case.OpinionSubmitted)
+    def opinion_submitted(self, tx: Tx, e: Case.OpinionSubmitted) -> None:
+        case_id = str(e.originator_id)
+        unit = tx.one("SELECT unit FROM view_stat_case WHERE case_id = ?", [case_id])
+        assert unit is not None
+        tx.upsert(
+            "view_stat_opinion",
+            {"case_id": case_id, "opinion": e.opinion},
+            {
+                "unit": unit[0],
+                "submitted_on": tx.local_date(e.occurred_at),
+                "activity": e.activity,
+                "supervisor": e.supervisor,
+            },
+        )
+
+    @on(Case.OpinionReceived)
+    def opinion_received(self, tx: Tx, e: Case.OpinionReceived) -> None:
+        self._opinion_step(tx, e.originator_id, e.opinion, received_on=e.occurred_at)
+
+    @on(Case.OpinionDecided)
+    def opinion_decided(self, tx: Tx, e: Case.OpinionDecided) -> None:
+        tx.rows(
+            "UPDATE view_stat_opinion SET outcome = ?, decided_on = ? "
+            "WHERE case_id = ? AND opinion = ?",
+            [e.outcome.value, tx.local_date(e.occurred_at), str(e.originator_id), e.opinion],
+        )
+
+    @on(Case.FeedbackGiven)
+    def feedback_given(self, tx: Tx, e: Case.FeedbackGiven) -> None:
+        tx.rows(
+            "UPDATE view_stat_opinion SET feedback_on = ? WHERE case_id = ? AND opinion = ?",
+            [tx.local_date(e.occurred_at), str(e.originator_id), e.opinion],
+        )
+
+    @on(Case.ImplementationReported)
+    def implementation_reported(self, tx: Tx, e: Case.ImplementationReported) -> None:
+        self._opinion_step(tx, e.originator_id, e.opinion, implementation_on=e.occurred_at)
+
+    @on(Case.FeedbackObjected)
+    def feedback_objected(self, tx: Tx, e: Case.FeedbackObjected) -> None:
+        self._opinion_step(
+            tx, e.originator_id, e.opinion, objected_on=e.occurred_at, objection_pending=1
+        )
+
+    @on(Case.ObjectionRuled)
+    def objection_ruled(self, tx: Tx, e: Case.ObjectionRuled) -> None:
+        self._opinion_step(tx, e.originator_id, e.opinion, objection_pending=0)
+
+    @staticmethod
+    def _opinion_step(tx: Tx, case_id: object, opinion: str, **values: object) -> None:
+        """Set columns of an opinion row (a datetime is stored as its local date)."""
+        params = [tx.local_date(v) if isinstance(v, datetime) else v for v in values.values()]
+        assignments = ", ".join(f"{column} = ?" for column in values)
+        tx.rows(
+            f"UPDATE view_stat_opinion SET {assignments} WHERE case_id = ? AND opinion = ?",
+            [*params, str(case_id), opinion],
+        )
+
+
+# == figures ==============================================================================
+
+
+def opinion_rows(q: FigureQuery) -> list[tuple[str | None, str | None, str | None]]:
+    scope, sp = q.scope("unit")
+    period, pp = q.period("submitted_on")
+    rows = q.rows(
+        "SELECT outcome, decided_on, feedback_on FROM view_stat_opinion "
+        f"WHERE 1 = 1{scope}{period}",
+        [*sp, *pp],
+    )
+    return [(o, d, f) for o, d, f in rows]
+
+
+def _outcomes(q: FigureQuery) -> Counter[str | None]:
+    return Counter(o for o, _, _ in q.shared("opinions", opinion_rows))
+
+
+@figure(
+    "opinions.submitted",
+    "提出监督意见（件）",
+    "opinions submitted",
+    "OpinionSubmitted events on cases of the units in scope.",
+)
+def _submitted(q: FigureQuery) -> FigureValue:
+    return len(q.shared("opinions", opinion_rows))
+
+
+@figure(
+    "opinions.person_times",
+    "提出监督意见（人次）",
+    "opinions submitted (person-times)",
+    "Distinct (case, activity, supervisor) among the opinions counted in opinions.submitted: "
+    "a person who gives several opinions on one activity counts once for it (seed 000: "
+    "提出监督意见18人次).",
+)
+def _opinion_person_times(q: FigureQuery) -> FigureValue:
+    scope, sp = q.scope("unit")
+    period, pp = q.period("submitted_on")
+    rows = q.rows(
+        "SELECT COUNT(*) FROM (SELECT DISTINCT case_id, activity, supervisor "
+        f"FROM view_stat_opinion WHERE 1 = 1{scope}{period}) AS taking_part",
+        [*sp, *pp],
+    )
+    return int(rows[0][0])
+
+
+def _outcome_figure(outcome: OpinionOutcome, en: str) -> None:
+    def count(q: FigureQuery) -> FigureValue:
+        return _outcomes(q)[outcome.value]
+
+    define(
+        f"opinions.{outcome.value}",
+        f"{outcome.zh}（件）",
+        en,
+        f"Opinions counted in opinions.submitted whose decision (OpinionDecided) is "
+        f"{outcome.value}, whenever it was decided.",
+        count,
+    )
+
+
+_outcome_figure(OpinionOutcome.ADOPTED, "opinions adopted")
+_outcome_figure(OpinionOutcome.PARTLY_ADOPTED, "opinions partly adopted")
+_outcome_figure(OpinionOutcome.NOT_ADOPTED, "opinions not adopted")
+
+
+@figure(
+    "opinions.pending",
+    "尚未办理（件）",
+    "opinions not yet decided",
+    "Opinions counted in opinions.submitted without an OpinionDecided event.",
+)
+def _pending(q: FigureQuery) -> FigureValue:
+    return _outcomes(q)[None]
+
+
+@figure(
+    "opinions.adoption_rate",
+    "采纳率",
+    "adoption rate",
+    "numerator: opinions.adopted (fully adopted only); denominator: opinions counted in "
+    "opinions.submitted that have been decided (adopted + partly adopted + not adopted).",
+)
+def _adoption_rate(q: FigureQuery) -> FigureValue:
+    outcomes = _outcomes(q)
+    decided = sum(n for o, n in outcomes.items() if o is not None)
+    return Rate.of(outcomes[OpinionOutcome.ADOPTED.value], decided)
