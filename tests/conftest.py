@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -49,6 +50,17 @@ def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
             yield url
         finally:
             drop_schema(schema)
+
+
+@pytest.fixture(scope="session")
+def demo_year() -> Iterator[tuple[Any, Any]]:
+    """The demo year (seed 2023) in memory, shared by the tests that only read it:
+    ``(Ledger, DemoSummary)``."""
+    from supervision_ledger import Ledger
+    from supervision_ledger.demo import run_demo
+
+    with Ledger(store="sqlite:///:memory:") as ledger:
+        yield ledger, run_demo(ledger, 2023)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

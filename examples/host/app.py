@@ -7,6 +7,16 @@ Run it (one process, a thread per request; several such processes may share a st
     curl -X POST localhost:8000/commands -d '{"type": "register_unit", "unit": "QC",
          "name": "清城区人民检察院", "level": "district", "occurred_at": "2023-07-01T09:00"}'
     curl 'localhost:8000/statistics?unit=QC&start=2023-01-01&end=2023-12-31'
+    curl 'localhost:8000/list/case?unit=QC&status=open&limit=20'
+    curl 'localhost:8000/state/case/K1'
+    curl 'localhost:8000/events?after=0&limit=100&wait=30'
+
+The read side: ``/list/KIND`` (listings, paged by ``cursor``), ``/state/KIND/KEY`` (an
+aggregate's state, ``as_of`` / ``at_position``), ``/statistics`` and
+``/figures/KEY`` (figures), ``/feedback`` (what awaits an answer), ``/hearings``,
+``/dossiers/KEY``, ``/history/KIND/KEY``, ``/events`` (the log after a position;
+``wait`` seconds of long polling when nothing is new) and ``/schemas/NAME`` (the JSON
+Schema of each answer).
 
 Every route is one entry of ``ROUTES``: a method, a path pattern, and a function of
 ``(ledger, request)`` returning a JSON-able value. Errors follow the ledger's contract
@@ -26,10 +36,10 @@ from typing import Any
 from urllib.parse import parse_qs
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
-from supervision_ledger import Ledger, LedgerError
-from supervision_ledger.errors import http_status
+from supervision_ledger import Ledger, LedgerError, output_json_schema
+from supervision_ledger.errors import InvalidArgument, http_status
 
 StartResponse = Callable[[str, list[tuple[str, str]]], Any]
 
@@ -70,12 +80,124 @@ def get_history(ledger: Ledger, request: Request) -> Any:
     return [entry.to_json() for entry in entries]
 
 
+def number(params: dict[str, str], name: str, default: int | None = None) -> int | None:
+    """An integer query parameter; anything else is a 400 naming it."""
+    text = params.get(name)
+    if text is None:
+        return default
+    try:
+        return int(text)
+    except ValueError:
+        raise InvalidArgument(f"{name}: {text!r} is not an integer") from None
+
+
+def flag(params: dict[str, str], name: str) -> bool:
+    return params.get(name) in ("1", "true", "yes")
+
+
+def get_listing(ledger: Ledger, request: Request) -> Any:
+    p = request.params
+    page = ledger.listing(
+        p["kind"],
+        unit=p.get("unit"),
+        rollup=flag(p, "rollup"),
+        type=p.get("type"),
+        role=p.get("role"),
+        status=p.get("status"),
+        start=p.get("start"),
+        end=p.get("end"),
+        case=p.get("case"),
+        limit=number(p, "limit", 50) or 50,
+        cursor=p.get("cursor"),
+        newest_first=flag(p, "newest_first"),
+    )
+    return page.model_dump(mode="json")
+
+
+def get_state(ledger: Ledger, request: Request) -> Any:
+    p = request.params
+    state = ledger.state(
+        p["kind"], p["key"], as_of=p.get("as_of"), at_position=number(p, "at_position")
+    )
+    return state.model_dump(mode="json")
+
+
+def get_figure(ledger: Ledger, request: Request) -> Any:
+    p = request.params
+    figures = ledger.statistics(
+        p.get("unit"),
+        rollup=flag(p, "rollup"),
+        start=p.get("start"),
+        end=p.get("end"),
+        as_of=p.get("as_of"),
+    )
+    value = figures.value(p["figure"])  # an unknown key: 400, naming the nearest
+    shown = value.model_dump(mode="json") if isinstance(value, BaseModel) else value
+    return {"figure": p["figure"], "value": shown}
+
+
+def get_feedback(ledger: Ledger, request: Request) -> Any:
+    p = request.params
+    pending = ledger.pending_feedback(
+        p.get("unit"),
+        rollup=flag(p, "rollup"),
+        supervisor=p.get("supervisor"),
+        case=p.get("case"),
+        overdue_only=flag(p, "overdue"),
+        as_of=p.get("as_of"),
+    )
+    return pending.model_dump(mode="json")
+
+
+def get_hearings(ledger: Ledger, request: Request) -> Any:
+    p = request.params
+    register = ledger.hearings(
+        p.get("unit"), rollup=flag(p, "rollup"), start=p.get("start"), end=p.get("end")
+    )
+    return register.model_dump(mode="json")
+
+
+#: The longest a client may ask ``/events`` to wait for something new.
+MAX_WAIT = 60.0
+
+
+def get_events(ledger: Ledger, request: Request) -> Any:
+    """The stored events after ``after``; with ``wait=S`` and nothing new, wait up to S
+    seconds for the next one (long polling). ``next_after`` is the ``after`` of the next
+    call: store it with what the events produced, and nothing is lost or seen twice."""
+    p = request.params
+    after = number(p, "after", 0) or 0
+    limit = number(p, "limit", 100) or 100
+    wait = min(float(number(p, "wait", 0) or 0), MAX_WAIT)
+    events = ledger.events_after(after, limit=limit)
+    if not events and wait > 0:
+        with ledger.follow(after, idle_timeout=wait, poll_interval=0.2) as feed:
+            first = next(feed, None)
+        if first is not None:
+            events = [first, *ledger.events_after(first.position, limit=limit - 1)][:limit]
+    return {
+        "events": [event.model_dump(mode="json") for event in events],
+        "next_after": events[-1].position if events else after,
+    }
+
+
+def get_schema(ledger: Ledger, request: Request) -> Any:
+    return output_json_schema(request.params["name"])
+
+
 #: Add a route here to extend the host; the first match wins.
 ROUTES: list[Route] = [
     ("POST", re.compile(r"/commands"), post_command),
     ("GET", re.compile(r"/statistics"), get_statistics),
     ("GET", re.compile(r"/dossiers/(?P<supervisor>[^/]+)"), get_dossier),
     ("GET", re.compile(r"/history/(?P<kind>[a-z_]+)/(?P<key>[^/]+)"), get_history),
+    ("GET", re.compile(r"/list/(?P<kind>[a-z_]+)"), get_listing),
+    ("GET", re.compile(r"/state/(?P<kind>[a-z_]+)/(?P<key>[^/]+)"), get_state),
+    ("GET", re.compile(r"/figures/(?P<figure>[a-z0-9_.]+)"), get_figure),
+    ("GET", re.compile(r"/feedback"), get_feedback),
+    ("GET", re.compile(r"/hearings"), get_hearings),
+    ("GET", re.compile(r"/events"), get_events),
+    ("GET", re.compile(r"/schemas/(?P<name>[a-z]+)"), get_schema),
 ]
 
 
@@ -85,7 +207,8 @@ def make_app(ledger: Ledger, routes: Iterable[Route] = ROUTES) -> Callable[..., 
 
     def app(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         method = environ["REQUEST_METHOD"]
-        path = environ.get("PATH_INFO", "")
+        # PEP 3333: the path arrives as latin-1 text of its bytes; keys are UTF-8.
+        path = environ.get("PATH_INFO", "").encode("latin-1").decode("utf-8", "replace")
         matches = (
             (handler, found)
             for route_method, pattern, handler in table

@@ -7,7 +7,21 @@ raises.
 """
 
 from . import commands
-from .application import CommandResult, Ids, Ledger
+from .application import CommandResult, EventFeed, Ids, Ledger, LoggedEvent
+from .application.states import (
+    AggregateState,
+    CaseState,
+    HearingState,
+    LeadState,
+    PartnerAgreementState,
+    PetitionState,
+    SuggestionState,
+    SupervisorState,
+    TrialCommitteeSittingState,
+    TypicalCaseState,
+    UnitState,
+    state_json_schema,
+)
 from .audit import Digest, ExportSummary, HistoryEntry, VerifyReport
 from .commands import command_json_schema, parse_command
 from .domain import (
@@ -23,46 +37,78 @@ from .domain import (
     RuleViolation,
     WeekdayCalendar,
 )
-from .errors import InvalidArgument, StoreBusy, StoreUnavailable
-from .projections.api import Statistics
+from .errors import (
+    InvalidArgument,
+    InvalidCursor,
+    StoreBusy,
+    StoreUnavailable,
+    UnknownFigure,
+    UnknownKind,
+    WrongFigureKind,
+)
+from .projections.api import FigureKey, Statistics
 from .projections.dossier import Dossier
 from .projections.feedback import PendingFeedback
 from .projections.figures import Rate
 from .projections.hearings import HearingRegister
+from .projections.listing import Listing, ListItem
 from .projections.sections.hearings import UnsupervisedHearing
+from .schemas import output_json_schema
 
 __version__ = "0.1.0"
 
 __all__ = [
     "DEFAULT_POLICY",
+    "AggregateState",
     "AlreadyExists",
     "BusinessTimeOutOfRange",
+    "CaseState",
     "CommandIdConflict",
     "CommandResult",
     "ConcurrencyConflict",
     "Deadline",
     "Digest",
     "Dossier",
+    "EventFeed",
     "ExportSummary",
+    "FigureKey",
     "HearingRegister",
+    "HearingState",
     "HistoryEntry",
     "Ids",
     "InvalidArgument",
+    "InvalidCursor",
+    "LeadState",
     "Ledger",
     "LedgerError",
+    "ListItem",
+    "Listing",
+    "LoggedEvent",
     "NotFound",
+    "PartnerAgreementState",
     "PendingFeedback",
+    "PetitionState",
     "Policy",
     "Rate",
     "RuleViolation",
     "Statistics",
     "StoreBusy",
     "StoreUnavailable",
+    "SuggestionState",
+    "SupervisorState",
+    "TrialCommitteeSittingState",
+    "TypicalCaseState",
+    "UnitState",
+    "UnknownFigure",
+    "UnknownKind",
     "UnsupervisedHearing",
     "VerifyReport",
     "WeekdayCalendar",
+    "WrongFigureKind",
     "__version__",
     "command_json_schema",
     "commands",
+    "output_json_schema",
     "parse_command",
+    "state_json_schema",
 ]

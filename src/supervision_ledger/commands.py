@@ -151,10 +151,20 @@ def _temporal_fields(model: BaseModel, prefix: str = "") -> list[tuple[str, date
     return found
 
 
+def _type_is_required(schema: dict[str, Any]) -> None:
+    """Show ``type`` as required in every command's JSON Schema (and so in an OpenAPI
+    document built from the models): in JSON a command must name its type. In Python
+    the class names it already, so the field keeps its default."""
+    if "type" in schema.get("properties", {}):
+        required: list[str] = schema.setdefault("required", [])
+        if "type" not in required:
+            required.insert(0, "type")
+
+
 class Command(BaseModel):
     """Base of every command."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, json_schema_extra=_type_is_required)
 
     occurred_at: BusinessTime = Field(
         description="Business time: when it happened (naive values are local time)."

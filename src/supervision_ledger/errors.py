@@ -48,6 +48,26 @@ class WrongFigureKind(LedgerError, TypeError):
     rule = "wrong_figure_kind"
 
 
+class UnknownKind(InvalidArgument):
+    """A kind of aggregate (``state``) or of listing (``listing``) the ledger does not
+    have; the message names the nearest one."""
+
+    rule = "unknown_kind"
+
+
+class InvalidCursor(InvalidArgument):
+    """A listing cursor this ledger did not hand out, or one of a listing with other
+    filters."""
+
+    rule = "invalid_cursor"
+
+
+class UnknownSchema(InvalidArgument):
+    """No published JSON Schema has that name (``output_json_schema``)."""
+
+    rule = "unknown_schema"
+
+
 def http_status(error: LedgerError) -> int:
     """The suggested HTTP status for ``error``: 400 a malformed query, 404 nothing under
     that key, 409 a conflict with what is recorded (retry may help for
@@ -70,10 +90,13 @@ __all__ = [
     *_domain_errors,
     "ChainConflict",
     "InvalidArgument",
+    "InvalidCursor",
     "InvalidStoreURL",
     "StoreBusy",
     "StoreUnavailable",
     "UnknownFigure",
+    "UnknownKind",
+    "UnknownSchema",
     "WrongFigureKind",
     "http_status",
 ]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -66,9 +65,8 @@ def test_same_seed_same_year_on_two_stores(
 
 
 @pytest.fixture(scope="module")
-def recorded() -> Iterator[tuple[Ledger, DemoSummary]]:
-    with Ledger(store="sqlite:///:memory:") as ledger:
-        yield ledger, run_demo(ledger, 2023)
+def recorded(demo_year: tuple[Ledger, DemoSummary]) -> tuple[Ledger, DemoSummary]:
+    return demo_year
 
 
 @pytest.fixture(scope="module")

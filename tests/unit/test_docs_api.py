@@ -44,6 +44,10 @@ def test_the_types_a_host_meets_are_importable_from_the_package() -> None:
         "verify",
         "export",
         "execute",
+        "state",
+        "listing",
+        "events_after",
+        "follow",
     ):
         hints = typing.get_type_hints(getattr(Ledger, name))
         returned = hints["return"]
@@ -51,3 +55,22 @@ def test_the_types_a_host_meets_are_importable_from_the_package() -> None:
         for kind in inner:
             if inspect.isclass(kind) and kind.__module__.startswith("supervision_ledger"):
                 assert kind in exported, f"Ledger.{name} returns {kind.__name__}, not exported"
+
+
+def test_every_public_name_has_a_running_example() -> None:
+    """Each name of ``supervision_ledger.__all__`` is imported from the package (or read
+    as ``supervision_ledger.NAME``) by one of the page's Python blocks, which the first
+    test runs."""
+    import supervision_ledger
+
+    blocks = "\n".join(
+        re.findall(r"```python\n(.*?)```", DOC.read_text(encoding="utf-8"), re.DOTALL)
+    )
+    imported: set[str] = set()
+    statements = re.findall(r"^from supervision_ledger import \(([^)]*)\)", blocks, re.M)
+    statements += re.findall(r"^from supervision_ledger import ([^(\n]+)$", blocks, re.M)
+    for names in statements:
+        imported |= {n.strip().split(" as ")[0] for n in names.replace("\n", ",").split(",")}
+    imported |= set(re.findall(r"\bsupervision_ledger\.(\w+)", blocks))
+    missing = [name for name in supervision_ledger.__all__ if name not in imported]
+    assert missing == [], f"docs/api.md has no example importing {missing}"

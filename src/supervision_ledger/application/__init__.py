@@ -8,6 +8,8 @@
 * :mod:`.handlers` — the command handlers, one module per aggregate;
 * :mod:`.command_methods` — one typed ``Ledger`` method per command;
 * :mod:`.queries` — the query side (projections and their queries);
+* :mod:`.following` — the log for hosts that follow it (pages, a feed of new events);
+* :mod:`.states` — every aggregate's state as a pydantic model with a JSON Schema;
 * :mod:`.audit` — the audit side (history, as-of states, digest, verify, export);
 * :mod:`.eventsourced` — the eventsourcing application (store, mapper, recorder);
 * :mod:`.locks` — what makes one ledger safe to share between threads (a guarded
@@ -20,6 +22,7 @@
 from .audit import LedgerAudit
 from .eventsourced import LedgerApplication
 from .executor import CommandExecutor
+from .following import EventFeed, LedgerLog, LoggedEvent
 from .ledger import Ledger
 from .queries import LedgerQueries
 from .results import CommandResult, Ids
@@ -29,12 +32,15 @@ __all__ = [
     "HANDLERS",
     "CommandExecutor",
     "CommandResult",
+    "EventFeed",
     "Handler",
     "Ids",
     "Ledger",
     "LedgerApplication",
     "LedgerAudit",
+    "LedgerLog",
     "LedgerQueries",
+    "LoggedEvent",
     "UnitOfWork",
     "handles",
 ]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date, datetime
-from typing import IO, Any, TypeVar
+from typing import IO, Any, Literal, TypeVar, overload
 from uuid import UUID
 
 from .. import commands as c
@@ -27,20 +27,37 @@ from ..domain.supervisor import Supervisor
 from ..domain.trial_committee import TrialCommitteeSitting
 from ..domain.typical_case import TypicalCaseLevel, TypicalCaseNomination
 from ..domain.unit import ProcuratorateUnit
+from ..errors import InvalidArgument
 from ..persistence.store import StoreConfig, ensure_postgres_schema, parse_store_url
 from ..projections.api import Statistics
 from ..projections.dossier import Dossier
 from ..projections.engine import Progress, ProjectionEngine
 from ..projections.feedback import PendingFeedback
 from ..projections.hearings import HearingRegister
+from ..projections.listing import Listing
 from ..projections.sections.hearings import UnsupervisedHearing
 from .audit import LedgerAudit
 from .command_methods import CommandMethods
 from .eventsourced import LedgerApplication
 from .executor import CommandExecutor
+from .following import EventFeed, LedgerLog, LoggedEvent
 from .migrations import backfill_service_dates
 from .queries import LedgerQueries
 from .results import CommandResult
+from .states import (
+    AggregateState,
+    CaseState,
+    HearingState,
+    LeadState,
+    PartnerAgreementState,
+    PetitionState,
+    SuggestionState,
+    SupervisorState,
+    TrialCommitteeSittingState,
+    TypicalCaseState,
+    UnitState,
+    state_model,
+)
 from .store_errors import store_errors
 from .unit_of_work import UnitOfWork
 
@@ -78,6 +95,7 @@ class Ledger(CommandMethods):
             self.app = LedgerApplication(env={**self.store.env, **(env or {})})
         self.queries = LedgerQueries(self.app, self.store, policy, views)
         self.audit = LedgerAudit(self.app, policy)
+        self.log = LedgerLog(self.app)
         self.executor = CommandExecutor(self.app, policy, max_attempts)
 
     # -- lifecycle ---------------------------------------------------------------
@@ -149,9 +167,169 @@ class Ledger(CommandMethods):
         """The trial-committee sitting ``key`` attended by the chief prosecutor."""
         return self._read(TrialCommitteeSitting, key)
 
+    @overload
+    def state(
+        self,
+        kind: Literal["unit"],
+        key: str,
+        *,
+        as_of: datetime | date | str | None = None,
+        at_position: int | None = None,
+    ) -> UnitState: ...
+
+    @overload
+    def state(
+        self,
+        kind: Literal["supervisor"],
+        key: str,
+        *,
+        as_of: datetime | date | str | None = None,
+        at_position: int | None = None,
+    ) -> SupervisorState: ...
+
+    @overload
+    def state(
+        self,
+        kind: Literal["case"],
+        key: str,
+        *,
+        as_of: datetime | date | str | None = None,
+        at_position: int | None = None,
+    ) -> CaseState: ...
+
+    @overload
+    def state(
+        self,
+        kind: Literal["hearing"],
+        key: str,
+        *,
+        as_of: datetime | date | str | None = None,
+        at_position: int | None = None,
+    ) -> HearingState: ...
+
+    @overload
+    def state(
+        self,
+        kind: Literal["suggestion"],
+        key: str,
+        *,
+        as_of: datetime | date | str | None = None,
+        at_position: int | None = None,
+    ) -> SuggestionState: ...
+
+    @overload
+    def state(
+        self,
+        kind: Literal["petition"],
+        key: str,
+        *,
+        as_of: datetime | date | str | None = None,
+        at_position: int | None = None,
+    ) -> PetitionState: ...
+
+    @overload
+    def state(
+        self,
+        kind: Literal["lead"],
+        key: str,
+        *,
+        as_of: datetime | date | str | None = None,
+        at_position: int | None = None,
+    ) -> LeadState: ...
+
+    @overload
+    def state(
+        self,
+        kind: Literal["typical_case"],
+        key: str,
+        *,
+        as_of: datetime | date | str | None = None,
+        at_position: int | None = None,
+    ) -> TypicalCaseState: ...
+
+    @overload
+    def state(
+        self,
+        kind: Literal["partner_agreement"],
+        key: str,
+        *,
+        as_of: datetime | date | str | None = None,
+        at_position: int | None = None,
+    ) -> PartnerAgreementState: ...
+
+    @overload
+    def state(
+        self,
+        kind: Literal["trial_committee_sitting"],
+        key: str,
+        *,
+        as_of: datetime | date | str | None = None,
+        at_position: int | None = None,
+    ) -> TrialCommitteeSittingState: ...
+
+    @overload
+    def state(
+        self,
+        kind: str,
+        key: str,
+        *,
+        as_of: datetime | date | str | None = None,
+        at_position: int | None = None,
+    ) -> AggregateState: ...
+
+    def state(
+        self,
+        kind: str,
+        key: str,
+        *,
+        as_of: datetime | date | str | None = None,
+        at_position: int | None = None,
+    ) -> AggregateState:
+        """The state of the ``kind`` aggregate ``key`` as a pydantic model (JSON with
+        ``model_dump(mode="json")``; schema: :func:`state_json_schema`): as it is now, as
+        it was at a business date/time (``as_of``; a date means its whole local day), or
+        at a log position (``at_position``). Raises :class:`NotFound` if it did not
+        exist then, ``UnknownKind`` (a :class:`LedgerError`) for an unknown ``kind``."""
+        model = state_model(kind)
+        if as_of is None and at_position is None:
+            aggregate = self._read(model.aggregate, key)
+        else:
+            if as_of is not None and at_position is not None:
+                raise InvalidArgument("as_of, at_position: give one of them, not both")
+            aggregate = self.audit.as_of(model.aggregate, key, as_of, at_position)
+        return model.of(aggregate)
+
     def events(self, aggregate: LedgerAggregate) -> Iterator[Any]:
         """The stored events of an aggregate, in order."""
         return self.app.events.get(aggregate.id)
+
+    # -- following the log (LedgerLog) ---------------------------------------------------
+
+    def last_position(self) -> int:
+        """The position of the last stored event (0 when the log is empty)."""
+        return self.log.head()
+
+    def events_after(self, position: int = 0, *, limit: int = 100) -> list[LoggedEvent]:
+        """At most ``limit`` (1–1000) stored events after log ``position``, in log order,
+        as :class:`LoggedEvent` values; the next page starts after the last one's position.
+        """
+        return self.log.events_after(position, limit=limit)
+
+    def follow(
+        self,
+        after: int = 0,
+        *,
+        idle_timeout: float | None = None,
+        poll_interval: float = 1.0,
+        page_size: int = 100,
+    ) -> EventFeed:
+        """An :class:`EventFeed` of the events after position ``after``, then of each new
+        one as it is stored (PostgreSQL: woken by NOTIFY; SQLite: polled every
+        ``poll_interval`` seconds). It ends on ``stop()``, at the end of its ``with``
+        block, or after ``idle_timeout`` seconds with nothing new."""
+        return self.log.follow(
+            after, idle_timeout=idle_timeout, poll_interval=poll_interval, page_size=page_size
+        )
 
     # -- queries (projections: LedgerQueries) ------------------------------------------
 
@@ -251,6 +429,47 @@ class Ledger(CommandMethods):
         Art. 9) at which none was present — the list behind
         ``hearings.mandatory_supervision_met``, oldest first."""
         return self.queries.unsupervised_hearings(unit, rollup=rollup, start=start, end=end)
+
+    def listing(
+        self,
+        kind: str,
+        *,
+        unit: str | None = None,
+        rollup: bool = False,
+        type: str | None = None,
+        role: str | None = None,
+        status: str | None = None,
+        start: date | str | None = None,
+        end: date | str | None = None,
+        case: str | None = None,
+        limit: int = 50,
+        cursor: str | None = None,
+        newest_first: bool = False,
+    ) -> Listing:
+        """One page of the ``kind`` things recorded — ``case``, ``supervisor``,
+        ``hearing``, ``activity``, ``suggestion``, ``petition`` or ``lead`` — oldest first
+        (``newest_first``: the reverse) by the local date they were recorded on.
+
+        Filters: ``unit`` (with every unit under it if ``rollup``), ``type`` (case kind,
+        activity type, suggestion type, petition channel, lead source; a hearing's case
+        kind), ``role`` (people), ``status`` (as last recorded), ``start``/``end`` (local
+        dates, inclusive) and ``case``. ``limit`` items (1–1000) per page; pass the
+        page's ``next_cursor`` as ``cursor`` for the next one, with the same filters.
+        """
+        return self.queries.listing(
+            kind,
+            unit=unit,
+            rollup=rollup,
+            type=type,
+            role=role,
+            status=status,
+            start=start,
+            end=end,
+            case=case,
+            limit=limit,
+            cursor=cursor,
+            newest_first=newest_first,
+        )
 
     # -- audit: replay and tamper evidence (LedgerAudit, docs/audit.md) ----------------
 

@@ -31,6 +31,7 @@ from ..projections.engine import (
 )
 from ..projections.feedback import PendingFeedback, pending_feedback
 from ..projections.hearings import HearingRegister, hearing_register
+from ..projections.listing import MAX_LIMIT, Listing, check_kind, list_items
 from ..projections.sections.hearings import UnsupervisedHearing, mandatory_supervision
 from ..projections.statistics import unit_scope
 from .eventsourced import LedgerApplication
@@ -205,6 +206,7 @@ class LedgerQueries:
         with engine.reading() as tx:
             return hearing_register(tx, unit_scope(tx, unit, rollup), first, last)
 
+    @store_errors()
     def unsupervised_hearings(
         self,
         unit: str | None = None,
@@ -222,3 +224,59 @@ class LedgerQueries:
         with engine.reading() as tx:
             units = unit_scope(tx, unit, rollup)
             return mandatory_supervision(tx, self.policy, units, first, last)[1]
+
+    @store_errors()
+    def listing(
+        self,
+        kind: str,
+        *,
+        unit: str | None = None,
+        rollup: bool = False,
+        type: str | None = None,
+        role: str | None = None,
+        status: str | None = None,
+        start: date | str | None = None,
+        end: date | str | None = None,
+        case: str | None = None,
+        limit: int = 50,
+        cursor: str | None = None,
+        newest_first: bool = False,
+    ) -> Listing:
+        """One page of a listing; see :meth:`Ledger.listing`."""
+        check_kind(kind)
+        if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= MAX_LIMIT:
+            raise InvalidArgument(f"limit: {limit!r} is not a page size from 1 to {MAX_LIMIT}")
+        if role is not None and kind != "supervisor":
+            raise InvalidArgument(f"role: only people (kind 'supervisor') have roles, not {kind!r}")
+        first, last = as_date(start, "start"), as_date(end, "end")
+        check_period(first, last)
+        filters = {
+            "kind": kind,
+            "unit": unit,
+            "rollup": rollup,
+            "type": type,
+            "role": role,
+            "status": status,
+            "start": first,
+            "end": last,
+            "case": case,
+            "newest_first": newest_first,
+        }
+        engine = self.views
+        engine.catch_up()
+        with engine.reading() as tx:
+            return list_items(
+                tx,
+                kind,
+                unit_scope(tx, unit, rollup),
+                filters,
+                type_=type,
+                role=role,
+                status=status,
+                start=first,
+                end=last,
+                case=case,
+                limit=limit,
+                cursor=cursor,
+                newest_first=newest_first,
+            )

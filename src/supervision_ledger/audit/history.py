@@ -7,7 +7,6 @@ event's log position and the id of the command that recorded it (from the hash c
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any, TypeVar
 from uuid import UUID
@@ -16,6 +15,7 @@ import msgspec
 from eventsourcing.application import project_aggregate
 from eventsourcing.domain import DomainEventProtocol
 from eventsourcing.persistence import Mapper
+from pydantic import BaseModel, ConfigDict, JsonValue
 
 from ..domain.base import LedgerAggregate, aggregate_id
 from ..domain.errors import LedgerError, NotFound
@@ -27,8 +27,11 @@ A = TypeVar("A", bound=LedgerAggregate)
 
 #: Kinds an auditor may name as ``kind:key``.
 KINDS = ("unit", "supervisor", "case", "hearing", "command")
-#: Event attributes shown beside, not inside, the decoded fields.
-_ENVELOPE = frozenset({"originator_id", "originator_version", "timestamp", "occurred_at"})
+#: Event attributes shown beside, not inside, the decoded fields (``originator_topic``,
+#: the Python class a creating event names, is eventsourcing's own and not shown).
+_ENVELOPE = frozenset(
+    {"originator_id", "originator_version", "timestamp", "occurred_at", "originator_topic"}
+)
 
 
 class InvalidReference(LedgerError):
@@ -56,28 +59,29 @@ def resolve_reference(ref: str | UUID) -> UUID:
         ) from None
 
 
-@dataclass(frozen=True)
-class HistoryEntry:
-    """One event of an aggregate as an auditor reads it."""
+class HistoryEntry(BaseModel):
+    """One event of an aggregate as an auditor reads it (``ledger.history``)."""
 
+    model_config = ConfigDict(frozen=True)
+
+    #: Where the event stands in the log (None only for a row the log lost).
     position: int | None
+    #: The aggregate's version after this event (1 for the event that created it).
     version: int
+    #: The event type as the aggregate names it, e.g. ``Case.OpinionSubmitted``.
     event: str
+    #: Business time, given by the command.
     occurred_at: datetime | None
+    #: When the ledger stored the event.
     recorded_at: datetime
+    #: The ``command_id`` of the command that recorded it.
     command_id: str | None
-    fields: dict[str, Any]
+    #: The event's own fields as JSON values (docs/events.md lists them per event).
+    fields: dict[str, JsonValue]
 
     def to_json(self) -> dict[str, Any]:
-        return {
-            "position": self.position,
-            "version": self.version,
-            "event": self.event,
-            "occurred_at": self.occurred_at.isoformat() if self.occurred_at else None,
-            "recorded_at": self.recorded_at.isoformat(),
-            "command_id": self.command_id,
-            "fields": self.fields,
-        }
+        """The entry as JSON values (what ``history --json`` prints per event)."""
+        return self.model_dump(mode="json")
 
 
 def event_name(domain_event: object) -> str:

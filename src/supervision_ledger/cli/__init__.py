@@ -14,7 +14,7 @@ from eventsourcing.persistence import PersistenceError
 
 from ..domain.errors import LedgerError
 from ..errors import InvalidArgument, InvalidPeriod, InvalidStoreURL, StoreBusy, StoreUnavailable
-from . import audit, entry, reports
+from . import audit, entry, reads, reports
 from .common import NoLedgerThere
 
 EPILOG = """examples:
@@ -25,7 +25,7 @@ EPILOG = """examples:
 Run 'supervision-ledger COMMAND --help' for the options of one command."""
 
 #: Modules that add subcommands, in the order ``--help`` lists them.
-MODULES = (entry, reports, audit)
+MODULES = (entry, reports, reads, audit)
 
 
 def build_parser() -> argparse.ArgumentParser:

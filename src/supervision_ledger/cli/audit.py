@@ -81,8 +81,7 @@ def run_history(args: argparse.Namespace) -> int:
             f"recorded {e.recorded_at.isoformat()}  command {e.command_id or '-'}"
         )
         for name, value in e.fields.items():
-            if name != "originator_topic":
-                print(f"    {name}: {value}")
+            print(f"    {name}: {value}")
     if state is not None:
         print("state:")
         for name, value in state.items():

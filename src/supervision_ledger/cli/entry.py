@@ -15,8 +15,9 @@ from typing import IO, Any
 from pydantic import ValidationError
 
 from ..application import Ledger
-from ..commands import COMMAND_TYPES, command_json_schema, parse_command
+from ..commands import COMMAND_TYPES, parse_command
 from ..domain.errors import AlreadyExists, BusinessTimeOutOfRange, LedgerError
+from ..schemas import OUTPUTS, output_json_schema
 from .common import add_store_option, open_ledger, print_json
 
 
@@ -196,7 +197,7 @@ def run_apply(args: argparse.Namespace) -> int:
 
 
 def run_schema(args: argparse.Namespace) -> int:
-    print_json(command_json_schema())
+    print_json(output_json_schema(args.of))
     return 0
 
 
@@ -234,9 +235,16 @@ def register(subparsers: Any) -> None:
 
     p = subparsers.add_parser(
         "schema",
-        help="print the JSON Schema of the commands",
+        help="print the JSON Schema of the commands, or of a JSON output",
         description="Print the JSON Schema of one apply line: the union of every command, "
-        "discriminated by 'type'.",
+        "discriminated by 'type' — or, with --of, of a JSON output.",
+    )
+    p.add_argument(
+        "--of",
+        choices=list(OUTPUTS),
+        default="commands",
+        help="commands (default), state (show --json), event (events), report, feedback, "
+        "dossier, hearings, list, history, digest, verify (their --json output)",
     )
     p.set_defaults(run=run_schema)
 

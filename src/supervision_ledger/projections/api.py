@@ -7,7 +7,9 @@ The query facade itself (the engine of one ledger and its queries) is
 
 from __future__ import annotations
 
+import difflib
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
 from pydantic import BaseModel
@@ -17,9 +19,11 @@ from ..errors import InvalidArgument, InvalidPeriod, UnknownFigure, WrongFigureK
 from .dossier import DossierView
 from .engine import Tx, View
 from .feedback import FeedbackView
+from .figure_keys import FigureKey
 from .figures import FIGURES, FigureQuery, FigureValue, Rate
 from .flows import FlowStatisticsView
 from .hearings import HearingRegisterView
+from .listing import ListingView
 from .statistics import StatisticsView, unit_scope
 
 
@@ -30,7 +34,13 @@ def statistics_views() -> list[View]:
 
 def default_views() -> list[View]:
     """The views every ledger maintains."""
-    return [*statistics_views(), FeedbackView(), DossierView(), HearingRegisterView()]
+    return [
+        *statistics_views(),
+        FeedbackView(),
+        DossierView(),
+        HearingRegisterView(),
+        ListingView(),
+    ]
 
 
 class Statistics(BaseModel):
@@ -52,31 +62,51 @@ class Statistics(BaseModel):
     figures: dict[str, FigureValue]
 
     def value(self, key: str) -> FigureValue:
-        """The figure ``key``; raises :class:`UnknownFigure` for a key no figure has."""
+        """The figure ``key``, whatever its type (a count, an amount, a rate).
+
+        An unknown key raises :class:`UnknownFigure`, naming the nearest key."""
         try:
             return self.figures[key]
         except KeyError:
-            raise UnknownFigure(f"no figure {key!r} (see docs/statistics.md)") from None
+            raise UnknownFigure(
+                f"no figure {key!r}{_nearest(key)}; every figure: docs/statistics.md"
+            ) from None
 
-    def count(self, key: str) -> int:
-        """A count; raises :class:`WrongFigureKind` for a rate or an amount."""
+    def count(self, key: FigureKey) -> int:
+        """The count ``key``; :class:`WrongFigureKind` if it is a rate or an amount."""
         found = self.value(key)
-        if not isinstance(found, int):
-            raise WrongFigureKind(f"{key!r} is a {_kind(found)}, not a count")
+        if isinstance(found, bool) or not isinstance(found, int):
+            raise WrongFigureKind(_mismatch(key, found, "a count"))
         return found
 
-    def rate(self, key: str) -> Rate:
-        """A rate; raises :class:`WrongFigureKind` for a count or an amount."""
+    def rate(self, key: FigureKey) -> Rate:
+        """The rate ``key``; :class:`WrongFigureKind` if it is a count or an amount."""
         found = self.value(key)
         if not isinstance(found, Rate):
-            raise WrongFigureKind(f"{key!r} is a {_kind(found)}, not a rate")
+            raise WrongFigureKind(_mismatch(key, found, "a rate"))
         return found
 
+    def amount(self, key: FigureKey) -> Decimal:
+        """The yuan amount ``key`` (e.g. ``allowances.amount``) as a ``Decimal``."""
+        found = self.value(key)
+        if not isinstance(found, str):
+            raise WrongFigureKind(_mismatch(key, found, "an amount"))
+        return Decimal(found)
 
-def _kind(value: FigureValue) -> str:
-    if isinstance(value, Rate):
-        return "rate"
-    return "count" if isinstance(value, int) else "yuan amount"
+
+def _nearest(key: str) -> str:
+    close = difflib.get_close_matches(key, list(FIGURES), n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def _mismatch(key: str, found: FigureValue, wanted: str) -> str:
+    if isinstance(found, Rate):
+        actual, reader = "a rate", "rate"
+    elif isinstance(found, str):
+        actual, reader = "an amount", "amount"
+    else:
+        actual, reader = "a count", "count"
+    return f"figure {key!r} is {actual}, not {wanted}: read it with {reader}({key!r})"
 
 
 def as_date(value: date | str | None, name: str) -> date | None:
@@ -123,7 +153,9 @@ def compute_statistics(
 
 
 __all__: list[Any] = [
+    "FigureKey",
     "Statistics",
+    "UnknownFigure",
     "as_date",
     "check_period",
     "compute_statistics",

@@ -1,0 +1,443 @@
+"""Listings: cases, people, hearings, activities, suggestions, petitions and leads,
+filtered, ordered and paged with a stable cursor.
+
+One row per listed thing in ``view_listing``, whatever its kind: its unit, its type
+(case kind, activity type, suggestion type, petition channel, lead source; a hearing's
+case kind), a person's roles, its status as last recorded, the local date that orders
+it (the business date of the event that created it) and a label. Composite indexes
+(``kind, unit, on_date, ref`` and ``kind, on_date, ref``, ``kind, case_key, …``) serve
+the filters and the order, so a page costs an index range scan, however long the log.
+
+Paging is by keyset, not by offset: the cursor carries the ``(on_date, ref)`` of the
+last item, so a page is as fast at the millionth row as at the first, and items
+recorded while a client pages never make it skip or repeat one.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import difflib
+import hashlib
+import json
+from datetime import date
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from ..domain.case import Case
+from ..domain.hearing import Hearing
+from ..domain.lead import Lead, LeadStatus
+from ..domain.petition import Petition, PetitionStage
+from ..domain.suggestion import Suggestion, SuggestionStage
+from ..domain.supervisor import Supervisor
+from ..domain.values import HearingStatus, SupervisorStatus
+from ..errors import InvalidCursor, UnknownKind
+from .engine import Tx, View, on
+
+TABLE = "view_listing"
+
+#: What can be listed.
+ListKind = Literal["case", "supervisor", "hearing", "activity", "suggestion", "petition", "lead"]
+LIST_KINDS: tuple[str, ...] = (
+    "case",
+    "supervisor",
+    "hearing",
+    "activity",
+    "suggestion",
+    "petition",
+    "lead",
+)
+#: The largest page a listing returns.
+MAX_LIMIT = 1000
+
+
+class ListItem(BaseModel):
+    """One listed thing. Which fields mean what, per kind: docs/api.md#listings."""
+
+    model_config = ConfigDict(frozen=True)
+
+    kind: str
+    #: Its key (an activity: the activity's key within its case).
+    key: str
+    #: The case it belongs to: an activity's, a hearing's, a suggestion's; a petition's
+    #: or a lead's if any; None for a case or a person.
+    case: str | None
+    unit: str
+    #: Case kind (a case, a hearing), activity type, suggestion type, petition channel,
+    #: lead source; None for a person.
+    type: str | None
+    #: A person's roles; empty for every other kind.
+    roles: list[str]
+    #: As last recorded: a case ``open``/``closed``; a person ``active``/``suspended``/
+    #: ``removed``; a hearing, suggestion, petition or lead its status or stage; None
+    #: for an activity.
+    status: str | None
+    #: The local business date of the event that created it (what orders the listing).
+    on: date
+    #: A case's, activity's or suggestion's title, a person's name, a petition's
+    #: subject, a lead's summary, a hearing's reason; None when there is none.
+    label: str | None
+
+
+class Listing(BaseModel):
+    """One page of a listing."""
+
+    items: list[ListItem]
+    #: Pass it as ``cursor`` for the next page; None: this is the last page.
+    next_cursor: str | None
+
+
+class ListingView(View):
+    """One indexed row per case, person, hearing, activity, suggestion, petition, lead."""
+
+    name = "listing"
+    version = 1
+    tables = {  # noqa: RUF012 - class-level schema
+        TABLE: "kind TEXT NOT NULL, ref TEXT NOT NULL, aggregate_id TEXT NOT NULL, "
+        "key TEXT NOT NULL, case_key TEXT, unit TEXT NOT NULL, type TEXT, "
+        "roles TEXT NOT NULL, status TEXT, on_date TEXT NOT NULL, label TEXT, "
+        "PRIMARY KEY (kind, ref)",
+    }
+    indexes = {  # noqa: RUF012 - class-level schema
+        # Each in a listing's order, so a page is a range scan of one index.
+        f"{TABLE}_by_unit": f"{TABLE} (kind, unit, on_date, ref)",
+        f"{TABLE}_by_date": f"{TABLE} (kind, on_date, ref)",
+        f"{TABLE}_by_case": f"{TABLE} (kind, case_key, on_date, ref)",
+        # What a later event's handler finds its row by.
+        f"{TABLE}_by_id": f"{TABLE} (aggregate_id, kind)",
+    }
+
+    def _add(
+        self,
+        tx: Tx,
+        kind: str,
+        e: Any,
+        key: str,
+        *,
+        unit: str,
+        on_day: str,
+        ref: str | None = None,
+        case: str | None = None,
+        type_: str | None = None,
+        roles: str = "",
+        status: str | None = None,
+        label: str | None = None,
+    ) -> None:
+        tx.upsert(
+            TABLE,
+            {"kind": kind, "ref": ref or key},
+            {
+                "aggregate_id": str(e.originator_id),
+                "key": key,
+                "case_key": case,
+                "unit": unit,
+                "type": type_,
+                "roles": roles,
+                "status": status,
+                "on_date": on_day,
+                "label": label,
+            },
+        )
+
+    def _set(self, tx: Tx, kind: str, e: Any, **values: Any) -> None:
+        """Update the row of the aggregate that recorded ``e`` (not an activity's)."""
+        assignments = ", ".join(f"{name} = ?" for name in values)
+        tx.rows(
+            f"UPDATE {TABLE} SET {assignments} WHERE aggregate_id = ? AND kind = ?",
+            [*values.values(), str(e.originator_id), kind],
+        )
+
+    # -- cases and their activities ----------------------------------------------------
+
+    @on(Case.Registered)
+    def case_registered(self, tx: Tx, e: Case.Registered) -> None:
+        self._add(
+            tx,
+            "case",
+            e,
+            e.key,
+            unit=e.unit,
+            on_day=tx.local_date(e.occurred_at),
+            type_=e.case_kind.value,
+            status="open",
+            label=e.title,
+        )
+
+    @on(Case.Closed)
+    def case_closed(self, tx: Tx, e: Case.Closed) -> None:
+        self._set(tx, "case", e, status="closed")
+
+    @on(Case.ActivityOpened)
+    def activity_opened(self, tx: Tx, e: Case.ActivityOpened) -> None:
+        found = tx.one(
+            f"SELECT key, unit FROM {TABLE} WHERE aggregate_id = ? AND kind = 'case'",
+            [str(e.originator_id)],
+        )
+        assert found is not None, f"activity {e.activity} of an unlisted case"
+        case = str(found[0])
+        self._add(
+            tx,
+            "activity",
+            e,
+            e.activity,
+            ref=json.dumps([case, e.activity]),
+            case=case,
+            unit=str(found[1]),
+            on_day=tx.local_date(e.occurred_at),
+            type_=e.activity_type.value,
+            label=e.title,
+        )
+
+    # -- people ----------------------------------------------------------------------------
+
+    @on(Supervisor.Appointed)
+    def appointed(self, tx: Tx, e: Supervisor.Appointed) -> None:
+        self._add(
+            tx,
+            "supervisor",
+            e,
+            e.key,
+            unit=e.unit,
+            on_day=tx.local_date(e.occurred_at),
+            roles="," + ",".join(r.value for r in e.roles) + ",",
+            status=SupervisorStatus.ACTIVE.value,
+            label=e.name,
+        )
+
+    @on(Supervisor.Suspended, Supervisor.Reinstated, Supervisor.Removed)
+    def status_changed(
+        self, tx: Tx, e: Supervisor.Suspended | Supervisor.Reinstated | Supervisor.Removed
+    ) -> None:
+        status = {
+            Supervisor.Suspended: SupervisorStatus.SUSPENDED,
+            Supervisor.Reinstated: SupervisorStatus.ACTIVE,
+            Supervisor.Removed: SupervisorStatus.REMOVED,
+        }[type(e)]
+        self._set(tx, "supervisor", e, status=status.value)
+
+    # -- hearings ----------------------------------------------------------------------------
+
+    @on(Hearing.Proposed)
+    def hearing_proposed(self, tx: Tx, e: Hearing.Proposed) -> None:
+        self._add(
+            tx,
+            "hearing",
+            e,
+            e.key,
+            case=e.case,
+            unit=e.unit,
+            on_day=tx.local_date(e.occurred_at),
+            type_=e.case_kind.value,
+            status=HearingStatus.PROPOSED.value,
+            label=e.reason,
+        )
+
+    @on(Hearing.Approved, Hearing.Scheduled, Hearing.Held, Hearing.Decided, Hearing.Concluded)
+    def hearing_step(self, tx: Tx, e: Hearing.Event) -> None:
+        status = {
+            Hearing.Approved: HearingStatus.APPROVED,
+            Hearing.Scheduled: HearingStatus.SCHEDULED,
+            Hearing.Held: HearingStatus.HELD,
+            Hearing.Decided: HearingStatus.DECIDED,
+            Hearing.Concluded: HearingStatus.CONCLUDED,
+        }[type(e)]
+        self._set(tx, "hearing", e, status=status.value)
+
+    # -- suggestions, petitions, leads -------------------------------------------------------
+
+    @on(Suggestion.Drafted)
+    def suggestion_drafted(self, tx: Tx, e: Suggestion.Drafted) -> None:
+        self._add(
+            tx,
+            "suggestion",
+            e,
+            e.key,
+            case=e.case,
+            unit=e.unit,
+            on_day=tx.local_date(e.occurred_at),
+            type_=e.suggestion_type.value,
+            status=SuggestionStage.DRAFTED.value,
+            label=e.title,
+        )
+
+    @on(
+        Suggestion.Served,
+        Suggestion.Replied,
+        Suggestion.Adopted,
+        Suggestion.NotAdopted,
+        Suggestion.RectificationCompleted,
+        Suggestion.RectificationVerified,
+    )
+    def suggestion_step(self, tx: Tx, e: Suggestion.Event) -> None:
+        stage = {
+            Suggestion.Served: SuggestionStage.SERVED,
+            Suggestion.Replied: SuggestionStage.REPLIED,
+            Suggestion.Adopted: SuggestionStage.ADOPTED,
+            Suggestion.NotAdopted: SuggestionStage.NOT_ADOPTED,
+            Suggestion.RectificationCompleted: SuggestionStage.RECTIFIED,
+            Suggestion.RectificationVerified: SuggestionStage.VERIFIED,
+        }[type(e)]
+        self._set(tx, "suggestion", e, status=stage.value)
+
+    @on(Petition.Received)
+    def petition_received(self, tx: Tx, e: Petition.Received) -> None:
+        self._add(
+            tx,
+            "petition",
+            e,
+            e.key,
+            case=e.case,
+            unit=e.unit,
+            on_day=tx.local_date(e.occurred_at),
+            type_=e.channel.value,
+            status=PetitionStage.RECEIVED.value,
+            label=e.subject,
+        )
+
+    @on(Petition.ProceduralReplied, Petition.ResultReplied, Petition.Closed)
+    def petition_step(self, tx: Tx, e: Petition.Event) -> None:
+        stage = {
+            Petition.ProceduralReplied: PetitionStage.PROCEDURAL_REPLIED,
+            Petition.ResultReplied: PetitionStage.RESULT_REPLIED,
+            Petition.Closed: PetitionStage.CLOSED,
+        }[type(e)]
+        self._set(tx, "petition", e, status=stage.value)
+
+    @on(Lead.Reported)
+    def lead_reported(self, tx: Tx, e: Lead.Reported) -> None:
+        self._add(
+            tx,
+            "lead",
+            e,
+            e.key,
+            unit=e.unit,
+            on_day=tx.local_date(e.occurred_at),
+            type_=e.source.value,
+            status=LeadStatus.REPORTED.value,
+            label=e.summary,
+        )
+
+    @on(Lead.Accepted, Lead.Rejected)
+    def lead_step(self, tx: Tx, e: Lead.Accepted | Lead.Rejected) -> None:
+        status = LeadStatus.ACCEPTED if isinstance(e, Lead.Accepted) else LeadStatus.REJECTED
+        self._set(tx, "lead", e, status=status.value)
+
+    @on(Lead.TurnedIntoCase)
+    def lead_turned_into_case(self, tx: Tx, e: Lead.TurnedIntoCase) -> None:
+        self._set(tx, "lead", e, status=LeadStatus.CASE_OPENED.value, case_key=e.case)
+
+
+#: The plural names the command line takes (``list cases``), by kind.
+PLURALS = {
+    "cases": "case",
+    "people": "supervisor",
+    "hearings": "hearing",
+    "activities": "activity",
+    "suggestions": "suggestion",
+    "petitions": "petition",
+    "leads": "lead",
+}
+
+
+def check_kind(kind: str) -> None:
+    """Refuse a kind that cannot be listed, naming the nearest one."""
+    if kind in LIST_KINDS:
+        return
+    close = difflib.get_close_matches(kind, [*LIST_KINDS, *PLURALS], n=1)
+    hint = f" (did you mean {PLURALS.get(close[0], close[0])!r}?)" if close else ""
+    raise UnknownKind(f"no listing of {kind!r}{hint}; the kinds are {', '.join(LIST_KINDS)}")
+
+
+def _fingerprint(filters: dict[str, Any]) -> str:
+    text = json.dumps(filters, sort_keys=True, default=str, ensure_ascii=False)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def encode_cursor(on_day: str, ref: str, filters: dict[str, Any]) -> str:
+    payload = json.dumps([on_day, ref, _fingerprint(filters)], ensure_ascii=False)
+    return base64.urlsafe_b64encode(payload.encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str, filters: dict[str, Any]) -> tuple[str, str]:
+    """The ``(on_date, ref)`` after which the next page starts."""
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        on_day, ref, fingerprint = json.loads(raw)
+        date.fromisoformat(on_day)
+        if not isinstance(ref, str) or not isinstance(fingerprint, str):
+            raise ValueError(ref)
+    except (binascii.Error, UnicodeDecodeError, ValueError, TypeError):
+        raise InvalidCursor(f"cursor: {cursor!r} is not a cursor this ledger handed out") from None
+    if fingerprint != _fingerprint(filters):
+        raise InvalidCursor(
+            "cursor: it belongs to a listing with other filters; page with the same "
+            "kind and filters, or start again without a cursor"
+        )
+    return on_day, ref
+
+
+def list_items(
+    tx: Tx,
+    kind: str,
+    units: list[str] | None,
+    filters: dict[str, Any],
+    *,
+    type_: str | None,
+    role: str | None,
+    status: str | None,
+    start: date | None,
+    end: date | None,
+    case: str | None,
+    limit: int,
+    cursor: str | None,
+    newest_first: bool,
+) -> Listing:
+    """One page of ``kind`` items matching the filters, ordered by ``(on, ref)``."""
+    where, params = ["kind = ?"], [kind]
+    if units is not None:
+        where.append(f"unit IN ({', '.join('?' for _ in units)})")
+        params.extend(units)
+    for column, value in (("type", type_), ("status", status), ("case_key", case)):
+        if value is not None:
+            where.append(f"{column} = ?")
+            params.append(value)
+    if role is not None:
+        where.append("roles LIKE ?")
+        params.append(f"%,{role},%")
+    if start is not None:
+        where.append("on_date >= ?")
+        params.append(start.isoformat())
+    if end is not None:
+        where.append("on_date <= ?")
+        params.append(end.isoformat())
+    order = "DESC" if newest_first else "ASC"
+    if cursor is not None:
+        on_day, ref = decode_cursor(cursor, filters)
+        where.append(f"(on_date, ref) {'<' if newest_first else '>'} (?, ?)")
+        params.extend([on_day, ref])
+    rows = tx.rows(
+        "SELECT key, case_key, unit, type, roles, status, on_date, label, ref "
+        f"FROM {TABLE} WHERE {' AND '.join(where)} "
+        f"ORDER BY on_date {order}, ref {order} LIMIT ?",
+        [*params, limit + 1],
+    )
+    items = [
+        ListItem(
+            kind=kind,
+            key=str(r[0]),
+            case=r[1],
+            unit=str(r[2]),
+            type=r[3],
+            roles=[role for role in str(r[4]).split(",") if role],
+            status=r[5],
+            on=date.fromisoformat(str(r[6])),
+            label=r[7],
+        )
+        for r in rows[:limit]
+    ]
+    next_cursor = None
+    if len(rows) > limit:
+        last = rows[limit - 1]
+        next_cursor = encode_cursor(str(last[6]), str(last[8]), filters)
+    return Listing(items=items, next_cursor=next_cursor)
