@@ -7,6 +7,13 @@ Exit status: 0 intact, 1 tampered (the first failing position and why are printe
 2 unusable input. This is an independent re-implementation of the algorithm in
 docs/audit.md ("sha256-chain-v1"); it must not import supervision_ledger or
 eventsourcing, so that an auditor can read all of it.
+
+It also re-runs every recorded random draw (Case.SupervisorsDrawn, Hearing.OfficersDrawn,
+and a Case.SupervisorReplaced drawn with a seed) from the seed and pool the event
+records — each person ranked by SHA-256 of "{seed}:{key}", lowest first — and reports
+a draw whose recorded result does not follow (``draw_mismatch``, exit 1). Draws whose
+bytes it cannot read (a redacted line, an encrypted or compressed store) are counted
+as not re-run.
 """
 
 from __future__ import annotations
@@ -153,6 +160,59 @@ def verify(
     return None, checked, last
 
 
+#: The events that record a draw, by the class name at the end of their topic.
+DRAW_EVENTS = ("Case.SupervisorsDrawn", "Hearing.OfficersDrawn", "Case.SupervisorReplaced")
+
+
+def draw_rank(seed: int, key: str) -> int:
+    return int.from_bytes(hashlib.sha256(f"{seed}:{key}".encode()).digest(), "big")
+
+
+def rerun_draw(pool: list[str], count: int, seed: int) -> list[str]:
+    """The ``count`` keys of ``pool`` with the lowest rank for ``seed`` (ties by key)."""
+    return sorted(set(pool), key=lambda key: (draw_rank(seed, key), key))[:count]
+
+
+class DrawCheck:
+    """Re-runs the draws of the lines passing through :meth:`watch`."""
+
+    def __init__(self) -> None:
+        self.checked = 0
+        self.unreadable = 0
+        self.mismatch: Finding | None = None
+
+    def watch(self, lines: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+        for line in lines:
+            self.check(line)
+            yield line
+
+    def check(self, line: dict[str, Any]) -> None:
+        name = str(line.get("topic") or "").rsplit(":", 1)[-1]
+        if name not in DRAW_EVENTS:
+            return
+        try:
+            data = json.loads(base64.b64decode(line["state"], validate=True))
+        except (KeyError, TypeError, ValueError):  # redacted, encrypted or compressed
+            self.unreadable += 1
+            return
+        if name == "Case.SupervisorReplaced":
+            if data.get("seed") is None:
+                return  # a replacement named by hand: no draw to re-run
+            recorded, count = [data["replacement"]], 1
+        else:
+            recorded, count = list(data["drawn"]), data["count"]
+        seed, pool = data["seed"], list(data["pool"])
+        self.checked += 1
+        expected = rerun_draw(pool, count, seed)
+        if recorded != expected and self.mismatch is None:
+            self.mismatch = (
+                line["position"],
+                "draw_mismatch",
+                f"{name} with seed {seed} over {len(pool)} eligible gives {expected}, "
+                f"the event records {recorded}",
+            )
+
+
 def read_export(path: str) -> Iterator[dict[str, Any]]:
     try:
         stream = sys.stdin if path == "-" else open(path, encoding="utf-8")  # noqa: SIM115
@@ -187,18 +247,33 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         digest = load_digest(args.digest) if args.digest is not None else None
-        finding, checked, last = verify(read_export(args.export), digest)
+        draws = DrawCheck()
+        finding, checked, last = verify(draws.watch(read_export(args.export)), digest)
     except (BadInput, KeyError, TypeError, ValueError) as error:
         print(f"error: unusable input: {error}", file=sys.stderr)
         return 2
+    # The chain first: a draw in a tampered log proves nothing either way.
+    if finding is None:
+        finding = draws.mismatch
     if args.json:
-        result: dict[str, Any] = {"ok": finding is None, "checked": checked, "last_position": last}
+        result: dict[str, Any] = {
+            "ok": finding is None,
+            "checked": checked,
+            "last_position": last,
+            "draws_checked": draws.checked,
+            "draws_not_rerun": draws.unreadable,
+        }
         if finding is not None:
             result.update(position=finding[0], problem=finding[1], detail=finding[2])
         print(json.dumps(result, sort_keys=True))
     elif finding is None:
         matched = "" if digest is None else f"; matches the digest at position {digest['position']}"
         print(f"intact: {checked} event(s) up to position {last}{matched}")
+        if draws.checked or draws.unreadable:
+            unread = f"; {draws.unreadable} not readable here" if draws.unreadable else ""
+            print(f"draws: {draws.checked} re-run from their seed and pool, all follow{unread}")
+    elif finding[1] == "draw_mismatch":
+        print(f"DRAW MISMATCH at position {finding[0]}: {finding[2]}")
     else:
         print(f"TAMPERED at position {finding[0]}: {finding[1]}: {finding[2]}")
     return 0 if finding is None else 1

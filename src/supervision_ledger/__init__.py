@@ -52,6 +52,7 @@ from .projections.feedback import PendingFeedback
 from .projections.figures import Rate
 from .projections.hearings import HearingRegister
 from .projections.listing import Listing, ListItem
+from .projections.sections.hearings import UnsupervisedHearing
 from .schemas import output_json_schema
 
 __version__ = "0.1.0"
@@ -101,6 +102,7 @@ __all__ = [
     "UnitState",
     "UnknownFigure",
     "UnknownKind",
+    "UnsupervisedHearing",
     "VerifyReport",
     "WeekdayCalendar",
     "WrongFigureKind",

@@ -725,6 +725,22 @@ class ClosePetition(Command):
     petition: Key
 
 
+class MarkPetitionUnreachable(Command):
+    """无法联系: the petitioner cannot be reached after all; left out of the reply rates."""
+
+    type: Literal["mark_petition_unreachable"] = "mark_petition_unreachable"
+    petition: Key
+    reason: Text = Field(description="Why: wrong number, no answer, letters returned…")
+
+
+class AssignPetitionLeader(Command):
+    """领导包案: a leader of the procuratorate takes the petition on personally."""
+
+    type: Literal["assign_petition_leader"] = "assign_petition_leader"
+    petition: Key
+    leader: Name = Field(description="The leader, as the office writes it (e.g. 检察长 张某).")
+
+
 # -- leads (线索) -------------------------------------------------------------------
 
 
@@ -744,7 +760,9 @@ class ReportLead(Command):
         default=None, description="Number of the NPC suggestion or CPPCC proposal (required)."
     )
     department: Name | None = Field(
-        default=None, description="The transferring department (for department_transfer)."
+        default=None,
+        description="The transferring department of the procuratorate (department_transfer) "
+        "or the referring outside agency (agency_referral).",
     )
     summary: Text
 
@@ -911,6 +929,8 @@ FLOW_COMMANDS: tuple[type[Command], ...] = (
     ReplyPetitionProgress,
     ReplyPetitionResult,
     ClosePetition,
+    MarkPetitionUnreachable,
+    AssignPetitionLeader,
     ReportLead,
     AcceptLead,
     RejectLead,

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from supervision_ledger import Ledger
+from supervision_ledger.domain import ActivityType, Role, draw_rank
 
 ROOT = Path(__file__).resolve().parents[2]
 TOOL = ROOT / "tools" / "verify_export.py"
@@ -194,3 +195,82 @@ def test_tool_imports_only_the_standard_library() -> None:
     }
     imported = {name.split(".")[0] for name in imported}
     assert imported and imported <= set(sys.stdlib_module_names) | {"__future__"}
+
+
+def test_the_stdlib_tool_reruns_every_recorded_draw(tmp_path: Path) -> None:
+    """Every draw in an export re-runs from its seed and pool; a draw whose recorded result
+    does not follow — written with a consistent chain, as a rigged writer would — is named
+    with its position (draw_mismatch), although the chain itself is intact."""
+    url = f"sqlite:///{tmp_path / 'draws.db'}"
+    build(url)
+    with Ledger(store=url) as ledger:
+        for n, (count, seed) in enumerate([(1, 5), (1, 11)]):
+            ledger.execute(
+                {
+                    "type": "open_activity",
+                    "case": "K1",
+                    "activity": f"D{n}",
+                    "activity_type": "other",
+                    "occurred_at": "2023-05-03T09:00",
+                }
+            )
+            ledger.execute(
+                {
+                    "type": "draw_supervisors",
+                    "case": "K1",
+                    "activity": f"D{n}",
+                    "count": count,
+                    "seed": seed,
+                    "occurred_at": "2023-05-03T10:00",
+                }
+            )
+    export = tmp_path / "fair.jsonl"
+    assert cli("export", "--store", url, "-o", str(export)).returncode == 0
+    fair = tool(str(export), "--json")
+    verdict = json.loads(fair.stdout)
+    assert fair.returncode == 0 and verdict["ok"] and verdict["draws_checked"] == 2
+    assert "draws: 2 re-run from their seed and pool, all follow" in tool(str(export)).stdout
+    # A rigged draw: the event says S0 was drawn with seed 5 over all three, whatever the
+    # ranks say — recorded through the aggregate's event method, so the chain is intact.
+    with Ledger(store=url) as ledger:
+        pool = ("S0", "S1", "S2")
+        honest = sorted(pool, key=lambda k: draw_rank(5, k))[0]
+        rigged = next(k for k in pool if k != honest)
+        case = ledger.case("K1")
+        case._open_activity(
+            activity="R1",
+            activity_type=ActivityType.OTHER,
+            title=None,
+            initiated_by=None,
+            hearing=None,
+            occurred_at=case.registered_at,
+        )
+        case._draw(
+            activity="R1",
+            role=Role.PEOPLES_SUPERVISOR,
+            speciality=None,
+            count=1,
+            seed=5,
+            pool=pool,
+            drawn=(rigged,),
+            occurred_at=case.registered_at,
+        )
+        ledger.app.save(case)
+        assert ledger.verify().ok
+    export = tmp_path / "rigged.jsonl"
+    assert cli("export", "--store", url, "-o", str(export)).returncode == 0
+    found = tool(str(export), "--json")
+    verdict = json.loads(found.stdout)
+    assert found.returncode == 1 and verdict["problem"] == "draw_mismatch"
+    assert rigged in verdict["detail"] and honest in verdict["detail"]
+    text = tool(str(export))
+    assert text.stdout.startswith(f"DRAW MISMATCH at position {verdict['position']}")
+    # A redacted export withholds the bytes of this case (a minor party): its draws are
+    # counted as not re-run, and said so, rather than passed as following.
+    redacted = tmp_path / "redacted.jsonl"
+    assert cli("export", "--store", url, "--redact", "-o", str(redacted)).returncode == 0
+    verdict = json.loads(tool(str(redacted), "--json").stdout)
+    assert verdict["ok"] and (verdict["draws_checked"], verdict["draws_not_rerun"]) == (0, 3)
+    assert "0 re-run from their seed and pool, all follow; 3 not readable here" in (
+        tool(str(redacted)).stdout
+    )

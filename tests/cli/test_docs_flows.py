@@ -56,6 +56,9 @@ def test_doc_blocks_apply_in_order(tmp_path: Path) -> None:
         assert suggestion.escalated_to == "达拉特旗人民政府"
         assert ledger.petition("XF-2023-001").stage is PetitionStage.CLOSED
         assert ledger.petition("XF-2023-002").excluded_from_reply_rate
+        unreachable = ledger.petition("XF-2023-003")
+        assert unreachable.excluded_from_reply_rate and unreachable.unreachable_reason
+        assert unreachable.leader == "检察长 李某"
         assert ledger.lead("XS-2023-001").status is LeadStatus.CASE_OPENED
         assert ledger.case("DLT-GY-2023-02").source_lead == "XS-2023-001"
         assert ledger.lead("XS-2023-002").status is LeadStatus.REJECTED

@@ -53,6 +53,13 @@ def test_seed_003_partners_grid_workers_leads_assistants(store_url: str) -> None
         )
         assert mid_2022.count("partners.units_in_force") == 17
         assert mid_2022.count("partners.agreements_in_force") == 17
+        # 先后与N家单位达成合作协议: partners that signed in the period, in force or not.
+        since_2022 = ledger.statistics(
+            seed003.UNIT, start=date(2022, 1, 1), end=date(2023, 12, 31), as_of=as_of
+        )
+        assert since_2022.count("partners.agreements_signed") == 18
+        assert since_2022.count("partners.units_signed") == 17  # the renewal: same partner
+        assert stats.count("partners.units_signed") == 1  # 2023: only the renewal
 
 
 def test_seed_004_suggestions_typical_cases_transferred_leads(store_url: str) -> None:

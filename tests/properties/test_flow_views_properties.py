@@ -20,7 +20,7 @@ from supervision_ledger import Ledger, LedgerError
 from supervision_ledger.domain.lead import Lead, LeadSource
 from supervision_ledger.domain.partner import PartnerAgreement
 from supervision_ledger.domain.petition import Petition
-from supervision_ledger.domain.suggestion import Suggestion, SuggestionStage
+from supervision_ledger.domain.suggestion import Suggestion, SuggestionStage, SuggestionType
 from supervision_ledger.domain.trial_committee import TrialCommitteeSitting
 from supervision_ledger.domain.typical_case import TypicalCaseLevel, TypicalCaseNomination
 from supervision_ledger.domain.values import ReplyTiming, reply_timing
@@ -54,6 +54,7 @@ op = st.one_of(
     st.tuples(st.just("s_step"), st.integers(0, 5), i3),
     st.tuples(st.just("petition"), i3, st.integers(0, 3), st.integers(0, 3), st.integers(0, 12)),
     st.tuples(st.just("p_step"), st.integers(0, 5), i3),
+    st.tuples(st.just("p_extra"), st.integers(0, 5), st.booleans()),
     st.tuples(st.just("lead"), i3, st.integers(0, len(SOURCES) - 1), st.integers(0, 3)),
     st.tuples(st.just("l_step"), st.integers(0, 5), i3),
     st.tuples(st.just("nominate"), i3, i3, i3),
@@ -236,6 +237,27 @@ def commands(
         step = ["reply_petition_progress", "reply_petition_result", "close_petition"][action[2]]
         extra = {} if step == "close_petition" else {"content": "答复"}
         return [{"type": step, **base, **extra}]
+    if kind == "p_extra":  # found unreachable, or taken on by a leader (领导包案)
+        key = pick(keys.petitions, action[1])
+        if key is None:
+            return []
+        if action[2]:
+            return [
+                {
+                    "type": "mark_petition_unreachable",
+                    "petition": key,
+                    "reason": "空号",
+                    "occurred_at": t,
+                }
+            ]
+        return [
+            {
+                "type": "assign_petition_leader",
+                "petition": key,
+                "leader": "检察长",
+                "occurred_at": t,
+            }
+        ]
     if kind == "lead":
         key = keys.new("L")
         keys.leads.append(key)
@@ -244,7 +266,8 @@ def commands(
             LeadSource.GRID_WORKER: {"reporter": GRID[unit]},
             LeadSource.NPC_SUGGESTION: {"reference": "建议1号"},
             LeadSource.CPPCC_PROPOSAL: {"reference": "提案1号"},
-            LeadSource.DEPARTMENT_TRANSFER: {"department": "自然资源局"},
+            LeadSource.DEPARTMENT_TRANSFER: {"department": "第八检察部"},
+            LeadSource.AGENCY_REFERRAL: {"department": "自然资源局"},
             LeadSource.OTHER: {},
         }[source]
         report = {
@@ -430,6 +453,7 @@ def naive(ledger: Ledger, units: set[str] | None, start: date, end: date) -> dic
         oid = e.originator_id
         if isinstance(e, Suggestion.Drafted):
             sug[oid] = {"unit": e.unit, "served": None, "replied": None, "adopted": None}
+            sug[oid]["type"] = e.suggestion_type.value
             sug[oid].update(rectified=False, verified=False, urged=False, escalated=False)
         elif isinstance(e, Suggestion.Served):
             sug[oid].update(served=day(e), recipient=e.recipient, urgent=e.urgent)
@@ -454,7 +478,16 @@ def naive(ledger: Ledger, units: set[str] | None, start: date, end: date) -> dic
                 "procedural": None,
                 "result": None,
                 "closed": False,
+                "progress": None,
+                "unreachable": False,
+                "leader": False,
             }
+        elif isinstance(e, Petition.ProgressReplied):
+            pet[oid]["progress"] = pet[oid]["progress"] or day(e)
+        elif isinstance(e, Petition.FoundUnreachable):
+            pet[oid].update(excluded=True, unreachable=True)
+        elif isinstance(e, Petition.LeaderAssigned):
+            pet[oid]["leader"] = True
         elif isinstance(e, Petition.ProceduralReplied):
             pet[oid]["procedural"] = day(e)
         elif isinstance(e, Petition.ResultReplied):
@@ -503,6 +536,8 @@ def naive(ledger: Ledger, units: set[str] | None, start: date, end: date) -> dic
         timing[reply_timing(due, s["replied"], AS_OF)] += 1
     f["suggestions.served"] = len(served)
     f["suggestions.recipients"] = len({s["recipient"] for s in served})
+    for kind in SuggestionType:
+        f[f"suggestions.by_type.{kind.value}"] = sum(s["type"] == kind.value for s in served)
     f["suggestions.replied_on_time"] = timing[ReplyTiming.ON_TIME]
     f["suggestions.replied_late"] = timing[ReplyTiming.LATE]
     f["suggestions.overdue"] = timing[ReplyTiming.OVERDUE]
@@ -529,6 +564,19 @@ def naive(ledger: Ledger, units: set[str] | None, start: date, end: date) -> dic
         )
         f[f"petitions.{overdue_key}"] = t[ReplyTiming.OVERDUE]
     f["petitions.closed"] = sum(p["closed"] for p in received)
+    f["petitions.found_unreachable"] = sum(p["unreachable"] for p in received)
+    f["petitions.leader_handled"] = sum(p["leader"] for p in received)
+    first = Counter(
+        reply_timing(
+            policy.petition_result_due_on(p["on"]),
+            min((d for d in (p["progress"], p["result"]) if d is not None), default=None),
+            AS_OF,
+        )
+        for p in counted
+    )
+    f["petitions.answered_within_3_months"] = first[ReplyTiming.ON_TIME]
+    f["petitions.answered_after_3_months"] = first[ReplyTiming.LATE]
+    f["petitions.unanswered_past_3_months"] = first[ReplyTiming.OVERDUE]
 
     reported = [le for le in leads.values() if inside(le["on"], le["unit"])]
     for prefix, subset in [("leads", reported)] + [
@@ -558,6 +606,9 @@ def naive(ledger: Ledger, units: set[str] | None, start: date, end: date) -> dic
     f["partners.units_in_force"] = len({a["partner"] for a in live})
     f["partners.agreements_in_force"] = len(live)
     f["partners.agreements_signed"] = sum(inside(a["on"], a["unit"]) for a in agreements.values())
+    f["partners.units_signed"] = len(
+        {a["partner"] for a in agreements.values() if inside(a["on"], a["unit"])}
+    )
 
     held = [s for s in sittings.values() if inside(s["on"], s["unit"])]
     f["trial_committee.sittings"] = len(held)
@@ -585,6 +636,14 @@ RATES = {
             "petitions.procedural_on_time",
             "petitions.procedural_late",
             "petitions.procedural_overdue",
+        ],
+    ),
+    "petitions.answered_within_3_months_rate": (
+        "petitions.answered_within_3_months",
+        [
+            "petitions.answered_within_3_months",
+            "petitions.answered_after_3_months",
+            "petitions.unanswered_past_3_months",
         ],
     ),
     "petitions.result_on_time_rate": (
@@ -679,6 +738,9 @@ RARE_PATHS = [
     (("s_step", 0, 0), 24),
     (("petition", 1, 0, 3, 10), 0),
     (("p_step", 0, 2), 24 * 40),
+    (("petition", 0, 0, 1, 5), 0),  # a second petition: found unreachable, a leader's
+    (("p_extra", 1, False), 24),
+    (("p_extra", 1, True), 24),
     (("sitting", 2, True, [0, 1, 2]), 0),
     (("lead", 1, 0, 3), 0),
     (("nominate", 1, 2, 0), 0),

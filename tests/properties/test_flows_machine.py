@@ -160,6 +160,21 @@ class FlowMachine(RuleBasedStateMachine):
     def close_petition(self, petition: int) -> None:
         self.run({"type": "close_petition", "petition": self.pick(self.petition_keys, petition)})
 
+    @rule(petition=PICK, reason=st.sampled_from(["空号", "无人接听"]))
+    def mark_unreachable(self, petition: int, reason: str) -> None:
+        key = self.pick(self.petition_keys, petition)
+        before = self.ledger.petition(key)
+        done = self.run({"type": "mark_petition_unreachable", "petition": key, "reason": reason})
+        # Refused exactly when closed or already left out of the rates.
+        assert done == (not before.is_closed and not before.excluded_from_reply_rate)
+
+    @rule(petition=PICK)
+    def assign_leader(self, petition: int) -> None:
+        key = self.pick(self.petition_keys, petition)
+        before = self.ledger.petition(key)
+        done = self.run({"type": "assign_petition_leader", "petition": key, "leader": "检察长"})
+        assert done == (not before.is_closed and before.leader is None)
+
     # Random single steps almost never give one petition both replies before a close is
     # tried: this follow-up carries a petition through what it still lacks, a few days
     # apart, and closes it (the closing refused only if a step before it was).
@@ -326,6 +341,13 @@ class FlowMachine(RuleBasedStateMachine):
                 assert p.procedural_replied_at <= p.result_replied_at <= p.closed_at
 
     @invariant()
+    def an_unreachable_petition_stays_out_of_the_reply_rates(self) -> None:
+        for key in self.petition_keys:
+            p = self.ledger.petition(key)
+            if p.unreachable_reason is not None:
+                assert p.excluded_from_reply_rate and not p.anonymous and p.has_contact
+
+    @invariant()
     def a_suggestion_is_adopted_only_after_a_reply(self) -> None:
         for key in self.suggestion_keys:
             s = self.ledger.suggestion(key)
@@ -365,5 +387,7 @@ def test_flow_machine() -> None:
         "reply_petition_result",
         "close_petition",
         "record_suggestion_adoption",
+        "mark_petition_unreachable",
+        "assign_petition_leader",
     ):
         assert REACHED[reached] > 0, f"no run reached an accepted {reached}"

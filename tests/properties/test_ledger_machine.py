@@ -850,6 +850,33 @@ class LedgerMachine(RuleBasedStateMachine):
                     ), f"{person} invited to {key} despite a declared relationship"
 
     @invariant()
+    def no_opinion_is_overdue_without_the_feedback_view_saying_so(self) -> None:
+        """Nothing waits forever: judged a few weeks on, every opinion whose awaited step
+        is past its deadline is listed as overdue, and nothing else is."""
+        as_of = self.today + timedelta(days=20)
+        listed = {
+            (p.case, p.opinion)
+            for p in self.ledger.pending_feedback(as_of=as_of, overdue_only=True).opinions
+        }
+        assert listed == {
+            (key, o.key)
+            for key in self.cases
+            for o in self.ledger.case(key).overdue_opinions(as_of, self.ledger.policy)
+        }
+        if listed:
+            REACHED["overdue_opinion_listed"] += 1
+
+    @invariant()
+    def every_recorded_draw_reruns_from_its_seed_and_pool(self) -> None:
+        for key in self.cases:
+            for event in self.ledger.events(self.ledger.case(key)):
+                if isinstance(event, Case.SupervisorsDrawn):
+                    assert event.drawn == draw(event.pool, event.count, event.seed)
+                    REACHED["draw_rerun"] += 1
+                elif isinstance(event, Case.SupervisorReplaced) and event.seed is not None:
+                    assert (event.replacement,) == draw(event.pool, 1, event.seed)
+
+    @invariant()
     def aggregates_rebuilt_from_the_store_equal_the_live_ones(self) -> None:
         live_aggregates = [self.ledger.case(k) for k in self.cases]
         live_aggregates += [self.ledger.supervisor(k) for k in self.people]
@@ -906,6 +933,8 @@ class FileLedgerMachine(LedgerMachine):
 #: The states the invariants are about, which the runs of each test must reach.
 MUST_REACH = [
     "closed_with_opinions",
+    "overdue_opinion_listed",
+    "draw_rerun",
     *(
         f"{command}:{error.__name__}"
         for command in ("invite_supervisor", "replace_supervisor")

@@ -54,6 +54,7 @@ RATES = {
     "opinions.adoption_rate",
     "feedback.on_time_rate",
     "hearings.acceptance_rate",
+    "hearings.mandatory_supervision_rate",
 }
 OFFICERS = ["O1", "O2", "O3", "P3"]
 OBSERVERS = [("P1", "peoples_supervisor"), ("P2", "peoples_supervisor"), ("N1", "npc_deputy")]
@@ -434,6 +435,8 @@ def story_of(
             do(when, "replace_hearing_officer", **ref, supervisor=person, replacement=spare.pop())
         elif mode == 3:
             absent.append(person)
+    if not invited:  # no officer by name: one is drawn at random (not hand-picked)
+        do(when, "draw_hearing_officers", **ref, count=1, seed=len(keys))
     for person, role in dict(OBSERVERS[o] for o, _ in observers).items():
         do(when, "invite_observer", **ref, supervisor=person, role=role)
         if not {OBSERVERS[o][0]: came for o, came in observers}[person]:
@@ -463,6 +466,9 @@ def story_of(
 # -- the naive recomputation ------------------------------------------------------------
 
 
+OBSERVER_ROLE_NAMES = ("peoples_supervisor", "npc_deputy", "cppcc_member")
+
+
 def naive(ledger: Ledger, units: set[str] | None, start: date, end: date) -> dict[str, Any]:
     zone = ledger.policy.zone
     policy = ledger.policy
@@ -475,9 +481,12 @@ def naive(ledger: Ledger, units: set[str] | None, start: date, end: date) -> dic
     case_unit: dict[Any, str] = {}
     person_unit: dict[Any, str] = {}
     roles: dict[tuple[Any, ...], str] = {}
+    drawn: set[tuple[Any, ...]] = set()  # (case or hearing id, [activity,] person) drawn
+    replacements: list[tuple[str, date]] = []  # (unit, local date) of each 补派
     acts: dict[tuple[Any, str], dict[str, Any]] = {}
     attendances: list[tuple[str, str, str, date]] = []
     kinds: list[str] = []  # the activity type of each attendance, in step with it
+    named: list[bool] = []  # whether each attendance was on an invitation by name
     opinions: dict[tuple[Any, str], dict[str, Any]] = {}
     hearings: dict[Any, dict[str, Any]] = {}
     allowances: list[tuple[str, date, Decimal]] = []
@@ -498,6 +507,7 @@ def naive(ledger: Ledger, units: set[str] | None, start: date, end: date) -> dic
                 "roles": set(),  # the roles of those who took part
             }
             if e.initiated_by is not None:  # the initiator takes part in it
+                named.append(False)
                 attendances.append(("peoples_supervisor", e.initiated_by, case_unit[oid], day(e)))
                 kinds.append(e.activity_type.value)
                 acts[(oid, e.activity)]["roles"].add("peoples_supervisor")
@@ -505,25 +515,42 @@ def naive(ledger: Ledger, units: set[str] | None, start: date, end: date) -> dic
             roles[(oid, e.activity, e.supervisor)] = e.role.value
         elif isinstance(e, Case.SupervisorReplaced):
             roles[(oid, e.activity, e.replacement)] = roles[(oid, e.activity, e.supervisor)]
+            if e.seed is not None:
+                drawn.add((oid, e.activity, e.replacement))
+            replacements.append((case_unit[oid], day(e)))
         elif isinstance(e, Case.AttendanceRecorded):
             attendances.append(
                 (roles[(oid, e.activity, e.supervisor)], e.supervisor, case_unit[oid], day(e))
             )
+            named.append((oid, e.activity, e.supervisor) not in drawn)
             kinds.append(acts[(oid, e.activity)]["type"])
             acts[(oid, e.activity)]["held"] = True
             acts[(oid, e.activity)]["roles"].add(roles[(oid, e.activity, e.supervisor)])
         elif isinstance(e, Case.OpinionSubmitted):
             opinions[(oid, e.opinion)] = {
+                "by": (oid, e.activity, e.supervisor),
                 "on": day(e),
                 "unit": case_unit[oid],
                 "outcome": None,
                 "decided": None,
                 "feedback": None,
+                "received": None,
+                "implemented": None,
+                "objected": None,
+                "ruled": None,
             }
+        elif isinstance(e, Case.OpinionReceived):
+            opinions[(oid, e.opinion)]["received"] = day(e)
         elif isinstance(e, Case.OpinionDecided):
             opinions[(oid, e.opinion)].update(outcome=e.outcome.value, decided=day(e))
         elif isinstance(e, Case.FeedbackGiven):
             opinions[(oid, e.opinion)]["feedback"] = day(e)
+        elif isinstance(e, Case.ImplementationReported):
+            opinions[(oid, e.opinion)]["implemented"] = day(e)
+        elif isinstance(e, Case.FeedbackObjected):
+            opinions[(oid, e.opinion)]["objected"] = day(e)
+        elif isinstance(e, Case.ObjectionRuled):
+            opinions[(oid, e.opinion)]["ruled"] = day(e)
         elif isinstance(e, Hearing.Proposed):
             hearings[oid] = {
                 "key": e.key,
@@ -534,17 +561,21 @@ def naive(ledger: Ledger, units: set[str] | None, start: date, end: date) -> dic
                 "roles": {},
                 "attendees": (),
                 "responses": [],
+                "kind": e.case_kind,
+                "public": None,
             }
         elif isinstance(e, Hearing.Scheduled):
-            hearings[oid]["chief"] = e.presided_by_chief
+            hearings[oid].update(chief=e.presided_by_chief, public=e.public)
         elif isinstance(e, Hearing.OfficerInvited):
             hearings[oid]["roles"][e.supervisor] = "hearing_officer"
         elif isinstance(e, Hearing.ObserverInvited):
             hearings[oid]["roles"][e.supervisor] = e.role.value
         elif isinstance(e, Hearing.OfficerReplaced):
             hearings[oid]["roles"][e.replacement] = "hearing_officer"
+            replacements.append((hearings[oid]["unit"], day(e)))
         elif isinstance(e, Hearing.OfficersDrawn):
             hearings[oid]["roles"].update(dict.fromkeys(e.drawn, "hearing_officer"))
+            drawn.update((oid, p) for p in e.drawn)
         elif isinstance(e, Hearing.Held):
             hearings[oid].update(held=day(e), attendees=e.attendees)
             for p in e.attendees:
@@ -557,6 +588,7 @@ def naive(ledger: Ledger, units: set[str] | None, start: date, end: date) -> dic
                     )
                 )
                 kinds.append("public_hearing")  # a hearing attended is a public review
+                named.append((oid, p) not in drawn)
         elif isinstance(e, Hearing.PartyResponded):
             hearings[oid]["responses"].append(e.accepted)
     f: dict[str, Any] = {}
@@ -564,6 +596,11 @@ def naive(ledger: Ledger, units: set[str] | None, start: date, end: date) -> dic
         mine = [(p, d) for r, p, u, d in attendances if r == role.value and inside(d, u)]
         f[f"participation.{role.value}.person_times"] = len(mine)
         f[f"participation.{role.value}.people"] = len({p for p, _ in mine})
+        f[f"participation.{role.value}.hand_picked"] = sum(
+            by_name
+            for (r, _, u, d), by_name in zip(attendances, named, strict=True)
+            if r == role.value and inside(d, u)
+        )
     ps_by_type = Counter(
         kind
         for (r, _, u, d), kind in zip(attendances, kinds, strict=True)
@@ -579,6 +616,8 @@ def naive(ledger: Ledger, units: set[str] | None, start: date, end: date) -> dic
     f["activities.total"] = sum(by_type.values())
     cohort = [o for o in opinions.values() if inside(o["on"], o["unit"])]
     f["opinions.submitted"] = len(cohort)
+    f["opinions.person_times"] = len({o["by"] for o in cohort})
+    f["participation.replacements"] = sum(inside(d, u) for u, d in replacements)
     for outcome in ("adopted", "partly_adopted", "not_adopted"):
         f[f"opinions.{outcome}"] = sum(o["outcome"] == outcome for o in cohort)
     f["opinions.pending"] = sum(o["outcome"] is None for o in cohort)
@@ -601,6 +640,19 @@ def naive(ledger: Ledger, units: set[str] | None, start: date, end: date) -> dic
             "feedback.overdue": overdue,
         }
     )
+    # Every step's deadline, counted from scratch (default policy: 7 / 30 / 30 days).
+    late_steps: Counter[str] = Counter()
+    for o in cohort:
+        if o["received"] is None:
+            late_steps["receipt"] += o["on"] + timedelta(days=7) < AS_OF
+        elif o["decided"] is None:
+            late_steps["decision"] += o["on"] + timedelta(days=30) < AS_OF
+        elif o["objected"] is not None and o["ruled"] is None and o["feedback"] is not None:
+            late_steps["objection_ruling"] += o["objected"] + timedelta(days=30) < AS_OF
+    for step in ("receipt", "decision", "objection_ruling"):
+        f[f"feedback.{step}_overdue"] = late_steps[step]
+    f["feedback.implementation_overdue"] = 0
+    f["feedback.any_overdue"] = sum(late_steps.values()) + overdue
     held = [h for h in hearings.values() if h["held"] and inside(h["held"], h["unit"])]
     f["hearings.held"] = len(held)
     f["hearings.cases"] = len({h["case"] for h in held})
@@ -617,6 +669,30 @@ def naive(ledger: Ledger, units: set[str] | None, start: date, end: date) -> dic
             or any(a["hearing"] == h["key"] and role in a["roles"] for a in acts.values())
             for h in held
         )
+
+    def present(h: dict[str, Any], role: str) -> bool:
+        return any(h["roles"][p] == role for p in h["attendees"]) or any(
+            a["hearing"] == h["key"] and role in a["roles"] for a in acts.values()
+        )
+
+    observed = [h for h in held if any(present(h, r) for r in OBSERVER_ROLE_NAMES)]
+    f["hearings.with_supervisors_deputies_or_members"] = len(observed)
+    f["hearings.public_with_supervisors_deputies_or_members"] = sum(
+        bool(h["public"]) for h in observed
+    )
+    mandatory = [h for h in held if h["public"] and h["kind"] in policy.mandatory_supervision_kinds]
+    f["hearings.mandatory_supervision"] = len(mandatory)
+    f["hearings.mandatory_supervision_met"] = sum(
+        any(h["roles"][p] == "peoples_supervisor" for p in h["attendees"])
+        or any(
+            a["hearing"] == h["key"] and "peoples_supervisor" in a["roles"] for a in acts.values()
+        )
+        for h in mandatory
+    )
+    f["hearings.mandatory_supervision_rate"] = (
+        f["hearings.mandatory_supervision_met"],
+        f["hearings.mandatory_supervision"],
+    )
     f["hearings.parties_accepted"] = sum(bool(h["responses"]) and all(h["responses"]) for h in held)
     # The three core rates, as (numerator, denominator).
     decided = sum(o["outcome"] is not None for o in cohort)
@@ -708,6 +784,13 @@ def check(url: str, actions: list[tuple[tuple[Any, ...], int]]) -> None:
         assert core == set(expected)
         pending = ledger.pending_feedback(as_of=AS_OF)
         assert {(p.case, p.opinion) for p in pending.opinions} == unanswered(ledger)
+        # No opinion stays unanswered past its deadline without being listed as overdue.
+        assert {(p.case, p.opinion) for p in pending.opinions if p.overdue} == {
+            (case, key)
+            for case in CASES
+            for key, o in ledger.case(case).opinions.items()
+            if o.overdue_on(AS_OF, ledger.policy)
+        }
         # The other views, live against rebuilt from zero.
         with scratch.reading() as tx:
             for unit, rollup, _ in scopes:
@@ -737,11 +820,25 @@ def reached(figures: dict[str, Any]) -> None:
     REACHED["late feedback"] += figures["feedback.late"]
     REACHED["on-time feedback"] += figures["feedback.on_time"]
     REACHED["overdue feedback"] += figures["feedback.overdue"]
+    REACHED["overdue receipt or decision"] += (
+        figures["feedback.receipt_overdue"] + figures["feedback.decision_overdue"]
+    )
     REACHED["officer attendances"] += figures["hearings.officer_person_times"]
     REACHED["party responses"] += figures["hearings.acceptance_rate"][1]
     REACHED["hearings with a people's supervisor"] += figures["hearings.with_peoples_supervisor"]
     REACHED["hearings with an NPC deputy"] += figures["hearings.with_npc_deputy"]
     REACHED["supervisor-initiated"] += figures["activities.supervisor_initiated"]
+    REACHED["officers drawn"] += (
+        figures["hearings.officer_person_times"]
+        - figures["participation.hearing_officer.hand_picked"]
+    )
+    REACHED["officers by name"] += figures["participation.hearing_officer.hand_picked"]
+    REACHED["mandatory hearing with a people's supervisor"] += figures[
+        "hearings.mandatory_supervision_met"
+    ]
+    REACHED["mandatory hearing without"] += (
+        figures["hearings.mandatory_supervision"] - figures["hearings.mandatory_supervision_met"]
+    )
 
 
 SETTINGS = settings(
@@ -755,7 +852,8 @@ SETTINGS = settings(
 #: and its implementation, one not adopted with feedback on time, one never answered; a
 #: supervisor-initiated activity; a hearing with an officer who attends, one who declines,
 #: one replaced, one absent, a people's supervisor and an NPC deputy observing, a linked
-#: activity attended, and two parties responding (one refusing); a hearing not held.
+#: activity attended, and two parties responding (one refusing); a hearing not held; a
+#: hearing whose officer was drawn.
 RARE_PATHS: list[tuple[tuple[Any, ...], int]] = [
     (("activity", 0, 5, [(0, 0), (1, 1), (2, 2)], 6, 0, 1), 0),
     (("activity", 1, 2, [(1, 0)], 5, 2, 0), 48),
@@ -775,6 +873,7 @@ RARE_PATHS: list[tuple[tuple[Any, ...], int]] = [
     ),
     (("full_hearing", 2, [(2, 0)], [(1, False)], False, [], (True, 0, False)), 48),
     (("full_hearing", 0, [(1, 0), (0, 0)], [], True, [True], (False, 0, False)), 48),
+    (("full_hearing", 1, [], [], True, [True], (False, 0, False)), 48),  # an officer drawn
 ]
 
 
@@ -786,11 +885,16 @@ def run_and_check_reach(run: Callable[[], None]) -> None:
         "late feedback",
         "on-time feedback",
         "overdue feedback",
+        "overdue receipt or decision",
         "officer attendances",
         "party responses",
         "hearings with a people's supervisor",
         "hearings with an NPC deputy",
         "supervisor-initiated",
+        "officers drawn",
+        "officers by name",
+        "mandatory hearing with a people's supervisor",
+        "mandatory hearing without",
     ]:
         assert REACHED[state] > 0, f"no history reached {state}: {dict(REACHED)}"
 

@@ -28,6 +28,8 @@ AS_OF = date(2024, 7, 31)
 SEED004_EXPECTED: dict[str, int] = {
     "suggestions.served": 21,
     "suggestions.recipients": 17,
+    "suggestions.by_type.social_governance": 21,
+    "suggestions.by_type.public_interest": 0,
     "suggestions.replied_on_time": 21,
     "suggestions.adopted": 21,
     "suggestions.rectified": 21,

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from builders import (
@@ -25,7 +25,9 @@ from supervision_ledger.domain import (
     AlreadyExists,
     Case,
     CaseClosed,
+    Deadline,
     ExplanationRequired,
+    FeedbackStage,
     InvalidTransition,
     NotAttended,
     NotFound,
@@ -34,6 +36,7 @@ from supervision_ledger.domain import (
     OpinionStage,
     OpinionsUnanswered,
     OutOfOrder,
+    Policy,
     Role,
     SupervisorNotActive,
 )
@@ -352,3 +355,51 @@ def test_a_closed_case_refuses_changes(call: object) -> None:
     fresh(k)
     with refused(CaseClosed, k, names=["K1"]):
         call(k, supervisor("S2"))  # type: ignore[operator]
+
+
+# -- nothing waits forever: each awaited step has a due date -----------------------------
+
+# opinion_case: submitted 2023-03-04; steps on 03-05, 03-06, … in order.
+WAITS = [
+    ("", FeedbackStage.AWAITING_RECEIPT, date(2023, 3, 11)),  # submitted + 7
+    ("r", FeedbackStage.AWAITING_DECISION, date(2023, 4, 3)),  # submitted + 30
+    ("ro", FeedbackStage.AWAITING_DECISION, date(2023, 4, 3)),  # routing is not a decision
+    ("rod", FeedbackStage.AWAITING_FEEDBACK, date(2023, 3, 22)),  # decided 03-07 + 15
+    ("rodf", FeedbackStage.AWAITING_IMPLEMENTATION_REPORT, None),  # no deadline by default
+    ("rodfx", FeedbackStage.AWAITING_OBJECTION_RULING, date(2023, 4, 8)),  # objected 03-09 + 30
+    ("rodfi", None, None),
+]
+
+
+@pytest.mark.parametrize(("steps", "stage", "due"), WAITS)
+def test_each_awaited_step_has_its_due_date(
+    steps: str, stage: FeedbackStage | None, due: date | None
+) -> None:
+    k = opinion_case(supervisor(), steps)
+    op = k.opinion("O1")
+    assert op.waits_for is stage
+    assert op.due_on(POLICY) == due
+    if due is not None:
+        assert not op.overdue_on(due, POLICY)  # on time through the due day
+        assert op.overdue_on(due + timedelta(days=1), POLICY)
+        assert k.overdue_opinions(due + timedelta(days=1), POLICY) == [op]
+    else:
+        assert k.overdue_opinions(date(2030, 1, 1), POLICY) == []
+
+
+def test_deadlines_follow_the_policy_and_none_means_no_deadline() -> None:
+    k = opinion_case(supervisor(), "r")
+    op = k.opinion("O1")
+    strict = Policy(opinion_decision_due=Deadline(days=10, working_days=True))
+    assert op.due_on(strict) == date(2023, 3, 17)  # 10 working days after Sat 03-04
+    lax = Policy(opinion_decision_due=None)
+    assert op.due_on(lax) is None and not op.overdue_on(date(2030, 1, 1), lax)
+    reporting = Policy(implementation_report_due=Deadline(days=60))
+    done = opinion_case(supervisor(), "rodf").opinion("O1")
+    assert done.due_on(reporting) == date(2023, 3, 7) + timedelta(days=60)
+
+
+def test_a_case_may_close_while_only_the_implementation_report_is_awaited() -> None:
+    k = opinion_case(supervisor(), "rodf")
+    assert k.opinion("O1").answered and k.unanswered_opinions() == []
+    assert opinion_case(supervisor(), "rodfx").unanswered_opinions() != []

@@ -38,6 +38,7 @@ def test_the_types_a_host_meets_are_importable_from_the_package() -> None:
         "pending_feedback",
         "dossier",
         "hearings",
+        "unsupervised_hearings",
         "history",
         "digest",
         "verify",

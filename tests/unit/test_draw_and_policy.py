@@ -7,13 +7,25 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from builders import POLICY, at, case_with_activity, emitted, supervisor
+from builders import (
+    POLICY,
+    at,
+    case_with_activity,
+    emitted,
+    officers,
+    refused,
+    scheduled_hearing,
+    supervisor,
+)
 
 from supervision_ledger.domain import (
     Case,
     Deadline,
+    DrawRequired,
     Policy,
     Role,
+    RosterScope,
+    UnitLevel,
     WeekdayCalendar,
     draw,
     draw_rank,
@@ -149,3 +161,69 @@ def test_term_end_is_the_day_before_the_anniversary() -> None:
     assert POLICY.term_end(date(2024, 2, 29)) == date(2029, 2, 28)
     assert POLICY.term_end(date(2024, 3, 1)) == date(2029, 2, 28)
     assert Policy(term_years=3).term_end(date(2023, 7, 1)) == date(2026, 6, 30)
+
+
+# -- drawn or hand-picked (Policy.drawn_roles) --------------------------------------------
+
+DRAWN_ONLY = Policy(drawn_roles=frozenset({Role.PEOPLES_SUPERVISOR}))
+
+
+def test_by_default_a_peoples_supervisor_may_be_invited_by_name() -> None:
+    k = case_with_activity()
+    k.invite("A1", supervisor(), Role.PEOPLES_SUPERVISOR, at(2023, 3, 3), POLICY)
+    assert not k.invitation("A1", "S1").drawn
+
+
+def test_a_drawn_role_is_refused_by_name_and_drawn_instead() -> None:
+    k = case_with_activity()
+    people = [supervisor(f"S{i}") for i in range(1, 4)]
+    with refused(DrawRequired, k, names=["'S1'", "peoples_supervisor", "'A1'"]):
+        k.invite("A1", people[0], Role.PEOPLES_SUPERVISOR, at(2023, 3, 3), DRAWN_ONLY)
+    # Other roles may still be chosen.
+    officer = supervisor("T1", roles=(Role.HEARING_OFFICER,))
+    k.invite("A1", officer, Role.HEARING_OFFICER, at(2023, 3, 3), DRAWN_ONLY)
+    (first,) = k.draw_supervisors(
+        "A1", people, Role.PEOPLES_SUPERVISOR, 1, None, 7, at(2023, 3, 3), DRAWN_ONLY
+    )
+    assert k.invitation("A1", first).drawn
+    # A replacement is drawn too, never named.
+    named = next(p for p in people if p.key != first)
+    with refused(DrawRequired, k, names=[repr(named.key)]):
+        k.replace_supervisor("A1", first, named, people, 1, "生病", at(2023, 3, 4), DRAWN_ONLY)
+    new = k.replace_supervisor("A1", first, None, people, 1, "生病", at(2023, 3, 4), DRAWN_ONLY)
+    assert k.invitation("A1", new).drawn and k.invitation("A1", new).replaces == first
+
+
+def test_a_hearing_refuses_named_people_of_a_drawn_role() -> None:
+    policy = Policy(drawn_roles=frozenset({Role.PEOPLES_SUPERVISOR, Role.HEARING_OFFICER}))
+    h = scheduled_hearing()
+    (officer,) = officers(1)
+    observer = supervisor()
+    with refused(DrawRequired, h, names=["'T1'", "hearing_officer", "'H1'"]):
+        h.invite_officer(officer, at(2023, 4, 4), policy)
+    with refused(DrawRequired, h, names=["'S1'"]):
+        h.invite_observer(observer, Role.PEOPLES_SUPERVISOR, at(2023, 4, 4), policy)
+    deputy = supervisor("D1", roles=(Role.NPC_DEPUTY,))
+    h.invite_observer(deputy, Role.NPC_DEPUTY, at(2023, 4, 4), policy)  # not a drawn role
+    (drawn,) = h.draw_officers([officer], 1, None, 3, at(2023, 4, 4), policy)
+    with refused(DrawRequired, h, names=["'T2'"]):
+        h.replace_officer(drawn, officers(2)[1], "生病", at(2023, 4, 5), policy)
+
+
+def test_roster_scopes_name_the_units_whose_rosters_a_draw_uses() -> None:
+    chain = [("D", UnitLevel.DISTRICT), ("C", UnitLevel.CITY), ("P", UnitLevel.PROVINCE)]
+    scoped = Policy(
+        roster_scopes={
+            Role.PEOPLES_SUPERVISOR: RosterScope.CITY_AND_ABOVE,
+            Role.HEARING_OFFICER: RosterScope.UNIT_ONLY,
+        }
+    )
+    assert scoped.roster_units(Role.PEOPLES_SUPERVISOR, chain) == {"C", "P"}
+    assert scoped.roster_units(Role.HEARING_OFFICER, chain) == {"D"}
+    assert scoped.roster_units(Role.MEDIATOR, chain) == {"D", "C", "P"}  # not named
+    assert POLICY.roster_units(Role.PEOPLES_SUPERVISOR, chain) == {"D", "C", "P"}
+    # A policy stays a hashable value, equal to one given the same scopes.
+    again = Policy(roster_scopes=dict(scoped.roster_scopes))
+    assert again == scoped and hash(again) == hash(scoped)
+    # A city draws from its own roster and the province's.
+    assert scoped.roster_units(Role.PEOPLES_SUPERVISOR, chain[1:]) == {"C", "P"}

@@ -90,6 +90,15 @@ def test_a_transfer_names_the_department_and_no_reporter() -> None:
         report(source=LeadSource.OTHER)
 
 
+@pytest.mark.parametrize("source", [LeadSource.DEPARTMENT_TRANSFER, LeadSource.AGENCY_REFERRAL])
+def test_a_transfer_within_and_a_referral_from_outside_are_told_apart(source: LeadSource) -> None:
+    lead = report(source=source, reporter=None, department="第八检察部")
+    assert lead.source is source and lead.department == "第八检察部"
+    with pytest.raises(RuleViolation, match="agency_referral"):
+        report(source=source, reporter=None)
+    assert LeadSource.DEPARTMENT_TRANSFER.zh != LeadSource.AGENCY_REFERRAL.zh
+
+
 def test_accept_or_reject_once_and_rejecting_needs_reasons() -> None:
     lead = report()
     with pytest.raises(ExplanationRequired):

@@ -11,6 +11,7 @@ from flow_fixtures import at, event_names
 from supervision_ledger.domain import (
     DEFAULT_POLICY,
     Deadline,
+    ExplanationRequired,
     InvalidTransition,
     OutOfOrder,
     Petition,
@@ -170,3 +171,48 @@ def test_a_transfer_names_where_it_went_and_only_a_transfer_does() -> None:
         p.reply_procedurally(ProceduralOutcome.ACCEPTED, "x", "公安局", at("2023-03-02 09:00"))
     p.reply_procedurally(ProceduralOutcome.TRANSFERRED, "已转", "旗公安局", at("2023-03-02 09:00"))
     assert p.transferred_to == "旗公安局"
+
+
+# -- found unreachable later; a leader takes it on (领导包案) ------------------------------
+
+
+def test_a_petitioner_found_unreachable_leaves_the_reply_rates_with_the_reason() -> None:
+    p = accepted()
+    assert not p.excluded_from_reply_rate
+    p.mark_unreachable("空号", at("2023-03-05 09:00"))
+    assert event_names(p)[-1] == "FoundUnreachable"
+    assert p.excluded_from_reply_rate and p.unreachable_reason == "空号"
+    with pytest.raises(InvalidTransition, match="found unreachable"):
+        p.mark_unreachable("无人接听", at("2023-03-06 09:00"))
+
+
+@pytest.mark.parametrize(
+    ("anonymous", "has_contact", "why"),
+    [(True, True, "anonymous"), (False, False, "without contact details")],
+)
+def test_a_petition_already_excluded_cannot_be_marked_unreachable(
+    anonymous: bool, has_contact: bool, why: str
+) -> None:
+    p = received(anonymous=anonymous, has_contact=has_contact)
+    with pytest.raises(InvalidTransition, match=why):
+        p.mark_unreachable("空号", at("2023-03-05 09:00"))
+
+
+def test_unreachable_needs_a_reason_an_open_petition_and_order() -> None:
+    p = accepted()
+    with pytest.raises(ExplanationRequired, match="XF1"):
+        p.mark_unreachable("  ", at("2023-03-05 09:00"))
+    with pytest.raises(OutOfOrder):
+        p.mark_unreachable("空号", at("2023-03-01 09:00"))
+    p.reply_result("结果", at("2023-03-10 09:00"))
+    p.close(at("2023-03-11 09:00"))
+    with pytest.raises(InvalidTransition, match="closed"):
+        p.mark_unreachable("空号", at("2023-03-12 09:00"))
+
+
+def test_a_leader_takes_a_petition_on_once() -> None:
+    p = received()
+    p.assign_leader("检察长 李某", at("2023-03-02 09:00"))
+    assert event_names(p)[-1] == "LeaderAssigned" and p.leader == "检察长 李某"
+    with pytest.raises(InvalidTransition, match="李某"):
+        p.assign_leader("副检察长 王某", at("2023-03-03 09:00"))

@@ -240,6 +240,14 @@ class CommandMethods(ABC):
         """办结 a petition that has both replies."""
         return self.execute(command)
 
+    def mark_petition_unreachable(self, command: c.MarkPetitionUnreachable) -> CommandResult:
+        """A petitioner found unreachable: left out of the reply rates, with the reason."""
+        return self.execute(command)
+
+    def assign_petition_leader(self, command: c.AssignPetitionLeader) -> CommandResult:
+        """领导包案: a leader takes a petition on personally."""
+        return self.execute(command)
+
     def report_lead(self, command: c.ReportLead) -> CommandResult:
         """Record a lead (线索) with its source."""
         return self.execute(command)

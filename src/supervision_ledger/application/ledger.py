@@ -35,6 +35,7 @@ from ..projections.engine import Progress, ProjectionEngine
 from ..projections.feedback import PendingFeedback
 from ..projections.hearings import HearingRegister
 from ..projections.listing import Listing
+from ..projections.sections.hearings import UnsupervisedHearing
 from .audit import LedgerAudit
 from .batch import BatchExecutor
 from .command_methods import CommandMethods
@@ -426,6 +427,20 @@ class Ledger(CommandMethods):
     ) -> HearingRegister:
         """The hearing register: hearings proposed in the period, oldest first."""
         return self.queries.hearings(unit, rollup=rollup, start=start, end=end)
+
+    def unsupervised_hearings(
+        self,
+        unit: str | None = None,
+        *,
+        rollup: bool = False,
+        start: date | str | None = None,
+        end: date | str | None = None,
+    ) -> list[UnsupervisedHearing]:
+        """Public hearings held in the period on a case of a kind whose review must invite
+        people's supervisors (``Policy.mandatory_supervision_kinds``; 2019 SPP rules,
+        Art. 9) at which none was present — the list behind
+        ``hearings.mandatory_supervision_met``, oldest first."""
+        return self.queries.unsupervised_hearings(unit, rollup=rollup, start=start, end=end)
 
     def listing(
         self,

@@ -32,6 +32,7 @@ from ..projections.engine import (
 from ..projections.feedback import PendingFeedback, pending_feedback
 from ..projections.hearings import HearingRegister, hearing_register
 from ..projections.listing import MAX_LIMIT, Listing, check_kind, list_items
+from ..projections.sections.hearings import UnsupervisedHearing, mandatory_supervision
 from ..projections.statistics import unit_scope
 from .eventsourced import LedgerApplication
 from .store_errors import store_errors
@@ -204,6 +205,25 @@ class LedgerQueries:
         engine.catch_up()
         with engine.reading() as tx:
             return hearing_register(tx, unit_scope(tx, unit, rollup), first, last)
+
+    @store_errors()
+    def unsupervised_hearings(
+        self,
+        unit: str | None = None,
+        *,
+        rollup: bool = False,
+        start: date | str | None = None,
+        end: date | str | None = None,
+    ) -> list[UnsupervisedHearing]:
+        """Public hearings of the policy's mandatory kinds held without a people's
+        supervisor; see :meth:`Ledger.unsupervised_hearings`."""
+        first, last = as_date(start, "start"), as_date(end, "end")
+        check_period(first, last)
+        engine = self.views
+        engine.catch_up()
+        with engine.reading() as tx:
+            units = unit_scope(tx, unit, rollup)
+            return mandatory_supervision(tx, self.policy, units, first, last)[1]
 
     @store_errors()
     def listing(

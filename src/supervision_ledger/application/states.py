@@ -236,6 +236,10 @@ class PetitionState(AggregateState):
     progress_replied_at: list[datetime]
     result_replied_at: datetime | None
     closed_at: datetime | None
+    #: Why the petitioner could not be reached, if found so (out of the reply rates).
+    unreachable_reason: str | None
+    #: The leader who took the petition on personally (领导包案), if any.
+    leader: str | None
 
 
 class LeadState(AggregateState):

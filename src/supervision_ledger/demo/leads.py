@@ -13,7 +13,7 @@ from .. import commands as c
 from ..domain import LeadSource
 from ..domain.values import CaseKind, Role
 from .clock import YEAR, at, day_in, later, on_day
-from .names import CASE_PREFIX, DISTRICT, LEAD_SUMMARIES, TRANSFERRING, Flow
+from .names import CASE_PREFIX, DISTRICT, LEAD_SUMMARIES, OWN_DEPARTMENTS, TRANSFERRING, Flow
 from .plan import YearPlan
 from .roster import Person, World
 
@@ -45,6 +45,8 @@ def lead_flow(plan: LeadPlan) -> Flow:
         reporter=plan.reporter,
         reference=plan.reference,
         department=rng.choice(TRANSFERRING)
+        if plan.source is LeadSource.AGENCY_REFERRAL
+        else rng.choice(OWN_DEPARTMENTS)
         if plan.source is LeadSource.DEPARTMENT_TRANSFER
         else None,
         summary=plan.summary,
@@ -84,7 +86,8 @@ def plan_leads(
         *[LeadSource.GRID_WORKER] * rng.randint(16, 24),
         *[LeadSource.NPC_SUGGESTION] * rng.randint(3, 5),
         *[LeadSource.CPPCC_PROPOSAL] * rng.randint(2, 4),
-        *[LeadSource.DEPARTMENT_TRANSFER] * rng.randint(6, 10),
+        *[LeadSource.DEPARTMENT_TRANSFER] * 2,
+        *[LeadSource.AGENCY_REFERRAL] * rng.randint(4, 8),
         *[LeadSource.OTHER] * rng.randint(2, 3),
     ]
     leads = [

@@ -152,10 +152,16 @@ LEAD_SUMMARIES = {
     ),
     LeadSource.NPC_SUGGESTION: ("农村饮用水安全隐患", "校外培训机构安全管理"),
     LeadSource.CPPCC_PROPOSAL: ("食品小作坊卫生安全", "历史文化建筑保护"),
-    LeadSource.DEPARTMENT_TRANSFER: ("非法占用耕地建房", "违法排放工业废水", "销售过期食品"),
+    LeadSource.DEPARTMENT_TRANSFER: (
+        "刑事案件中发现的非法占用农用地线索",
+        "民事监督中发现的国有财产流失线索",
+    ),
+    LeadSource.AGENCY_REFERRAL: ("非法占用耕地建房", "违法排放工业废水", "销售过期食品"),
     LeadSource.OTHER: ("媒体报道的河道污染问题", "网络平台反映的食品安全问题"),
 }
 TRANSFERRING = ("清远市清城区市场监督管理局", "清远市生态环境局清城分局", "清远市清城区自然资源局")
+#: The procuratorate's own departments, which transfer leads to each other (检察一体化).
+OWN_DEPARTMENTS = ("第一检察部", "第五检察部", "第六检察部")
 COMMITTEE_OPINIONS = (
     "建议依法从轻处罚，适用缓刑。",
     "建议依法认定自首情节。",

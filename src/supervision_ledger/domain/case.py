@@ -36,12 +36,14 @@ from .errors import (
     RegisteredBeforeReceived,
     RuleViolation,
 )
+from .lifecycle import CLOSABLE, check_may_pick_by_name, opinion_waits_for
 from .policy import Policy
 from .supervisor import Supervisor
 from .values import (
     ActivityType,
     CaseFacts,
     CaseKind,
+    FeedbackStage,
     InvitationStatus,
     ObjectionRuling,
     OpinionOutcome,
@@ -124,13 +126,40 @@ class Opinion:
         return self.objected_at is not None and self.objection_ruled_at is None
 
     @property
-    def answered(self) -> bool:
-        """Decided, feedback given, and no objection waiting for the chief prosecutor."""
-        return (
-            self.decided_at is not None
-            and self.feedback_at is not None
-            and (not self.objection_pending)
+    def waits_for(self) -> FeedbackStage | None:
+        """The step this opinion waits for; None once fully answered."""
+        return opinion_waits_for(
+            received=self.received_at is not None,
+            decided=self.decided_at is not None,
+            outcome=self.outcome,
+            feedback=self.feedback_at is not None,
+            implementation=self.implementation_at is not None,
+            objection_pending=self.objection_pending,
         )
+
+    @property
+    def answered(self) -> bool:
+        """Decided, feedback given, and no objection waiting for the chief prosecutor
+        (the implementation report may still be due: it often outlasts the case)."""
+        return self.waits_for in CLOSABLE
+
+    def due_on(self, policy: Policy) -> date | None:
+        """Last local day for the step the opinion waits for (None: no deadline)."""
+        stage = self.waits_for
+        if stage is None:
+            return None
+        local = policy.local_date
+        return policy.opinion_due_on(
+            stage,
+            local(self.submitted_at),
+            local(self.decided_at) if self.decided_at else None,
+            local(self.objected_at) if self.objected_at else None,
+        )
+
+    def overdue_on(self, day: date, policy: Policy) -> bool:
+        """Whether the step it waits for was due before ``day``."""
+        due = self.due_on(policy)
+        return due is not None and due < day
 
     @property
     def last_step_at(self) -> datetime:
@@ -292,6 +321,10 @@ class Case(LedgerAggregate):
 
     def unanswered_opinions(self) -> list[Opinion]:
         return [o for o in self.opinions.values() if not o.answered]
+
+    def overdue_opinions(self, day: date, policy: Policy) -> list[Opinion]:
+        """Opinions whose awaited step was due before ``day`` under ``policy``."""
+        return [o for o in self.opinions.values() if o.overdue_on(day, policy)]
 
     def next_activity_key(self) -> str:
         return f"A{len(self.activities) + 1}"
@@ -533,6 +566,11 @@ class Case(LedgerAggregate):
                 f"of case {self.key!r}"
             )
         supervisor.check_can_serve(role, policy.local_date(occurred_at), self.facts, policy)
+        check_may_pick_by_name(
+            role,
+            policy,
+            f"inviting {supervisor.key!r} to activity {activity!r} of case {self.key!r}",
+        )
         self._invite(
             activity=activity, supervisor=supervisor.key, role=role, occurred_at=occurred_at
         )
@@ -637,6 +675,11 @@ class Case(LedgerAggregate):
                 )
             replacement.check_can_serve(
                 inv.role, policy.local_date(occurred_at), self.facts, policy
+            )
+            check_may_pick_by_name(
+                inv.role,
+                policy,
+                f"sending {replacement.key!r} to activity {activity!r} of case {self.key!r}",
             )
             new_key = replacement.key
         self._replace(

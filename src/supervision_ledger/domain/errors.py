@@ -199,6 +199,13 @@ class InvalidPeriod(RuleViolation):
     rule = "invalid_period"
 
 
+class DrawRequired(RuleViolation):
+    """The policy says people in this role are drawn at random (随机抽选), never picked
+    by name (``Policy.drawn_roles``)."""
+
+    rule = "draw_required"
+
+
 class BusinessTimeOutOfRange(LedgerError):
     """A date or datetime field of a command is outside ``Policy.business_time_from`` …
     ``business_time_until``. ``field`` names the field (``occurred_at``, ``term_start``…)."""
@@ -237,6 +244,7 @@ __all__ = [
     "CommandIdConflict",
     "ConcurrencyConflict",
     "DepartureNeedsApproval",
+    "DrawRequired",
     "EscalationNeedsApproval",
     "ExplanationRequired",
     "InvalidDeadline",

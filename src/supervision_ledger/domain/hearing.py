@@ -33,6 +33,7 @@ from .errors import (
     RuleViolation,
     TooManyOfficers,
 )
+from .lifecycle import check_may_pick_by_name
 from .policy import Policy, add_days
 from .supervisor import Supervisor
 from .values import (
@@ -334,6 +335,10 @@ class Hearing(LedgerAggregate):
             raise AlreadyInvited(f"{supervisor.key!r} is already invited to hearing {self.key!r}")
         day = policy.local_date(self._service_day(occurred_at))
         supervisor.check_can_serve(role, day, self.facts, policy)
+        # Every invitation here is by name: drawn officers come through draw_officers.
+        check_may_pick_by_name(
+            role, policy, f"inviting {supervisor.key!r} by name to hearing {self.key!r}"
+        )
 
     def _check_officer_room(self, adding: int, policy: Policy) -> None:
         expected = sum(1 for p in self.officers.values() if p.expected)

@@ -2,10 +2,12 @@
 
 reported by a grid worker (公益诉讼网格员: a Supervisor holding that role, active on
 the day), converted from an NPC deputy's suggestion (人大代表建议) or a CPPCC
-member's proposal (政协委员提案), or transferred from another department (部门移送)
-→ accepted / rejected (with reasons) → turned into a case (成案). The link runs both
-ways: the lead names its case and the case records its source lead; a lead becomes
-at most one case and a case has at most one source lead.
+member's proposal (政协委员提案), transferred from another department of the
+procuratorate itself (部门间移送, 检察一体化), or referred by an outside agency
+(外单位移送: an administrative agency, the police, a court…) → accepted / rejected
+(with reasons) → turned into a case (成案). The link runs both ways: the lead names
+its case and the case records its source lead; a lead becomes at most one case and a
+case has at most one source lead.
 """
 
 from __future__ import annotations
@@ -31,7 +33,10 @@ class LeadSource(StrEnum):
     GRID_WORKER = "grid_worker"
     NPC_SUGGESTION = "npc_suggestion"
     CPPCC_PROPOSAL = "cppcc_proposal"
+    #: From another department of the same procuratorate (检察一体化, seed 004's 部门间移送).
     DEPARTMENT_TRANSFER = "department_transfer"
+    #: Referred by a body outside the procuratorate (行政机关、公安机关、法院等移送).
+    AGENCY_REFERRAL = "agency_referral"
     OTHER = "other"
 
     @property
@@ -48,14 +53,16 @@ _SOURCE_ZH = {
     LeadSource.GRID_WORKER: "网格员报送",
     LeadSource.NPC_SUGGESTION: "人大代表建议转化",
     LeadSource.CPPCC_PROPOSAL: "政协委员提案转化",
-    LeadSource.DEPARTMENT_TRANSFER: "部门移送",
+    LeadSource.DEPARTMENT_TRANSFER: "院内部门间移送",
+    LeadSource.AGENCY_REFERRAL: "外单位移送",
     LeadSource.OTHER: "其他来源",
 }
 _SOURCE_EN = {
     LeadSource.GRID_WORKER: "from grid workers",
     LeadSource.NPC_SUGGESTION: "converted from NPC deputies' suggestions",
     LeadSource.CPPCC_PROPOSAL: "converted from CPPCC members' proposals",
-    LeadSource.DEPARTMENT_TRANSFER: "transferred from other departments",
+    LeadSource.DEPARTMENT_TRANSFER: "transferred between the procuratorate's own departments",
+    LeadSource.AGENCY_REFERRAL: "referred by outside agencies",
     LeadSource.OTHER: "from other sources",
 }
 
@@ -133,7 +140,8 @@ class Lead(LedgerAggregate):
     ) -> Lead:
         """Record a lead. A grid worker's lead names the grid worker (active that day);
         a deputy's suggestion or a member's proposal gives its number (``reference``)
-        and may name the deputy or member; a transfer names the ``department``."""
+        and may name the deputy or member; a transfer or a referral names the
+        ``department`` (the procuratorate's own department, or the outside agency)."""
         role = REPORTER_ROLE.get(source)
         if source is LeadSource.GRID_WORKER and reporter is None:
             raise RuleViolation(f"lead {key!r} from a grid worker names the grid worker")
@@ -149,10 +157,12 @@ class Lead(LedgerAggregate):
                 f"lead {key!r} converted from {source.zh} gives the suggestion's or proposal's "
                 "number (reference)"
             )
-        if (source is LeadSource.DEPARTMENT_TRANSFER) != (department is not None):
+        transferred = source in (LeadSource.DEPARTMENT_TRANSFER, LeadSource.AGENCY_REFERRAL)
+        if transferred != (department is not None):
             raise RuleViolation(
-                f"lead {key!r}: department names the transferring department exactly when the "
-                f"source is {LeadSource.DEPARTMENT_TRANSFER.value} (source: {source.value})"
+                f"lead {key!r}: department names the transferring department or agency exactly "
+                f"when the source is {LeadSource.DEPARTMENT_TRANSFER.value} or "
+                f"{LeadSource.AGENCY_REFERRAL.value} (source: {source.value})"
             )
         return cls(
             key=key,

@@ -7,6 +7,10 @@ working days, per policy → result reply (结果答复) due within 3 months of 
 progress reply (进展答复) meets that deadline instead, and then the next progress reply
 is due a month later, for as long as the petition stays open → closed, which needs
 both the procedural reply and the result reply ("事事有回音").
+
+A petitioner who turns out to be unreachable (wrong number, no answer) is left out of
+the reply rates from then on, with the reason recorded; a petition a leader takes on
+personally (领导包案) records who.
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ from uuid import UUID
 from eventsourcing.domain import event
 
 from .base import LedgerAggregate, aggregate_id, not_before
-from .errors import InvalidTransition, RepliesMissing, RuleViolation
+from .errors import ExplanationRequired, InvalidTransition, RepliesMissing, RuleViolation
 from .policy import Policy
 from .values import ReplyTiming, reply_timing
 
@@ -100,6 +104,12 @@ class Petition(LedgerAggregate):
     class Closed(LedgerAggregate.Event):
         pass
 
+    class FoundUnreachable(LedgerAggregate.Event):
+        reason: str
+
+    class LeaderAssigned(LedgerAggregate.Event):
+        leader: str
+
     @staticmethod
     def create_id(key: str, **_: object) -> UUID:
         return aggregate_id("petition", key)
@@ -108,9 +118,10 @@ class Petition(LedgerAggregate):
 
     @property
     def excluded_from_reply_rate(self) -> bool:
-        """Anonymous petitions and those without contact details cannot be answered, so
-        the 7-day reply rate leaves them out [C] (and says how many)."""
-        return self.anonymous or not self.has_contact
+        """Anonymous petitions, those without contact details and those whose petitioner
+        was found unreachable cannot be answered, so the reply rates leave them out [C]
+        (and say how many)."""
+        return self.anonymous or not self.has_contact or self.unreachable_reason is not None
 
     @property
     def is_closed(self) -> bool:
@@ -200,6 +211,8 @@ class Petition(LedgerAggregate):
         self.progress_replied_at: list[datetime] = []
         self.result_replied_at: datetime | None = None
         self.closed_at: datetime | None = None
+        self.unreachable_reason: str | None = None
+        self.leader: str | None = None
 
     def reply_procedurally(
         self,
@@ -282,3 +295,38 @@ class Petition(LedgerAggregate):
     def _close(self, occurred_at: datetime) -> None:
         self.stage = PetitionStage.CLOSED
         self.closed_at = self.last_step_at = occurred_at
+
+    def mark_unreachable(self, reason: str, occurred_at: datetime) -> None:
+        """联系方式不详 / 无法联系 found later: the petition leaves the reply rates [C]."""
+        self._check_open("found unreachable", occurred_at)
+        if self.excluded_from_reply_rate:
+            why = "anonymous" if self.anonymous else "without contact details"
+            if self.unreachable_reason is not None:
+                why = f"found unreachable ({self.unreachable_reason})"
+            raise InvalidTransition(
+                f"petition {self.key!r} is already left out of the reply rates: {why}"
+            )
+        if not reason.strip():
+            raise ExplanationRequired(
+                f"petition {self.key!r}: say why the petitioner cannot be reached"
+            )
+        self._mark_unreachable(reason=reason, occurred_at=occurred_at)
+
+    @event(FoundUnreachable)
+    def _mark_unreachable(self, reason: str, occurred_at: datetime) -> None:
+        self.unreachable_reason = reason
+        self.last_step_at = occurred_at
+
+    def assign_leader(self, leader: str, occurred_at: datetime) -> None:
+        """领导包案: a leader of the procuratorate takes the petition on personally, once."""
+        self._check_open("leader assigned", occurred_at)
+        if self.leader is not None:
+            raise InvalidTransition(
+                f"petition {self.key!r} is already handled by {self.leader!r} (领导包案)"
+            )
+        self._assign_leader(leader=leader, occurred_at=occurred_at)
+
+    @event(LeaderAssigned)
+    def _assign_leader(self, leader: str, occurred_at: datetime) -> None:
+        self.leader = leader
+        self.last_step_at = occurred_at

@@ -10,12 +10,22 @@ follow the policy they are computed under.
 from __future__ import annotations
 
 import calendar as _calendar
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, tzinfo
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
-from .values import AssessmentGrade, Relationship
+from .values import (
+    UNIT_LEVEL_RANK,
+    AssessmentGrade,
+    CaseKind,
+    FeedbackStage,
+    Relationship,
+    Role,
+    RosterScope,
+    UnitLevel,
+)
 
 
 class WorkingDayCalendar(Protocol):
@@ -113,6 +123,31 @@ def local_date_of(moment: datetime, zone: tzinfo) -> date:
 ALL_RELATIONSHIPS = frozenset(Relationship)
 
 
+class RosterScopes(Mapping[Role, RosterScope]):
+    """``Policy.roster_scopes`` as an immutable, hashable mapping."""
+
+    def __init__(self, scopes: Mapping[Role, RosterScope]) -> None:
+        self._scopes = {Role(role): RosterScope(scope) for role, scope in scopes.items()}
+
+    def __getitem__(self, role: Role) -> RosterScope:
+        return self._scopes[role]
+
+    def __iter__(self) -> Iterator[Role]:
+        return iter(self._scopes)
+
+    def __len__(self) -> int:
+        return len(self._scopes)
+
+    def __hash__(self) -> int:
+        return hash(frozenset(self._scopes.items()))
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Mapping) and dict(self.items()) == dict(other.items())
+
+    def __repr__(self) -> str:
+        return f"RosterScopes({self._scopes!r})"
+
+
 @dataclass(frozen=True)
 class Policy:
     """Configurable rules. Defaults follow DOMAIN.md; each says where it comes from."""
@@ -122,6 +157,44 @@ class Policy:
     #: Feedback to the supervisor is due this long after the decision on the opinion
     #: (the rule says "及时", no day count [C]; 15 calendar days is our default).
     feedback_due: Deadline = Deadline(days=15)
+    #: An opinion is received and recorded in the case file (受理) within this after it
+    #: was submitted [U: the rules name no day count; 件件有着落 — 7 calendar days is our
+    #: default]. None: no deadline, the opinion is never overdue at this stage.
+    opinion_receipt_due: Deadline | None = Deadline(days=7)
+    #: A decision on the opinion (办理: adopted / partly / not adopted) within this after it
+    #: was submitted [U: no day count in the rules; 30 calendar days is our default].
+    opinion_decision_due: Deadline | None = Deadline(days=30)
+    #: The chief prosecutor rules on a supervisor's objection within this after the
+    #: objection [U: 30 calendar days is our default].
+    objection_ruling_due: Deadline | None = Deadline(days=30)
+    #: The implementation of an adopted (or partly adopted) opinion is reported back
+    #: within this after the decision [U: rectification takes as long as it takes, so no
+    #: deadline by default — the opinion is listed as pending, never overdue].
+    implementation_report_due: Deadline | None = None
+    #: Roles whose people must be drawn at random (随机抽选), never invited or sent as a
+    #: replacement by name: ``invite_supervisor``, a named ``replace_supervisor``,
+    #: ``invite_hearing_officer``, ``invite_observer`` and ``replace_hearing_officer`` are
+    #: refused for them (``draw_required``). [C for people's supervisors: the justice
+    #: bureau draws them; hearing officers may be chosen by the procuratorate.] Empty by
+    #: default, so that ledgers that record named invitations — as the articles' offices
+    #: do — keep working; set ``frozenset({Role.PEOPLES_SUPERVISOR})`` to enforce the
+    #: draw. Invitations by name are counted either way (``participation.*.hand_picked``).
+    drawn_roles: frozenset[Role] = frozenset()
+    #: Kinds of case whose public review or public hearing must invite people's
+    #: supervisors [C: 2019 SPP rules, Art. 9 — criminal appeals (刑事申诉), intended
+    #: non-prosecution (拟不起诉), custody-necessity review (羁押必要性审查)]. Hearings held
+    #: without one are reported (``hearings.mandatory_supervision_*``,
+    #: ``Ledger.unsupervised_hearings``), never refused: the history stands as it happened.
+    mandatory_supervision_kinds: frozenset[CaseKind] = frozenset(
+        {CaseKind.CRIMINAL_APPEAL, CaseKind.INTENDED_NON_PROSECUTION, CaseKind.CUSTODY_REVIEW}
+    )
+    #: Whose rosters a draw (and a drawn replacement) takes people of each role from; a
+    #: role not named uses ``RosterScope.UNIT_AND_ABOVE`` (the unit's roster and those of
+    #: the units above it). [P: people's supervisors are kept by the justice bureaus of
+    #: cities and provinces and serve the city and its districts — ``CITY_AND_ABOVE``;
+    #: hearing officers are kept by each procuratorate — ``UNIT_ONLY``. Empty by default,
+    #: so that ledgers enrolling people with their district keep drawing them.]
+    roster_scopes: Mapping[Role, RosterScope] = field(default_factory=lambda: RosterScopes({}))
     #: A hearing noticed on day D may be held on day D + N at the earliest [C: 3 days].
     hearing_notice_days: int = 3
     #: Most hearing officers on one hearing (typical 3–7 [P]); None for no limit.
@@ -182,7 +255,20 @@ class Policy:
             )
         if self.consecutive_term_gap_days < 1:
             raise ValueError("Policy.consecutive_term_gap_days must be at least 1")
+        # An immutable, hashable copy: a policy is a value (it may key a cache or a set).
+        object.__setattr__(self, "roster_scopes", RosterScopes(self.roster_scopes))
         ZoneInfo(self.timezone)  # an unknown zone fails here, not on the first command
+
+    def roster_units(self, role: Role, chain: list[tuple[str, UnitLevel]]) -> set[str]:
+        """The units whose rosters a draw for ``role`` uses, given the drawing unit and
+        the units above it as (key, level), the drawing unit first."""
+        scope = self.roster_scopes.get(role, RosterScope.UNIT_AND_ABOVE)
+        if scope is RosterScope.UNIT_ONLY:
+            return {chain[0][0]} if chain else set()
+        if scope is RosterScope.CITY_AND_ABOVE:
+            city = UNIT_LEVEL_RANK[UnitLevel.CITY]
+            return {key for key, level in chain if UNIT_LEVEL_RANK[level] <= city}
+        return {key for key, _ in chain}
 
     @property
     def zone(self) -> ZoneInfo:
@@ -215,6 +301,35 @@ class Policy:
 
     def feedback_due_on(self, decided: datetime) -> date:
         return self.feedback_due.due(self.local_date(decided), self.calendar)
+
+    def opinion_due_on(
+        self,
+        stage: FeedbackStage,
+        submitted: date,
+        decided: date | None = None,
+        objected: date | None = None,
+    ) -> date | None:
+        """Last day for the step an opinion waits for (local dates); None when the policy
+        sets no deadline for that stage.
+
+        Receipt and decision count from submission, feedback and the implementation
+        report from the decision, the ruling on an objection from the objection.
+        """
+        deadline, start = {
+            FeedbackStage.AWAITING_RECEIPT: (self.opinion_receipt_due, submitted),
+            FeedbackStage.AWAITING_DECISION: (self.opinion_decision_due, submitted),
+            FeedbackStage.AWAITING_FEEDBACK: (self.feedback_due, decided),
+            FeedbackStage.AWAITING_OBJECTION_RULING: (self.objection_ruling_due, objected),
+            FeedbackStage.AWAITING_IMPLEMENTATION_REPORT: (
+                self.implementation_report_due,
+                decided,
+            ),
+        }[stage]
+        if deadline is None:
+            return None
+        if start is None:
+            raise ValueError(f"the due date of stage {stage.value} needs its start date")
+        return deadline.due(start, self.calendar)
 
     def suggestion_reply_due_on(self, served: date, urgent: bool) -> date:
         """Last day for the written reply to a suggestion served on ``served``."""

@@ -141,6 +141,27 @@ class UnitLevel(StrEnum):
     DISTRICT = "district"
 
 
+class RosterScope(StrEnum):
+    """Whose rosters a unit draws people of one role from (``Policy.roster_scopes``)."""
+
+    #: The unit's own roster and those of every unit above it.
+    UNIT_AND_ABOVE = "unit_and_above"
+    #: The unit's own roster only (hearing officers: each procuratorate keeps its own).
+    UNIT_ONLY = "unit_only"
+    #: The rosters kept at city level and above, for the unit and the units under them
+    #: (people's supervisors: the city's and province's justice bureaus keep them and they
+    #: serve the city and its districts).
+    CITY_AND_ABOVE = "city_and_above"
+
+    @property
+    def zh(self) -> str:
+        return {
+            "unit_and_above": "本院及上级院名册",
+            "unit_only": "本院名册",
+            "city_and_above": "市级及以上名册",
+        }[self.value]
+
+
 #: A unit may only sit directly under a unit of a higher level.
 UNIT_LEVEL_RANK = {
     UnitLevel.SUPREME: 0,
@@ -173,6 +194,29 @@ class OpinionStage(StrEnum):
     DECIDED = "decided"
     FEEDBACK_GIVEN = "feedback_given"
     IMPLEMENTATION_REPORTED = "implementation_reported"
+
+
+class FeedbackStage(StrEnum):
+    """What an opinion not yet fully answered waits for (件件有着落、事事有回音)."""
+
+    AWAITING_RECEIPT = "awaiting_receipt"
+    AWAITING_DECISION = "awaiting_decision"
+    AWAITING_FEEDBACK = "awaiting_feedback"
+    AWAITING_OBJECTION_RULING = "awaiting_objection_ruling"
+    AWAITING_IMPLEMENTATION_REPORT = "awaiting_implementation_report"
+
+    @property
+    def zh(self) -> str:
+        return _FEEDBACK_STAGE_ZH[self]
+
+
+_FEEDBACK_STAGE_ZH = {
+    FeedbackStage.AWAITING_RECEIPT: "待受理",
+    FeedbackStage.AWAITING_DECISION: "待办理",
+    FeedbackStage.AWAITING_FEEDBACK: "待反馈",
+    FeedbackStage.AWAITING_OBJECTION_RULING: "异议待检察长决定",
+    FeedbackStage.AWAITING_IMPLEMENTATION_REPORT: "待反馈落实情况",
+}
 
 
 class ObjectionRuling(StrEnum):

@@ -13,11 +13,11 @@
 * :mod:`.hearings` — the hearing register.
 """
 
+from ..domain.values import FeedbackStage
 from .api import Statistics, compute_statistics, default_views
 from .dossier import Dossier, DossierView
 from .engine import ProjectionEngine, Tx, View, on
 from .feedback import (
-    FeedbackStage,
     FeedbackView,
     PendingFeedback,
     PendingOpinion,

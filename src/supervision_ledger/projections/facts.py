@@ -28,14 +28,15 @@ SUGGESTION_COLUMNS = (
     "suggestion_id TEXT PRIMARY KEY, suggestion TEXT NOT NULL, unit TEXT NOT NULL, "
     "case_key TEXT NOT NULL, recipient TEXT, served_on TEXT, urgent INTEGER NOT NULL, "
     "stated_due TEXT, replied_on TEXT, adopted INTEGER, rectified_on TEXT, verified_on TEXT, "
-    "urged INTEGER NOT NULL, escalated_on TEXT"
+    "urged INTEGER NOT NULL, escalated_on TEXT, suggestion_type TEXT NOT NULL"
 )
 
 #: The petition fact table: receipt, and the dates of each kind of reply.
 PETITION_COLUMNS = (
     "petition_id TEXT PRIMARY KEY, petition TEXT NOT NULL, unit TEXT NOT NULL, "
     "case_key TEXT, received_on TEXT NOT NULL, excluded INTEGER NOT NULL, "
-    "procedural_on TEXT, last_progress_on TEXT, result_on TEXT, closed_on TEXT"
+    "procedural_on TEXT, last_progress_on TEXT, result_on TEXT, closed_on TEXT, "
+    "first_progress_on TEXT, unreachable_on TEXT, leader TEXT"
 )
 
 
@@ -81,7 +82,14 @@ class SuggestionFacts(View):
         tx.upsert(
             self.suggestion_table,
             {"suggestion_id": str(e.originator_id)},
-            {"suggestion": e.key, "unit": e.unit, "case_key": e.case, "urgent": 0, "urged": 0},
+            {
+                "suggestion": e.key,
+                "unit": e.unit,
+                "case_key": e.case,
+                "urgent": 0,
+                "urged": 0,
+                "suggestion_type": e.suggestion_type.value,
+            },
         )
 
     @on(Suggestion.Served)
@@ -164,6 +172,11 @@ class PetitionFacts(View):
     @on(Petition.ProgressReplied)
     def petition_progress_replied(self, tx: Tx, e: Petition.ProgressReplied) -> None:
         self._petition(tx, e, "last_progress_on")
+        tx.rows(
+            f"UPDATE {self.petition_table} SET first_progress_on = last_progress_on "
+            "WHERE petition_id = ? AND first_progress_on IS NULL",
+            [str(e.originator_id)],
+        )
 
     @on(Petition.ResultReplied)
     def petition_result_replied(self, tx: Tx, e: Petition.ResultReplied) -> None:
@@ -172,6 +185,22 @@ class PetitionFacts(View):
     @on(Petition.Closed)
     def petition_closed(self, tx: Tx, e: Petition.Closed) -> None:
         self._petition(tx, e, "closed_on")
+
+    @on(Petition.FoundUnreachable)
+    def petition_found_unreachable(self, tx: Tx, e: Petition.FoundUnreachable) -> None:
+        # Nobody to reply to after all: out of the reply rates from now on.
+        self._petition(tx, e, "unreachable_on")
+        tx.rows(
+            f"UPDATE {self.petition_table} SET excluded = 1 WHERE petition_id = ?",
+            [str(e.originator_id)],
+        )
+
+    @on(Petition.LeaderAssigned)
+    def petition_leader_assigned(self, tx: Tx, e: Petition.LeaderAssigned) -> None:
+        tx.rows(
+            f"UPDATE {self.petition_table} SET leader = ? WHERE petition_id = ?",
+            [e.leader, str(e.originator_id)],
+        )
 
 
 def suggestion_reply_due(

@@ -2,7 +2,10 @@
 
 * An **opinion** is fully answered when it is decided, feedback has been given, no
   objection awaits the chief prosecutor's ruling, and — if it was adopted or partly
-  adopted — the implementation has been reported back.
+  adopted — the implementation has been reported back (the same derivation as the
+  ``Case`` aggregate's: :func:`~supervision_ledger.domain.lifecycle.opinion_waits_for`).
+  Nothing waits forever: receipt and decision are due after submission, feedback after
+  the decision, a ruling after an objection (``Policy.opinion_due_on``).
 * A **procuratorial suggestion**, once served, is answered when the recipient has
   replied in writing, its adoption has been recorded and — if adopted — the
   rectification has been completed. (Drafted, not yet served: nobody owes an answer.)
@@ -22,8 +25,9 @@ from enum import StrEnum
 from pydantic import BaseModel
 
 from ..domain.case import Case
+from ..domain.lifecycle import opinion_waits_for
 from ..domain.policy import Policy
-from ..domain.values import OpinionOutcome
+from ..domain.values import FeedbackStage, OpinionOutcome
 from .engine import Row, Tx, View, on
 from .facts import (
     PETITION_COLUMNS,
@@ -33,29 +37,6 @@ from .facts import (
     fact_indexes,
     suggestion_reply_due,
 )
-
-
-class FeedbackStage(StrEnum):
-    """What an unanswered opinion waits for."""
-
-    AWAITING_RECEIPT = "awaiting_receipt"
-    AWAITING_DECISION = "awaiting_decision"
-    AWAITING_FEEDBACK = "awaiting_feedback"
-    AWAITING_OBJECTION_RULING = "awaiting_objection_ruling"
-    AWAITING_IMPLEMENTATION_REPORT = "awaiting_implementation_report"
-
-    @property
-    def zh(self) -> str:
-        return _STAGE_ZH[self]
-
-
-_STAGE_ZH = {
-    FeedbackStage.AWAITING_RECEIPT: "待受理",
-    FeedbackStage.AWAITING_DECISION: "待办理",
-    FeedbackStage.AWAITING_FEEDBACK: "待反馈",
-    FeedbackStage.AWAITING_OBJECTION_RULING: "异议待检察长决定",
-    FeedbackStage.AWAITING_IMPLEMENTATION_REPORT: "待反馈落实情况",
-}
 
 
 class PendingOpinion(BaseModel):
@@ -70,8 +51,9 @@ class PendingOpinion(BaseModel):
     stage: FeedbackStage
     outcome: OpinionOutcome | None
     decided_on: date | None
-    #: When feedback is due (policy ``feedback_due`` after the decision); None when the
-    #: policy sets no deadline for the stage.
+    #: When the awaited step is due (``Policy.opinion_due_on``: receipt and decision
+    #: after submission, feedback after the decision, a ruling after the objection);
+    #: None when the policy sets no deadline for the stage.
     due_on: date | None
     overdue: bool
 
@@ -166,7 +148,10 @@ class FeedbackView(SuggestionFacts, PetitionFacts, View):
     name = "feedback"
     # 3: suggestion and petition rows written by the shared fact handlers (:mod:`.facts`).
     # 4: indexes by unit and by supervisor.
-    version = 4
+    # 5: objected_on, for the deadline of the chief prosecutor's ruling; the suggestion
+    #    fact rows carry the suggestion's type, petition rows the first progress reply,
+    #    an unreachable petitioner and a leader (领导包案).
+    version = 5
     suggestion_table = "view_feedback_suggestion"
     petition_table = "view_feedback_petition"
     tables = {  # noqa: RUF012 - class-level schema
@@ -175,7 +160,7 @@ class FeedbackView(SuggestionFacts, PetitionFacts, View):
         "view_feedback_opinion": "case_id TEXT NOT NULL, opinion TEXT NOT NULL, "
         "activity TEXT NOT NULL, supervisor TEXT NOT NULL, submitted_on TEXT NOT NULL, "
         "received_on TEXT, decided_on TEXT, outcome TEXT, feedback_on TEXT, "
-        "implementation_on TEXT, objection_pending INTEGER NOT NULL, "
+        "implementation_on TEXT, objection_pending INTEGER NOT NULL, objected_on TEXT, "
         "PRIMARY KEY (case_id, opinion)",
         suggestion_table: SUGGESTION_COLUMNS,
         petition_table: PETITION_COLUMNS,
@@ -235,7 +220,7 @@ class FeedbackView(SuggestionFacts, PetitionFacts, View):
 
     @on(Case.FeedbackObjected)
     def objected(self, tx: Tx, e: Case.FeedbackObjected) -> None:
-        self._set(tx, e, e.opinion, objection_pending=1)
+        self._set(tx, e, e.opinion, objection_pending=1, objected_on=tx.local_date(e.occurred_at))
 
     @on(Case.ObjectionRuled)
     def ruled(self, tx: Tx, e: Case.ObjectionRuled) -> None:
@@ -250,18 +235,15 @@ def stage_of(
     implementation_on: str | None,
     objection_pending: bool,
 ) -> FeedbackStage | None:
-    """What the opinion waits for; None when it is fully answered."""
-    if received_on is None:
-        return FeedbackStage.AWAITING_RECEIPT
-    if decided_on is None:
-        return FeedbackStage.AWAITING_DECISION
-    if feedback_on is None:
-        return FeedbackStage.AWAITING_FEEDBACK
-    if objection_pending:
-        return FeedbackStage.AWAITING_OBJECTION_RULING
-    if outcome != OpinionOutcome.NOT_ADOPTED.value and implementation_on is None:
-        return FeedbackStage.AWAITING_IMPLEMENTATION_REPORT
-    return None
+    """What the opinion row waits for (:func:`~..domain.lifecycle.opinion_waits_for`)."""
+    return opinion_waits_for(
+        received=received_on is not None,
+        decided=decided_on is not None,
+        outcome=OpinionOutcome(outcome) if outcome else None,
+        feedback=feedback_on is not None,
+        implementation=implementation_on is not None,
+        objection_pending=objection_pending,
+    )
 
 
 #: SQL for "not fully answered" (``stage_of`` is not None), so that a unit's long
@@ -306,7 +288,7 @@ def pending_opinions(
     sql = (
         "SELECT c.unit, c.case_key, o.opinion, o.activity, o.supervisor, o.submitted_on, "
         "o.received_on, o.decided_on, o.outcome, o.feedback_on, o.implementation_on, "
-        "o.objection_pending FROM view_feedback_opinion o "
+        "o.objection_pending, o.objected_on FROM view_feedback_opinion o "
         f"JOIN view_feedback_case c ON c.case_id = o.case_id WHERE {_OPEN_OPINION}{scope}"
     )
     if supervisor is not None:
@@ -318,13 +300,16 @@ def pending_opinions(
     items: list[PendingOpinion] = []
     for row in tx.rows(sql, params):
         unit, case_key, opinion, activity, person, submitted = row[:6]
-        received, decided, outcome, feedback, implementation, objection = row[6:]
+        received, decided, outcome, feedback, implementation, objection, objected = row[6:]
         stage = stage_of(received, decided, outcome, feedback, implementation, bool(objection))
         if stage is None:
             continue
-        due = None
-        if stage is FeedbackStage.AWAITING_FEEDBACK:
-            due = policy.feedback_due.due(date.fromisoformat(decided), policy.calendar)
+        due = policy.opinion_due_on(
+            stage,
+            date.fromisoformat(submitted),
+            date.fromisoformat(decided) if decided else None,
+            date.fromisoformat(objected) if objected else None,
+        )
         overdue = due is not None and due < as_of
         if overdue_only and not overdue:
             continue

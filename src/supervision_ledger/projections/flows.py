@@ -43,7 +43,9 @@ class FlowStatisticsView(
     # 2: suggestion and petition rows written by the shared fact handlers (:mod:`.facts`).
     # 3: indexes by unit and date.
     # 4: the same tables, composed from one module per section.
-    version = 4
+    # 5: suggestion rows carry their type; petition rows the first progress reply, an
+    #    unreachable petitioner and a leader (领导包案).
+    version = 5
     suggestion_table = SuggestionSectionFacts.suggestion_table
     petition_table = PetitionSectionFacts.petition_table
     tables = tables_of(*_FACTS)

@@ -44,7 +44,10 @@ class StatisticsView(
     name = "statistics"
     # 4: indexes by unit and date, and by the hearing a case activity supervises.
     # 5: the same tables, composed from one module per section.
-    version = 5
+    # 6: opinions carry every step's date, their activity and supervisor; invitations and
+    #    attendances whether the person was drawn; replacements; hearings their number,
+    #    case kind and openness.
+    version = 6
     tables = tables_of(*_FACTS)
     indexes = indexes_of(*_FACTS)
 

@@ -11,6 +11,7 @@ from ...domain.unit import ProcuratorateUnit
 from ...domain.values import Party
 from ..results import Ids
 from ..unit_of_work import UnitOfWork, handles
+from .pool import draw_candidates
 
 
 @handles(c.RegisterCase)
@@ -62,7 +63,7 @@ def draw_supervisors(uow: UnitOfWork, cmd: c.DrawSupervisors) -> Ids:
     assert cmd.seed is not None
     drawn = case.draw_supervisors(
         cmd.activity,
-        uow.candidates(case.unit),
+        draw_candidates(uow, case.unit, cmd.role),
         cmd.role,
         cmd.count,
         cmd.speciality,
@@ -107,7 +108,15 @@ def decline_invitation(uow: UnitOfWork, cmd: c.DeclineInvitation) -> Ids:
 def replace_supervisor(uow: UnitOfWork, cmd: c.ReplaceSupervisor) -> Ids:
     case = uow.get(Case, cmd.case)
     replacement = uow.get(Supervisor, cmd.replacement) if cmd.replacement else None
-    candidates = uow.candidates(case.unit) if replacement is None else []
+    # A drawn replacement comes from the rosters of the replaced person's role; an unknown
+    # activity or invitation is left for the aggregate to refuse, in its order of checks.
+    act = case.activities.get(cmd.activity)
+    invited = act.invitations.get(cmd.supervisor) if act is not None else None
+    candidates = (
+        draw_candidates(uow, case.unit, invited.role)
+        if replacement is None and invited is not None
+        else []
+    )
     new_key = case.replace_supervisor(
         cmd.activity,
         cmd.supervisor,

@@ -7,8 +7,10 @@ from ...domain.case import Case
 from ...domain.errors import SupervisorNotActive
 from ...domain.hearing import Hearing
 from ...domain.supervisor import Supervisor
+from ...domain.values import Role
 from ..results import Ids
 from ..unit_of_work import UnitOfWork, handles
+from .pool import draw_candidates
 
 
 @handles(c.ProposeHearing)
@@ -70,7 +72,7 @@ def draw_hearing_officers(uow: UnitOfWork, cmd: c.DrawHearingOfficers) -> Ids:
     hearing = uow.get(Hearing, cmd.hearing)
     assert cmd.seed is not None
     drawn = hearing.draw_officers(
-        uow.candidates(hearing.unit),
+        draw_candidates(uow, hearing.unit, Role.HEARING_OFFICER),
         cmd.count,
         cmd.speciality,
         cmd.seed,

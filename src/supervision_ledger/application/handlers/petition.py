@@ -61,3 +61,15 @@ def reply_petition_result(uow: UnitOfWork, cmd: c.ReplyPetitionResult) -> Ids:
 def close_petition(uow: UnitOfWork, cmd: c.ClosePetition) -> Ids:
     uow.get(Petition, cmd.petition).close(cmd.occurred_at)
     return {"petition": cmd.petition}
+
+
+@handles(c.MarkPetitionUnreachable)
+def mark_petition_unreachable(uow: UnitOfWork, cmd: c.MarkPetitionUnreachable) -> Ids:
+    uow.get(Petition, cmd.petition).mark_unreachable(cmd.reason, cmd.occurred_at)
+    return {"petition": cmd.petition}
+
+
+@handles(c.AssignPetitionLeader)
+def assign_petition_leader(uow: UnitOfWork, cmd: c.AssignPetitionLeader) -> Ids:
+    uow.get(Petition, cmd.petition).assign_leader(cmd.leader, cmd.occurred_at)
+    return {"petition": cmd.petition}

@@ -1,13 +1,19 @@
 """Feedback to supervisors (意见反馈): whether decided opinions were answered on time.
 
 No table of its own: the opinion rows of :mod:`.opinions` carry the dates, and the due
-date comes from the policy the report is computed under.
+date comes from the policy the report is computed under. Beside feedback, every other
+step an opinion waits for has its deadline too (``Policy.opinion_due_on``): the
+``feedback.*_overdue`` figures count the opinions past it, stage by stage, as the
+feedback view lists them.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import date
 
+from ...domain.lifecycle import opinion_waits_for
+from ...domain.values import FeedbackStage, OpinionOutcome
 from .base import FigureQuery, FigureValue, Rate, Section
 from .opinions import opinion_rows
 
@@ -93,3 +99,106 @@ def _feedback_overdue(q: FigureQuery) -> FigureValue:
 def _feedback_rate(q: FigureQuery) -> FigureValue:
     given, on_time, _, overdue = q.shared("feedback", _feedback)
     return Rate.of(on_time, given + overdue)
+
+
+# -- nothing waits forever: every awaited step past its deadline ---------------------
+
+
+def _day(text: str | None) -> date | None:
+    return date.fromisoformat(text) if text else None
+
+
+def _opinion_waits(q: FigureQuery) -> Counter[FeedbackStage]:
+    """Opinions of the period's cohort whose awaited step was due before as_of, by the
+    stage they wait at (the same derivation as the Case aggregate and the feedback view)."""
+    scope, sp = q.scope("unit")
+    period, pp = q.period("submitted_on")
+    rows = q.rows(
+        "SELECT submitted_on, received_on, decided_on, outcome, feedback_on, "
+        "implementation_on, objection_pending, objected_on FROM view_stat_opinion "
+        f"WHERE 1 = 1{scope}{period}",
+        [*sp, *pp],
+    )
+    overdue: Counter[FeedbackStage] = Counter()
+    for submitted, received, decided, outcome, feedback, implementation, pending, objected in rows:
+        stage = opinion_waits_for(
+            received=received is not None,
+            decided=decided is not None,
+            outcome=OpinionOutcome(outcome) if outcome else None,
+            feedback=feedback is not None,
+            implementation=implementation is not None,
+            objection_pending=bool(pending),
+        )
+        if stage is None:
+            continue
+        due = q.policy.opinion_due_on(
+            stage, date.fromisoformat(submitted), _day(decided), _day(objected)
+        )
+        if due is not None and due < q.as_of:
+            overdue[stage] += 1
+    return overdue
+
+
+_STAGE_FIGURES = {
+    FeedbackStage.AWAITING_RECEIPT: (
+        "receipt_overdue",
+        "超期未受理（件）",
+        "opinions not received in time",
+        "opinion_receipt_due after the OpinionSubmitted local date (default 7 calendar days)",
+    ),
+    FeedbackStage.AWAITING_DECISION: (
+        "decision_overdue",
+        "超期未办理（件）",
+        "opinions not decided in time",
+        "opinion_decision_due after the OpinionSubmitted local date (default 30 calendar "
+        "days); a received or routed opinion still waits for its decision",
+    ),
+    FeedbackStage.AWAITING_OBJECTION_RULING: (
+        "objection_ruling_overdue",
+        "异议超期未决定（件）",
+        "objections not ruled on in time",
+        "objection_ruling_due after the FeedbackObjected local date (default 30 calendar days)",
+    ),
+    FeedbackStage.AWAITING_IMPLEMENTATION_REPORT: (
+        "implementation_overdue",
+        "超期未反馈落实情况（件）",
+        "implementation reports overdue",
+        "implementation_report_due after the OpinionDecided local date (no deadline by "
+        "default, so 0 unless the policy sets one)",
+    ),
+}
+
+
+def _stage_overdue_figure(stage: FeedbackStage) -> None:
+    name, zh, en, due = _STAGE_FIGURES[stage]
+
+    def count(q: FigureQuery) -> FigureValue:
+        return int(q.shared("opinion_waits", _opinion_waits)[stage])
+
+    define(
+        f"feedback.{name}",
+        zh,
+        en,
+        f"Opinions counted in opinions.submitted that wait for the step of stage "
+        f"{stage.value} (as the feedback view lists them) and whose due date — the policy's "
+        f"{due} — is before as_of.",
+        count,
+    )
+
+
+for _stage in _STAGE_FIGURES:
+    _stage_overdue_figure(_stage)
+
+
+@figure(
+    "feedback.any_overdue",
+    "超期未办结的监督意见（件）",
+    "opinions overdue at any step",
+    "Opinions counted in opinions.submitted whose awaited step (receipt, decision, "
+    "feedback, ruling on an objection, implementation report) was due before as_of: "
+    "feedback.receipt_overdue + feedback.decision_overdue + feedback.overdue + "
+    "feedback.objection_ruling_overdue + feedback.implementation_overdue. Nothing waits "
+    "forever: each of these opinions is listed as overdue by the feedback view.",
+)
+def _any_overdue(q: FigureQuery) -> FigureValue:
+    return int(sum(q.shared("opinion_waits", _opinion_waits).values()))

@@ -6,8 +6,13 @@ here place each hearing in a unit and a period (the day it was held).
 
 from __future__ import annotations
 
+from datetime import date
+
+from pydantic import BaseModel
+
 from ...domain.hearing import Hearing
-from ...domain.values import Role
+from ...domain.policy import Policy
+from ...domain.values import CaseKind, Role
 from ..engine import Tx, View, on
 from .base import FigureQuery, FigureValue, Rate, Section
 
@@ -29,7 +34,9 @@ class HearingFacts(View):
 
     tables = {  # noqa: RUF012 - class-level schema
         "view_stat_hearing": "hearing_id TEXT PRIMARY KEY, case_key TEXT NOT NULL, "
-        "unit TEXT NOT NULL, presided_by_chief INTEGER NOT NULL, held_on TEXT",
+        "unit TEXT NOT NULL, presided_by_chief INTEGER NOT NULL, held_on TEXT, "
+        # The hearing's number, case kind and openness: mandatory supervision (Art. 9).
+        "hearing TEXT NOT NULL, case_kind TEXT NOT NULL, public INTEGER",
         "view_stat_hearing_response": "hearing_id TEXT NOT NULL, party TEXT NOT NULL, "
         "accepted INTEGER NOT NULL, PRIMARY KEY (hearing_id, party)",
     }
@@ -42,14 +49,22 @@ class HearingFacts(View):
         tx.upsert(
             "view_stat_hearing",
             {"hearing_id": str(e.originator_id)},
-            {"case_key": e.case, "unit": e.unit, "presided_by_chief": 0, "held_on": None},
+            {
+                "case_key": e.case,
+                "unit": e.unit,
+                "presided_by_chief": 0,
+                "held_on": None,
+                "hearing": e.key,
+                "case_kind": e.case_kind.value,
+                "public": None,
+            },
         )
 
     @on(Hearing.Scheduled)
     def hearing_scheduled(self, tx: Tx, e: Hearing.Scheduled) -> None:
         tx.rows(
-            "UPDATE view_stat_hearing SET presided_by_chief = ? WHERE hearing_id = ?",
-            [int(e.presided_by_chief), str(e.originator_id)],
+            "UPDATE view_stat_hearing SET presided_by_chief = ?, public = ? WHERE hearing_id = ?",
+            [int(e.presided_by_chief), int(e.public), str(e.originator_id)],
         )
 
     @on(Hearing.Held)
@@ -229,6 +244,146 @@ def _observer_figure(role: Role) -> None:
 
 for _role in OBSERVER_ROLES:
     _observer_figure(_role)
+
+
+def _present(q: FigureQuery, roles: tuple[Role, ...]) -> dict[str, bool]:
+    """The hearings held in scope with someone in one of ``roles`` present, whichever way
+    each attended (as :func:`_observed`), each once: hearing id → whether it was public."""
+    scope, sp = q.scope("h.unit")
+    period, pp = q.period("h.held_on")
+    held = f"h.held_on IS NOT NULL{scope}{period}"
+    values = [role.value for role in roles]
+    marks = ", ".join("?" for _ in values)
+    rows = q.rows(
+        "SELECT hearing_id, MAX(public) FROM ("
+        "SELECT h.hearing_id AS hearing_id, h.public AS public "
+        "FROM view_stat_hearing h CROSS JOIN view_stat_participation p "
+        f"WHERE {held} AND p.source = 'hearing' AND p.owner_id = h.hearing_id "
+        f"AND p.role IN ({marks}) "
+        "UNION ALL "
+        "SELECT h.hearing_id, h.public FROM view_stat_hearing h "
+        "CROSS JOIN view_stat_activity a CROSS JOIN view_stat_participation p "
+        f"WHERE {held} AND a.hearing_id = h.hearing_id AND p.source = 'case' "
+        f"AND p.owner_id = a.case_id AND p.ref = a.activity AND p.role IN ({marks})"
+        ") AS attended GROUP BY hearing_id",
+        [*sp, *pp, *values, *sp, *pp, *values],
+    )
+    return {str(hearing): public == 1 for hearing, public in rows}
+
+
+def _with_any_observer(q: FigureQuery) -> tuple[int, int]:
+    present = _present(q, OBSERVER_ROLES)
+    return len(present), sum(present.values())
+
+
+@figure(
+    "hearings.with_supervisors_deputies_or_members",
+    "邀请人民监督员、人大代表、政协委员参与听证（件次）",
+    "hearings attended by people's supervisors, NPC deputies or CPPCC members",
+    "Hearings counted in hearings.held attended by at least one person in the role "
+    "peoples_supervisor, npc_deputy or cppcc_member, whichever way each attended (as in "
+    "hearings.with_<role>): a hearing counts once however many roles were present, so this "
+    "is not the sum of the three hearings.with_* figures.",
+)
+def _with_any_observer_count(q: FigureQuery) -> FigureValue:
+    return int(q.shared("with_any_observer", _with_any_observer)[0])
+
+
+@figure(
+    "hearings.public_with_supervisors_deputies_or_members",
+    "邀请人民监督员、人大代表、政协委员参与公开听证（件次）",
+    "public hearings attended by people's supervisors, NPC deputies or CPPCC members",
+    "Of hearings.with_supervisors_deputies_or_members, those scheduled as public (seed 004 "
+    "publishes 邀请人民监督员、人大代表、政协委员参与公开听证37件次 as this one number).",
+)
+def _public_with_any_observer(q: FigureQuery) -> FigureValue:
+    return int(q.shared("with_any_observer", _with_any_observer)[1])
+
+
+# -- mandatory invitation of people's supervisors (2019 SPP rules, Art. 9) --------------
+
+
+class UnsupervisedHearing(BaseModel):
+    """A public hearing that had to have a people's supervisor and was held without one."""
+
+    unit: str
+    hearing: str
+    case: str
+    case_kind: CaseKind
+    held_on: date
+
+
+def mandatory_supervision(
+    tx: Tx, policy: Policy, units: list[str] | None, start: date | None, end: date | None
+) -> tuple[int, list[UnsupervisedHearing]]:
+    """(public hearings held of the policy's mandatory kinds, those held without a
+    people's supervisor present), in the units and period, oldest first."""
+    kinds = sorted(k.value for k in policy.mandatory_supervision_kinds)
+    if not kinds:
+        return 0, []
+    q = FigureQuery(tx, policy, units, start, end, end or date.max)
+    scope, sp = q.scope("unit")
+    period, pp = q.period("held_on")
+    rows = q.rows(
+        "SELECT hearing_id, unit, hearing, case_key, case_kind, held_on FROM view_stat_hearing "
+        f"WHERE held_on IS NOT NULL AND public = 1 "
+        f"AND case_kind IN ({', '.join('?' for _ in kinds)}){scope}{period}",
+        [*kinds, *sp, *pp],
+    )
+    supervised = _present(q, (Role.PEOPLES_SUPERVISOR,))
+    missing = [
+        UnsupervisedHearing(
+            unit=unit,
+            hearing=hearing,
+            case=case,
+            case_kind=CaseKind(kind),
+            held_on=date.fromisoformat(held_on),
+        )
+        for hearing_id, unit, hearing, case, kind, held_on in rows
+        if str(hearing_id) not in supervised
+    ]
+    missing.sort(key=lambda m: (m.held_on, m.unit, m.hearing))
+    return len(rows), missing
+
+
+def _mandatory(q: FigureQuery) -> tuple[int, int]:
+    due, missing = mandatory_supervision(q.tx, q.policy, q.units, q.start, q.end)
+    return due, due - len(missing)
+
+
+@figure(
+    "hearings.mandatory_supervision",
+    "应邀请人民监督员的公开听证（件次）",
+    "public hearings that must have people's supervisors",
+    "Hearings counted in hearings.held that were public (Scheduled with public) on a case "
+    "of a kind in Policy.mandatory_supervision_kinds (default: criminal_appeal, "
+    "intended_non_prosecution, custody_review — 2019 SPP rules, Art. 9).",
+)
+def _mandatory_due(q: FigureQuery) -> FigureValue:
+    return int(q.shared("mandatory", _mandatory)[0])
+
+
+@figure(
+    "hearings.mandatory_supervision_met",
+    "其中有人民监督员参加（件次）",
+    "of which attended by people's supervisors",
+    "Of hearings.mandatory_supervision, those attended by a people's supervisor, as "
+    "hearings.with_peoples_supervisor counts them. The others are listed by "
+    "Ledger.unsupervised_hearings.",
+)
+def _mandatory_met(q: FigureQuery) -> FigureValue:
+    return int(q.shared("mandatory", _mandatory)[1])
+
+
+@figure(
+    "hearings.mandatory_supervision_rate",
+    "依规邀请人民监督员比例",
+    "share of mandatory public hearings with people's supervisors",
+    "numerator: hearings.mandatory_supervision_met; denominator: hearings.mandatory_supervision.",
+)
+def _mandatory_rate(q: FigureQuery) -> FigureValue:
+    due, met = q.shared("mandatory", _mandatory)
+    return Rate.of(met, due)
 
 
 def _responses(q: FigureQuery) -> tuple[int, int]:

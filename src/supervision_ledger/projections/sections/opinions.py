@@ -7,6 +7,7 @@ was made. The feedback section (:mod:`.feedback`) reads the same rows.
 from __future__ import annotations
 
 from collections import Counter
+from datetime import datetime
 
 from ...domain.case import Case
 from ...domain.values import OpinionOutcome
@@ -28,7 +29,10 @@ class OpinionFacts(View):
     tables = {  # noqa: RUF012 - class-level schema
         "view_stat_opinion": "case_id TEXT NOT NULL, opinion TEXT NOT NULL, "
         "unit TEXT NOT NULL, submitted_on TEXT NOT NULL, outcome TEXT, decided_on TEXT, "
-        "feedback_on TEXT, PRIMARY KEY (case_id, opinion)",
+        "feedback_on TEXT, activity TEXT NOT NULL, supervisor TEXT NOT NULL, "
+        # Every step's date, for the overdue figures of each stage (:mod:`.feedback`).
+        "received_on TEXT, implementation_on TEXT, objected_on TEXT, "
+        "objection_pending INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (case_id, opinion)",
     }
     indexes = {  # noqa: RUF012 - class-level schema
         "view_stat_opinion_by_unit": "view_stat_opinion (unit, submitted_on)",
@@ -42,8 +46,17 @@ class OpinionFacts(View):
         tx.upsert(
             "view_stat_opinion",
             {"case_id": case_id, "opinion": e.opinion},
-            {"unit": unit[0], "submitted_on": tx.local_date(e.occurred_at)},
+            {
+                "unit": unit[0],
+                "submitted_on": tx.local_date(e.occurred_at),
+                "activity": e.activity,
+                "supervisor": e.supervisor,
+            },
         )
+
+    @on(Case.OpinionReceived)
+    def opinion_received(self, tx: Tx, e: Case.OpinionReceived) -> None:
+        self._opinion_step(tx, e.originator_id, e.opinion, received_on=e.occurred_at)
 
     @on(Case.OpinionDecided)
     def opinion_decided(self, tx: Tx, e: Case.OpinionDecided) -> None:
@@ -58,6 +71,30 @@ class OpinionFacts(View):
         tx.rows(
             "UPDATE view_stat_opinion SET feedback_on = ? WHERE case_id = ? AND opinion = ?",
             [tx.local_date(e.occurred_at), str(e.originator_id), e.opinion],
+        )
+
+    @on(Case.ImplementationReported)
+    def implementation_reported(self, tx: Tx, e: Case.ImplementationReported) -> None:
+        self._opinion_step(tx, e.originator_id, e.opinion, implementation_on=e.occurred_at)
+
+    @on(Case.FeedbackObjected)
+    def feedback_objected(self, tx: Tx, e: Case.FeedbackObjected) -> None:
+        self._opinion_step(
+            tx, e.originator_id, e.opinion, objected_on=e.occurred_at, objection_pending=1
+        )
+
+    @on(Case.ObjectionRuled)
+    def objection_ruled(self, tx: Tx, e: Case.ObjectionRuled) -> None:
+        self._opinion_step(tx, e.originator_id, e.opinion, objection_pending=0)
+
+    @staticmethod
+    def _opinion_step(tx: Tx, case_id: object, opinion: str, **values: object) -> None:
+        """Set columns of an opinion row (a datetime is stored as its local date)."""
+        params = [tx.local_date(v) if isinstance(v, datetime) else v for v in values.values()]
+        assignments = ", ".join(f"{column} = ?" for column in values)
+        tx.rows(
+            f"UPDATE view_stat_opinion SET {assignments} WHERE case_id = ? AND opinion = ?",
+            [*params, str(case_id), opinion],
         )
 
 
@@ -87,6 +124,25 @@ def _outcomes(q: FigureQuery) -> Counter[str | None]:
 )
 def _submitted(q: FigureQuery) -> FigureValue:
     return len(q.shared("opinions", opinion_rows))
+
+
+@figure(
+    "opinions.person_times",
+    "提出监督意见（人次）",
+    "opinions submitted (person-times)",
+    "Distinct (case, activity, supervisor) among the opinions counted in opinions.submitted: "
+    "a person who gives several opinions on one activity counts once for it (seed 000: "
+    "提出监督意见18人次).",
+)
+def _opinion_person_times(q: FigureQuery) -> FigureValue:
+    scope, sp = q.scope("unit")
+    period, pp = q.period("submitted_on")
+    rows = q.rows(
+        "SELECT COUNT(*) FROM (SELECT DISTINCT case_id, activity, supervisor "
+        f"FROM view_stat_opinion WHERE 1 = 1{scope}{period}) AS taking_part",
+        [*sp, *pp],
+    )
+    return int(rows[0][0])
 
 
 def _outcome_figure(outcome: OpinionOutcome, en: str) -> None:

@@ -7,12 +7,14 @@ came; people (人) are distinct persons, per role. A supervisor-initiated activi
 counts once for its initiator.
 
 Tables: the invitations of case activities and of hearings (their role is what an
-attendance counts under), and one participation row per attendance.
+attendance counts under, and whether the person was drawn or invited by name), one
+participation row per attendance, and one row per replacement sent (补派).
 """
 
 from __future__ import annotations
 
 from collections import Counter
+from datetime import datetime
 
 from ...domain.case import Case
 from ...domain.hearing import Hearing
@@ -34,18 +36,24 @@ class ParticipationFacts(View):
 
     tables = {  # noqa: RUF012 - class-level schema
         "view_stat_case_invitation": "case_id TEXT NOT NULL, activity TEXT NOT NULL, "
-        "supervisor TEXT NOT NULL, role TEXT NOT NULL, "
+        "supervisor TEXT NOT NULL, role TEXT NOT NULL, drawn INTEGER NOT NULL, "
         "PRIMARY KEY (case_id, activity, supervisor)",
         "view_stat_hearing_invitation": "hearing_id TEXT NOT NULL, supervisor TEXT NOT NULL, "
-        "role TEXT NOT NULL, PRIMARY KEY (hearing_id, supervisor)",
+        "role TEXT NOT NULL, drawn INTEGER NOT NULL, PRIMARY KEY (hearing_id, supervisor)",
         "view_stat_participation": "source TEXT NOT NULL, owner_id TEXT NOT NULL, "
         "ref TEXT NOT NULL, supervisor TEXT NOT NULL, role TEXT NOT NULL, "
         "unit TEXT NOT NULL, attended_on TEXT NOT NULL, "
-        "PRIMARY KEY (source, owner_id, ref, supervisor)",
+        # drawn: 1 drawn at random, 0 invited by name, NULL not on invitation (initiator)
+        "drawn INTEGER, PRIMARY KEY (source, owner_id, ref, supervisor)",
+        # 补派: one row per replacement, on a case activity or at a hearing.
+        "view_stat_replacement": "source TEXT NOT NULL, owner_id TEXT NOT NULL, "
+        "ref TEXT NOT NULL, replacement TEXT NOT NULL, unit TEXT NOT NULL, "
+        "replaced_on TEXT NOT NULL, PRIMARY KEY (source, owner_id, ref, replacement)",
     }
     indexes = {  # noqa: RUF012 - class-level schema
         "view_stat_participation_by_unit": "view_stat_participation (unit, attended_on)",
         "view_stat_participation_by_person": "view_stat_participation (supervisor, attended_on)",
+        "view_stat_replacement_by_unit": "view_stat_replacement (unit, replaced_on)",
     }
 
     # -- case activities: opened, invitations, attendance ------------------------------
@@ -77,11 +85,11 @@ class ParticipationFacts(View):
     @on(Case.SupervisorsDrawn)
     def supervisors_drawn(self, tx: Tx, e: Case.SupervisorsDrawn) -> None:
         for key in e.drawn:
-            self._invited(tx, str(e.originator_id), e.activity, key, e.role.value)
+            self._invited(tx, str(e.originator_id), e.activity, key, e.role.value, drawn=True)
 
     @on(Case.SupervisorInvited)
     def supervisor_invited(self, tx: Tx, e: Case.SupervisorInvited) -> None:
-        self._invited(tx, str(e.originator_id), e.activity, e.supervisor, e.role.value)
+        self._invited(tx, str(e.originator_id), e.activity, e.supervisor, e.role.value, drawn=False)
 
     @on(Case.SupervisorReplaced)
     def supervisor_replaced(self, tx: Tx, e: Case.SupervisorReplaced) -> None:
@@ -91,21 +99,40 @@ class ParticipationFacts(View):
             [str(e.originator_id), e.activity, e.supervisor],
         )
         assert found is not None, "a replaced invitation was recorded before"
-        self._invited(tx, str(e.originator_id), e.activity, e.replacement, str(found[0]))
+        case_id = str(e.originator_id)
+        unit = tx.one("SELECT unit FROM view_stat_case WHERE case_id = ?", [case_id])
+        assert unit is not None
+        self._replaced(tx, "case", case_id, e.activity, e.replacement, unit[0], e.occurred_at)
+        # A replacement drawn from the pool carries the seed it was drawn with.
+        self._invited(
+            tx, case_id, e.activity, e.replacement, str(found[0]), drawn=e.seed is not None
+        )
 
     @staticmethod
-    def _invited(tx: Tx, case_id: str, activity: str, supervisor: str, role: str) -> None:
+    def _replaced(
+        tx: Tx, source: str, owner_id: str, ref: str, replacement: str, unit: str, when: datetime
+    ) -> None:
+        tx.upsert(
+            "view_stat_replacement",
+            {"source": source, "owner_id": owner_id, "ref": ref, "replacement": replacement},
+            {"unit": unit, "replaced_on": tx.local_date(when)},
+        )
+
+    @staticmethod
+    def _invited(
+        tx: Tx, case_id: str, activity: str, supervisor: str, role: str, drawn: bool
+    ) -> None:
         tx.upsert(
             "view_stat_case_invitation",
             {"case_id": case_id, "activity": activity, "supervisor": supervisor},
-            {"role": role},
+            {"role": role, "drawn": int(drawn)},
         )
 
     @on(Case.AttendanceRecorded)
     def case_attendance(self, tx: Tx, e: Case.AttendanceRecorded) -> None:
         case_id = str(e.originator_id)
         found = tx.one(
-            "SELECT i.role, c.unit FROM view_stat_case_invitation i "
+            "SELECT i.role, c.unit, i.drawn FROM view_stat_case_invitation i "
             "JOIN view_stat_case c ON c.case_id = i.case_id "
             "WHERE i.case_id = ? AND i.activity = ? AND i.supervisor = ?",
             [case_id, e.activity, e.supervisor],
@@ -114,7 +141,12 @@ class ParticipationFacts(View):
         tx.upsert(
             "view_stat_participation",
             {"source": "case", "owner_id": case_id, "ref": e.activity, "supervisor": e.supervisor},
-            {"role": found[0], "unit": found[1], "attended_on": tx.local_date(e.occurred_at)},
+            {
+                "role": found[0],
+                "unit": found[1],
+                "attended_on": tx.local_date(e.occurred_at),
+                "drawn": found[2],
+            },
         )
 
     # -- hearings: invitations, then the attendees of the held hearing ---------------------
@@ -122,26 +154,37 @@ class ParticipationFacts(View):
     @on(Hearing.OfficersDrawn)
     def officers_drawn(self, tx: Tx, e: Hearing.OfficersDrawn) -> None:
         for key in e.drawn:
-            self._hearing_invited(tx, str(e.originator_id), key, Role.HEARING_OFFICER.value)
+            self._hearing_invited(
+                tx, str(e.originator_id), key, Role.HEARING_OFFICER.value, drawn=True
+            )
 
+    # Invitations and replacements at a hearing are by name.
     @on(Hearing.OfficerInvited)
     def officer_invited(self, tx: Tx, e: Hearing.OfficerInvited) -> None:
-        self._hearing_invited(tx, str(e.originator_id), e.supervisor, Role.HEARING_OFFICER.value)
+        self._hearing_invited(
+            tx, str(e.originator_id), e.supervisor, Role.HEARING_OFFICER.value, drawn=False
+        )
 
     @on(Hearing.ObserverInvited)
     def observer_invited(self, tx: Tx, e: Hearing.ObserverInvited) -> None:
-        self._hearing_invited(tx, str(e.originator_id), e.supervisor, e.role.value)
+        self._hearing_invited(tx, str(e.originator_id), e.supervisor, e.role.value, drawn=False)
 
     @on(Hearing.OfficerReplaced)
     def officer_replaced(self, tx: Tx, e: Hearing.OfficerReplaced) -> None:
-        self._hearing_invited(tx, str(e.originator_id), e.replacement, Role.HEARING_OFFICER.value)
+        hearing_id = str(e.originator_id)
+        unit = tx.one("SELECT unit FROM view_stat_hearing WHERE hearing_id = ?", [hearing_id])
+        assert unit is not None
+        self._replaced(tx, "hearing", hearing_id, "", e.replacement, unit[0], e.occurred_at)
+        self._hearing_invited(
+            tx, hearing_id, e.replacement, Role.HEARING_OFFICER.value, drawn=False
+        )
 
     @staticmethod
-    def _hearing_invited(tx: Tx, hearing_id: str, supervisor: str, role: str) -> None:
+    def _hearing_invited(tx: Tx, hearing_id: str, supervisor: str, role: str, drawn: bool) -> None:
         tx.upsert(
             "view_stat_hearing_invitation",
             {"hearing_id": hearing_id, "supervisor": supervisor},
-            {"role": role},
+            {"role": role, "drawn": int(drawn)},
         )
 
     @on(Hearing.Held)
@@ -149,44 +192,50 @@ class ParticipationFacts(View):
         hearing_id, held_on = str(e.originator_id), tx.local_date(e.occurred_at)
         # The hearing's unit and its invitations' roles, in one read.
         rows = tx.rows(
-            "SELECT h.unit, i.supervisor, i.role FROM view_stat_hearing h "
+            "SELECT h.unit, i.supervisor, i.role, i.drawn FROM view_stat_hearing h "
             "LEFT JOIN view_stat_hearing_invitation i ON i.hearing_id = h.hearing_id "
             "WHERE h.hearing_id = ?",
             [hearing_id],
         )
         assert rows, "a hearing is held after it was proposed"
         unit = rows[0][0]
-        roles = {supervisor: role for _, supervisor, role in rows if supervisor is not None}
+        roles = {supervisor: role for _, supervisor, role, _ in rows if supervisor is not None}
+        drawn = {supervisor: d for _, supervisor, _, d in rows if supervisor is not None}
         # Only those who attended count: declined and replaced invitations are not attendees.
         for key in e.attendees:
             assert key in roles, "an attendee was invited"
             tx.upsert(
                 "view_stat_participation",
                 {"source": "hearing", "owner_id": hearing_id, "ref": "", "supervisor": key},
-                {"role": roles[key], "unit": unit, "attended_on": held_on},
+                {"role": roles[key], "unit": unit, "attended_on": held_on, "drawn": drawn[key]},
             )
 
 
 # == figures ==============================================================================
 
 
-def _participation(q: FigureQuery) -> dict[str, tuple[int, int]]:
+def _participation(q: FigureQuery) -> dict[str, tuple[int, int, int]]:
+    """Per role: (person-times, people, person-times on an invitation by name)."""
     scope, sp = q.scope("unit")
     period, pp = q.period("attended_on")
     rows = q.rows(
-        "SELECT role, COUNT(*), COUNT(DISTINCT supervisor) FROM view_stat_participation "
+        "SELECT role, COUNT(*), COUNT(DISTINCT supervisor), "
+        "COALESCE(SUM(CASE WHEN drawn = 0 THEN 1 ELSE 0 END), 0) FROM view_stat_participation "
         f"WHERE 1 = 1{scope}{period} GROUP BY role",
         [*sp, *pp],
     )
-    return {str(role): (int(n), int(people)) for role, n, people in rows}
+    return {str(role): (int(n), int(people), int(named)) for role, n, people, named in rows}
 
 
 def _participation_figures(role: Role) -> None:
     def person_times(q: FigureQuery) -> FigureValue:
-        return int(q.shared("participation", _participation).get(role.value, (0, 0))[0])
+        return int(q.shared("participation", _participation).get(role.value, (0, 0, 0))[0])
 
     def people(q: FigureQuery) -> FigureValue:
-        return int(q.shared("participation", _participation).get(role.value, (0, 0))[1])
+        return int(q.shared("participation", _participation).get(role.value, (0, 0, 0))[1])
+
+    def hand_picked(q: FigureQuery) -> FigureValue:
+        return int(q.shared("participation", _participation).get(role.value, (0, 0, 0))[2])
 
     define(
         f"participation.{role.value}.person_times",
@@ -206,6 +255,18 @@ def _participation_figures(role: Role) -> None:
         f"Distinct persons among the attendances counted in "
         f"participation.{role.value}.person_times.",
         people,
+    )
+    define(
+        f"participation.{role.value}.hand_picked",
+        f"{role.zh}非随机抽选参与（人次）",
+        f"{role.en}: person-times invited by name, not drawn",
+        f"Of the attendances counted in participation.{role.value}.person_times, those on an "
+        "invitation outside a random draw: SupervisorInvited, a SupervisorReplaced naming "
+        "its replacement (no seed), Hearing.OfficerInvited, ObserverInvited or "
+        "OfficerReplaced. Drawn people (SupervisorsDrawn, OfficersDrawn, a replacement drawn "
+        "with a seed) and the initiator of a supervisor-initiated activity are not counted. "
+        "Policy.drawn_roles can refuse such invitations (draw_required).",
+        hand_picked,
     )
 
 
@@ -251,3 +312,22 @@ def _participation_type_figure(activity_type: ActivityType) -> None:
 
 for _type in ActivityType:
     _participation_type_figure(_type)
+
+
+@figure(
+    "participation.replacements",
+    "补派（人次）",
+    "replacements sent (补派)",
+    "SupervisorReplaced events on case activities and OfficerReplaced events at hearings of "
+    "the units in scope whose own local date is in the period (a replacement is counted "
+    "when it is sent, whether or not the person then attends; their attendance counts in "
+    "the person_times figures).",
+)
+def _replacements(q: FigureQuery) -> FigureValue:
+    scope, sp = q.scope("unit")
+    period, pp = q.period("replaced_on")
+    return int(
+        q.rows(
+            f"SELECT COUNT(*) FROM view_stat_replacement WHERE 1 = 1{scope}{period}", [*sp, *pp]
+        )[0][0]
+    )

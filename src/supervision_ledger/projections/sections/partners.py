@@ -99,10 +99,28 @@ def _agreements_in_force(q: FigureQuery) -> FigureValue:
     "Signed events of the units in scope whose local date (occurred_at) is in the period.",
 )
 def _agreements_signed(q: FigureQuery) -> FigureValue:
+    return int(q.shared("signed", _signed)[0])
+
+
+def _signed(q: FigureQuery) -> tuple[int, int]:
+    """(agreements signed in the period, distinct partners they were signed with)."""
     scope, sp = q.scope("unit")
     period, pp = q.period("signed_on")
-    return int(
-        q.rows(f"SELECT COUNT(*) FROM view_flow_agreement WHERE 1 = 1{scope}{period}", [*sp, *pp])[
-            0
-        ][0]
-    )
+    row = q.rows(
+        "SELECT COUNT(*), COUNT(DISTINCT partner) FROM view_flow_agreement "
+        f"WHERE 1 = 1{scope}{period}",
+        [*sp, *pp],
+    )[0]
+    return int(row[0]), int(row[1])
+
+
+@figure(
+    "partners.units_signed",
+    "达成合作协议的单位（个）",
+    "partner units that signed",
+    "Distinct partner names among the agreements counted in partners.agreements_signed "
+    "(seed 003: 先后与16家单位达成合作协议 — whether or not still in force; "
+    "partners.units_in_force is the roster on the period's end).",
+)
+def _units_signed(q: FigureQuery) -> FigureValue:
+    return int(q.shared("signed", _signed)[1])

@@ -40,21 +40,35 @@ class _PetitionCounts:
     procedural: Counter[ReplyTiming]
     result: Counter[ReplyTiming]
     closed: int
+    #: Timing of the first progress-or-result reply against the 3-month date.
+    answered: Counter[ReplyTiming]
+    unreachable: int
+    leader: int
 
 
 def _petitions(q: FigureQuery) -> _PetitionCounts:
     scope, sp = q.scope("unit")
     period, pp = q.period("received_on")
     rows = q.rows(
-        "SELECT received_on, excluded, procedural_on, result_on, closed_on "
-        f"FROM {PetitionSectionFacts.petition_table} WHERE 1 = 1{scope}{period}",
+        "SELECT received_on, excluded, procedural_on, result_on, closed_on, first_progress_on, "
+        f"unreachable_on, leader FROM {PetitionSectionFacts.petition_table} "
+        f"WHERE 1 = 1{scope}{period}",
         [*sp, *pp],
     )
     procedural: Counter[ReplyTiming] = Counter()
     result: Counter[ReplyTiming] = Counter()
-    for received_on, excluded, procedural_on, result_on, _ in rows:
+    answered: Counter[ReplyTiming] = Counter()
+    for received_on, excluded, procedural_on, result_on, _, first_progress_on, *_ in rows:
         if excluded:
             continue
+        substantive = [d for d in (result_on, first_progress_on) if d is not None]
+        answered[
+            reply_timing(
+                q.policy.petition_result_due_on(date.fromisoformat(received_on)),
+                date.fromisoformat(min(substantive)) if substantive else None,
+                q.as_of,
+            )
+        ] += 1
         received = date.fromisoformat(received_on)
         procedural[
             reply_timing(
@@ -76,6 +90,9 @@ def _petitions(q: FigureQuery) -> _PetitionCounts:
         procedural=procedural,
         result=result,
         closed=sum(1 for r in rows if r[4] is not None),
+        answered=answered,
+        unreachable=sum(1 for r in rows if r[6] is not None),
+        leader=sum(1 for r in rows if r[7] is not None),
     )
 
 
@@ -96,14 +113,37 @@ def _petitions_received(q: FigureQuery) -> FigureValue:
 
 @figure(
     "petitions.excluded_from_reply_rate",
-    "匿名或无联系方式、不计入答复率（件）",
-    "anonymous or without contact, left out of the reply rates",
+    "匿名、联系方式不详或无法联系、不计入答复率（件）",
+    "anonymous, without contact or unreachable, left out of the reply rates",
     "Petitions counted in petitions.received flagged anonymous or without contact details "
-    "(has_contact false) on Received; every petitions.procedural_* and petitions.result_* "
-    "figure leaves them out.",
+    "(has_contact false) on Received, or later found unreachable (FoundUnreachable); every "
+    "petitions.procedural_*, petitions.result_* and petitions.answered_* figure leaves them "
+    "out.",
 )
 def _petitions_excluded(q: FigureQuery) -> FigureValue:
     return _pc(q).excluded
+
+
+@figure(
+    "petitions.found_unreachable",
+    "事后无法联系（件）",
+    "petitioners found unreachable later",
+    "Of petitions.excluded_from_reply_rate, those excluded by a FoundUnreachable event (with "
+    "its reason), whenever it was recorded.",
+)
+def _petitions_unreachable(q: FigureQuery) -> FigureValue:
+    return _pc(q).unreachable
+
+
+@figure(
+    "petitions.leader_handled",
+    "领导包案（件）",
+    "petitions handled by a leader personally",
+    "Petitions counted in petitions.received with a LeaderAssigned event (领导包案; seed 002 "
+    "publishes 97), whenever it was recorded.",
+)
+def _petitions_leader(q: FigureQuery) -> FigureValue:
+    return _pc(q).leader
 
 
 @figure(
@@ -197,6 +237,55 @@ def _result_overdue(q: FigureQuery) -> FigureValue:
 )
 def _result_rate(q: FigureQuery) -> FigureValue:
     timing = _pc(q).result
+    due = timing[ReplyTiming.ON_TIME] + timing[ReplyTiming.LATE] + timing[ReplyTiming.OVERDUE]
+    return Rate.of(timing[ReplyTiming.ON_TIME], due)
+
+
+@figure(
+    "petitions.answered_within_3_months",
+    "3个月内答复办理过程或结果（件）",
+    "process or result answered within 3 months",
+    "Petitions counted in petitions.received, not excluded, whose first ProgressReplied or "
+    "ResultReplied local date — whichever came first — is on or before the receipt date plus "
+    "the policy's petition_result_months (the figure the SPP publishes; "
+    "petitions.result_on_time is the result-only figure beside it).",
+)
+def _answered_on_time(q: FigureQuery) -> FigureValue:
+    return _pc(q).answered[ReplyTiming.ON_TIME]
+
+
+@figure(
+    "petitions.answered_after_3_months",
+    "超过3个月答复过程或结果（件）",
+    "process or result first answered after 3 months",
+    "Petitions counted in petitions.received, not excluded, whose first progress-or-result "
+    "reply came after that date.",
+)
+def _answered_late(q: FigureQuery) -> FigureValue:
+    return _pc(q).answered[ReplyTiming.LATE]
+
+
+@figure(
+    "petitions.unanswered_past_3_months",
+    "3个月未答复过程或结果（件）",
+    "neither process nor result after 3 months",
+    "Petitions counted in petitions.received, not excluded, with neither a ProgressReplied "
+    "nor a ResultReplied event whose 3-month date is before as_of.",
+)
+def _answered_overdue(q: FigureQuery) -> FigureValue:
+    return _pc(q).answered[ReplyTiming.OVERDUE]
+
+
+@figure(
+    "petitions.answered_within_3_months_rate",
+    "3个月内答复办理过程或结果率",
+    "share answered (process or result) within 3 months",
+    "numerator: petitions.answered_within_3_months; denominator: "
+    "petitions.answered_within_3_months + petitions.answered_after_3_months + "
+    "petitions.unanswered_past_3_months.",
+)
+def _answered_rate(q: FigureQuery) -> FigureValue:
+    timing = _pc(q).answered
     due = timing[ReplyTiming.ON_TIME] + timing[ReplyTiming.LATE] + timing[ReplyTiming.OVERDUE]
     return Rate.of(timing[ReplyTiming.ON_TIME], due)
 
