@@ -18,7 +18,7 @@ from ledger_stories import Story, seed_000
 from supervision_ledger import Ledger
 from supervision_ledger.cli import main
 from supervision_ledger.domain.policy import Deadline, Policy, WeekdayCalendar
-from supervision_ledger.domain.values import Relationship
+from supervision_ledger.domain.values import CaseKind, Relationship, Role, RosterScope
 from supervision_ledger.reporting.bulletin import (
     Bulletin,
     InvalidBulletin,
@@ -228,6 +228,11 @@ def test_the_policy_reads_back_as_it_was() -> None:
         ),
         petition_procedural_reply=Deadline(days=7, working_days=True),
         business_time_from=date(2000, 1, 1),
+        implementation_report_due=Deadline(days=60),
+        opinion_receipt_due=None,
+        drawn_roles=frozenset({Role.PEOPLES_SUPERVISOR}),
+        mandatory_supervision_kinds=frozenset({CaseKind.CRIMINAL_APPEAL}),
+        roster_scopes={Role.PEOPLES_SUPERVISOR: RosterScope.CITY_AND_ABOVE},
     )
     assert policy_from_json(json.loads(json.dumps(policy_to_json(policy)))) == policy
 

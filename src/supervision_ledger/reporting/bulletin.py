@@ -16,8 +16,8 @@ from eventsourcing.persistence import ApplicationRecorder, Mapper
 
 from ..audit import Digest, InvalidDigest, VerifyReport, integrity
 from ..domain.errors import LedgerError
-from ..domain.policy import Deadline, Policy, WeekdayCalendar
-from ..domain.values import AssessmentGrade, Relationship
+from ..domain.policy import Deadline, Policy, RosterScopes, WeekdayCalendar
+from ..domain.values import AssessmentGrade, CaseKind, Relationship, Role, RosterScope
 from ..persistence.recorders import ChainedRecorder
 from ..projections.api import Statistics, compute_statistics, statistics_views
 from ..projections.engine import Progress, ProjectionEngine, scratch_database
@@ -60,6 +60,8 @@ def policy_to_json(policy: Policy) -> dict[str, Any]:
             }
         elif isinstance(value, frozenset):
             value = sorted(str(v) for v in value)
+        elif isinstance(value, RosterScopes):
+            value = {str(role): str(scope) for role, scope in sorted(value.items())}
         elif isinstance(value, date):
             value = value.isoformat()
         found[item.name] = value
@@ -78,11 +80,29 @@ def policy_from_json(data: Any) -> Policy:
         if value is None and "None" in str(known[name].type):  # an optional setting, unset
             values[name] = None
             continue
+        if isinstance(value, dict) and "Deadline" in str(known[name].type):
+            # An optional deadline whose default is unset (e.g. implementation_report_due).
+            try:
+                values[name] = Deadline(
+                    days=int(value["days"]), working_days=bool(value["working_days"])
+                )
+            except (TypeError, ValueError, KeyError) as error:
+                raise InvalidBulletin(f"policy.{name}: {error}") from error
+            continue
         try:
             values[name] = _setting(name, getattr(Policy(), name), value)
         except (TypeError, ValueError, KeyError) as error:
             raise InvalidBulletin(f"policy.{name}: {error}") from error
     return Policy(**values)
+
+
+#: The settings that are sets of a domain enumeration, with that enumeration.
+_ENUM_SETS: dict[str, Any] = {
+    "recusal_relationships": Relationship,
+    "failing_grades": AssessmentGrade,
+    "drawn_roles": Role,
+    "mandatory_supervision_kinds": CaseKind,
+}
 
 
 def _setting(name: str, default: Any, value: Any) -> Any:
@@ -97,10 +117,10 @@ def _setting(name: str, default: Any, value: Any) -> Any:
         )
     if isinstance(default, date):
         return date.fromisoformat(value)
-    if name == "recusal_relationships":
-        return frozenset(Relationship(v) for v in value)
-    if name == "failing_grades":
-        return frozenset(AssessmentGrade(v) for v in value)
+    if name in _ENUM_SETS:
+        return frozenset(_ENUM_SETS[name](v) for v in value)
+    if isinstance(default, RosterScopes):
+        return RosterScopes({Role(role): RosterScope(scope) for role, scope in value.items()})
     if default is not None and not isinstance(value, type(default)):
         raise TypeError(f"expected {type(default).__name__}, got {type(value).__name__}")
     return value
