@@ -51,11 +51,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # the reader went away (`… | head`): end quietly
         _silence_stdout()
         return 0
-    except (NoLedgerThere, InvalidArgument, InvalidPeriod, InvalidStoreURL) as error:
-        # Usage errors: not a verdict on any ledger (nothing was created).
-        print(f"error: {error}", file=sys.stderr)
-        return 2
-    except (StoreBusy, StoreUnavailable) as error:  # about the store, not the ledger
+    except (
+        # Usage errors, and the store being busy or unreachable: not a verdict on any
+        # ledger (nothing was recorded), so exit 2 rather than 1.
+        NoLedgerThere,
+        InvalidArgument,
+        InvalidPeriod,
+        InvalidStoreURL,
+        StoreBusy,
+        StoreUnavailable,
+    ) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     except LedgerError as error:
