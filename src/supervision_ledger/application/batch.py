@@ -33,7 +33,7 @@ from eventsourcing.utils import get_topic
 from .. import commands as c
 from ..domain.errors import CommandIdConflict, ConcurrencyConflict, LedgerError
 from ..idempotency import CommandRecord
-from .executor import CommandExecutor
+from .executor import CommandExecutor, matches_record
 from .handlers import HANDLERS
 from .locks import STRIPES, LockHolder
 from .results import CommandResult, Ids
@@ -208,7 +208,7 @@ class BatchExecutor:
         if command.command_id is not None:
             previous = self._command_record(batch, command.command_id)
             if previous is not None:
-                if not item.submitted.same_as_recorded(previous.fingerprint):
+                if not matches_record(self.executor.app, item.submitted, previous.fingerprint):
                     raise CommandIdConflict(
                         f"command id {command.command_id!r} was used for a different "
                         f"{previous.command_type} command"

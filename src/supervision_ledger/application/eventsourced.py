@@ -34,6 +34,7 @@ from ..persistence.snapshots import (
     LedgerSnapshot,
     SnapshotSchemaError,
 )
+from ..persistence.store_meta import Keyring
 from .locks import GuardedRepository
 
 logger = logging.getLogger(__name__)
@@ -58,7 +59,9 @@ class LedgerApplication(Application[UUID]):
     is_snapshotting_enabled = True
     snapshot_class = LedgerSnapshot
 
-    def __init__(self, env: dict[str, str] | None = None) -> None:
+    def __init__(self, env: dict[str, str] | None = None, keyring: Keyring | None = None) -> None:
+        #: The store's keys (``store_meta.py``): personal fields are sealed per person.
+        self.keyring = keyring
         super().__init__(env)
         interval = int(self.env.get(SNAPSHOT_INTERVAL, str(DEFAULT_SNAPSHOT_INTERVAL)))
         if interval < 0:
@@ -113,6 +116,7 @@ class LedgerApplication(Application[UUID]):
             transcoder=MsgspecTranscoder(),
             cipher=self.factory.cipher(),
             compressor=self.factory.compressor(),
+            keyring=self.keyring,
         )
 
     # -- writing ---------------------------------------------------------------------

@@ -29,6 +29,7 @@ from ..domain.typical_case import TypicalCaseLevel, TypicalCaseNomination
 from ..domain.unit import ProcuratorateUnit
 from ..errors import InvalidArgument
 from ..persistence.store import StoreConfig, ensure_postgres_schema, parse_store_url
+from ..persistence.store_meta import open_keyring, resolve_cipher_key
 from ..projections.api import Statistics
 from ..projections.dossier import Dossier
 from ..projections.engine import Progress, ProjectionEngine
@@ -83,17 +84,39 @@ class Ledger(CommandMethods):
         env: dict[str, str] | None = None,
         max_attempts: int = 5,
         views: str | None = None,
+        cipher_key: str | None = None,
+        audit_only: bool = False,
     ) -> None:
         """Open the ledger at ``store`` (a URL; default ``$SUPERVISION_LEDGER_STORE`` or
         ``sqlite:///supervision-ledger.db``). ``env`` adds eventsourcing settings such
         as ``CIPHER_KEY``; ``max_attempts`` bounds retries after version conflicts.
-        ``views`` is where projections live (a store URL; default: the store itself)."""
+        ``views`` is where projections live (a store URL; default: the store itself).
+
+        ``cipher_key`` (default ``$SUPERVISION_LEDGER_CIPHER_KEY``; ``supervision-ledger
+        keygen`` makes one) encrypts the store at rest; a store remembers whether it is
+        encrypted, and is refused without its key, with another key, or with a key when
+        it is not encrypted, before anything is written. ``audit_only`` opens an
+        encrypted store without its key for ``verify`` and ``digest`` only
+        (docs/privacy.md)."""
         self.store: StoreConfig = parse_store_url(store)
         self.policy = policy
         self.max_attempts = max_attempts
+        env = dict(env or {})
+        key = resolve_cipher_key(cipher_key, env)
         with store_errors():
             ensure_postgres_schema(self.store)
-            self.app = LedgerApplication(env={**self.store.env, **(env or {})})
+            # Refuses a store opened without its key, with another key, or a plaintext
+            # store opened with a key, before anything is written (docs/privacy.md).
+            self.keyring = open_keyring(self.store, key, audit_only=audit_only)
+            if key:
+                env["CIPHER_KEY"] = key
+            else:
+                env.pop("CIPHER_KEY", None)
+            try:
+                self.app = LedgerApplication(env={**self.store.env, **env}, keyring=self.keyring)
+            except BaseException:
+                self.keyring.close()
+                raise
         self.queries = LedgerQueries(self.app, self.store, policy, views)
         self.audit = LedgerAudit(self.app, policy)
         self.log = LedgerLog(self.app)
@@ -105,6 +128,7 @@ class Ledger(CommandMethods):
     def close(self) -> None:
         self.queries.close()
         self.app.close()
+        self.keyring.close()
 
     def __enter__(self) -> Ledger:
         return self

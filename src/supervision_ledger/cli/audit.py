@@ -97,7 +97,7 @@ def _cutoff(ledger: Ledger, moment: date | datetime) -> datetime:
 
 
 def run_digest(args: argparse.Namespace) -> int:
-    with open_ledger(args) as ledger:
+    with open_ledger(args, audit_only=True) as ledger:
         print_json(ledger.digest().to_json())
     return 0
 
@@ -110,7 +110,10 @@ def run_verify(args: argparse.Namespace) -> int:
         except InvalidDigest as error:
             print(f"error: {error}", file=sys.stderr)
             return EXIT_BAD_INPUT
-    with open_ledger(args) as ledger, progress(args, "verify", unit="event") as bar:
+    with (
+        open_ledger(args, audit_only=True) as ledger,
+        progress(args, "verify", unit="event") as bar,
+    ):
         report = ledger.verify(digest, progress=bar)
     if args.json:
         print_json(report.to_json())

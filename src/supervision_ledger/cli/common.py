@@ -30,7 +30,9 @@ def add_store_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def open_ledger(args: argparse.Namespace, *, create: bool = False) -> Ledger:
+def open_ledger(
+    args: argparse.Namespace, *, create: bool = False, audit_only: bool = False
+) -> Ledger:
     """Open the ``--store`` ledger. Only commands that record (``apply``, ``demo``) may
     ``create`` one: a mistyped path must not give an auditor an empty, "intact" ledger."""
     config = parse_store_url(args.store)
@@ -40,7 +42,7 @@ def open_ledger(args: argparse.Namespace, *, create: bool = False) -> Ledger:
             raise NoLedgerThere(
                 f"no ledger at {path} (check --store; 'apply' or 'demo' create one)"
             )
-    return Ledger(store=args.store)
+    return Ledger(store=args.store, audit_only=audit_only)
 
 
 def write_output(option: str, path: str, write: Callable[[Path], object]) -> None:

@@ -7,10 +7,16 @@ into plain values. ``MsgspecMapper`` then gives those values their declared type
 and upcast the state — so ``class_version``/``upcast_vN_vN+1`` work as usual.
 Snapshots (``snapshots.py``) pass through the same mapper; their aggregate state is
 typed by the snapshotted class's declared state.
+
+With a :class:`~.store_meta.Keyring`, the mapper seals every personal field on the way
+in (``personal.py``) and keeps only a keyed digest of a command record's fingerprint;
+on the way out it opens the sealed values (``open_sealed=True``, for the aggregates,
+histories and exports) or leaves them sealed (for the views, which open them when read).
 """
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import typing
 from functools import cache
@@ -21,7 +27,9 @@ from eventsourcing.domain import DomainEventProtocol
 from eventsourcing.persistence import Mapper, StoredEvent, Transcoder
 from eventsourcing.utils import resolve_topic
 
+from .personal import Sealer, open_all
 from .snapshots import LedgerSnapshot, typed_state
+from .store_meta import Keyring
 
 #: Fields the mapper sets itself from the stored record, not from the state.
 _RECORD_FIELDS = frozenset({"originator_id", "originator_version"})
@@ -61,16 +69,42 @@ class MsgspecMapper(Mapper[Any]):
         transcoder: Transcoder | None = None,
         compressor: Any = None,
         cipher: Any = None,
+        keyring: Keyring | None = None,
+        open_sealed: bool = True,
     ) -> None:
         super().__init__(
             transcoder=transcoder or MsgspecTranscoder(), compressor=compressor, cipher=cipher
         )
+        self.keyring = keyring
+        self.open_sealed = open_sealed
+        self.sealer = None if keyring is None else Sealer(keyring.seal, keyring.name_subject)
+
+    def to_stored_event(self, domain_event: DomainEventProtocol[Any]) -> StoredEvent:
+        if self.sealer is not None and self.keyring is not None:
+            self.keyring.check_writable()
+            sealed = self.sealer.sealed_fields(domain_event)
+            if type(domain_event).__qualname__ == "CommandRecord.Recorded":
+                printed = domain_event.__dict__["fingerprint"]
+                if not printed.startswith("hmac-sha256:"):
+                    sealed["fingerprint"] = self.keyring.command_digest(printed)
+            if sealed:
+                domain_event = copy.copy(domain_event)
+                domain_event.__dict__.update(sealed)
+        return super().to_stored_event(domain_event)
+
+    def with_sealed(self) -> MsgspecMapper:
+        """This mapper, reading sealed values as they are stored (for the views)."""
+        other = copy.copy(self)
+        other.open_sealed = False
+        return other
 
     def to_domain_event(self, stored_event: StoredEvent) -> DomainEventProtocol[Any]:
         domain_event = super().to_domain_event(stored_event)
         state = domain_event.__dict__
         struct_type = state_type(type(domain_event))
         plain = {k: v for k, v in state.items() if k not in _RECORD_FIELDS}
+        if self.open_sealed and self.keyring is not None:
+            plain = open_all(plain, self.keyring.open)
         try:
             typed = msgspec.convert(plain, type=struct_type, strict=False)
         except msgspec.ValidationError as e:

@@ -69,20 +69,32 @@ class Tx:
     per row. Nothing is committed until the engine commits the page with its positions.
     """
 
-    def __init__(self, db: ViewsDatabase, zone: ZoneInfo) -> None:
+    def __init__(
+        self, db: ViewsDatabase, zone: ZoneInfo, opener: Callable[[str], str] | None = None
+    ) -> None:
         self.db = db
         self.zone = zone
+        #: Opens sealed values in what a query reads (None while views are written: they
+        #: keep the sealed values of the events, docs/privacy.md).
+        self.opener = opener
         #: The notification id being applied (a stable, rebuild-proof tiebreak).
         self.position = 0
         self._pending: dict[str, list[tuple[str, Sequence[Any]]]] = {}
         self._dates: dict[datetime, str] = {}
 
     def rows(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
-        """Run ``sql`` (``?`` placeholders) and return its rows, if any.
+        """Run ``sql`` (``?`` placeholders) and return its rows, if any (sealed values
+        opened, when reading for a query).
 
         A write is queued (and returns no rows); a read first sends the writes queued
         for the tables it reads.
         """
+        found = self._rows(sql, params)
+        if self.opener is None or not found:
+            return found
+        return [_opened(row, self.opener) for row in found]
+
+    def _rows(self, sql: str, params: Sequence[Any]) -> list[Row]:
         kind = _kind(sql)
         if kind == "write":
             self._pending.setdefault(_written_table(sql), []).append((sql, params))
@@ -133,6 +145,24 @@ class Tx:
         if found is None:
             found = self._dates[moment] = local_date_of(moment, self.zone).isoformat()
         return found
+
+
+_SEALED = re.compile(r"sealed:v1:[SOPT]:[A-Za-z0-9/_-]+:[A-Za-z0-9_-]+")
+
+
+def _opened(row: Row, opener: Callable[[str], str]) -> Row:
+    if not any(isinstance(v, str) and "sealed:v1:" in v for v in row):
+        return row
+    return tuple(
+        _open_text(v, opener) if isinstance(v, str) and "sealed:v1:" in v else v for v in row
+    )
+
+
+def _open_text(text: str, opener: Callable[[str], str]) -> str:
+    """``text`` with its sealed values opened (a whole cell, or inside a JSON cell)."""
+    if _SEALED.fullmatch(text):
+        return opener(text)
+    return _SEALED.sub(lambda m: opener(m.group(0)), text)
 
 
 @lru_cache(maxsize=1024)
@@ -538,6 +568,12 @@ class ProjectionEngine:
         page_size: int = 2000,
     ) -> None:
         self.recorder = recorder
+        # Views keep the sealed values of the events and open them when a query reads.
+        keyring = getattr(mapper, "keyring", None)
+        self.opener: Callable[[str], str] | None = None
+        if keyring is not None and hasattr(mapper, "with_sealed"):
+            mapper = mapper.with_sealed()
+            self.opener = keyring.open
         self.mapper = mapper
         self.db = db
         self.views = list(views)
@@ -710,7 +746,7 @@ class ProjectionEngine:
     def reading(self) -> Iterator[Tx]:
         """A read transaction over the views: every query sees one consistent state."""
         with self._lock, self.db.transaction(lock=False):
-            yield Tx(self.db, self.zone)
+            yield Tx(self.db, self.zone, self.opener)
 
 
 def iso(day: date | None) -> str | None:

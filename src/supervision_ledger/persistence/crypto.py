@@ -1,0 +1,132 @@
+"""AES-GCM primitives for encryption at rest and per-person sealing (docs/privacy.md).
+
+* The **master key** is eventsourcing's ``CIPHER_KEY`` (16, 24 or 32 random bytes in
+  base64): eventsourcing's ``AESCipher`` encrypts every stored event and snapshot with
+  it, and this module wraps the per-person keys and the store's pepper with it.
+* A **sealed value** is a personal name or text encrypted under the key of its data
+  subject, written as the string ``sealed:v1:<class>:<subject>:<base64url>`` where it
+  stood. Sealing is deterministic per subject (the nonce is an HMAC of the text under
+  the subject's key, as in SIV modes): equal values of one subject seal equal, so views
+  can group and count by a sealed value without reading it. Destroying the subject's
+  key leaves the value unreadable for good.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import hmac
+import os
+
+from Crypto.Cipher import AES
+
+from ..domain.errors import LedgerError
+
+#: The prefix of every sealed value.
+SEALED_PREFIX = "sealed:v1:"
+#: What a sealed value reads as once its subject's key is destroyed.
+FORGOTTEN = "[forgotten]"
+#: Classes of sealed values: a supervisor's name, an official's (prosecutor's) name,
+#: another person's name (a party, a petitioner), a free text.
+SUPERVISOR, OFFICIAL, PERSON, TEXT = "S", "O", "P", "T"
+CLASSES = frozenset({SUPERVISOR, OFFICIAL, PERSON, TEXT})
+KEY_BYTES = 32
+_NONCE = 12
+_TAG = 16
+
+
+class InvalidCipherKey(LedgerError):
+    """A cipher key that is not 16, 24 or 32 bytes in base64."""
+
+    rule = "invalid_cipher_key"
+
+
+def new_key() -> str:
+    """A fresh master key (32 random bytes, base64), as ``supervision-ledger keygen``
+    prints it."""
+    return base64.b64encode(os.urandom(KEY_BYTES)).decode("ascii")
+
+
+def decode_key(key: str) -> bytes:
+    """The bytes of a base64 master key; raises :class:`InvalidCipherKey`."""
+    try:
+        raw = base64.b64decode(key.strip().encode("ascii"), validate=True)
+    except (binascii.Error, UnicodeEncodeError, ValueError):
+        raise InvalidCipherKey(
+            "the cipher key is not base64; make one with `supervision-ledger keygen`"
+        ) from None
+    if len(raw) not in (16, 24, 32):
+        raise InvalidCipherKey(
+            f"the cipher key has {len(raw)} bytes, not 16, 24 or 32; "
+            "make one with `supervision-ledger keygen`"
+        )
+    return raw
+
+
+def fingerprint(master: bytes) -> str:
+    """A short public fingerprint of a master key (it does not reveal the key)."""
+    return hmac.new(master, b"supervision-ledger key fingerprint", hashlib.sha256).hexdigest()[:32]
+
+
+def wrap(master: bytes | None, secret: bytes, label: str) -> bytes:
+    """``secret`` encrypted under ``master`` (bound to ``label``); as is without one."""
+    if master is None:
+        return secret
+    nonce = os.urandom(_NONCE)
+    cipher = AES.new(master, AES.MODE_GCM, nonce=nonce)
+    cipher.update(label.encode())
+    body, tag = cipher.encrypt_and_digest(secret)
+    return nonce + tag + body
+
+
+def unwrap(master: bytes | None, wrapped: bytes, label: str) -> bytes:
+    """The secret :func:`wrap` wrapped; raises ``ValueError`` if the key does not fit."""
+    if master is None:
+        return wrapped
+    nonce, tag, body = wrapped[:_NONCE], wrapped[_NONCE : _NONCE + _TAG], wrapped[_NONCE + _TAG :]
+    cipher = AES.new(master, AES.MODE_GCM, nonce=nonce)
+    cipher.update(label.encode())
+    return cipher.decrypt_and_verify(body, tag)
+
+
+def seal(key: bytes, cls: str, subject: str, text: str) -> str:
+    """``text`` sealed under the subject's ``key`` (deterministic, authenticated)."""
+    data = text.encode("utf-8")
+    nonce = hmac.new(key, data, hashlib.sha256).digest()[:_NONCE]
+    cipher = AES.new(key, AES.MODE_GCM, nonce=nonce)
+    cipher.update(f"{cls}:{subject}".encode())
+    body, tag = cipher.encrypt_and_digest(data)
+    blob = base64.urlsafe_b64encode(nonce + tag + body).decode("ascii").rstrip("=")
+    return f"{SEALED_PREFIX}{cls}:{subject}:{blob}"
+
+
+def parse(token: str) -> tuple[str, str, bytes] | None:
+    """(class, subject, sealed bytes) of a sealed value; None for any other string."""
+    if not token.startswith(SEALED_PREFIX):
+        return None
+    parts = token[len(SEALED_PREFIX) :].split(":")
+    if len(parts) != 3 or parts[0] not in CLASSES:
+        return None
+    blob = parts[2]
+    try:
+        raw = base64.urlsafe_b64decode(blob + "=" * (-len(blob) % 4))
+    except (binascii.Error, ValueError):
+        return None
+    if len(raw) < _NONCE + _TAG:
+        return None
+    return parts[0], parts[1], raw
+
+
+def unseal(key: bytes, cls: str, subject: str, raw: bytes) -> str:
+    """The text of a sealed value; raises ``ValueError`` if ``key`` is not its key."""
+    nonce, tag, body = raw[:_NONCE], raw[_NONCE : _NONCE + _TAG], raw[_NONCE + _TAG :]
+    cipher = AES.new(key, AES.MODE_GCM, nonce=nonce)
+    cipher.update(f"{cls}:{subject}".encode())
+    return cipher.decrypt_and_verify(body, tag).decode("utf-8")
+
+
+def keyed_digest(pepper: bytes, label: str, text: str) -> str:
+    """An HMAC of ``text`` under the store's pepper, as hex (names a subject, or stands
+    for a command's fingerprint, without showing it)."""
+    return hmac.new(pepper, f"{label}\x00{text}".encode(), hashlib.sha256).hexdigest()
