@@ -18,8 +18,11 @@ from .domain.errors import (
     RuleViolation,
 )
 from .domain.errors import __all__ as _domain_errors
+from .application.privacy import InvalidForgetting
+from .persistence.crypto import InvalidCipherKey
 from .persistence.recorders import ChainConflict
 from .persistence.store import InvalidStoreURL, StoreUnavailable
+from .persistence.store_meta import CipherKeyRequired, StoreNotEncrypted, WrongCipherKey
 
 
 class StoreBusy(LedgerError):
@@ -83,20 +86,27 @@ def http_status(error: LedgerError) -> int:
         return 409
     if isinstance(error, RuleViolation):
         return 422
+    if isinstance(error, CipherKeyRequired | WrongCipherKey | StoreNotEncrypted):
+        return 500  # the installation's key does not fit its store
     return 500  # InvalidStoreURL, ChainConflict: the installation or the store needs a person
 
 
 __all__ = [
     *_domain_errors,
     "ChainConflict",
+    "CipherKeyRequired",
+    "InvalidCipherKey",
+    "InvalidForgetting",
     "InvalidArgument",
     "InvalidCursor",
     "InvalidStoreURL",
     "StoreBusy",
+    "StoreNotEncrypted",
     "StoreUnavailable",
     "UnknownFigure",
     "UnknownKind",
     "UnknownSchema",
+    "WrongCipherKey",
     "WrongFigureKind",
     "http_status",
 ]

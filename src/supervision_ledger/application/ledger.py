@@ -44,6 +44,7 @@ from .eventsourced import LedgerApplication
 from .executor import CommandExecutor
 from .following import EventFeed, LedgerLog, LoggedEvent
 from .migrations import backfill_service_dates
+from .privacy import ForgetResult, forget
 from .queries import LedgerQueries
 from .results import CommandResult
 from .states import (
@@ -573,6 +574,25 @@ class Ledger(CommandMethods):
         :class:`Digest`, its JSON, or a JSON file path) if given. ``progress(position,
         last)`` is called as the walk goes."""
         return self.audit.verify(digest, progress=progress)
+
+    def forget(
+        self,
+        person: str,
+        *,
+        reason: str,
+        kind: str = "supervisor",
+        occurred_at: datetime | None = None,
+    ) -> ForgetResult:
+        """Forget a person (crypto-shredding): ``person`` is a supervisor's key
+        (``kind="supervisor"``), a party's name (``"party"``, in every case and hearing)
+        or a petition's key (``"petitioner"``). Records that it happened (with
+        ``reason``), then destroys the person's key: their name and personal texts read
+        as ``[forgotten]`` everywhere from then on; the hash chain and every figure stay
+        as they were (docs/privacy.md). Raises :class:`NotFound` if nothing personal of
+        them is recorded (or they are forgotten already)."""
+        when = occurred_at or datetime.now(self.policy.zone)
+        with store_errors():
+            return forget(self.app, self.keyring, kind, person, reason, when)
 
     def export(
         self,

@@ -14,8 +14,18 @@ from collections.abc import Sequence
 from eventsourcing.persistence import PersistenceError
 
 from ..domain.errors import LedgerError
-from ..errors import InvalidArgument, InvalidPeriod, InvalidStoreURL, StoreBusy, StoreUnavailable
-from . import audit, bulletins, entry, reads, reports
+from ..errors import (
+    CipherKeyRequired,
+    InvalidArgument,
+    InvalidCipherKey,
+    InvalidPeriod,
+    InvalidStoreURL,
+    StoreBusy,
+    StoreNotEncrypted,
+    StoreUnavailable,
+    WrongCipherKey,
+)
+from . import audit, bulletins, entry, privacy, reads, reports
 from .common import NoLedgerThere
 
 EPILOG = """examples:
@@ -26,7 +36,7 @@ EPILOG = """examples:
 Run 'supervision-ledger COMMAND --help' for the options of one command."""
 
 #: Modules that add subcommands, in the order ``--help`` lists them.
-MODULES = (entry, reports, reads, audit, bulletins)
+MODULES = (entry, reports, reads, audit, bulletins, privacy)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -60,6 +70,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         InvalidStoreURL,
         StoreBusy,
         StoreUnavailable,
+        # The store's key does not fit (docs/privacy.md): nothing was written.
+        CipherKeyRequired,
+        WrongCipherKey,
+        StoreNotEncrypted,
+        InvalidCipherKey,
     ) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

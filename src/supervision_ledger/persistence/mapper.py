@@ -27,7 +27,8 @@ from eventsourcing.domain import DomainEventProtocol
 from eventsourcing.persistence import Mapper, StoredEvent, Transcoder
 from eventsourcing.utils import resolve_topic
 
-from .personal import Sealer, open_all
+from .crypto import PERSON
+from .personal import PERSON_IDS, Sealer, open_all, reseal
 from .snapshots import LedgerSnapshot, typed_state
 from .store_meta import Keyring
 
@@ -84,13 +85,31 @@ class MsgspecMapper(Mapper[Any]):
             self.keyring.check_writable()
             sealed = self.sealer.sealed_fields(domain_event)
             if type(domain_event).__qualname__ == "CommandRecord.Recorded":
-                printed = domain_event.__dict__["fingerprint"]
-                if not printed.startswith("hmac-sha256:"):
-                    sealed["fingerprint"] = self.keyring.command_digest(printed)
+                sealed.update(self._sealed_record(domain_event.__dict__))
+            elif isinstance(domain_event, LedgerSnapshot):
+                sealed["state"] = reseal(domain_event.__dict__["state"], self.keyring.sealed_form)
             if sealed:
                 domain_event = copy.copy(domain_event)
                 domain_event.__dict__.update(sealed)
         return super().to_stored_event(domain_event)
+
+    def _sealed_record(self, state: dict[str, Any]) -> dict[str, Any]:
+        """A command record keeps a keyed digest of its command's fingerprint (which
+        holds the command's names and texts), and its ids' person names sealed."""
+        assert self.keyring is not None
+        out: dict[str, Any] = {}
+        printed = state["fingerprint"]
+        if not printed.startswith("hmac-sha256:"):
+            out["fingerprint"] = self.keyring.command_digest(printed)
+        ids = state["ids"]
+        if any(k in PERSON_IDS for k in ids):
+            out["ids"] = {
+                k: self.keyring.seal(PERSON, self.keyring.name_subject(v), v)
+                if k in PERSON_IDS and isinstance(v, str)
+                else v
+                for k, v in ids.items()
+            }
+        return out
 
     def with_sealed(self) -> MsgspecMapper:
         """This mapper, reading sealed values as they are stored (for the views)."""

@@ -107,9 +107,14 @@ PERSONAL_FIELDS: dict[str, dict[str, tuple[str, Rule]]] = {
         "title": (crypto.TEXT, _REC),
         "nominated_by": (crypto.OFFICIAL, _NAME),
     },
+    "TypicalCaseNomination.Selected": {"publication": (crypto.TEXT, _REC)},
     "TypicalCaseNomination.NotSelected": {"reason": (crypto.TEXT, _REC)},
     "Forgetting.Recorded": {"reason": (crypto.TEXT, _REC)},
 }
+
+
+#: Ids of a command's result (kept in its command record) that name a person.
+PERSON_IDS = frozenset({"party"})
 
 
 def supervisor_subject(supervisor_key: str) -> str:
@@ -186,3 +191,26 @@ def sealed_values(value: Any) -> list[str]:
     if isinstance(value, list | tuple):
         return [s for v in value for s in sealed_values(v)]
     return []
+
+
+def reseal(value: Any, sealed: Callable[[str], str | None]) -> Any:
+    """``value`` (an aggregate's state, for a snapshot) with every string that
+    ``sealed`` knows as a personal value replaced by its sealed form."""
+    if isinstance(value, str):
+        found = sealed(value)
+        return value if found is None else found
+    if isinstance(value, dict):
+        return {k: reseal(v, sealed) for k, v in value.items()}
+    if isinstance(value, list):
+        return [reseal(v, sealed) for v in value]
+    if isinstance(value, tuple):
+        return tuple(reseal(v, sealed) for v in value)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        changes = {}
+        for f in dataclasses.fields(value):
+            old = getattr(value, f.name)
+            new = reseal(old, sealed)
+            if new is not old:
+                changes[f.name] = new
+        return dataclasses.replace(value, **changes) if changes else value
+    return value

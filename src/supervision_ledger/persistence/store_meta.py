@@ -27,6 +27,8 @@ from . import crypto
 from .store import StoreConfig
 
 META_TABLE = "ledger_meta"
+#: Personal values remembered for sealing snapshots (forgotten all at once beyond).
+_LEARNED_MAX = 200_000
 KEYS_TABLE = "ledger_subject_keys"
 FORMAT = "1"
 
@@ -97,6 +99,9 @@ class Keyring:
         self.master = master
         self.pepper = pepper
         self._keys: dict[str, bytes | None] = {}
+        #: Personal values this process sealed or opened, with their sealed form: a
+        #: snapshot (an aggregate's state, plain) is stored with them sealed again.
+        self._learned: dict[str, str] = {}
         self._lock = threading.RLock()
 
     @property
@@ -144,7 +149,18 @@ class Keyring:
             return text  # sealed already (an event re-stored as it was read)
         key = self.key(subject, create=True)
         assert key is not None
-        return crypto.seal(key, cls, subject, text)
+        token = crypto.seal(key, cls, subject, text)
+        self._learn(text, token)
+        return token
+
+    def _learn(self, text: str, token: str) -> None:
+        if len(self._learned) >= _LEARNED_MAX:
+            self._learned.clear()
+        self._learned[text] = token
+
+    def sealed_form(self, text: str) -> str | None:
+        """The sealed form of a personal value this process has seen, else None."""
+        return self._learned.get(text)
 
     def open(self, value: str) -> str:
         """The text of a sealed value (:data:`~.crypto.FORGOTTEN` once its subject is
@@ -157,9 +173,11 @@ class Keyring:
         if key is None:
             return crypto.FORGOTTEN
         try:
-            return crypto.unseal(key, cls, subject, raw)
+            text = crypto.unseal(key, cls, subject, raw)
         except ValueError:
             return crypto.FORGOTTEN
+        self._learn(text, value)
+        return text
 
     def known(self, subject: str) -> bool:
         return self.key(subject, create=False) is not None
@@ -176,6 +194,7 @@ class Keyring:
                 if after is not None:
                     after(self.db)
             self._keys[subject] = None
+            self._learned.clear()
             return existed
 
     def scrub(self) -> None:
