@@ -8,6 +8,7 @@ store and of query arguments are defined here.
 
 from __future__ import annotations
 
+from .application.privacy import InvalidForgetting
 from .domain.errors import *  # noqa: F403
 from .domain.errors import (
     AlreadyExists,
@@ -18,7 +19,6 @@ from .domain.errors import (
     RuleViolation,
 )
 from .domain.errors import __all__ as _domain_errors
-from .application.privacy import InvalidForgetting
 from .persistence.crypto import InvalidCipherKey
 from .persistence.recorders import ChainConflict
 from .persistence.store import InvalidStoreURL, StoreUnavailable

@@ -16,6 +16,7 @@ from ..audit import (
     integrity,
 )
 from ..audit import history as audit_history
+from ..audit.export import redactor_for, sealed_reader
 from ..audit.history import resolve_reference
 from ..domain.base import LedgerAggregate
 from ..domain.case import Case
@@ -49,17 +50,17 @@ class LedgerAudit:
 
     @store_errors()
     def history(
-        self, aggregate: str | UUID, *, redact: bool = False, salt: bytes | None = None
+        self, aggregate: str | UUID, *, redact: bool | str = False, salt: bytes | None = None
     ) -> list[HistoryEntry]:
         """Every event of an aggregate in order; see :meth:`Ledger.history`."""
         originator_id = resolve_reference(aggregate)
         redactor = None
+        mapper = self.app.mapper
         if redact:
-            redactor = Redactor() if salt is None else Redactor(salt=salt)
+            redactor = redactor_for(mapper, redact, salt)
+            mapper = sealed_reader(mapper)
             self._teach_redactor(redactor, originator_id)
-        entries = audit_history.history(
-            self.app.mapper, self.recorder, originator_id, redactor=redactor
-        )
+        entries = audit_history.history(mapper, self.recorder, originator_id, redactor=redactor)
         if not entries:
             raise NotFound(f"no aggregate {aggregate!s} in the ledger")
         return entries
@@ -133,7 +134,7 @@ class LedgerAudit:
         self,
         out: IO[str],
         *,
-        redact: bool = False,
+        redact: bool | str = False,
         salt: bytes | None = None,
         progress: Progress | None = None,
     ) -> ExportSummary:

@@ -511,11 +511,12 @@ class Ledger(CommandMethods):
     # -- audit: replay and tamper evidence (LedgerAudit, docs/audit.md) ----------------
 
     def history(
-        self, aggregate: str | UUID, *, redact: bool = False, salt: bytes | None = None
+        self, aggregate: str | UUID, *, redact: bool | str = False, salt: bytes | None = None
     ) -> list[HistoryEntry]:
         """Every event of an aggregate (``case:KEY``, ``hearing:KEY``, ``supervisor:KEY``,
         ``unit:KEY`` or a UUID) in order, with business time, recorded time, position
-        and command id; ``redact`` replaces party names by pseudonyms."""
+        and command id; ``redact`` replaces personal values by pseudonyms (``"people"``:
+        supervisors' and officials' names too; docs/privacy.md)."""
         return self.audit.history(aggregate, redact=redact, salt=salt)
 
     def case_as_of(
@@ -598,9 +599,10 @@ class Ledger(CommandMethods):
         self,
         out: IO[str],
         *,
-        redact: bool = False,
+        redact: bool | str = False,
         salt: bytes | None = None,
         progress: Progress | None = None,
     ) -> ExportSummary:
-        """Write the whole log as JSON lines (format: docs/audit.md)."""
+        """Write the whole log as JSON lines (format: docs/audit.md); ``redact`` (True or
+        ``"auditor"``, or ``"people"``) replaces personal values by pseudonyms."""
         return self.audit.export(out, redact=redact, salt=salt, progress=progress)

@@ -19,6 +19,7 @@ from uuid import UUID
 from eventsourcing.persistence import Mapper, StoredEvent
 
 from ..persistence.chain import ALGORITHM, ChainRow, LogRow, event_hash
+from ..persistence.personal import open_all
 from ..persistence.recorders import ChainedRecorder
 from .history import event_fields, event_name, recorded_at
 from .integrity import current_digest, merged_log
@@ -41,17 +42,19 @@ def export_jsonl(
     recorder: ChainedRecorder,
     out: IO[str],
     *,
-    redact: bool = False,
+    redact: bool | str = False,
     salt: bytes | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> ExportSummary:
-    """Write the whole log to ``out``; with ``redact``, names become pseudonyms.
+    """Write the whole log to ``out``; with ``redact`` (``True`` or ``"auditor"``;
+    ``"people"``: supervisors and officials too), personal values become pseudonyms.
 
     ``progress(position, last)`` is called after each line (for a progress bar)."""
     upto = recorder.last_position()
     redactor: Redactor | None = None
     if redact:
-        redactor = Redactor() if salt is None else Redactor(salt=salt)
+        redactor = redactor_for(mapper, redact, salt)
+        mapper = sealed_reader(mapper)
         for _, event, _ in merged_log(recorder, upto):
             if event is not None and event.topic.endswith(_LEARN_FROM):
                 decoded = _decode(mapper, event)
@@ -62,7 +65,7 @@ def export_jsonl(
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
         "algorithm": ALGORITHM,
-        "redacted": redact,
+        "redacted": bool(redact),
         "digest_at_export": current_digest(recorder).to_json(),
     }
     _write(out, header)
@@ -76,6 +79,21 @@ def export_jsonl(
         if progress is not None:
             progress(position, upto)
     return ExportSummary(lines=lines, redacted=redacted)
+
+
+def sealed_reader(mapper: Mapper[UUID]) -> Mapper[UUID]:
+    """A mapper that reads personal values in their sealed form (for redacting)."""
+    with_sealed = getattr(mapper, "with_sealed", None)
+    return mapper if with_sealed is None else with_sealed()
+
+
+def redactor_for(mapper: Mapper[UUID], redact: bool | str, salt: bytes | None) -> Redactor:
+    level = "auditor" if redact is True else str(redact)
+    keyring = getattr(mapper, "keyring", None)
+    opener = None if keyring is None else keyring.open
+    if salt is None:
+        return Redactor(level=level, opener=opener)
+    return Redactor(salt=salt, level=level, opener=opener)
 
 
 def _line(
@@ -116,7 +134,10 @@ def _line(
         hide = False
         if redactor is not None:
             shown = redactor.redact(name, keys.get(event.originator_id), fields)
-            hide = shown != fields
+            # The bytes go out only when the reviewer sees everything they hold.
+            hide = shown != (
+                fields if redactor.opener is None else open_all(fields, redactor.opener)
+            )
             fields = shown
         line.update(event=name, fields=fields, occurred_at=occurred_at, recorded_at=recorded_at)
     if hide:

@@ -1,9 +1,14 @@
 """Pseudonyms for exports and histories handed to outside reviewers.
 
-不泄露个人隐私和未成年人犯罪信息: party names become stable pseudonyms (the same name
-gets the same pseudonym throughout one export, via HMAC-SHA-256 with a per-export
-salt), party names inside free text are replaced too, and every text field of an
-event that concerns a case with a minor party is replaced by a pseudonym.
+不泄露个人隐私和未成年人犯罪信息: every personal value — a party's or petitioner's name,
+every free text, the names a command record keeps — becomes a stable pseudonym (the
+same value gets the same pseudonym throughout one export, via HMAC-SHA-256 with a
+per-export salt); party names inside legacy free text are replaced too, and every text
+field of an event that concerns a case with a minor party is replaced by a pseudonym.
+Supervisors' and officials' (prosecutors') names stay readable for the auditor
+(level ``"auditor"``) and become pseudonyms too at level ``"people"``, for exports
+that go further. Values are recognised by their sealed form (``persistence/personal``)
+and, in events stored before sealing, by the fields that hold them.
 """
 
 from __future__ import annotations
@@ -11,9 +16,17 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
+
+from ..persistence import crypto
+from ..persistence.personal import PERSON_IDS, PERSONAL_FIELDS
+
+#: Redaction levels: ``auditor`` keeps supervisors' and officials' names; ``people``
+#: pseudonymises them too.
+LEVELS = ("auditor", "people")
+_NAMED = frozenset({crypto.SUPERVISOR, crypto.OFFICIAL})
 
 #: Fields that hold a party name, per event name.
 PARTY_FIELDS: dict[str, tuple[str, ...]] = {
@@ -33,6 +46,14 @@ class Redactor:
     #: Cases and hearings (keys) that concern a minor party.
     minor_cases: set[str] = field(default_factory=set)
     minor_hearings: set[str] = field(default_factory=set)
+    #: ``auditor`` or ``people`` (see the module's doc).
+    level: str = "auditor"
+    #: Opens a sealed value (supervisors' and officials' names at level ``auditor``).
+    opener: Callable[[str], str] | None = None
+
+    def __post_init__(self) -> None:
+        if self.level not in LEVELS:
+            raise ValueError(f"redact: {self.level!r} is not one of {', '.join(LEVELS)}")
 
     def pseudonym(self, text: str) -> str:
         mac = hmac.new(self.salt, text.encode("utf-8"), hashlib.sha256).hexdigest()
@@ -72,6 +93,7 @@ class Redactor:
 
     def redact(self, name: str, aggregate_key: str | None, fields: dict[str, Any]) -> Any:
         """The event's decoded fields as an outside reviewer may see them."""
+        fields = self._personal(name, fields)
         if self.concerns_minor(name, aggregate_key, fields):
             return self._all_text(fields)
         out = dict(fields)
@@ -86,6 +108,52 @@ class Redactor:
             elif isinstance(value, list):
                 out[key] = [self.pseudonym(v) if isinstance(v, str) else v for v in value]
         return self._free_text(out)
+
+    def _personal(self, name: str, fields: dict[str, Any]) -> dict[str, Any]:
+        """Personal values replaced: sealed ones by their class, plain ones (events
+        stored before sealing) by the class of the field that holds them."""
+        spec = {f: cls for f, (cls, _) in PERSONAL_FIELDS.get(name, {}).items()}
+        if name == "CommandRecord.Recorded":
+            spec["fingerprint"] = crypto.TEXT  # a legacy record's command, names and all
+        out: dict[str, Any] = {}
+        for key, value in fields.items():
+            if key == "ids" and isinstance(value, dict):
+                out[key] = {
+                    k: self._walk(v, crypto.PERSON if k in PERSON_IDS else None)
+                    for k, v in value.items()
+                }
+            elif key == "parties" and isinstance(value, list):
+                out[key] = [
+                    {**p, "name": self._one(p.get("name"), crypto.PERSON)}
+                    if isinstance(p, dict)
+                    else p
+                    for p in value
+                ]
+            else:
+                out[key] = self._walk(value, spec.get(key))
+        return out
+
+    def _walk(self, value: Any, cls: str | None) -> Any:
+        if isinstance(value, str):
+            return self._one(value, cls)
+        if isinstance(value, list):
+            return [self._walk(v, cls) for v in value]
+        if isinstance(value, dict):
+            return {k: self._walk(v, None) for k, v in value.items()}
+        return value
+
+    def _one(self, value: Any, cls: str | None) -> Any:
+        if not isinstance(value, str) or value.startswith("hmac-sha256:"):
+            return value
+        parsed = crypto.parse(value)
+        kind = parsed[0] if parsed is not None else cls
+        if kind is None:
+            return value
+        if kind in _NAMED and self.level == "auditor":
+            if parsed is not None and self.opener is not None:
+                return self.opener(value)
+            return value
+        return self.pseudonym(value)
 
     def _all_text(self, value: Any) -> Any:
         if isinstance(value, str):

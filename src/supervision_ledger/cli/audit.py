@@ -61,7 +61,7 @@ def _state_as_of(
 def run_history(args: argparse.Namespace) -> int:
     resolve_reference(args.aggregate)  # a clear error before opening the store
     with open_ledger(args) as ledger:
-        entries = ledger.history(args.aggregate, redact=args.redact)
+        entries = ledger.history(args.aggregate, redact=args.redact or False)
         state: dict[str, Any] | None = None
         if args.as_of is not None or args.at_position is not None:
             aggregate = _state_as_of(ledger, args.aggregate, args.as_of, args.at_position)
@@ -125,11 +125,11 @@ def run_verify(args: argparse.Namespace) -> int:
 def run_export(args: argparse.Namespace) -> int:
     with open_ledger(args) as ledger, progress(args, "export", unit="event") as bar:
         if args.output == "-":
-            summary = ledger.export(sys.stdout, redact=args.redact, progress=bar)
+            summary = ledger.export(sys.stdout, redact=args.redact or False, progress=bar)
         else:
             out: IO[str]
             with Path(args.output).open("w", encoding="utf-8") as out:
-                summary = ledger.export(out, redact=args.redact, progress=bar)
+                summary = ledger.export(out, redact=args.redact or False, progress=bar)
     print(
         f"exported {summary.lines} position(s), {summary.redacted} redacted",
         file=sys.stderr,
@@ -151,7 +151,13 @@ def register(subparsers: Any) -> None:
     when.add_argument("--as-of", type=parse_moment, metavar="DATE", help="a business date/time")
     when.add_argument("--at-position", type=non_negative, metavar="N", help="a log position")
     p.add_argument("--json", action="store_true", help="print JSON")
-    p.add_argument("--redact", action="store_true", help="party names become pseudonyms")
+    p.add_argument(
+        "--redact",
+        nargs="?",
+        const="auditor",
+        choices=["auditor", "people"],
+        help="personal values become pseudonyms; 'people': supervisors' and prosecutors' names too",
+    )
     add_store_option(p)
     p.set_defaults(run=run_history)
 
@@ -178,12 +184,20 @@ def register(subparsers: Any) -> None:
         "export",
         help="write the whole log as JSON lines for independent verification",
         description="Write the log (stored bytes as base64 and the hash chain) as JSON lines; "
-        "check it with tools/verify_export.py. --redact replaces party names (and every "
-        "text of cases with a minor party) by pseudonyms and carries hashes instead of "
-        "those events' bytes.",
+        "check it with tools/verify_export.py. --redact replaces personal values (party "
+        "and petitioner names, free texts, every text of cases with a minor party; with "
+        "'people' also supervisors' and prosecutors' names) by pseudonyms and carries "
+        "hashes instead of those events' bytes.",
     )
     p.add_argument("--format", choices=["jsonl"], default="jsonl", help="only jsonl")
-    p.add_argument("--redact", action="store_true", help="pseudonymize party names")
+    p.add_argument(
+        "--redact",
+        nargs="?",
+        const="auditor",
+        choices=["auditor", "people"],
+        help="pseudonymise personal values (names of parties and petitioners, free texts); "
+        "'people': supervisors' and prosecutors' names too",
+    )
     p.add_argument("--output", "-o", default="-", metavar="FILE", help="default: stdout")
     add_store_option(p)
     add_quiet_option(p)

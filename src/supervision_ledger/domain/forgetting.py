@@ -9,6 +9,7 @@ the record's own key. The ledger destroys the subject's key right after storing 
 from __future__ import annotations
 
 from datetime import datetime
+
 from eventsourcing.domain import Aggregate, event
 
 #: Kinds of data subject that can be forgotten.
