@@ -215,7 +215,8 @@ def _legacy_encrypted(db: Any, config: StoreConfig) -> bytes | None:
     table = events_table(config)
     if not _table_exists(db, config.backend, table):
         return None
-    rows = db.run(f"SELECT state FROM {table} ORDER BY notification_id LIMIT 1")
+    order = "rowid" if config.backend == "sqlite" else "notification_id"
+    rows = db.run(f"SELECT state FROM {table} ORDER BY {order} LIMIT 1")
     return bytes(rows[0][0]) if rows else None
 
 
