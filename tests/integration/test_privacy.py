@@ -26,6 +26,7 @@ from supervision_ledger.demo.runner import run_demo
 from supervision_ledger.errors import (
     CipherKeyRequired,
     InvalidCipherKey,
+    NotFound,
     StoreNotEncrypted,
     WrongCipherKey,
 )
@@ -363,3 +364,98 @@ def test_a_redacted_export_of_every_command_type_leaks_no_name_or_text(
             finding, checked, _ = TOOL.verify(lines, TOOL.load_digest(digest))
             assert finding is None and checked == len(lines)
     assert seen == set(c.COMMAND_TYPES)
+
+
+# -- forgetting ---------------------------------------------------------------------------
+
+
+def minor_party(ledger: Ledger) -> tuple[str, str]:
+    """(case, name) of the first minor party of the ledger's cases."""
+    cursor = None
+    while True:
+        page = ledger.listing("case", limit=200, cursor=cursor)
+        for item in page.items:
+            for party in ledger.case(item.key).parties:
+                if party.minor:
+                    return item.key, party.name
+        cursor = page.next_cursor
+        assert cursor is not None, "the demo year has a case with a minor party"
+
+
+def run_cli(capsys: pytest.CaptureFixture[str], *args: str) -> str:
+    capsys.readouterr()
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    return out
+
+
+def field_values(value: Any) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from field_values(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from field_values(item)
+
+
+def test_forgetting_a_supervisor_and_a_minor_party_after_a_demo_year(
+    durable_url: str, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    with Ledger(store=durable_url) as ledger:
+        run_demo(ledger, 2023)
+        supervisor = "QC-TZ-01"
+        name = ledger.supervisor(supervisor).name
+        case, party = minor_party(ledger)
+        assert name and party
+    store = ("--store", durable_url)
+    digest = tmp_path / "digest.json"
+    digest.write_text(run_cli(capsys, "digest", *store), encoding="utf-8")
+    report = run_cli(capsys, "report", "--json", *store)
+    forgotten = json.loads(
+        run_cli(capsys, "forget", supervisor, "--reason", "删除申请 2024-001", *store)
+    )
+    assert forgotten["kind"] == "supervisor" and supervisor not in forgotten["subject"]
+    run_cli(capsys, "forget", party, "--kind", "party", "--reason", "删除申请 2024-002", *store)
+
+    # Nothing readable is left, in the store or through the ledger.
+    data = raw_store(durable_url)
+    assert name.encode() not in data and party.encode() not in data
+    with Ledger(store=durable_url) as ledger:
+        full = io.StringIO()
+        ledger.export(full)
+        values = {
+            v for line in full.getvalue().splitlines() for v in field_values(json.loads(line))
+        }
+        assert name not in values and party not in values
+        assert ledger.supervisor(supervisor).name == FORGOTTEN
+        assert ledger.dossier(supervisor).name == FORGOTTEN
+        assert party not in [p.name for p in ledger.case(case).parties]
+        with pytest.raises(NotFound, match="forgotten"):  # once is enough
+            ledger.forget(supervisor, reason="again")
+    # The chain still holds what the digest taken before committed to; no figure moved.
+    assert "intact" in run_cli(capsys, "verify", "--digest", str(digest), *store)
+    assert run_cli(capsys, "report", "--json", *store) == report
+    history = run_cli(capsys, "history", f"supervisor:{supervisor}", *store)
+    assert f"name: {FORGOTTEN}" in history and name not in history
+    assert FORGOTTEN in run_cli(capsys, "history", f"case:{case}", *store)
+
+
+def test_forgetting_a_petitioner(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'ledger.db'}"
+    commands = doc_commands("flows.md")
+    with Ledger(store=url) as ledger:
+        for command in commands:
+            ledger.execute(command)
+        subject = ledger.petition("XF-2023-001").subject
+        assert subject != FORGOTTEN
+        before = ledger.statistics().model_dump(mode="json")
+        result = ledger.forget("XF-2023-001", kind="petitioner", reason="删除申请")
+        assert result.kind == "petitioner"
+        assert ledger.petition("XF-2023-001").subject == FORGOTTEN
+        assert ledger.statistics().model_dump(mode="json") == before
+        with pytest.raises(NotFound):
+            ledger.forget("XF-2099-999", kind="petitioner", reason="删除申请")
+    assert subject.encode() not in Path(url.removeprefix("sqlite:///")).read_bytes()
