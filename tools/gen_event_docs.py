@@ -27,6 +27,7 @@ from pathlib import Path
 from eventsourcing.domain import Aggregate
 
 from supervision_ledger.domain import AGGREGATES
+from supervision_ledger.domain.forgetting import Forgetting
 from supervision_ledger.idempotency import CommandRecord
 
 DOC = Path(__file__).resolve().parents[1] / "docs" / "events.md"
@@ -47,8 +48,9 @@ _SCALARS: dict[object, str] = {
 
 
 def all_aggregates() -> tuple[type[Aggregate], ...]:
-    """The domain aggregates, then the idempotency record (also stored as events)."""
-    return (*AGGREGATES, CommandRecord)
+    """The domain aggregates, then the idempotency record and the record of forgetting
+    a person (also stored as events)."""
+    return (*AGGREGATES, CommandRecord, Forgetting)
 
 
 def event_classes(aggregate: type[Aggregate]) -> list[tuple[str, type[Aggregate.Event]]]:
