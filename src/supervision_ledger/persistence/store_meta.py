@@ -102,6 +102,8 @@ class Keyring:
         #: Personal values this process sealed or opened, with their sealed form: a
         #: snapshot (an aggregate's state, plain) is stored with them sealed again.
         self._learned: dict[str, str] = {}
+        #: Sealed values this process opened, with their text (reads repeat).
+        self._opened: dict[str, str] = {}
         self._lock = threading.RLock()
 
     @property
@@ -156,7 +158,9 @@ class Keyring:
     def _learn(self, text: str, token: str) -> None:
         if len(self._learned) >= _LEARNED_MAX:
             self._learned.clear()
+            self._opened.clear()
         self._learned[text] = token
+        self._opened[token] = text
 
     def sealed_form(self, text: str) -> str | None:
         """The sealed form of a personal value this process has seen, else None."""
@@ -165,6 +169,9 @@ class Keyring:
     def open(self, value: str) -> str:
         """The text of a sealed value (:data:`~.crypto.FORGOTTEN` once its subject is
         forgotten); any other string as it is."""
+        known = self._opened.get(value)
+        if known is not None:
+            return known
         parsed = crypto.parse(value)
         if parsed is None:
             return value
@@ -195,6 +202,7 @@ class Keyring:
                     after(self.db)
             self._keys[subject] = None
             self._learned.clear()
+            self._opened.clear()
             return existed
 
     def scrub(self) -> None:
