@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from supervision_ledger import Ledger
+from supervision_ledger.application.executor import matches_record
 from supervision_ledger.cli import main
 from supervision_ledger.commands import parse_command
 from supervision_ledger.domain import Policy, Supervisor
@@ -308,10 +309,14 @@ def test_records_written_with_the_old_fingerprint_still_replay() -> None:
         ledger.execute(appoint(command_id="c-1"))
         record = ledger.executor.command_record("c-1")
         assert record is not None
-        legacy = record.fingerprint.replace(
+        # Records now keep a keyed digest of the fingerprint (no names in the store).
+        assert record.fingerprint.startswith("hmac-sha256:")
+        command = ledger.executor.localize(parse_command(appoint()))
+        assert matches_record(ledger.app, command, record.fingerprint)
+        legacy = command.fingerprint().replace(
             "2022-03-01T01:00:00+00:00", "2022-03-01T09:00:00+08:00"
         )
-        assert legacy != record.fingerprint
-        command = ledger.executor.localize(parse_command(appoint()))
+        assert legacy != command.fingerprint()
         assert command.same_as_recorded(legacy)
+        assert matches_record(ledger.app, command, legacy)
         assert not command.same_as_recorded(legacy.replace("甲某", "乙某"))
