@@ -5,10 +5,14 @@ before equal the figures after, and the log verifies against the digest taken be
 from __future__ import annotations
 
 import random
+import shutil
+import tempfile
 
+import pytest
 from audit_story import NAMES, random_history
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
+from stores import drop_schema, new_postgres_url, require_postgres
 
 from supervision_ledger import Ledger
 from supervision_ledger.errors import NotFound
@@ -24,16 +28,40 @@ def figures(ledger: Ledger) -> object:
     ]
 
 
-@given(
-    seed=st.integers(0, 2**32),
-    steps=st.integers(2, 24),
-    supervisors=st.sets(st.integers(0, 6), max_size=4),
-    parties=st.sets(st.sampled_from(NAMES), max_size=3),
-)
+HISTORIES = {
+    "seed": st.integers(0, 2**32),
+    "steps": st.integers(2, 24),
+    "supervisors": st.sets(st.integers(0, 6), max_size=4),
+    "parties": st.sets(st.sampled_from(NAMES), max_size=3),
+}
+
+
+@given(**HISTORIES)
 def test_forgetting_keeps_every_figure_and_the_chain(
     seed: int, steps: int, supervisors: set[int], parties: set[str]
 ) -> None:
-    with Ledger(store="sqlite:///:memory:") as ledger:
+    check(tempfile.mkdtemp(), seed, steps, supervisors, parties)
+
+
+@pytest.mark.postgres
+@settings(max_examples=8)
+@given(**HISTORIES)
+def test_forgetting_keeps_every_figure_and_the_chain_on_postgres(
+    seed: int, steps: int, supervisors: set[int], parties: set[str]
+) -> None:
+    require_postgres()
+    url, schema = new_postgres_url()
+    try:
+        check(url, seed, steps, supervisors, parties)
+    finally:
+        drop_schema(schema)
+
+
+def check(where: str, seed: int, steps: int, supervisors: set[int], parties: set[str]) -> None:
+    """``where``: a PostgreSQL URL, or a directory for an SQLite file (scrubbed as a
+    file is: VACUUM and a WAL checkpoint)."""
+    url = where if where.startswith("postgresql") else f"sqlite:///{where}/ledger.db"
+    with Ledger(store=url) as ledger:
         random_history(ledger, random.Random(seed), steps)
         digest = ledger.digest()
         before = figures(ledger)
@@ -54,3 +82,5 @@ def test_forgetting_keeps_every_figure_and_the_chain(
         for key in forgotten:
             assert ledger.supervisor(key).name == FORGOTTEN
             assert ledger.dossier(key).name == FORGOTTEN
+    if not where.startswith("postgresql"):
+        shutil.rmtree(where)
