@@ -6,9 +6,9 @@
 * A **sealed value** is a personal name or text encrypted under the key of its data
   subject, written as the string ``sealed:v1:<class>:<subject>:<base64url>`` where it
   stood. Sealing is deterministic per subject (the nonce is an HMAC of the text under
-  the subject's key, as in SIV modes): equal values of one subject seal equal, so views
-  can group and count by a sealed value without reading it. Destroying the subject's
-  key leaves the value unreadable for good.
+  a key derived from the subject's key, as in SIV modes): equal values of one subject
+  seal equal, so views can group and count by a sealed value without reading it.
+  Destroying the subject's key leaves the value unreadable for good.
 """
 
 from __future__ import annotations
@@ -93,9 +93,13 @@ def unwrap(master: bytes | None, wrapped: bytes, label: str) -> bytes:
 def seal(key: bytes, cls: str, subject: str, text: str) -> str:
     """``text`` sealed under the subject's ``key`` (deterministic, authenticated)."""
     data = text.encode("utf-8")
-    nonce = hmac.new(key, data, hashlib.sha256).digest()[:_NONCE]
+    header = f"{cls}:{subject}".encode()
+    # The synthetic nonce is a MAC under a key derived from the subject's key, not the
+    # AES key itself, over the header and the text: one key, one purpose.
+    nonce_key = hmac.new(key, b"supervision-ledger seal nonce", hashlib.sha256).digest()
+    nonce = hmac.new(nonce_key, header + b"\x00" + data, hashlib.sha256).digest()[:_NONCE]
     cipher = AES.new(key, AES.MODE_GCM, nonce=nonce)
-    cipher.update(f"{cls}:{subject}".encode())
+    cipher.update(header)
     body, tag = cipher.encrypt_and_digest(data)
     blob = base64.urlsafe_b64encode(nonce + tag + body).decode("ascii").rstrip("=")
     return f"{SEALED_PREFIX}{cls}:{subject}:{blob}"
