@@ -8,6 +8,7 @@ raises.
 
 from . import commands
 from .application import BatchStopped, CommandResult, EventFeed, Ids, Ledger, LoggedEvent
+from .application.explain import ExplainedItem, Explanation
 from .application.states import (
     AggregateState,
     CaseState,
@@ -71,6 +72,8 @@ __all__ = [
     "Digest",
     "Dossier",
     "EventFeed",
+    "ExplainedItem",
+    "Explanation",
     "ExportSummary",
     "FigureKey",
     "HearingRegister",

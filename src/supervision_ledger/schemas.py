@@ -14,6 +14,7 @@ from typing import Any
 from pydantic import TypeAdapter
 from typing_extensions import TypedDict
 
+from .application.explain import Explanation
 from .application.following import LoggedEvent
 from .application.states import state_json_schema
 from .audit.history import HistoryEntry
@@ -80,6 +81,7 @@ OUTPUTS: dict[str, Callable[[], dict[str, Any]]] = {
     "state": state_json_schema,
     "event": _of(LoggedEvent, "LoggedEvent (events, follow, events_after)"),
     "report": _of(Statistics, "Statistics (report --json)"),
+    "explanation": _of(Explanation, "Explanation (explain --json, Ledger.explain)"),
     "feedback": _of(PendingFeedback, "PendingFeedback (feedback --json)"),
     "dossier": _of(Dossier, "Dossier (dossier --json)"),
     "hearings": _of(HearingRegister, "HearingRegister (hearings --json)"),

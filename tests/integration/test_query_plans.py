@@ -45,7 +45,7 @@ def value(table: str, column: str, kind: str, required: bool, unit: str, i: int)
     """A plausible value for ``column``: ids shared across tables so that joins match,
     enumerations valid, optional columns mostly empty."""
     if kind in ("INTEGER", "BIGINT"):
-        if column in ("position", "seq"):
+        if column in ("position", "seq", "pos"):
             return i
         if column in ("supervised", "accepted", "excluded", "urgent"):
             return i % 2

@@ -29,7 +29,7 @@ from ..domain.typical_case import TypicalCaseLevel, TypicalCaseNomination
 from ..domain.unit import ProcuratorateUnit
 from ..errors import InvalidArgument
 from ..persistence.store import StoreConfig, ensure_postgres_schema, parse_store_url
-from ..projections.api import Statistics
+from ..projections.api import Statistics, as_date, figure_of
 from ..projections.dossier import Dossier
 from ..projections.engine import Progress, ProjectionEngine
 from ..projections.feedback import PendingFeedback
@@ -41,6 +41,7 @@ from .batch import BatchExecutor
 from .command_methods import CommandMethods
 from .eventsourced import LedgerApplication
 from .executor import CommandExecutor
+from .explain import Explanation, explained
 from .following import EventFeed, LedgerLog, LoggedEvent
 from .migrations import backfill_service_dates
 from .queries import LedgerQueries
@@ -386,6 +387,41 @@ class Ledger(CommandMethods):
         """
         return self.queries.statistics(
             unit, rollup=rollup, start=start, end=end, as_of=as_of, at_position=at_position
+        )
+
+    def explain(
+        self,
+        figure: str,
+        unit: str | None = None,
+        *,
+        rollup: bool = False,
+        start: date | str | None = None,
+        end: date | str | None = None,
+        as_of: date | str | None = None,
+    ) -> Explanation:
+        """The events behind figure ``figure`` for ``unit`` (``rollup``: with every unit
+        under it) over ``start``–``end``, judged on ``as_of`` — the same scope as
+        :meth:`statistics`. A count lists its items (``len(items) == value``), a rate its
+        numerator's and its denominator's; each item names what was counted and carries
+        the stored events behind it. An unknown key raises :class:`UnknownFigure`,
+        naming the nearest key."""
+        found = figure_of(figure)
+        units, judged, value, parts = self.queries.explain(
+            figure, unit, rollup=rollup, start=start, end=end, as_of=as_of
+        )
+        return Explanation(
+            figure=found.key,
+            zh=found.zh,
+            en=found.en,
+            definition=found.definition,
+            unit=unit,
+            rollup=rollup,
+            units=units,
+            start=as_date(start, "start"),
+            end=as_date(end, "end"),
+            as_of=judged,
+            value=value,
+            **explained(self.log, parts),
         )
 
     def pending_feedback(

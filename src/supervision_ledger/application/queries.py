@@ -20,6 +20,7 @@ from ..projections.api import (
     check_period,
     compute_statistics,
     default_views,
+    explain_figure,
     statistics_views,
 )
 from ..projections.dossier import Dossier, dossier
@@ -30,8 +31,10 @@ from ..projections.engine import (
     scratch_database,
 )
 from ..projections.feedback import PendingFeedback, pending_feedback
+from ..projections.figures import FigureValue
 from ..projections.hearings import HearingRegister, hearing_register
 from ..projections.listing import MAX_LIMIT, Listing, check_kind, list_items
+from ..projections.sections.base import Item
 from ..projections.sections.hearings import UnsupervisedHearing, mandatory_supervision
 from ..projections.statistics import unit_scope
 from .eventsourced import LedgerApplication
@@ -161,6 +164,28 @@ class LedgerQueries:
                 return compute_statistics(tx, self.policy, unit, rollup, start, end, as_of)
         finally:
             scratch.close()
+
+    @store_errors()
+    def explain(
+        self,
+        key: str,
+        unit: str | None,
+        *,
+        rollup: bool,
+        start: date | str | None,
+        end: date | str | None,
+        as_of: date | str | None,
+    ) -> tuple[list[str] | None, date, FigureValue, dict[str, list[Item]]]:
+        """(units, as_of, value, items) of one figure; see :meth:`Ledger.explain`."""
+        first, last = as_date(start, "start"), as_date(end, "end")
+        judged = as_date(as_of, "as_of") or self.today()
+        engine = self.views
+        engine.catch_up()
+        with engine.reading() as tx:
+            units, value, parts = explain_figure(
+                tx, self.policy, key, unit, rollup, first, last, judged
+            )
+        return units, judged, value, parts
 
     @store_errors()
     def pending_feedback(

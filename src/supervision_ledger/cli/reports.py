@@ -1,4 +1,5 @@
-"""Reading the projections: ``report``, ``feedback``, ``dossier``, ``hearings``, ``rebuild``.
+"""Reading the projections: ``report``, ``explain``, ``feedback``, ``dossier``, ``hearings``,
+``rebuild``.
 
 ``--json`` output has stable keys, sorted, with no recorded-time values, so the same
 log prints the same bytes before and after ``rebuild``.
@@ -13,6 +14,7 @@ import unicodedata
 from datetime import date
 from typing import Any
 
+from ..application.explain import ExplainedItem, Explanation
 from ..projections.api import Statistics
 from ..projections.figures import FIGURES, SECTIONS, Rate
 from ..reporting import MissingExtra, Scope, gather, render_html, write_csv, write_xlsx
@@ -135,6 +137,68 @@ def _table(stats: Statistics, lang: str) -> str:
             lines.append(f"{'' if len(lines) == 2 else chr(10)}{title}")
         lines.append(f"  {_pad(labels[key], width)}{_show(stats.figures[key])}")
     return "\n".join(lines) + "\n"
+
+
+def run_explain(args: argparse.Namespace) -> int:
+    if (problem := _period_error(args)) is not None:
+        print(problem, file=sys.stderr)
+        return EXIT_USAGE
+    with open_ledger(args) as ledger:
+        found = ledger.explain(
+            args.figure,
+            args.unit,
+            rollup=args.rollup,
+            start=args.start,
+            end=args.end,
+            as_of=args.as_of,
+        )
+    if args.json:
+        print_json(found.model_dump(mode="json"))
+        return 0
+    sys.stdout.write(_explanation(found))
+    return 0
+
+
+#: Fields of an event too long to print on its line (``--json`` has everything).
+_MAX_FIELD = 40
+
+
+def _explanation(found: Explanation) -> str:
+    scope = found.unit or "all units"
+    if found.rollup:
+        scope += " (with subordinate units)"
+    lines = [
+        f"{found.figure}  {found.zh} / {found.en}",
+        f"{scope}  {found.start or '…'} – {found.end or '…'}  as of {found.as_of}",
+        f"value: {_show(found.value)}",
+        f"definition: {found.definition}",
+    ]
+    parts = (
+        [("items", found.items)]
+        if found.items is not None
+        else [("numerator", found.numerator), ("denominator", found.denominator)]
+    )
+    for name, items in parts:
+        lines += ["", f"{name}: {len(items or [])}"]
+        lines += [line for i in items or [] for line in _item_lines(i)]
+    return "\n".join(lines) + "\n"
+
+
+def _item_lines(item: ExplainedItem) -> list[str]:
+    key = "  ".join(f"{k}={v}" for k, v in item.key.items())
+    lines = [f"  {key}" + (f"  amount={item.amount}" if item.amount is not None else "")]
+    for e in item.events:
+        fields = "  ".join(
+            f"{k}={v}"
+            for k, v in e.fields.items()
+            if isinstance(v, str | int | float | bool) and len(str(v)) <= _MAX_FIELD
+        )
+        occurred = e.occurred_at.isoformat() if e.occurred_at else "—"
+        lines.append(
+            f"    #{e.position}  {e.event}  {e.aggregate_kind} {e.aggregate_key or e.aggregate_id}"
+            f"  occurred {occurred}  recorded {e.recorded_at.isoformat()}  {fields}".rstrip()
+        )
+    return lines
 
 
 def run_feedback(args: argparse.Namespace) -> int:
@@ -276,6 +340,22 @@ def register(subparsers: Any) -> None:
     p.add_argument("--json", action="store_true", help="stable JSON (same as --format json)")
     add_quiet_option(p)
     p.set_defaults(run=run_report)
+
+    p = subparsers.add_parser(
+        "explain",
+        help="the events behind one figure (drill-down)",
+        description="List what one figure counts for a unit and a period — each item with "
+        "the stored events behind it (position, aggregate, event type, business and "
+        "recorded time, fields); a rate lists its numerator's and its denominator's. "
+        "Figure keys: docs/statistics.md.",
+    )
+    _scope_options(p)
+    p.add_argument("figure", metavar="FIGURE_KEY", help="e.g. opinions.submitted")
+    p.add_argument("--from", dest="start", type=_date, metavar="D", help="first day (YYYY-MM-DD)")
+    p.add_argument("--to", dest="end", type=_date, metavar="D", help="last day (YYYY-MM-DD)")
+    p.add_argument("--as-of", type=_date, metavar="D", help="judge overdue on D (default today)")
+    p.add_argument("--json", action="store_true", help="JSON (schema: schema --of explanation)")
+    p.set_defaults(run=run_explain)
 
     p = subparsers.add_parser(
         "feedback",

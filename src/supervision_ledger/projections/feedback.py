@@ -151,7 +151,8 @@ class FeedbackView(SuggestionFacts, PetitionFacts, View):
     # 5: objected_on, for the deadline of the chief prosecutor's ruling; the suggestion
     #    fact rows carry the suggestion's type, petition rows the first progress reply,
     #    an unreachable petitioner and a leader (领导包案).
-    version = 5
+    # 6: suggestion and petition rows carry the position of the event that dates them.
+    version = 6
     suggestion_table = "view_feedback_suggestion"
     petition_table = "view_feedback_petition"
     tables = {  # noqa: RUF012 - class-level schema
