@@ -23,7 +23,7 @@ from .application.states import (
     UnitState,
     state_json_schema,
 )
-from .audit import Digest, ExportSummary, HistoryEntry, VerifyReport
+from .audit import Digest, ExportSummary, HistoryEntry, HistoryPage, VerifyReport
 from .commands import command_json_schema, parse_command
 from .domain import (
     DEFAULT_POLICY,
@@ -79,6 +79,7 @@ __all__ = [
     "HearingRegister",
     "HearingState",
     "HistoryEntry",
+    "HistoryPage",
     "Ids",
     "InvalidArgument",
     "InvalidCursor",

@@ -9,7 +9,7 @@ the schema of its name (the test suite checks it).
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, NotRequired
 
 from pydantic import TypeAdapter
 from typing_extensions import TypedDict
@@ -60,10 +60,12 @@ class VerifyJSON(TypedDict, total=False):
 
 class HistoryJSON(TypedDict):
     """``history --json``: the events of one aggregate, and its state (None with
-    ``--redact``) as of the moment asked for (now by default)."""
+    ``--redact``) as of the moment asked for (now by default); with ``--limit``, one
+    page of the events and the cursor of the next (None: the last page)."""
 
     events: list[HistoryEntry]
     state: dict[str, Any] | None
+    next_cursor: NotRequired[str | None]
 
 
 def _of(kind: Any, title: str) -> Callable[[], dict[str, Any]]:

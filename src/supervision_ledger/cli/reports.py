@@ -201,7 +201,21 @@ def _item_lines(item: ExplainedItem) -> list[str]:
     return lines
 
 
+def _cursor_error(args: argparse.Namespace) -> str | None:
+    if args.cursor is not None and args.limit is None:
+        return "error: --cursor: page with --limit N (the cursor came with a page size)"
+    return None
+
+
+def _more(cursor: str | None) -> None:
+    if cursor is not None:
+        print(f"more: --cursor {cursor}")
+
+
 def run_feedback(args: argparse.Namespace) -> int:
+    if (problem := _cursor_error(args)) is not None:
+        print(problem, file=sys.stderr)
+        return EXIT_USAGE
     with open_ledger(args) as ledger:
         pending = ledger.pending_feedback(
             args.unit,
@@ -210,6 +224,8 @@ def run_feedback(args: argparse.Namespace) -> int:
             case=args.case,
             overdue_only=args.overdue,
             as_of=args.as_of,
+            limit=args.limit,
+            cursor=args.cursor,
         )
     if args.json:
         print_json(pending.model_dump(mode="json"))
@@ -241,6 +257,7 @@ def run_feedback(args: argparse.Namespace) -> int:
             f"petition  {pet.unit}  {pet.petition}  received {pet.received_on}  "
             f"{pet.stage.value} ({pet.stage.zh}){_due(pet.due_on, pet.overdue)}{excluded}"
         )
+    _more(pending.next_cursor)
     return 0
 
 
@@ -274,11 +291,18 @@ def run_dossier(args: argparse.Namespace) -> int:
 
 
 def run_hearings(args: argparse.Namespace) -> int:
-    if (problem := _period_error(args)) is not None:
+    if (problem := _period_error(args) or _cursor_error(args)) is not None:
         print(problem, file=sys.stderr)
         return EXIT_USAGE
     with open_ledger(args) as ledger:
-        register = ledger.hearings(args.unit, rollup=args.rollup, start=args.start, end=args.end)
+        register = ledger.hearings(
+            args.unit,
+            rollup=args.rollup,
+            start=args.start,
+            end=args.end,
+            limit=args.limit,
+            cursor=args.cursor,
+        )
     if args.json:
         print_json(register.model_dump(mode="json"))
         return 0
@@ -290,6 +314,7 @@ def run_hearings(args: argparse.Namespace) -> int:
             f"{'public' if h.public else 'closed'}  held {h.held_on or '—'}  "
             f"officers {officers or '—'}  parties {accepted}"
         )
+    _more(register.next_cursor)
     return 0
 
 
@@ -306,6 +331,13 @@ def _scope_options(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--rollup", action="store_true", help="include every unit under --unit (全市 / 两级院)"
     )
+
+
+def _page_options(p: argparse.ArgumentParser, page: str) -> None:
+    from .audit import page_limit
+
+    p.add_argument("--limit", type=page_limit, metavar="N", help=f"one page: {page} (1–1000)")
+    p.add_argument("--cursor", metavar="C", help="the next page (from 'more: --cursor C')")
 
 
 def register(subparsers: Any) -> None:
@@ -370,6 +402,7 @@ def register(subparsers: Any) -> None:
     p.add_argument("--case", metavar="C", help="only this case's opinions, suggestions, petitions")
     p.add_argument("--overdue", action="store_true", help="only overdue ones")
     p.add_argument("--as-of", type=_date, metavar="D", help="judge overdue on D (default today)")
+    _page_options(p, "at most N opinions, N suggestions and N petitions")
     p.add_argument("--json", action="store_true", help="stable JSON")
     p.set_defaults(run=run_feedback)
 
@@ -383,6 +416,7 @@ def register(subparsers: Any) -> None:
     _scope_options(p)
     p.add_argument("--from", dest="start", type=_date, metavar="D", help="proposed on or after D")
     p.add_argument("--to", dest="end", type=_date, metavar="D", help="proposed on or before D")
+    _page_options(p, "at most N hearings")
     p.add_argument("--json", action="store_true", help="stable JSON")
     p.set_defaults(run=run_hearings)
 
