@@ -41,6 +41,7 @@ def test_the_types_a_host_meets_are_importable_from_the_package() -> None:
         "hearings",
         "unsupervised_hearings",
         "history",
+        "history_page",
         "digest",
         "verify",
         "export",
