@@ -6,6 +6,7 @@ PostgreSQL); checked against the unpaged answers and the aggregates."""
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
@@ -215,3 +216,25 @@ def test_paging_on_the_command_line(tmp_path: Path, capsys: pytest.CaptureFixtur
     capsys.readouterr()
     assert main(["feedback", "--limit", "1", "--cursor", "bad", "--store", store]) == 2
     assert "cursor" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("where", "params"),
+    [
+        ("unit IN (?) AND (proposed_on, hearing) > (?, ?)", ["QY-QC", "2023-06-01", "K"]),
+        ("(proposed_on, hearing) > (?, ?)", ["2023-06-01", "K"]),
+    ],
+)
+def test_register_pages_are_read_in_index_order_without_sorting(
+    demo_year: tuple[Ledger, DemoSummary], where: str, params: list[str]
+) -> None:
+    ledger, _ = demo_year
+    ledger.catch_up()
+    plan = ledger.views.db.run(
+        f"EXPLAIN QUERY PLAN SELECT hearing FROM view_hearing WHERE {where} "
+        "ORDER BY proposed_on, hearing LIMIT 51",
+        params,
+    )
+    details = " ".join(str(row[-1]) for row in plan)
+    assert re.search(r"USING (COVERING )?INDEX view_hearing_by", details), details
+    assert "TEMP B-TREE" not in details, details
