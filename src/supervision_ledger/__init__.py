@@ -8,6 +8,7 @@ raises.
 
 from . import commands
 from .application import BatchStopped, CommandResult, EventFeed, Ids, Ledger, LoggedEvent
+from .application.explain import ExplainedItem, Explanation
 from .application.states import (
     AggregateState,
     CaseState,
@@ -22,7 +23,7 @@ from .application.states import (
     UnitState,
     state_json_schema,
 )
-from .audit import Digest, ExportSummary, HistoryEntry, VerifyReport
+from .audit import Digest, ExportSummary, HistoryEntry, HistoryPage, VerifyReport
 from .commands import command_json_schema, parse_command
 from .domain import (
     DEFAULT_POLICY,
@@ -71,11 +72,14 @@ __all__ = [
     "Digest",
     "Dossier",
     "EventFeed",
+    "ExplainedItem",
+    "Explanation",
     "ExportSummary",
     "FigureKey",
     "HearingRegister",
     "HearingState",
     "HistoryEntry",
+    "HistoryPage",
     "Ids",
     "InvalidArgument",
     "InvalidCursor",

@@ -9,11 +9,12 @@ the schema of its name (the test suite checks it).
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, NotRequired
 
 from pydantic import TypeAdapter
 from typing_extensions import TypedDict
 
+from .application.explain import Explanation
 from .application.following import LoggedEvent
 from .application.states import state_json_schema
 from .audit.history import HistoryEntry
@@ -59,10 +60,12 @@ class VerifyJSON(TypedDict, total=False):
 
 class HistoryJSON(TypedDict):
     """``history --json``: the events of one aggregate, and its state (None with
-    ``--redact``) as of the moment asked for (now by default)."""
+    ``--redact``) as of the moment asked for (now by default); with ``--limit``, one
+    page of the events and the cursor of the next (None: the last page)."""
 
     events: list[HistoryEntry]
     state: dict[str, Any] | None
+    next_cursor: NotRequired[str | None]
 
 
 def _of(kind: Any, title: str) -> Callable[[], dict[str, Any]]:
@@ -80,6 +83,7 @@ OUTPUTS: dict[str, Callable[[], dict[str, Any]]] = {
     "state": state_json_schema,
     "event": _of(LoggedEvent, "LoggedEvent (events, follow, events_after)"),
     "report": _of(Statistics, "Statistics (report --json)"),
+    "explanation": _of(Explanation, "Explanation (explain --json, Ledger.explain)"),
     "feedback": _of(PendingFeedback, "PendingFeedback (feedback --json)"),
     "dossier": _of(Dossier, "Dossier (dossier --json)"),
     "hearings": _of(HearingRegister, "HearingRegister (hearings --json)"),

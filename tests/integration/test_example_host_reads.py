@@ -130,7 +130,7 @@ def test_figures_feedback_and_hearings(client: Client) -> None:
     code, pending = client.get("/feedback", unit="QC", as_of="2023-12-31")
     assert code == 200 and pending["opinions"] == [] and pending["as_of"] == "2023-12-31"
     code, register = client.get("/hearings", unit="QY", rollup="1")
-    assert code == 200 and register == {"hearings": []}
+    assert code == 200 and register == {"hearings": [], "next_cursor": None}
     for name, path in (("feedback", "/feedback"), ("hearings", "/hearings"),
                        ("list", "/list/case")):  # fmt: skip
         code, schema = client.get(f"/schemas/{name}")

@@ -30,6 +30,9 @@ def test_every_output_validates_against_its_schema(demo_year: tuple[Ledger, Demo
     case = year.keys["cases"][0]
     outputs: dict[str, Any] = {
         "report": ledger.statistics("QY", rollup=True, as_of=day).model_dump(mode="json"),
+        "explanation": ledger.explain(
+            "opinions.adoption_rate", "QY", rollup=True, end=date(2023, 3, 31), as_of=day
+        ).model_dump(mode="json"),
         "feedback": ledger.pending_feedback(as_of=day).model_dump(mode="json"),
         "dossier": ledger.dossier(year.keys["supervisors"][0]).model_dump(mode="json"),
         "hearings": ledger.hearings().model_dump(mode="json"),

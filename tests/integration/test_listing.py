@@ -169,7 +169,8 @@ def test_list_on_the_command_line(tmp_path: Path, capsys: pytest.CaptureFixture[
         main(["list", "casse", "--store", store])
     assert refused.value.code == 2 and "invalid choice: 'casse'" in capsys.readouterr().err
     assert set(LIST_KINDS) == {"case", "supervisor", "hearing", "activity", "suggestion",
-                               "petition", "lead"}  # fmt: skip
+                               "petition", "lead", "typical_case", "partner_agreement",
+                               "trial_committee_sitting"}  # fmt: skip
 
 
 @pytest.mark.parametrize(
@@ -179,6 +180,9 @@ def test_list_on_the_command_line(tmp_path: Path, capsys: pytest.CaptureFixture[
         ("kind = ?", ["petition"]),
         ("kind = ? AND case_key = ?", ["hearing", "K"]),
         ("kind = ? AND (on_date, ref) > (?, ?)", ["lead", "2023-01-01", "K"]),
+        ("kind = ? AND unit IN (?)", ["typical_case", "QY-QC"]),
+        ("kind = ?", ["trial_committee_sitting"]),
+        ("kind = ? AND (on_date, ref) > (?, ?)", ["partner_agreement", "2023-01-01", "K"]),
     ],
 )
 def test_pages_are_read_in_index_order_without_sorting(

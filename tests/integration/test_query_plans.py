@@ -33,6 +33,7 @@ from supervision_ledger.projections.api import compute_statistics
 from supervision_ledger.projections.engine import Row, Tx, ViewsDatabase
 from supervision_ledger.projections.feedback import pending_feedback
 from supervision_ledger.projections.hearings import hearing_register
+from supervision_ledger.projections.listing import encode_cursor, encode_place, list_items
 from supervision_ledger.projections.statistics import unit_scope
 
 ROWS_PER_UNIT = 24
@@ -45,7 +46,7 @@ def value(table: str, column: str, kind: str, required: bool, unit: str, i: int)
     """A plausible value for ``column``: ids shared across tables so that joins match,
     enumerations valid, optional columns mostly empty."""
     if kind in ("INTEGER", "BIGINT"):
-        if column in ("position", "seq"):
+        if column in ("position", "seq", "pos"):
             return i
         if column in ("supervised", "accepted", "excluded", "urgent"):
             return i % 2
@@ -66,7 +67,15 @@ def value(table: str, column: str, kind: str, required: bool, unit: str, i: int)
         return f"{unit}-P{i % 7}"
     if column == "end_on" and table == "view_stat_term":
         return "2027-12-31"
-    if column in ("submitted_on", "served_on", "received_on", "held_on", "attended_on"):
+    if column in (
+        "submitted_on",
+        "served_on",
+        "received_on",
+        "held_on",
+        "attended_on",
+        "on_date",
+        "proposed_on",
+    ):
         return f"2023-{1 + i % 12:02d}-{1 + i % 28:02d}"
     if column.endswith("_on") and required:
         return f"2023-{1 + i % 12:02d}-{1 + i % 28:02d}"
@@ -78,6 +87,8 @@ def value(table: str, column: str, kind: str, required: bool, unit: str, i: int)
         return "attended" if "participant" in table or "invitation" in table else "held"
     if column == "case_kind":
         return "other"
+    if column == "kind" and table == "view_listing":
+        return ("typical_case", "partner_agreement", "trial_committee_sitting", "case")[i % 4]
     if column == "level":
         return "municipal"
     if column == "details":
@@ -171,6 +182,29 @@ REPORTS: dict[str, Callable[[Tx], object]] = {
     "hearing register of one unit": lambda tx: hearing_register(
         tx, [UNIT], date(2023, 1, 1), date(2023, 12, 31)
     ),
+    "hearing register of one unit, a page after a cursor": lambda tx: hearing_register(
+        tx, [UNIT], limit=5, cursor=encode_place(["2023-03-01", f"{UNIT}:hearing:3"], {})
+    ),
+    **{
+        f"{kind} listing of one unit, a page after a cursor": (
+            lambda tx, kind=kind: list_items(
+                tx,
+                kind,
+                [UNIT],
+                {},
+                type_=None,
+                role=None,
+                status=None,
+                start=date(2023, 1, 1),
+                end=None,
+                case=None,
+                limit=10,
+                cursor=encode_cursor("2023-02-01", f"{UNIT}:ref:1", {}),
+                newest_first=False,
+            )
+        )
+        for kind in ("typical_case", "partner_agreement", "trial_committee_sitting")
+    },
 }
 
 
@@ -242,6 +276,12 @@ def test_filler_rows_reach_the_figures() -> None:
         assert stats.count("hearings.with_peoples_supervisor") > 0
         assert stats.count("activities.total") > 0
         assert stats.count("opinions.submitted") == ROWS_PER_UNIT
+        with ledger.views.reading() as tx:
+            for name, report in REPORTS.items():
+                if "after a cursor" in name:
+                    found = report(tx)
+                    listed = getattr(found, "items", None) or getattr(found, "hearings", None)
+                    assert listed, f"{name}: the filler rows list nothing"
 
 
 def test_postgres_one_unit_report_uses_indexes(postgres_url: str) -> None:
@@ -256,7 +296,14 @@ def test_postgres_one_unit_report_uses_indexes(postgres_url: str) -> None:
                 db.run(f"ANALYZE {table}")
         for setting in ("enable_seqscan", "enable_hashjoin", "enable_mergejoin"):
             db.run(f"SET {setting} = off")
-        for report in ("statistics of one unit", "hearing register of one unit"):
+        for report in (
+            "statistics of one unit",
+            "hearing register of one unit",
+            "hearing register of one unit, a page after a cursor",
+            "typical_case listing of one unit, a page after a cursor",
+            "partner_agreement listing of one unit, a page after a cursor",
+            "trial_committee_sitting listing of one unit, a page after a cursor",
+        ):
             for sql, params in statements(ledger, REPORTS[report]):
                 plan = [str(r[0]) for r in db.run("EXPLAIN " + sql, params)]
                 scans = [line for line in plan if "Seq Scan on view_" in line]

@@ -35,11 +35,13 @@ def test_the_types_a_host_meets_are_importable_from_the_package() -> None:
     exported = {getattr(supervision_ledger, name) for name in supervision_ledger.__all__}
     for name in (
         "statistics",
+        "explain",
         "pending_feedback",
         "dossier",
         "hearings",
         "unsupervised_hearings",
         "history",
+        "history_page",
         "digest",
         "verify",
         "export",

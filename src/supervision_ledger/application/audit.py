@@ -10,6 +10,7 @@ from ..audit import (
     Digest,
     ExportSummary,
     HistoryEntry,
+    HistoryPage,
     Redactor,
     VerifyReport,
     export_jsonl,
@@ -22,13 +23,14 @@ from ..domain.base import LedgerAggregate
 from ..domain.case import Case
 from ..domain.errors import NotFound
 from ..domain.policy import Policy
-from ..errors import InvalidArgument
+from ..errors import InvalidArgument, InvalidCursor
 from ..persistence.recorders import (
     ChainedPostgresRecorder,
     ChainedRecorder,
     ChainedSQLiteRecorder,
 )
 from ..projections.engine import Progress
+from ..projections.listing import MAX_LIMIT, decode_place, encode_place
 from .eventsourced import LedgerApplication
 from .store_errors import store_errors
 
@@ -64,6 +66,43 @@ class LedgerAudit:
         if not entries:
             raise NotFound(f"no aggregate {aggregate!s} in the ledger")
         return entries
+
+    @store_errors()
+    def history_page(
+        self,
+        aggregate: str | UUID,
+        *,
+        limit: int,
+        cursor: str | None,
+        redact: bool | str,
+        salt: bytes | None,
+    ) -> HistoryPage:
+        """One page of an aggregate's history; see :meth:`Ledger.history_page`."""
+        if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= MAX_LIMIT:
+            raise InvalidArgument(f"limit: {limit!r} is not a page size from 1 to {MAX_LIMIT}")
+        originator_id = resolve_reference(aggregate)
+        filters = {"of": "history", "aggregate": str(originator_id), "redact": redact}
+        after = 0
+        if cursor is not None:
+            place = decode_place(cursor, filters)
+            if len(place) != 1 or isinstance(place[0], bool) or not isinstance(place[0], int):
+                raise InvalidCursor(f"cursor: {cursor!r} is not a history cursor")
+            after = place[0]
+        if redact:  # pseudonyms need every event: the whole history, then the page of it
+            entries = [
+                e for e in self.history(aggregate, redact=redact, salt=salt) if e.version > after
+            ]
+            entries = entries[: limit + 1]
+        else:
+            entries = audit_history.history(
+                self.app.mapper, self.recorder, originator_id, after_version=after, limit=limit + 1
+            )
+            if not entries and after == 0:
+                raise NotFound(f"no aggregate {aggregate!s} in the ledger")
+        more = len(entries) > limit
+        entries = entries[:limit]
+        next_cursor = encode_place([entries[-1].version], filters) if more else None
+        return HistoryPage(entries=entries, next_cursor=next_cursor)
 
     def _teach_redactor(self, redactor: Redactor, originator_id: UUID) -> None:
         """Tell the redactor the parties (and minors) of every case the aggregate names."""

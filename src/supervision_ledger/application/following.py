@@ -18,7 +18,7 @@ from __future__ import annotations
 import contextlib
 import queue
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 from functools import cache
 from typing import Any
@@ -39,6 +39,8 @@ from .store_errors import store_errors
 
 #: The largest page :meth:`LedgerLog.events_after` returns.
 MAX_PAGE = 1000
+#: Positions at most this far apart are read as one run by :meth:`LedgerLog.events_at`.
+_GAP = 32
 #: Aggregate keys remembered by id (ids and keys never change; this bounds the memory).
 _KEYS_REMEMBERED = 100_000
 
@@ -132,6 +134,32 @@ class LedgerLog:
             start=position, limit=limit, inclusive_of_start=False
         )
         return self.decode(page)
+
+    @store_errors()
+    def events_at(self, positions: Iterable[int]) -> dict[int, LoggedEvent]:
+        """The stored events at these log positions (as an explanation lists them).
+
+        Positions close together (at most :data:`_GAP` apart, within one page) are read
+        as one run, so the events behind a figure cost a few reads, not one each."""
+        wanted = sorted(set(positions))
+        found: dict[int, LoggedEvent] = {}
+        i = 0
+        while i < len(wanted):
+            j = i
+            while (
+                j + 1 < len(wanted)
+                and wanted[j + 1] - wanted[j] <= _GAP
+                and wanted[j + 1] - wanted[i] < MAX_PAGE
+            ):
+                j += 1
+            first, last = wanted[i], wanted[j]
+            page = self.recorder.select_notifications(
+                start=first, limit=last - first + 1, stop=last, inclusive_of_start=True
+            )
+            keep = set(wanted[i : j + 1])
+            found.update((e.position, e) for e in self.decode(page) if e.position in keep)
+            i = j + 1
+        return found
 
     def decode(self, page: Sequence[Notification]) -> list[LoggedEvent]:
         """The :class:`LoggedEvent` of each notification (one chain read for the page)."""

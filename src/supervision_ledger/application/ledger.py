@@ -14,7 +14,7 @@ from typing import IO, Any, Literal, TypeVar, overload
 from uuid import UUID
 
 from .. import commands as c
-from ..audit import Digest, ExportSummary, HistoryEntry, VerifyReport
+from ..audit import Digest, ExportSummary, HistoryEntry, HistoryPage, VerifyReport
 from ..domain.base import LedgerAggregate
 from ..domain.case import Case
 from ..domain.hearing import Hearing
@@ -30,7 +30,7 @@ from ..domain.unit import ProcuratorateUnit
 from ..errors import InvalidArgument
 from ..persistence.store import StoreConfig, ensure_postgres_schema, parse_store_url
 from ..persistence.store_meta import open_keyring, resolve_cipher_key
-from ..projections.api import Statistics
+from ..projections.api import Statistics, as_date, figure_of
 from ..projections.dossier import Dossier
 from ..projections.engine import Progress, ProjectionEngine
 from ..projections.feedback import PendingFeedback
@@ -42,6 +42,7 @@ from .batch import BatchExecutor
 from .command_methods import CommandMethods
 from .eventsourced import LedgerApplication
 from .executor import CommandExecutor
+from .explain import Explanation, explained
 from .following import EventFeed, LedgerLog, LoggedEvent
 from .migrations import backfill_service_dates
 from .privacy import ForgetResult, forget
@@ -413,6 +414,41 @@ class Ledger(CommandMethods):
             unit, rollup=rollup, start=start, end=end, as_of=as_of, at_position=at_position
         )
 
+    def explain(
+        self,
+        figure: str,
+        unit: str | None = None,
+        *,
+        rollup: bool = False,
+        start: date | str | None = None,
+        end: date | str | None = None,
+        as_of: date | str | None = None,
+    ) -> Explanation:
+        """The events behind figure ``figure`` for ``unit`` (``rollup``: with every unit
+        under it) over ``start``–``end``, judged on ``as_of`` — the same scope as
+        :meth:`statistics`. A count lists its items (``len(items) == value``), a rate its
+        numerator's and its denominator's; each item names what was counted and carries
+        the stored events behind it. An unknown key raises :class:`UnknownFigure`,
+        naming the nearest key."""
+        found = figure_of(figure)
+        units, judged, value, parts = self.queries.explain(
+            figure, unit, rollup=rollup, start=start, end=end, as_of=as_of
+        )
+        return Explanation(
+            figure=found.key,
+            zh=found.zh,
+            en=found.en,
+            definition=found.definition,
+            unit=unit,
+            rollup=rollup,
+            units=units,
+            start=as_date(start, "start"),
+            end=as_date(end, "end"),
+            as_of=judged,
+            value=value,
+            **explained(self.log, parts),
+        )
+
     def pending_feedback(
         self,
         unit: str | None = None,
@@ -422,13 +458,17 @@ class Ledger(CommandMethods):
         case: str | None = None,
         overdue_only: bool = False,
         as_of: date | str | None = None,
+        limit: int | None = None,
+        cursor: str | None = None,
     ) -> PendingFeedback:
         """Every matter not yet fully answered (件件有着落、事事有回音), oldest first:
         opinions, served procuratorial suggestions and petitions, each with its stage,
         due date (per policy) and overdue flag as of ``as_of`` (default today).
 
         ``supervisor`` keeps only that person's opinions (suggestions and petitions are
-        not a supervisor's); ``case`` keeps the matters of that case."""
+        not a supervisor's); ``case`` keeps the matters of that case. With ``limit``
+        (1–1000), one page: at most ``limit`` opinions, suggestions and petitions each,
+        and a ``next_cursor`` to pass as ``cursor`` (with the same arguments)."""
         return self.queries.pending_feedback(
             unit,
             rollup=rollup,
@@ -436,6 +476,8 @@ class Ledger(CommandMethods):
             case=case,
             overdue_only=overdue_only,
             as_of=as_of,
+            limit=limit,
+            cursor=cursor,
         )
 
     def dossier(self, supervisor: str) -> Dossier:
@@ -449,9 +491,15 @@ class Ledger(CommandMethods):
         rollup: bool = False,
         start: date | str | None = None,
         end: date | str | None = None,
+        limit: int | None = None,
+        cursor: str | None = None,
     ) -> HearingRegister:
-        """The hearing register: hearings proposed in the period, oldest first."""
-        return self.queries.hearings(unit, rollup=rollup, start=start, end=end)
+        """The hearing register: hearings proposed in the period, oldest first. With
+        ``limit`` (1–1000), one page and a ``next_cursor`` to pass as ``cursor`` (with
+        the same unit and period) for the next."""
+        return self.queries.hearings(
+            unit, rollup=rollup, start=start, end=end, limit=limit, cursor=cursor
+        )
 
     def unsupervised_hearings(
         self,
@@ -484,13 +532,15 @@ class Ledger(CommandMethods):
         newest_first: bool = False,
     ) -> Listing:
         """One page of the ``kind`` things recorded — ``case``, ``supervisor``,
-        ``hearing``, ``activity``, ``suggestion``, ``petition`` or ``lead`` — oldest first
+        ``hearing``, ``activity``, ``suggestion``, ``petition``, ``lead``,
+        ``typical_case``, ``partner_agreement`` or ``trial_committee_sitting`` — oldest first
         (``newest_first``: the reverse) by the local date they were recorded on.
 
         Filters: ``unit`` (with every unit under it if ``rollup``), ``type`` (case kind,
         activity type, suggestion type, petition channel, lead source; a hearing's case
-        kind), ``role`` (people), ``status`` (as last recorded), ``start``/``end`` (local
-        dates, inclusive) and ``case``. ``limit`` items (1–1000) per page; pass the
+        kind; a nomination's level; who attended a sitting), ``role`` (people),
+        ``status`` (as last recorded), ``start``/``end`` (local dates, inclusive) and
+        ``case``. ``limit`` items (1–1000) per page; pass the
         page's ``next_cursor`` as ``cursor`` for the next one, with the same filters.
         """
         return self.queries.listing(
@@ -518,6 +568,23 @@ class Ledger(CommandMethods):
         and command id; ``redact`` replaces personal values by pseudonyms (``"people"``:
         supervisors' and officials' names too; docs/privacy.md)."""
         return self.audit.history(aggregate, redact=redact, salt=salt)
+
+    def history_page(
+        self,
+        aggregate: str | UUID,
+        *,
+        limit: int = 100,
+        cursor: str | None = None,
+        redact: bool | str = False,
+        salt: bytes | None = None,
+    ) -> HistoryPage:
+        """One page of :meth:`history`: at most ``limit`` (1–1000) events, in order, and
+        a ``next_cursor`` to pass as ``cursor`` (with the same aggregate and ``redact``)
+        for the next page. The cursor names the last version handed out, so events
+        recorded between pages follow on the next one, never skipped or repeated."""
+        return self.audit.history_page(
+            aggregate, limit=limit, cursor=cursor, redact=redact, salt=salt
+        )
 
     def case_as_of(
         self,

@@ -20,6 +20,7 @@ from ..projections.api import (
     check_period,
     compute_statistics,
     default_views,
+    explain_figure,
     statistics_views,
 )
 from ..projections.dossier import Dossier, dossier
@@ -29,13 +30,25 @@ from ..projections.engine import (
     open_views_database,
     scratch_database,
 )
-from ..projections.feedback import PendingFeedback, pending_feedback
+from ..projections.feedback import PendingFeedback, page_feedback, pending_feedback
+from ..projections.figures import FigureValue
 from ..projections.hearings import HearingRegister, hearing_register
 from ..projections.listing import MAX_LIMIT, Listing, check_kind, list_items
+from ..projections.sections.base import Item
 from ..projections.sections.hearings import UnsupervisedHearing, mandatory_supervision
 from ..projections.statistics import unit_scope
 from .eventsourced import LedgerApplication
 from .store_errors import store_errors
+
+
+def check_limit(limit: int | None, cursor: str | None) -> None:
+    """A page size (1–:data:`MAX_LIMIT`), or None for everything (then no cursor)."""
+    if limit is None:
+        if cursor is not None:
+            raise InvalidArgument("cursor: page with limit= (the cursor came with a page size)")
+        return
+    if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= MAX_LIMIT:
+        raise InvalidArgument(f"limit: {limit!r} is not a page size from 1 to {MAX_LIMIT}")
 
 
 class LedgerQueries:
@@ -163,6 +176,28 @@ class LedgerQueries:
             scratch.close()
 
     @store_errors()
+    def explain(
+        self,
+        key: str,
+        unit: str | None,
+        *,
+        rollup: bool,
+        start: date | str | None,
+        end: date | str | None,
+        as_of: date | str | None,
+    ) -> tuple[list[str] | None, date, FigureValue, dict[str, list[Item]]]:
+        """(units, as_of, value, items) of one figure; see :meth:`Ledger.explain`."""
+        first, last = as_date(start, "start"), as_date(end, "end")
+        judged = as_date(as_of, "as_of") or self.today()
+        engine = self.views
+        engine.catch_up()
+        with engine.reading() as tx:
+            units, value, parts = explain_figure(
+                tx, self.policy, key, unit, rollup, first, last, judged
+            )
+        return units, judged, value, parts
+
+    @store_errors()
     def pending_feedback(
         self,
         unit: str | None = None,
@@ -172,14 +207,29 @@ class LedgerQueries:
         case: str | None = None,
         overdue_only: bool = False,
         as_of: date | str | None = None,
+        limit: int | None = None,
+        cursor: str | None = None,
     ) -> PendingFeedback:
         """Every matter not yet fully answered; see :meth:`Ledger.pending_feedback`."""
+        check_limit(limit, cursor)
+        judged = as_date(as_of, "as_of") or self.today()
         engine = self.views
         engine.catch_up()
         with engine.reading() as tx:
             units = unit_scope(tx, unit, rollup)
-            judged = as_date(as_of, "as_of") or self.today()
-            return pending_feedback(tx, self.policy, judged, units, supervisor, case, overdue_only)
+            found = pending_feedback(tx, self.policy, judged, units, supervisor, case, overdue_only)
+        if limit is None:
+            return found
+        filters = {
+            "of": "pending_feedback",
+            "unit": unit,
+            "rollup": rollup,
+            "supervisor": supervisor,
+            "case": case,
+            "overdue_only": overdue_only,
+            "as_of": judged,
+        }
+        return page_feedback(found, limit, cursor, filters)
 
     @store_errors()
     def dossier(self, supervisor: str) -> Dossier:
@@ -197,14 +247,21 @@ class LedgerQueries:
         rollup: bool = False,
         start: date | str | None = None,
         end: date | str | None = None,
+        limit: int | None = None,
+        cursor: str | None = None,
     ) -> HearingRegister:
         """The hearing register: hearings proposed in the period, oldest first."""
+        check_limit(limit, cursor)
         first, last = as_date(start, "start"), as_date(end, "end")
         check_period(first, last)
+        filters = {"of": "hearings", "unit": unit, "rollup": rollup, "start": first, "end": last}
         engine = self.views
         engine.catch_up()
         with engine.reading() as tx:
-            return hearing_register(tx, unit_scope(tx, unit, rollup), first, last)
+            units = unit_scope(tx, unit, rollup)
+            return hearing_register(
+                tx, units, first, last, limit=limit, cursor=cursor, filters=filters
+            )
 
     @store_errors()
     def unsupervised_hearings(

@@ -5,6 +5,7 @@ from .export import ExportSummary, export_jsonl
 from .history import (
     AsOfUnavailable,
     HistoryEntry,
+    HistoryPage,
     InvalidReference,
     aggregate_state,
     resolve_reference,
@@ -18,6 +19,7 @@ __all__ = [
     "ExportSummary",
     "Finding",
     "HistoryEntry",
+    "HistoryPage",
     "InvalidDigest",
     "InvalidReference",
     "Problem",

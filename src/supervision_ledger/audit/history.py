@@ -84,6 +84,15 @@ class HistoryEntry(BaseModel):
         return self.model_dump(mode="json")
 
 
+class HistoryPage(BaseModel):
+    """One page of an aggregate's history (``ledger.history_page``)."""
+
+    entries: list[HistoryEntry]
+    #: Pass it as ``cursor`` (with the same aggregate and ``redact``) for the next page;
+    #: None: this page ends the history as it stands.
+    next_cursor: str | None
+
+
 def event_name(domain_event: object) -> str:
     """``Case.OpinionSubmitted`` — the event class as the aggregate names it."""
     return type(domain_event).__qualname__
@@ -111,19 +120,35 @@ def decoded_events(
     return [mapper.to_domain_event(s) for s in stored]
 
 
+def decoded_events_first(
+    mapper: Mapper[UUID], recorder: ChainedRecorder, originator_id: UUID
+) -> DomainEventProtocol[UUID] | None:
+    stored = recorder.select_events(originator_id, limit=1)  # type: ignore[attr-defined]
+    return mapper.to_domain_event(stored[0]) if stored else None
+
+
 def history(
     mapper: Mapper[UUID],
     recorder: ChainedRecorder,
     originator_id: UUID,
     *,
     redactor: Redactor | None = None,
+    after_version: int = 0,
+    limit: int | None = None,
 ) -> list[HistoryEntry]:
-    """Every event of the aggregate in order (empty if there is no such aggregate)."""
-    events = decoded_events(mapper, recorder, originator_id)
+    """Every event of the aggregate in order (empty if there is no such aggregate); or
+    the ``limit`` events after version ``after_version``."""
+    stored = recorder.select_events(  # type: ignore[attr-defined]
+        originator_id, gt=after_version or None, limit=limit
+    )
+    events = [mapper.to_domain_event(s) for s in stored]
     positions = recorder.positions_of(originator_id)
     chain = recorder.chain_of(originator_id)
     entries: list[HistoryEntry] = []
     key: str | None = None
+    if after_version and redactor is not None:  # the key the first event gave
+        first = decoded_events_first(mapper, recorder, originator_id)
+        key = None if first is None else event_fields(first).get("key")
     for domain_event in events:
         name = event_name(domain_event)
         fields = event_fields(domain_event)

@@ -10,8 +10,9 @@ from typing import IO, Any
 
 from ..application import Ledger
 from ..audit import Digest, InvalidDigest, aggregate_state, resolve_reference
-from ..audit.history import InvalidReference
+from ..audit.history import HistoryEntry, InvalidReference
 from ..domain.base import LedgerAggregate
+from ..projections.listing import MAX_LIMIT
 from .common import add_store_option, open_ledger, print_json
 from .progress import add_quiet_option, progress
 
@@ -58,8 +59,30 @@ def _state_as_of(
     return state
 
 
+def page_limit(text: str) -> int:
+    """A page size from 1 to :data:`MAX_LIMIT`."""
+    value = non_negative(text)
+    if not 1 <= value <= MAX_LIMIT:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a page size from 1 to {MAX_LIMIT}")
+    return value
+
+
 def run_history(args: argparse.Namespace) -> int:
     resolve_reference(args.aggregate)  # a clear error before opening the store
+    if args.cursor is not None and args.limit is None:
+        print(
+            "error: --cursor: page with --limit N (the cursor came with a page size)",
+            file=sys.stderr,
+        )
+        return 2
+    if args.limit is not None:
+        if args.as_of is not None or args.at_position is not None:
+            print(
+                "error: --limit: pages the whole history; not with --as-of or --at-position",
+                file=sys.stderr,
+            )
+            return 2
+        return _history_page(args)
     with open_ledger(args) as ledger:
         entries = ledger.history(args.aggregate, redact=args.redact or False)
         state: dict[str, Any] | None = None
@@ -75,6 +98,15 @@ def run_history(args: argparse.Namespace) -> int:
     if args.json:
         print_json({"events": [e.to_json() for e in entries], "state": state})
         return 0
+    _print_entries(entries)
+    if state is not None:
+        print("state:")
+        for name, value in state.items():
+            print(f"    {name}: {value}")
+    return 0
+
+
+def _print_entries(entries: list[HistoryEntry]) -> None:
     for e in entries:
         occurred = e.occurred_at.isoformat() if e.occurred_at else "-"
         print(
@@ -83,10 +115,20 @@ def run_history(args: argparse.Namespace) -> int:
         )
         for name, value in e.fields.items():
             print(f"    {name}: {value}")
-    if state is not None:
-        print("state:")
-        for name, value in state.items():
-            print(f"    {name}: {value}")
+
+
+def _history_page(args: argparse.Namespace) -> int:
+    with open_ledger(args) as ledger:
+        page = ledger.history_page(
+            args.aggregate, limit=args.limit, cursor=args.cursor, redact=args.redact or False
+        )
+    if args.json:
+        events = [e.to_json() for e in page.entries]
+        print_json({"events": events, "state": None, "next_cursor": page.next_cursor})
+        return 0
+    _print_entries(page.entries)
+    if page.next_cursor is not None:
+        print(f"more: --cursor {page.next_cursor}")
     return 0
 
 
@@ -158,6 +200,10 @@ def register(subparsers: Any) -> None:
         choices=["auditor", "people"],
         help="personal values become pseudonyms; 'people': supervisors' and prosecutors' names too",
     )
+    p.add_argument(
+        "--limit", type=page_limit, metavar="N", help="one page of at most N events (1–1000)"
+    )
+    p.add_argument("--cursor", metavar="C", help="the next page (from 'more: --cursor C')")
     add_store_option(p)
     p.set_defaults(run=run_history)
 

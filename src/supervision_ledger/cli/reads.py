@@ -106,7 +106,8 @@ def register(subparsers: Any) -> None:
 
     p = subparsers.add_parser(
         "list",
-        help="list cases, people, hearings, activities, suggestions, petitions or leads",
+        help="list cases, people, hearings, activities, suggestions, petitions, leads, "
+        "typical cases, partner agreements or trial-committee sittings",
         description="One page of the things recorded, oldest first by the local date they "
         "were recorded on, filtered; 'more: --cursor C' ends a page that has a next one.",
     )
@@ -117,7 +118,8 @@ def register(subparsers: Any) -> None:
     p.add_argument(
         "--type",
         metavar="T",
-        help="case kind, activity type, suggestion type, petition channel, lead source",
+        help="case kind, activity type, suggestion type, petition channel, lead source, "
+        "typical-case level, sitting attendee (chief_prosecutor, entrusted_deputy)",
     )
     p.add_argument("--role", metavar="R", help="people: only those with this role")
     p.add_argument("--status", metavar="S", help="only this status (as last recorded)")

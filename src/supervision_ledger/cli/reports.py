@@ -1,4 +1,5 @@
-"""Reading the projections: ``report``, ``feedback``, ``dossier``, ``hearings``, ``rebuild``.
+"""Reading the projections: ``report``, ``explain``, ``feedback``, ``dossier``, ``hearings``,
+``rebuild``.
 
 ``--json`` output has stable keys, sorted, with no recorded-time values, so the same
 log prints the same bytes before and after ``rebuild``.
@@ -13,6 +14,7 @@ import unicodedata
 from datetime import date
 from typing import Any
 
+from ..application.explain import ExplainedItem, Explanation
 from ..projections.api import Statistics
 from ..projections.figures import FIGURES, SECTIONS, Rate
 from ..reporting import MissingExtra, Scope, gather, render_html, write_csv, write_xlsx
@@ -137,7 +139,83 @@ def _table(stats: Statistics, lang: str) -> str:
     return "\n".join(lines) + "\n"
 
 
+def run_explain(args: argparse.Namespace) -> int:
+    if (problem := _period_error(args)) is not None:
+        print(problem, file=sys.stderr)
+        return EXIT_USAGE
+    with open_ledger(args) as ledger:
+        found = ledger.explain(
+            args.figure,
+            args.unit,
+            rollup=args.rollup,
+            start=args.start,
+            end=args.end,
+            as_of=args.as_of,
+        )
+    if args.json:
+        print_json(found.model_dump(mode="json"))
+        return 0
+    sys.stdout.write(_explanation(found))
+    return 0
+
+
+#: Fields of an event too long to print on its line (``--json`` has everything).
+_MAX_FIELD = 40
+
+
+def _explanation(found: Explanation) -> str:
+    scope = found.unit or "all units"
+    if found.rollup:
+        scope += " (with subordinate units)"
+    lines = [
+        f"{found.figure}  {found.zh} / {found.en}",
+        f"{scope}  {found.start or '…'} – {found.end or '…'}  as of {found.as_of}",
+        f"value: {_show(found.value)}",
+        f"definition: {found.definition}",
+    ]
+    parts = (
+        [("items", found.items)]
+        if found.items is not None
+        else [("numerator", found.numerator), ("denominator", found.denominator)]
+    )
+    for name, items in parts:
+        lines += ["", f"{name}: {len(items or [])}"]
+        lines += [line for i in items or [] for line in _item_lines(i)]
+    return "\n".join(lines) + "\n"
+
+
+def _item_lines(item: ExplainedItem) -> list[str]:
+    key = "  ".join(f"{k}={v}" for k, v in item.key.items())
+    lines = [f"  {key}" + (f"  amount={item.amount}" if item.amount is not None else "")]
+    for e in item.events:
+        fields = "  ".join(
+            f"{k}={v}"
+            for k, v in e.fields.items()
+            if isinstance(v, str | int | float | bool) and len(str(v)) <= _MAX_FIELD
+        )
+        occurred = e.occurred_at.isoformat() if e.occurred_at else "—"
+        lines.append(
+            f"    #{e.position}  {e.event}  {e.aggregate_kind} {e.aggregate_key or e.aggregate_id}"
+            f"  occurred {occurred}  recorded {e.recorded_at.isoformat()}  {fields}".rstrip()
+        )
+    return lines
+
+
+def _cursor_error(args: argparse.Namespace) -> str | None:
+    if args.cursor is not None and args.limit is None:
+        return "error: --cursor: page with --limit N (the cursor came with a page size)"
+    return None
+
+
+def _more(cursor: str | None) -> None:
+    if cursor is not None:
+        print(f"more: --cursor {cursor}")
+
+
 def run_feedback(args: argparse.Namespace) -> int:
+    if (problem := _cursor_error(args)) is not None:
+        print(problem, file=sys.stderr)
+        return EXIT_USAGE
     with open_ledger(args) as ledger:
         pending = ledger.pending_feedback(
             args.unit,
@@ -146,6 +224,8 @@ def run_feedback(args: argparse.Namespace) -> int:
             case=args.case,
             overdue_only=args.overdue,
             as_of=args.as_of,
+            limit=args.limit,
+            cursor=args.cursor,
         )
     if args.json:
         print_json(pending.model_dump(mode="json"))
@@ -177,6 +257,7 @@ def run_feedback(args: argparse.Namespace) -> int:
             f"petition  {pet.unit}  {pet.petition}  received {pet.received_on}  "
             f"{pet.stage.value} ({pet.stage.zh}){_due(pet.due_on, pet.overdue)}{excluded}"
         )
+    _more(pending.next_cursor)
     return 0
 
 
@@ -210,11 +291,18 @@ def run_dossier(args: argparse.Namespace) -> int:
 
 
 def run_hearings(args: argparse.Namespace) -> int:
-    if (problem := _period_error(args)) is not None:
+    if (problem := _period_error(args) or _cursor_error(args)) is not None:
         print(problem, file=sys.stderr)
         return EXIT_USAGE
     with open_ledger(args) as ledger:
-        register = ledger.hearings(args.unit, rollup=args.rollup, start=args.start, end=args.end)
+        register = ledger.hearings(
+            args.unit,
+            rollup=args.rollup,
+            start=args.start,
+            end=args.end,
+            limit=args.limit,
+            cursor=args.cursor,
+        )
     if args.json:
         print_json(register.model_dump(mode="json"))
         return 0
@@ -226,6 +314,7 @@ def run_hearings(args: argparse.Namespace) -> int:
             f"{'public' if h.public else 'closed'}  held {h.held_on or '—'}  "
             f"officers {officers or '—'}  parties {accepted}"
         )
+    _more(register.next_cursor)
     return 0
 
 
@@ -242,6 +331,13 @@ def _scope_options(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--rollup", action="store_true", help="include every unit under --unit (全市 / 两级院)"
     )
+
+
+def _page_options(p: argparse.ArgumentParser, page: str) -> None:
+    from .audit import page_limit
+
+    p.add_argument("--limit", type=page_limit, metavar="N", help=f"one page: {page} (1–1000)")
+    p.add_argument("--cursor", metavar="C", help="the next page (from 'more: --cursor C')")
 
 
 def register(subparsers: Any) -> None:
@@ -278,6 +374,22 @@ def register(subparsers: Any) -> None:
     p.set_defaults(run=run_report)
 
     p = subparsers.add_parser(
+        "explain",
+        help="the events behind one figure (drill-down)",
+        description="List what one figure counts for a unit and a period — each item with "
+        "the stored events behind it (position, aggregate, event type, business and "
+        "recorded time, fields); a rate lists its numerator's and its denominator's. "
+        "Figure keys: docs/statistics.md.",
+    )
+    _scope_options(p)
+    p.add_argument("figure", metavar="FIGURE_KEY", help="e.g. opinions.submitted")
+    p.add_argument("--from", dest="start", type=_date, metavar="D", help="first day (YYYY-MM-DD)")
+    p.add_argument("--to", dest="end", type=_date, metavar="D", help="last day (YYYY-MM-DD)")
+    p.add_argument("--as-of", type=_date, metavar="D", help="judge overdue on D (default today)")
+    p.add_argument("--json", action="store_true", help="JSON (schema: schema --of explanation)")
+    p.set_defaults(run=run_explain)
+
+    p = subparsers.add_parser(
         "feedback",
         help="opinions, suggestion replies and petition replies still awaiting an answer",
     )
@@ -290,6 +402,7 @@ def register(subparsers: Any) -> None:
     p.add_argument("--case", metavar="C", help="only this case's opinions, suggestions, petitions")
     p.add_argument("--overdue", action="store_true", help="only overdue ones")
     p.add_argument("--as-of", type=_date, metavar="D", help="judge overdue on D (default today)")
+    _page_options(p, "at most N opinions, N suggestions and N petitions")
     p.add_argument("--json", action="store_true", help="stable JSON")
     p.set_defaults(run=run_feedback)
 
@@ -303,6 +416,7 @@ def register(subparsers: Any) -> None:
     _scope_options(p)
     p.add_argument("--from", dest="start", type=_date, metavar="D", help="proposed on or after D")
     p.add_argument("--to", dest="end", type=_date, metavar="D", help="proposed on or before D")
+    _page_options(p, "at most N hearings")
     p.add_argument("--json", action="store_true", help="stable JSON")
     p.set_defaults(run=run_hearings)
 

@@ -24,6 +24,7 @@ from .figures import FIGURES, FigureQuery, FigureValue, Rate
 from .flows import FlowStatisticsView
 from .hearings import HearingRegisterView
 from .listing import ListingView
+from .sections.base import Figure, Item
 from .statistics import StatisticsView, unit_scope
 
 
@@ -152,6 +153,49 @@ def compute_statistics(
     )
 
 
+def figure_of(key: str) -> Figure:
+    """The figure ``key``; :class:`UnknownFigure` (naming the nearest key) if there is none."""
+    found = FIGURES.get(key) if isinstance(key, str) else None
+    if found is None:
+        raise UnknownFigure(
+            f"no figure {key!r}{_nearest(str(key))}; every figure: docs/statistics.md"
+        )
+    return found
+
+
+def explain_figure(
+    tx: Tx,
+    policy: Policy,
+    key: str,
+    unit: str | None,
+    rollup: bool,
+    start: date | None,
+    end: date | None,
+    as_of: date,
+) -> tuple[list[str] | None, FigureValue, dict[str, list[Item]]]:
+    """(units in scope, the figure's value, its items) for this scope and period, read in
+    one transaction: ``{"items": …}`` for a count or an amount, ``{"numerator": …,
+    "denominator": …}`` for a rate — what the figure's section declared beside it."""
+    figure = figure_of(key)
+    check_period(start, end)
+    units = unit_scope(tx, unit, rollup)
+    query = FigureQuery(tx=tx, policy=policy, units=units, start=start, end=end, as_of=as_of)
+    explainer = figure.explainer
+    if explainer is None:  # pragma: no cover - every figure declares one (tests/…/test_explain)
+        raise UnknownFigure(f"figure {key!r} has no explanation declared")
+    # Items in log order (of their first event), whatever order the database read them in.
+    parts = {
+        name: sorted(found(query), key=lambda i: i.positions)
+        for name, found in (
+            ("items", explainer.items),
+            ("numerator", explainer.numerator),
+            ("denominator", explainer.denominator),
+        )
+        if found is not None
+    }
+    return units, figure.compute(query), parts
+
+
 __all__: list[Any] = [
     "FigureKey",
     "Statistics",
@@ -160,5 +204,7 @@ __all__: list[Any] = [
     "check_period",
     "compute_statistics",
     "default_views",
+    "explain_figure",
+    "figure_of",
     "statistics_views",
 ]

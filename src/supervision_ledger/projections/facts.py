@@ -28,7 +28,9 @@ SUGGESTION_COLUMNS = (
     "suggestion_id TEXT PRIMARY KEY, suggestion TEXT NOT NULL, unit TEXT NOT NULL, "
     "case_key TEXT NOT NULL, recipient TEXT, served_on TEXT, urgent INTEGER NOT NULL, "
     "stated_due TEXT, replied_on TEXT, adopted INTEGER, rectified_on TEXT, verified_on TEXT, "
-    "urged INTEGER NOT NULL, escalated_on TEXT, suggestion_type TEXT NOT NULL"
+    "urged INTEGER NOT NULL, escalated_on TEXT, suggestion_type TEXT NOT NULL, "
+    # The position of the Served event (what explains the suggestion's figures).
+    "pos BIGINT"
 )
 
 #: The petition fact table: receipt, and the dates of each kind of reply.
@@ -36,7 +38,9 @@ PETITION_COLUMNS = (
     "petition_id TEXT PRIMARY KEY, petition TEXT NOT NULL, unit TEXT NOT NULL, "
     "case_key TEXT, received_on TEXT NOT NULL, excluded INTEGER NOT NULL, "
     "procedural_on TEXT, last_progress_on TEXT, result_on TEXT, closed_on TEXT, "
-    "first_progress_on TEXT, unreachable_on TEXT, leader TEXT"
+    "first_progress_on TEXT, unreachable_on TEXT, leader TEXT, "
+    # The position of the Received event (what explains the petition's figures).
+    "pos BIGINT NOT NULL"
 )
 
 
@@ -101,6 +105,7 @@ class SuggestionFacts(View):
             served_on=tx.local_date(e.occurred_at),
             urgent=int(e.urgent),
             stated_due=None if e.reply_due_on is None else e.reply_due_on.isoformat(),
+            pos=tx.position,
         )
 
     @on(Suggestion.Replied)
@@ -156,6 +161,7 @@ class PetitionFacts(View):
                 "received_on": tx.local_date(e.occurred_at),
                 # Nobody to reply to: left out of the reply rates [C], and counted apart.
                 "excluded": int(e.anonymous or not e.has_contact),
+                "pos": tx.position,
             },
         )
 

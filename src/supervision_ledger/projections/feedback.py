@@ -19,8 +19,10 @@ the ledger's policy at query time; "overdue" means the due date is before ``as_o
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from enum import StrEnum
+from typing import Any
 
 from pydantic import BaseModel
 
@@ -28,6 +30,7 @@ from ..domain.case import Case
 from ..domain.lifecycle import opinion_waits_for
 from ..domain.policy import Policy
 from ..domain.values import FeedbackStage, OpinionOutcome
+from ..errors import InvalidCursor
 from .engine import Row, Tx, View, on
 from .facts import (
     PETITION_COLUMNS,
@@ -37,6 +40,7 @@ from .facts import (
     fact_indexes,
     suggestion_reply_due,
 )
+from .listing import decode_place, encode_place
 
 
 class PendingOpinion(BaseModel):
@@ -125,12 +129,16 @@ class PendingPetition(BaseModel):
 
 
 class PendingFeedback(BaseModel):
-    """Everything still awaiting an answer, as of one day, oldest first."""
+    """Everything still awaiting an answer, as of one day, oldest first; with ``limit``,
+    one page: at most ``limit`` opinions, suggestions and petitions each."""
 
     as_of: date
     opinions: list[PendingOpinion]
     suggestions: list[PendingSuggestion] = []
     petitions: list[PendingPetition] = []
+    #: Pass it as ``cursor`` (with the same arguments) for the next page; None: nothing
+    #: follows in any of the three lists (always None without ``limit``).
+    next_cursor: str | None = None
 
     @property
     def all_answered(self) -> bool:
@@ -151,7 +159,8 @@ class FeedbackView(SuggestionFacts, PetitionFacts, View):
     # 5: objected_on, for the deadline of the chief prosecutor's ruling; the suggestion
     #    fact rows carry the suggestion's type, petition rows the first progress reply,
     #    an unreachable petitioner and a leader (领导包案).
-    version = 5
+    # 6: suggestion and petition rows carry the position of the event that dates them.
+    version = 6
     suggestion_table = "view_feedback_suggestion"
     petition_table = "view_feedback_petition"
     tables = {  # noqa: RUF012 - class-level schema
@@ -491,4 +500,56 @@ def pending_feedback(
         opinions=opinions,
         suggestions=pending_suggestions(tx, policy, as_of, units, case, overdue_only),
         petitions=pending_petitions(tx, policy, as_of, units, case, overdue_only),
+    )
+
+
+def _opinion_place(i: PendingOpinion) -> list[str]:
+    return [i.submitted_on.isoformat(), i.unit, i.case, i.opinion]
+
+
+def _suggestion_place(i: PendingSuggestion) -> list[str]:
+    return [i.served_on.isoformat(), i.unit, i.suggestion]
+
+
+def _petition_place(i: PendingPetition) -> list[str]:
+    return [i.received_on.isoformat(), i.unit, i.petition]
+
+
+#: A list's place in a cursor once it has nothing more to give.
+_DONE: list[str] = []
+
+
+def page_feedback(
+    found: PendingFeedback, limit: int, cursor: str | None, filters: dict[str, Any]
+) -> PendingFeedback:
+    """One page of ``found``: the next ``limit`` items of each list after the cursor's
+    place in it. A place is the sort key of the last item handed out (not an offset), so
+    a matter answered or recorded between pages makes a client neither skip nor repeat
+    one; the cursor is the listings' (:func:`~.listing.encode_place`)."""
+    places: list[Any] = [None, None, None]
+    if cursor is not None:
+        places = decode_place(cursor, filters)
+        if len(places) != 3 or not all(p is None or isinstance(p, list) for p in places):
+            raise InvalidCursor(f"cursor: {cursor!r} is not a pending-feedback cursor")
+    lists: tuple[tuple[list[Any], Callable[[Any], list[str]]], ...] = (
+        (found.opinions, _opinion_place),
+        (found.suggestions, _suggestion_place),
+        (found.petitions, _petition_place),
+    )
+    pages: list[list[Any]] = []
+    after: list[Any] = []
+    for (items, place_of), place in zip(lists, places, strict=True):
+        if place == _DONE:
+            rest: list[Any] = []
+        else:
+            rest = [i for i in items if place is None or place_of(i) > place]
+        pages.append(rest[:limit])
+        after.append(place_of(rest[limit - 1]) if len(rest) > limit else _DONE)
+    more = any(place != _DONE for place in after)
+    return PendingFeedback(
+        as_of=found.as_of,
+        opinions=pages[0],
+        suggestions=pages[1],
+        petitions=pages[2],
+        next_cursor=encode_place(after, filters) if more else None,
     )

@@ -45,7 +45,9 @@ class FlowStatisticsView(
     # 4: the same tables, composed from one module per section.
     # 5: suggestion rows carry their type; petition rows the first progress reply, an
     #    unreachable petitioner and a leader (领导包案).
-    version = 5
+    # 6: every row carries the position of the event that puts it in its period
+    #    (``pos``), so each figure lists the events behind it (``Ledger.explain``).
+    version = 6
     suggestion_table = SuggestionSectionFacts.suggestion_table
     petition_table = PetitionSectionFacts.petition_table
     tables = tables_of(*_FACTS)

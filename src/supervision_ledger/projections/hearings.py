@@ -4,12 +4,15 @@ prosecutor, officers and observers, officers' opinions, decision and party accep
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from pydantic import BaseModel
 
 from ..domain.hearing import Hearing
 from ..domain.values import HEARING_STATUS_ORDER, CaseKind, HearingStatus, InvitationStatus, Role
+from ..errors import InvalidCursor
 from .engine import Tx, View, on
+from .listing import decode_place, encode_place
 
 
 class HearingParticipantEntry(BaseModel):
@@ -58,13 +61,19 @@ class HearingEntry(BaseModel):
 
 
 class HearingRegister(BaseModel):
+    """Hearings by proposal date and number; with ``limit``, one page of them."""
+
     hearings: list[HearingEntry]
+    #: Pass it as ``cursor`` (with the same unit and period) for the next page; None:
+    #: this is the last page (always None without ``limit``).
+    next_cursor: str | None = None
 
 
 class HearingRegisterView(View):
     name = "hearings"
     # 2: indexes by unit and date.
-    version = 2
+    # 3: indexes in the register's order (proposal date, number), for paging.
+    version = 3
     tables = {  # noqa: RUF012 - class-level schema
         "view_hearing": "hearing_id TEXT PRIMARY KEY, hearing TEXT NOT NULL, "
         "case_key TEXT NOT NULL, unit TEXT NOT NULL, case_kind TEXT NOT NULL, "
@@ -80,7 +89,8 @@ class HearingRegisterView(View):
         "accepted INTEGER NOT NULL, PRIMARY KEY (hearing_id, party)",
     }
     indexes = {  # noqa: RUF012 - class-level schema
-        "view_hearing_by_unit": "view_hearing (unit, proposed_on)",
+        "view_hearing_by_unit": "view_hearing (unit, proposed_on, hearing)",
+        "view_hearing_by_date": "view_hearing (proposed_on, hearing)",
     }
 
     def _set(self, tx: Tx, e: Hearing.Event, **values: object) -> None:
@@ -225,9 +235,18 @@ def _day(value: str | None) -> date | None:
 
 
 def hearing_register(
-    tx: Tx, units: list[str] | None, start: date | None = None, end: date | None = None
+    tx: Tx,
+    units: list[str] | None,
+    start: date | None = None,
+    end: date | None = None,
+    *,
+    limit: int | None = None,
+    cursor: str | None = None,
+    filters: dict[str, Any] | None = None,
 ) -> HearingRegister:
-    """Hearings of ``units`` proposed in the period, by proposal date and number."""
+    """Hearings of ``units`` proposed in the period, by proposal date and number; with
+    ``limit``, the page after ``cursor`` (keyset paging on the index in that order, with
+    the listings' cursor scheme bound to ``filters``)."""
     sql = (
         "SELECT hearing_id, hearing, case_key, unit, case_kind, status, proposed_on, approved_by, "
         "public, presiding, presided_by_chief, scheduled_for, held_on, decision, majority, "
@@ -243,9 +262,23 @@ def hearing_register(
     if end is not None:
         sql += " AND proposed_on <= ?"
         params.append(end.isoformat())
+    if cursor is not None:
+        place = decode_place(cursor, filters or {})
+        if len(place) != 2 or not all(isinstance(p, str) for p in place):
+            raise InvalidCursor(f"cursor: {cursor!r} is not a hearing register cursor")
+        sql += " AND (proposed_on, hearing) > (?, ?)"
+        params.extend(place)
     sql += " ORDER BY proposed_on, hearing"
+    if limit is not None:
+        sql += " LIMIT ?"
+        params.append(limit + 1)
+    rows = tx.rows(sql, params)
+    next_cursor = None
+    if limit is not None and len(rows) > limit:
+        rows = rows[:limit]
+        next_cursor = encode_place([str(rows[-1][6]), str(rows[-1][1])], filters or {})
     entries = []
-    for row in tx.rows(sql, params):
+    for row in rows:
         hid = row[0]
         people = [
             (
@@ -300,4 +333,4 @@ def hearing_register(
                 concluded_on=_day(row[16]),
             )
         )
-    return HearingRegister(hearings=entries)
+    return HearingRegister(hearings=entries, next_cursor=next_cursor)

@@ -1,16 +1,21 @@
-"""Listings: cases, people, hearings, activities, suggestions, petitions and leads,
-filtered, ordered and paged with a stable cursor.
+"""Listings: cases, people, hearings, activities, suggestions, petitions, leads,
+typical-case nominations, partner agreements and trial-committee sittings, filtered,
+ordered and paged with a stable cursor.
 
 One row per listed thing in ``view_listing``, whatever its kind: its unit, its type
 (case kind, activity type, suggestion type, petition channel, lead source; a hearing's
-case kind), a person's roles, its status as last recorded, the local date that orders
-it (the business date of the event that created it) and a label. Composite indexes
+case kind; a nomination's level; who attended a sitting), a person's roles, its status
+as last recorded, the local date that orders it (the business date of the event that
+created it) and a label. Composite indexes
 (``kind, unit, on_date, ref`` and ``kind, on_date, ref``, ``kind, case_key, …``) serve
 the filters and the order, so a page costs an index range scan, however long the log.
 
 Paging is by keyset, not by offset: the cursor carries the ``(on_date, ref)`` of the
 last item, so a page is as fast at the millionth row as at the first, and items
-recorded while a client pages never make it skip or repeat one.
+recorded while a client pages never make it skip or repeat one. The same cursor
+scheme (:func:`encode_place`, :func:`decode_place`: a place in an order, bound to the
+filters it was handed out with) pages the history of an aggregate, pending feedback
+and the hearing register.
 """
 
 from __future__ import annotations
@@ -28,9 +33,12 @@ from pydantic import BaseModel, ConfigDict
 from ..domain.case import Case
 from ..domain.hearing import Hearing
 from ..domain.lead import Lead, LeadStatus
+from ..domain.partner import PartnerAgreement
 from ..domain.petition import Petition, PetitionStage
 from ..domain.suggestion import Suggestion, SuggestionStage
 from ..domain.supervisor import Supervisor
+from ..domain.trial_committee import TrialCommitteeSitting
+from ..domain.typical_case import NominationStatus, TypicalCaseNomination
 from ..domain.values import HearingStatus, SupervisorStatus
 from ..errors import InvalidCursor, UnknownKind
 from .engine import Tx, View, on
@@ -38,7 +46,18 @@ from .engine import Tx, View, on
 TABLE = "view_listing"
 
 #: What can be listed.
-ListKind = Literal["case", "supervisor", "hearing", "activity", "suggestion", "petition", "lead"]
+ListKind = Literal[
+    "case",
+    "supervisor",
+    "hearing",
+    "activity",
+    "suggestion",
+    "petition",
+    "lead",
+    "typical_case",
+    "partner_agreement",
+    "trial_committee_sitting",
+]
 LIST_KINDS: tuple[str, ...] = (
     "case",
     "supervisor",
@@ -47,6 +66,9 @@ LIST_KINDS: tuple[str, ...] = (
     "suggestion",
     "petition",
     "lead",
+    "typical_case",
+    "partner_agreement",
+    "trial_committee_sitting",
 )
 #: The largest page a listing returns.
 MAX_LIMIT = 1000
@@ -60,23 +82,27 @@ class ListItem(BaseModel):
     kind: str
     #: Its key (an activity: the activity's key within its case).
     key: str
-    #: The case it belongs to: an activity's, a hearing's, a suggestion's; a petition's
-    #: or a lead's if any; None for a case or a person.
+    #: The case it belongs to: an activity's, a hearing's, a suggestion's, a typical-case
+    #: nomination's; a petition's or a lead's if any; None for a case, a person, a partner
+    #: agreement or a sitting.
     case: str | None
     unit: str
     #: Case kind (a case, a hearing), activity type, suggestion type, petition channel,
-    #: lead source; None for a person.
+    #: lead source, a nomination's level, who attended a sitting (``chief_prosecutor`` or
+    #: ``entrusted_deputy``); None for a person or a partner agreement.
     type: str | None
     #: A person's roles; empty for every other kind.
     roles: list[str]
     #: As last recorded: a case ``open``/``closed``; a person ``active``/``suspended``/
-    #: ``removed``; a hearing, suggestion, petition or lead its status or stage; None
-    #: for an activity.
+    #: ``removed``; a hearing, suggestion, petition or lead its status or stage; a
+    #: nomination ``nominated``/``selected``/``not_selected``; an agreement
+    #: ``signed``/``terminated``; a sitting ``attended``; None for an activity.
     status: str | None
     #: The local business date of the event that created it (what orders the listing).
     on: date
-    #: A case's, activity's or suggestion's title, a person's name, a petition's
-    #: subject, a lead's summary, a hearing's reason; None when there is none.
+    #: A case's, activity's, suggestion's or nomination's title, a person's name, a
+    #: petition's subject, a lead's summary, a hearing's reason, the partner unit of an
+    #: agreement, the court of a sitting; None when there is none.
     label: str | None
 
 
@@ -92,7 +118,8 @@ class ListingView(View):
     """One indexed row per case, person, hearing, activity, suggestion, petition, lead."""
 
     name = "listing"
-    version = 1
+    # 2: typical-case nominations, partner agreements and trial-committee sittings.
+    version = 2
     tables = {  # noqa: RUF012 - class-level schema
         TABLE: "kind TEXT NOT NULL, ref TEXT NOT NULL, aggregate_id TEXT NOT NULL, "
         "key TEXT NOT NULL, case_key TEXT, unit TEXT NOT NULL, type TEXT, "
@@ -327,6 +354,62 @@ class ListingView(View):
     def lead_turned_into_case(self, tx: Tx, e: Lead.TurnedIntoCase) -> None:
         self._set(tx, "lead", e, status=LeadStatus.CASE_OPENED.value, case_key=e.case)
 
+    # -- typical cases, partner agreements, trial-committee sittings ---------------------
+
+    @on(TypicalCaseNomination.Nominated)
+    def typical_case_nominated(self, tx: Tx, e: TypicalCaseNomination.Nominated) -> None:
+        self._add(
+            tx,
+            "typical_case",
+            e,
+            e.key,
+            case=e.case,
+            unit=e.unit,
+            on_day=tx.local_date(e.occurred_at),
+            type_=e.level.value,
+            status=NominationStatus.NOMINATED.value,
+            label=e.title,
+        )
+
+    @on(TypicalCaseNomination.Selected, TypicalCaseNomination.NotSelected)
+    def typical_case_decided(
+        self, tx: Tx, e: TypicalCaseNomination.Selected | TypicalCaseNomination.NotSelected
+    ) -> None:
+        selected = isinstance(e, TypicalCaseNomination.Selected)
+        status = NominationStatus.SELECTED if selected else NominationStatus.NOT_SELECTED
+        self._set(tx, "typical_case", e, status=status.value)
+
+    @on(PartnerAgreement.Signed)
+    def agreement_signed(self, tx: Tx, e: PartnerAgreement.Signed) -> None:
+        self._add(
+            tx,
+            "partner_agreement",
+            e,
+            e.key,
+            unit=e.unit,
+            on_day=tx.local_date(e.occurred_at),
+            status="signed",
+            label=e.partner,
+        )
+
+    @on(PartnerAgreement.Terminated)
+    def agreement_terminated(self, tx: Tx, e: PartnerAgreement.Terminated) -> None:
+        self._set(tx, "partner_agreement", e, status="terminated")
+
+    @on(TrialCommitteeSitting.Attended)
+    def sitting_attended(self, tx: Tx, e: TrialCommitteeSitting.Attended) -> None:
+        self._add(
+            tx,
+            "trial_committee_sitting",
+            e,
+            e.key,
+            unit=e.unit,
+            on_day=tx.local_date(e.occurred_at),
+            type_="entrusted_deputy" if e.entrusted_deputy else "chief_prosecutor",
+            status="attended",
+            label=e.court,
+        )
+
 
 #: The plural names the command line takes (``list cases``), by kind.
 PLURALS = {
@@ -337,6 +420,9 @@ PLURALS = {
     "suggestions": "suggestion",
     "petitions": "petition",
     "leads": "lead",
+    "typical-cases": "typical_case",
+    "partners": "partner_agreement",
+    "sittings": "trial_committee_sitting",
 }
 
 
@@ -357,6 +443,31 @@ def _fingerprint(filters: dict[str, Any]) -> str:
 def encode_cursor(on_day: str, ref: str, filters: dict[str, Any]) -> str:
     payload = json.dumps([on_day, ref, _fingerprint(filters)], ensure_ascii=False)
     return base64.urlsafe_b64encode(payload.encode()).decode().rstrip("=")
+
+
+def encode_place(place: list[Any], filters: dict[str, Any]) -> str:
+    """A cursor for a place in another ordered list (the sort key of the last item
+    handed out, JSON values), bound to ``filters`` as a listing's cursor is."""
+    return encode_cursor(json.dumps(place, ensure_ascii=False), "", filters)
+
+
+def decode_place(cursor: str, filters: dict[str, Any]) -> list[Any]:
+    """The place :func:`encode_place` put in ``cursor``; :class:`InvalidCursor` for a
+    cursor handed out elsewhere or with other filters."""
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        text, _, fingerprint = json.loads(raw)
+        place = json.loads(text)
+        if not isinstance(place, list) or not isinstance(fingerprint, str):
+            raise ValueError(place)
+    except (binascii.Error, UnicodeDecodeError, ValueError, TypeError):
+        raise InvalidCursor(f"cursor: {cursor!r} is not a cursor this ledger handed out") from None
+    if fingerprint != _fingerprint(filters):
+        raise InvalidCursor(
+            "cursor: it belongs to a page with other arguments; page with the same "
+            "arguments, or start again without a cursor"
+        )
+    return place
 
 
 def decode_cursor(cursor: str, filters: dict[str, Any]) -> tuple[str, str]:

@@ -47,7 +47,9 @@ class StatisticsView(
     # 6: opinions carry every step's date, their activity and supervisor; invitations and
     #    attendances whether the person was drawn; replacements; hearings their number,
     #    case kind and openness.
-    version = 6
+    # 7: rows carry the position of the event that puts them in their period (``pos``),
+    #    so each figure lists the events behind it (``Ledger.explain``).
+    version = 7
     tables = tables_of(*_FACTS)
     indexes = indexes_of(*_FACTS)
 

@@ -12,7 +12,7 @@ from ...domain.case import Case
 from ...domain.hearing import Hearing
 from ...domain.values import ActivityType
 from ..engine import Tx, View, on
-from .base import FigureQuery, FigureValue, Section
+from .base import FigureQuery, FigureValue, Item, ItemQuery, Section
 
 SECTION = Section(
     "activities",
@@ -31,6 +31,8 @@ class ActivityFacts(View):
         "view_stat_activity": "case_id TEXT NOT NULL, activity TEXT NOT NULL, "
         "type TEXT NOT NULL, opened_on TEXT NOT NULL, supervised INTEGER NOT NULL, "
         "hearing_id TEXT, "
+        # The position of the ActivityOpened event (what explains the activity's figures).
+        "pos BIGINT NOT NULL, "
         "PRIMARY KEY (case_id, activity)",
     }
     indexes = {  # noqa: RUF012 - class-level schema
@@ -50,6 +52,7 @@ class ActivityFacts(View):
                 "supervised": int(initiated),
                 # Supervising a hearing through a case activity linked to it.
                 "hearing_id": None if e.hearing is None else str(Hearing.id_for(e.hearing)),
+                "pos": tx.position,
             },
         )
 
@@ -64,16 +67,36 @@ class ActivityFacts(View):
 # == figures ==============================================================================
 
 
-def _activities(q: FigureQuery) -> Counter[str]:
+def _supervised(q: FigureQuery) -> tuple[str, list[object]]:
+    """FROM and WHERE of the supervised activities opened in the period in scope — one
+    definition for the counts and for the items that explain them."""
     scope, sp = q.scope("c.unit")
     period, pp = q.period("a.opened_on")
-    rows = q.rows(
-        "SELECT a.type, COUNT(*) FROM view_stat_case c "
-        "CROSS JOIN view_stat_activity a "
-        f"WHERE a.case_id = c.case_id AND a.supervised = 1{scope}{period} GROUP BY a.type",
+    return (
+        "FROM view_stat_case c CROSS JOIN view_stat_activity a "
+        f"WHERE a.case_id = c.case_id AND a.supervised = 1{scope}{period}",
         [*sp, *pp],
     )
+
+
+def _activities(q: FigureQuery) -> Counter[str]:
+    where, params = _supervised(q)
+    rows = q.rows(f"SELECT a.type, COUNT(*) {where} GROUP BY a.type", params)
     return Counter({str(t): int(n) for t, n in rows})
+
+
+def _activity_items(activity_type: ActivityType | None) -> ItemQuery:
+    """The supervised activities of ``activity_type`` (None: every type)."""
+
+    def items(q: FigureQuery) -> list[Item]:
+        where, params = _supervised(q)
+        if activity_type is not None:
+            where, params = f"{where} AND a.type = ?", [*params, activity_type.value]
+        return q.items(
+            f"SELECT c.case_key, a.activity, a.pos {where}", params, ("case", "activity")
+        )
+
+    return items
 
 
 def _activity_figure(activity_type: ActivityType) -> None:
@@ -88,6 +111,7 @@ def _activity_figure(activity_type: ActivityType) -> None:
         "scope in which at least one invited person's attendance was recorded; a "
         "supervisor-initiated activity counts from its opening.",
         count,
+        items=_activity_items(activity_type),
     )
 
 
@@ -100,6 +124,7 @@ for _type in ActivityType:
     "监督活动合计（件次）",
     "supervision activities, total",
     "Sum of the ten activities.* counts above.",
+    items=_activity_items(None),
 )
 def _activities_total(q: FigureQuery) -> FigureValue:
     return int(sum(q.shared("activities", _activities).values()))

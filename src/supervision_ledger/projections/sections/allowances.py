@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from ...domain.supervisor import Supervisor
 from ..engine import Tx, View, on
-from .base import FigureQuery, FigureValue, Section
+from .base import FigureQuery, FigureValue, Item, Section, item
 
 SECTION = Section(
     "allowances",
@@ -37,16 +37,29 @@ class AllowanceFacts(View):
 # == figures ==============================================================================
 
 
-def _allowances(q: FigureQuery) -> tuple[Decimal, int]:
+def _payments(q: FigureQuery) -> list[Item]:
+    """One item per payment (its AllowancePaid position), with its amount."""
     scope, sp = q.scope("p.unit")
     period, pp = q.period("a.paid_on")
     rows = q.rows(
-        "SELECT a.amount FROM view_stat_person p CROSS JOIN view_stat_allowance a "
-        f"WHERE a.person_id = p.person_id{scope}{period}",
+        "SELECT p.supervisor, a.paid_on, a.position, a.amount FROM view_stat_person p "
+        "CROSS JOIN view_stat_allowance a "
+        f"WHERE a.person_id = p.person_id{scope}{period} ORDER BY a.position",
         [*sp, *pp],
     )
-    # Decimal sums in Python: exact, and the same on both databases.
-    return sum((Decimal(str(a)) for (a,) in rows), Decimal("0.00")), len(rows)
+    return [
+        Item(
+            item([position], supervisor=str(s), paid_on=str(paid_on), position=int(position)).key,
+            (int(position),),
+            str(amount),
+        )
+        for s, paid_on, position, amount in rows
+    ]
+
+
+def _allowances(q: FigureQuery) -> list[Item]:
+    found: list[Item] = q.shared("allowances", _payments)
+    return found
 
 
 @figure(
@@ -55,9 +68,11 @@ def _allowances(q: FigureQuery) -> tuple[Decimal, int]:
     "allowances paid (yuan)",
     "Sum of AllowancePaid amounts to persons appointed to the units in scope, as a decimal "
     "string with two places.",
+    items=_allowances,
 )
 def _allowance_amount(q: FigureQuery) -> FigureValue:
-    amount: Decimal = q.shared("allowances", _allowances)[0]
+    # Decimal sums in Python: exact, and the same on both databases.
+    amount = sum((Decimal(str(i.amount)) for i in _allowances(q)), Decimal("0.00"))
     return str(amount.quantize(Decimal("0.01")))
 
 
@@ -66,6 +81,7 @@ def _allowance_amount(q: FigureQuery) -> FigureValue:
     "补贴发放（笔）",
     "allowance payments",
     "AllowancePaid events counted in allowances.amount.",
+    items=_allowances,
 )
 def _allowance_payments(q: FigureQuery) -> FigureValue:
-    return int(q.shared("allowances", _allowances)[1])
+    return len(_allowances(q))

@@ -39,6 +39,40 @@ FigureValue = int | str | Rate
 Compute = Callable[["FigureQuery"], FigureValue]
 
 
+@dataclass(frozen=True)
+class Item:
+    """One thing a figure counts, as its explanation lists it: the key fields that name
+    it (e.g. ``case_id`` and ``opinion``) and the log positions of the events behind it
+    (each view row carries the position of the event that put it in its period)."""
+
+    key: tuple[tuple[str, Any], ...]
+    positions: tuple[int, ...]
+    #: A yuan amount the item adds (``allowances.amount``), else None.
+    amount: str | None = None
+
+
+#: What a figure lists when it is explained: its items, one per thing it counts.
+ItemQuery = Callable[["FigureQuery"], list[Item]]
+
+
+@dataclass(frozen=True)
+class Explainer:
+    """How a figure is explained: ``items`` for a count (or an amount: its payments),
+    ``numerator`` and ``denominator`` for a rate. Declared beside the figure's
+    computation (``Section.define(…, items=…)``), so each definition and its explanation
+    stay together."""
+
+    items: ItemQuery | None = None
+    numerator: ItemQuery | None = None
+    denominator: ItemQuery | None = None
+
+
+def item(positions: Sequence[int | None], **key: Any) -> Item:
+    """An :class:`Item` named by ``key`` with these event positions (None left out)."""
+    found = sorted({int(p) for p in positions if p is not None})
+    return Item(tuple(key.items()), tuple(found))
+
+
 @dataclass
 class FigureQuery:
     """What one report asks: which units, which period of local business dates."""
@@ -73,6 +107,20 @@ class FigureQuery:
     def rows(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
         return self.tx.rows(sql, params)
 
+    def items(self, sql: str, params: Sequence[Any], key: Sequence[str]) -> list[Item]:
+        """The items of the rows of ``sql``: each row holds the ``key`` columns, then one
+        event position; rows with the same key are one item, with every position. Items
+        come in the order of their first position."""
+        grouped: dict[tuple[Any, ...], list[int]] = {}
+        for row in self.rows(sql, params):
+            *values, position = row
+            found = grouped.setdefault(tuple(values), [])
+            if position is not None:
+                found.append(int(position))
+        items = [item(p, **dict(zip(key, values, strict=True))) for values, p in grouped.items()]
+        items.sort(key=lambda i: (i.positions[:1], [str(v) for _, v in i.key]))
+        return items
+
     def shared(self, name: str, compute: Callable[[FigureQuery], Any]) -> Any:
         """One query result shared by several figures of the same report."""
         if name not in self._cache:
@@ -91,6 +139,8 @@ class Figure:
     definition: str
     compute: Compute
     section: str = ""
+    #: How the figure is explained (None: not yet; a test requires one for each figure).
+    explainer: Explainer | None = None
 
     def label(self, lang: str) -> str:
         return self.zh if lang == "zh" else self.en
@@ -108,19 +158,63 @@ class Section:
     period_date: str
     figures: list[Figure] = field(default_factory=list)
 
-    def define(self, key: str, zh: str, en: str, definition: str, compute: Compute) -> None:
-        """Add figure ``key`` (which must start with this section's key)."""
+    def define(
+        self,
+        key: str,
+        zh: str,
+        en: str,
+        definition: str,
+        compute: Compute,
+        *,
+        items: ItemQuery | None = None,
+        numerator: ItemQuery | None = None,
+        denominator: ItemQuery | None = None,
+    ) -> None:
+        """Add figure ``key`` (which must start with this section's key), with what
+        explains it: ``items`` for a count or an amount, ``numerator`` and
+        ``denominator`` for a rate."""
         if key.split(".")[0] != self.key:
             raise ValueError(f"figure {key!r} does not belong to section {self.key!r}")
         if any(f.key == key for f in self.figures):
             raise ValueError(f"figure {key!r} is defined twice")
-        self.figures.append(Figure(key, zh, en, " ".join(definition.split()), compute, self.key))
+        if items is not None and (numerator is not None or denominator is not None):
+            raise ValueError(f"figure {key!r}: items explain a count, not a rate")
+        if (numerator is None) != (denominator is None):
+            raise ValueError(f"figure {key!r}: a rate is explained by both of its parts")
+        explainer = (
+            Explainer(items, numerator, denominator)
+            if items is not None or numerator is not None
+            else None
+        )
+        self.figures.append(
+            Figure(key, zh, en, " ".join(definition.split()), compute, self.key, explainer)
+        )
 
-    def figure(self, key: str, zh: str, en: str, definition: str) -> Callable[[Compute], Compute]:
-        """Decorator: the decorated function computes figure ``key``."""
+    def figure(
+        self,
+        key: str,
+        zh: str,
+        en: str,
+        definition: str,
+        *,
+        items: ItemQuery | None = None,
+        numerator: ItemQuery | None = None,
+        denominator: ItemQuery | None = None,
+    ) -> Callable[[Compute], Compute]:
+        """Decorator: the decorated function computes figure ``key``; ``items`` (or
+        ``numerator`` and ``denominator``) explain it."""
 
         def register(compute: Compute) -> Compute:
-            self.define(key, zh, en, definition, compute)
+            self.define(
+                key,
+                zh,
+                en,
+                definition,
+                compute,
+                items=items,
+                numerator=numerator,
+                denominator=denominator,
+            )
             return compute
 
         return register

@@ -9,13 +9,13 @@ feedback view lists them.
 
 from __future__ import annotations
 
-from collections import Counter
+from dataclasses import dataclass, field
 from datetime import date
 
 from ...domain.lifecycle import opinion_waits_for
 from ...domain.values import FeedbackStage, OpinionOutcome
-from .base import FigureQuery, FigureValue, Rate, Section
-from .opinions import opinion_rows
+from .base import FigureQuery, FigureValue, Item, ItemQuery, Rate, Section, item
+from .opinions import OpinionRow, opinion_rows
 
 SECTION = Section(
     "feedback",
@@ -26,23 +26,46 @@ SECTION = Section(
 figure, define = SECTION.figure, SECTION.define
 
 
-def _feedback(q: FigureQuery) -> tuple[int, int, int, int]:
-    """(given, on time, given late, unanswered past due) among the decided opinions of
-    the period's cohort."""
-    given = on_time = late = overdue = 0
-    for _, decided_on, feedback_on in q.shared("opinions", opinion_rows):
-        if decided_on is None:
+@dataclass
+class _Feedback:
+    """The decided opinions of the period's cohort, by how their feedback stands."""
+
+    given: list[Item] = field(default_factory=list)
+    on_time: list[Item] = field(default_factory=list)
+    late: list[Item] = field(default_factory=list)
+    overdue: list[Item] = field(default_factory=list)
+
+
+def _classify(q: FigureQuery) -> _Feedback:
+    found = _Feedback()
+    opinions: list[OpinionRow] = q.shared("opinions", opinion_rows)
+    for opinion in opinions:
+        if opinion.decided_on is None:
             continue
-        due = q.policy.feedback_due.due(date.fromisoformat(decided_on), q.policy.calendar)
-        if feedback_on is not None:
-            given += 1
-            if date.fromisoformat(feedback_on) <= due:
-                on_time += 1
+        due = q.policy.feedback_due.due(date.fromisoformat(opinion.decided_on), q.policy.calendar)
+        if opinion.feedback_on is not None:
+            found.given.append(opinion.item)
+            if date.fromisoformat(opinion.feedback_on) <= due:
+                found.on_time.append(opinion.item)
             else:
-                late += 1
+                found.late.append(opinion.item)
         elif due < q.as_of:
-            overdue += 1
-    return given, on_time, late, overdue
+            found.overdue.append(opinion.item)
+    return found
+
+
+def _feedback(name: str) -> ItemQuery:
+    """The items of one list of :class:`_Feedback` (``given``, ``on_time``, …)."""
+
+    def items(q: FigureQuery) -> list[Item]:
+        found: list[Item] = getattr(q.shared("feedback", _classify), name)
+        return found
+
+    return items
+
+
+def _feedback_due(q: FigureQuery) -> list[Item]:
+    return [*_feedback("given")(q), *_feedback("overdue")(q)]
 
 
 @figure(
@@ -50,9 +73,10 @@ def _feedback(q: FigureQuery) -> tuple[int, int, int, int]:
     "已反馈（件）",
     "feedback given",
     "Opinions counted in opinions.submitted with a FeedbackGiven event.",
+    items=_feedback("given"),
 )
 def _feedback_given(q: FigureQuery) -> FigureValue:
-    return int(q.shared("feedback", _feedback)[0])
+    return len(_feedback("given")(q))
 
 
 @figure(
@@ -62,9 +86,10 @@ def _feedback_given(q: FigureQuery) -> FigureValue:
     "Of feedback.given, those whose FeedbackGiven local date is on or before the due date: "
     "the OpinionDecided local date plus the policy's feedback_due (default 15 calendar "
     "days; working days when the policy says so).",
+    items=_feedback("on_time"),
 )
 def _feedback_on_time(q: FigureQuery) -> FigureValue:
-    return int(q.shared("feedback", _feedback)[1])
+    return len(_feedback("on_time")(q))
 
 
 @figure(
@@ -72,9 +97,10 @@ def _feedback_on_time(q: FigureQuery) -> FigureValue:
     "超期反馈（件）",
     "feedback given late",
     "Of feedback.given, those whose FeedbackGiven local date is after the due date.",
+    items=_feedback("late"),
 )
 def _feedback_late(q: FigureQuery) -> FigureValue:
-    return int(q.shared("feedback", _feedback)[2])
+    return len(_feedback("late")(q))
 
 
 @figure(
@@ -83,9 +109,10 @@ def _feedback_late(q: FigureQuery) -> FigureValue:
     "feedback overdue",
     "Decided opinions counted in opinions.submitted with no FeedbackGiven yet and a due "
     "date before as_of.",
+    items=_feedback("overdue"),
 )
 def _feedback_overdue(q: FigureQuery) -> FigureValue:
-    return int(q.shared("feedback", _feedback)[3])
+    return len(_feedback("overdue")(q))
 
 
 @figure(
@@ -95,10 +122,11 @@ def _feedback_overdue(q: FigureQuery) -> FigureValue:
     "numerator: feedback.on_time; denominator: every decided opinion whose feedback is "
     "due by as_of or was given: feedback.given + feedback.overdue (so overdue matters "
     "lower the rate; feedback not yet due is left out, as for suggestions and petitions).",
+    numerator=_feedback("on_time"),
+    denominator=_feedback_due,
 )
 def _feedback_rate(q: FigureQuery) -> FigureValue:
-    given, on_time, _, overdue = q.shared("feedback", _feedback)
-    return Rate.of(on_time, given + overdue)
+    return Rate.of(len(_feedback("on_time")(q)), len(_feedback_due(q)))
 
 
 # -- nothing waits forever: every awaited step past its deadline ---------------------
@@ -108,19 +136,21 @@ def _day(text: str | None) -> date | None:
     return date.fromisoformat(text) if text else None
 
 
-def _opinion_waits(q: FigureQuery) -> Counter[FeedbackStage]:
+def _opinion_waits(q: FigureQuery) -> dict[FeedbackStage, list[Item]]:
     """Opinions of the period's cohort whose awaited step was due before as_of, by the
     stage they wait at (the same derivation as the Case aggregate and the feedback view)."""
     scope, sp = q.scope("unit")
     period, pp = q.period("submitted_on")
     rows = q.rows(
         "SELECT submitted_on, received_on, decided_on, outcome, feedback_on, "
-        "implementation_on, objection_pending, objected_on FROM view_stat_opinion "
+        "implementation_on, objection_pending, objected_on, case_id, opinion, pos "
+        "FROM view_stat_opinion "
         f"WHERE 1 = 1{scope}{period}",
         [*sp, *pp],
     )
-    overdue: Counter[FeedbackStage] = Counter()
-    for submitted, received, decided, outcome, feedback, implementation, pending, objected in rows:
+    overdue: dict[FeedbackStage, list[Item]] = {stage: [] for stage in FeedbackStage}
+    for row in rows:
+        submitted, received, decided, outcome, feedback, implementation, pending, objected = row[:8]
         stage = opinion_waits_for(
             received=received is not None,
             decided=decided is not None,
@@ -135,8 +165,21 @@ def _opinion_waits(q: FigureQuery) -> Counter[FeedbackStage]:
             stage, date.fromisoformat(submitted), _day(decided), _day(objected)
         )
         if due is not None and due < q.as_of:
-            overdue[stage] += 1
+            overdue[stage].append(item([row[10]], case_id=str(row[8]), opinion=str(row[9])))
     return overdue
+
+
+def _waiting(stage: FeedbackStage) -> ItemQuery:
+    def items(q: FigureQuery) -> list[Item]:
+        found: list[Item] = q.shared("opinion_waits", _opinion_waits)[stage]
+        return found
+
+    return items
+
+
+def _any_overdue_items(q: FigureQuery) -> list[Item]:
+    waits: dict[FeedbackStage, list[Item]] = q.shared("opinion_waits", _opinion_waits)
+    return sorted((i for items in waits.values() for i in items), key=lambda i: i.positions)
 
 
 _STAGE_FIGURES = {
@@ -172,8 +215,10 @@ _STAGE_FIGURES = {
 def _stage_overdue_figure(stage: FeedbackStage) -> None:
     name, zh, en, due = _STAGE_FIGURES[stage]
 
+    items = _waiting(stage)
+
     def count(q: FigureQuery) -> FigureValue:
-        return int(q.shared("opinion_waits", _opinion_waits)[stage])
+        return len(items(q))
 
     define(
         f"feedback.{name}",
@@ -183,6 +228,7 @@ def _stage_overdue_figure(stage: FeedbackStage) -> None:
         f"{stage.value} (as the feedback view lists them) and whose due date — the policy's "
         f"{due} — is before as_of.",
         count,
+        items=items,
     )
 
 
@@ -199,6 +245,7 @@ for _stage in _STAGE_FIGURES:
     "feedback.receipt_overdue + feedback.decision_overdue + feedback.overdue + "
     "feedback.objection_ruling_overdue + feedback.implementation_overdue. Nothing waits "
     "forever: each of these opinions is listed as overdue by the feedback view.",
+    items=_any_overdue_items,
 )
 def _any_overdue(q: FigureQuery) -> FigureValue:
-    return int(sum(q.shared("opinion_waits", _opinion_waits).values()))
+    return len(_any_overdue_items(q))

@@ -14,7 +14,7 @@ from ...domain.hearing import Hearing
 from ...domain.policy import Policy
 from ...domain.values import CaseKind, Role
 from ..engine import Tx, View, on
-from .base import FigureQuery, FigureValue, Rate, Section
+from .base import FigureQuery, FigureValue, Item, ItemQuery, Rate, Section, item
 
 #: Roles that observe hearings, whose presence the articles count per hearing.
 OBSERVER_ROLES = (Role.PEOPLES_SUPERVISOR, Role.NPC_DEPUTY, Role.CPPCC_MEMBER)
@@ -36,9 +36,11 @@ class HearingFacts(View):
         "view_stat_hearing": "hearing_id TEXT PRIMARY KEY, case_key TEXT NOT NULL, "
         "unit TEXT NOT NULL, presided_by_chief INTEGER NOT NULL, held_on TEXT, "
         # The hearing's number, case kind and openness: mandatory supervision (Art. 9).
-        "hearing TEXT NOT NULL, case_kind TEXT NOT NULL, public INTEGER",
+        "hearing TEXT NOT NULL, case_kind TEXT NOT NULL, public INTEGER, "
+        # The position of the Held event (what explains the hearing's figures).
+        "pos BIGINT",
         "view_stat_hearing_response": "hearing_id TEXT NOT NULL, party TEXT NOT NULL, "
-        "accepted INTEGER NOT NULL, PRIMARY KEY (hearing_id, party)",
+        "accepted INTEGER NOT NULL, pos BIGINT NOT NULL, PRIMARY KEY (hearing_id, party)",
     }
     indexes = {  # noqa: RUF012 - class-level schema
         "view_stat_hearing_by_unit": "view_stat_hearing (unit, held_on)",
@@ -70,8 +72,8 @@ class HearingFacts(View):
     @on(Hearing.Held)
     def hearing_held(self, tx: Tx, e: Hearing.Held) -> None:
         tx.rows(
-            "UPDATE view_stat_hearing SET held_on = ? WHERE hearing_id = ?",
-            [tx.local_date(e.occurred_at), str(e.originator_id)],
+            "UPDATE view_stat_hearing SET held_on = ?, pos = ? WHERE hearing_id = ?",
+            [tx.local_date(e.occurred_at), tx.position, str(e.originator_id)],
         )
 
     @on(Hearing.PartyResponded)
@@ -79,7 +81,7 @@ class HearingFacts(View):
         tx.upsert(
             "view_stat_hearing_response",
             {"hearing_id": str(e.originator_id), "party": e.party},
-            {"accepted": int(e.accepted)},
+            {"accepted": int(e.accepted), "pos": tx.position},
         )
 
 
@@ -89,29 +91,56 @@ class HearingFacts(View):
 # planner (which has no ANALYZE statistics) could start from the wrong table.
 
 
+def _held_where(q: FigureQuery, alias: str = "") -> tuple[str, list[object]]:
+    """WHERE of the hearings held in the period in scope (``alias``: the table's)."""
+    scope, sp = q.scope(f"{alias}unit")
+    period, pp = q.period(f"{alias}held_on")
+    return f"{alias}held_on IS NOT NULL{scope}{period}", [*sp, *pp]
+
+
 def _held(q: FigureQuery) -> tuple[int, int, int]:
-    scope, sp = q.scope("unit")
-    period, pp = q.period("held_on")
+    where, params = _held_where(q)
     row = q.rows(
         "SELECT COUNT(*), COUNT(DISTINCT case_key), COALESCE(SUM(presided_by_chief), 0) "
-        f"FROM view_stat_hearing WHERE held_on IS NOT NULL{scope}{period}",
-        [*sp, *pp],
+        f"FROM view_stat_hearing WHERE {where}",
+        params,
     )[0]
     return int(row[0]), int(row[1]), int(row[2])
+
+
+def _held_items(key: str, condition: str = "") -> ItemQuery:
+    """The hearings held (one item per ``key``: ``hearing`` or ``case_key``), with
+    ``condition`` on the hearing row."""
+
+    def items(q: FigureQuery) -> list[Item]:
+        where, params = _held_where(q)
+        return q.items(
+            f"SELECT {key}, pos FROM view_stat_hearing WHERE {where}{condition}",
+            params,
+            ("case" if key == "case_key" else key,),
+        )
+
+    return items
+
+
+def _attending(q: FigureQuery) -> tuple[str, list[object]]:
+    """FROM and WHERE of the attendances at the hearings held in the period in scope."""
+    where, params = _held_where(q, "h.")
+    return (
+        "FROM view_stat_hearing h CROSS JOIN view_stat_participation p "
+        f"WHERE p.source = 'hearing' AND p.owner_id = h.hearing_id AND {where}",
+        params,
+    )
 
 
 def _hearing_attendance(q: FigureQuery) -> dict[str, tuple[int, int, int, int]]:
     """Per role: (hearings with such an attendee, attendances, distinct people,
     distinct cases of those hearings)."""
-    scope, sp = q.scope("h.unit")
-    period, pp = q.period("h.held_on")
+    where, params = _attending(q)
     rows = q.rows(
         "SELECT p.role, COUNT(DISTINCT p.owner_id), COUNT(*), COUNT(DISTINCT p.supervisor), "
-        "COUNT(DISTINCT h.case_key) "
-        "FROM view_stat_hearing h CROSS JOIN view_stat_participation p "
-        "WHERE p.source = 'hearing' AND p.owner_id = h.hearing_id "
-        f"AND h.held_on IS NOT NULL{scope}{period} GROUP BY p.role",
-        [*sp, *pp],
+        f"COUNT(DISTINCT h.case_key) {where} GROUP BY p.role",
+        params,
     )
     return {str(r): (int(a), int(b), int(c), int(d)) for r, a, b, c, d in rows}
 
@@ -123,7 +152,27 @@ def _attendance(q: FigureQuery, role: Role) -> tuple[int, int, int, int]:
     return found
 
 
-@figure("hearings.held", "举行听证（件次）", "hearings held", "Held events.")
+def _attendance_items(role: Role, columns: tuple[str, ...], key: tuple[str, ...]) -> ItemQuery:
+    """The attendances in ``role`` at hearings held, one item per distinct ``columns``."""
+
+    def items(q: FigureQuery) -> list[Item]:
+        where, params = _attending(q)
+        return q.items(
+            f"SELECT {', '.join(columns)}, p.pos {where} AND p.role = ?",
+            [*params, role.value],
+            key,
+        )
+
+    return items
+
+
+@figure(
+    "hearings.held",
+    "举行听证（件次）",
+    "hearings held",
+    "Held events.",
+    items=_held_items("hearing"),
+)
 def _hearings_held(q: FigureQuery) -> FigureValue:
     return int(q.shared("held", _held)[0])
 
@@ -133,6 +182,7 @@ def _hearings_held(q: FigureQuery) -> FigureValue:
     "听证案件（件）",
     "cases heard",
     "Distinct cases among the hearings counted in hearings.held.",
+    items=_held_items("case_key"),
 )
 def _hearing_cases(q: FigureQuery) -> FigureValue:
     return int(q.shared("held", _held)[1])
@@ -143,6 +193,7 @@ def _hearing_cases(q: FigureQuery) -> FigureValue:
     "有听证员参加的听证（件次）",
     "hearings held with hearing officers",
     "Hearings counted in hearings.held with at least one attending hearing officer.",
+    items=_attendance_items(Role.HEARING_OFFICER, ("h.hearing",), ("hearing",)),
 )
 def _held_with_officers(q: FigureQuery) -> FigureValue:
     return _attendance(q, Role.HEARING_OFFICER)[0]
@@ -154,6 +205,7 @@ def _held_with_officers(q: FigureQuery) -> FigureValue:
     "cases heard with hearing officers",
     "Distinct cases among the hearings counted in hearings.held_with_officers (a case "
     "heard twice counts once; seed 002 publishes 194 such cases).",
+    items=_attendance_items(Role.HEARING_OFFICER, ("h.case_key",), ("case",)),
 )
 def _with_officers(q: FigureQuery) -> FigureValue:
     return _attendance(q, Role.HEARING_OFFICER)[3]
@@ -165,6 +217,9 @@ def _with_officers(q: FigureQuery) -> FigureValue:
     "hearing officers at hearings (person-times)",
     "Attending hearing officers (invited as officer, drawn, or sent as a replacement, and "
     "not declined, replaced or absent) summed over the hearings counted in hearings.held.",
+    items=_attendance_items(
+        Role.HEARING_OFFICER, ("h.hearing", "p.supervisor"), ("hearing", "supervisor")
+    ),
 )
 def _officer_person_times(q: FigureQuery) -> FigureValue:
     return _attendance(q, Role.HEARING_OFFICER)[1]
@@ -175,6 +230,7 @@ def _officer_person_times(q: FigureQuery) -> FigureValue:
     "参加听证的听证员（人）",
     "hearing officers who took part (people)",
     "Distinct persons among the attendances counted in hearings.officer_person_times.",
+    items=_attendance_items(Role.HEARING_OFFICER, ("p.supervisor",), ("supervisor",)),
 )
 def _officers(q: FigureQuery) -> FigureValue:
     return _attendance(q, Role.HEARING_OFFICER)[2]
@@ -185,50 +241,76 @@ def _officers(q: FigureQuery) -> FigureValue:
     "检察长主持听证（件次）",
     "hearings presided by the chief prosecutor",
     "Hearings counted in hearings.held whose Scheduled event says presided_by_chief.",
+    items=_held_items("hearing", " AND presided_by_chief = 1"),
 )
 def _presided_by_chief(q: FigureQuery) -> FigureValue:
     return int(q.shared("held", _held)[2])
 
 
-def _observed(q: FigureQuery) -> dict[str, int]:
-    """Per observer role: hearings held with that role present — as an invited observer
-    who attended, or as a supervisor who attended a case activity linked to the hearing.
+def _present_rows(q: FigureQuery, roles: tuple[Role, ...]) -> list[tuple[str, str, str, int, int]]:
+    """(hearing id, hearing, role, public, position) of each attendance, in one of
+    ``roles``, at the hearings held in scope: as an invited observer who attended (the
+    Held position), or as a supervisor who attended a case activity linked to the
+    hearing (the AttendanceRecorded position).
 
-    One set-based statement for all roles: the hearings in scope (by unit and held date,
-    indexed), each joined to its attendances through the participation key, and through
-    the activities linked to it (indexed by hearing) to theirs."""
-    scope, sp = q.scope("h.unit")
-    period, pp = q.period("h.held_on")
-    held = f"h.held_on IS NOT NULL{scope}{period}"
-    roles = [role.value for role in OBSERVER_ROLES]
-    marks = ", ".join("?" for _ in roles)
+    One set-based statement: the hearings in scope (by unit and held date, indexed),
+    each joined to its attendances through the participation key, and through the
+    activities linked to it (indexed by hearing) to theirs."""
+    where, params = _held_where(q, "h.")
+    values = [role.value for role in roles]
+    marks = ", ".join("?" for _ in values)
     # CROSS JOIN fixes the join order (SQLite's planner, without ANALYZE statistics,
     # would otherwise start from every case participation): hearings in scope first.
     rows = q.rows(
-        "SELECT role, COUNT(DISTINCT hearing_id) FROM ("
-        "SELECT p.role AS role, h.hearing_id AS hearing_id "
+        "SELECT h.hearing_id, h.hearing, p.role, h.public, p.pos "
         "FROM view_stat_hearing h CROSS JOIN view_stat_participation p "
-        f"WHERE {held} AND p.source = 'hearing' AND p.owner_id = h.hearing_id "
+        f"WHERE {where} AND p.source = 'hearing' AND p.owner_id = h.hearing_id "
         f"AND p.role IN ({marks}) "
         "UNION ALL "
-        "SELECT p.role, h.hearing_id FROM view_stat_hearing h "
+        "SELECT h.hearing_id, h.hearing, p.role, h.public, p.pos FROM view_stat_hearing h "
         "CROSS JOIN view_stat_activity a CROSS JOIN view_stat_participation p "
-        f"WHERE {held} AND a.hearing_id = h.hearing_id AND p.source = 'case' "
-        f"AND p.owner_id = a.case_id AND p.ref = a.activity AND p.role IN ({marks})"
-        ") AS attended GROUP BY role",
-        [*sp, *pp, *roles, *sp, *pp, *roles],
+        f"WHERE {where} AND a.hearing_id = h.hearing_id AND p.source = 'case' "
+        f"AND p.owner_id = a.case_id AND p.ref = a.activity AND p.role IN ({marks})",
+        [*params, *values, *params, *values],
     )
-    return {str(role): int(n) for role, n in rows}
+    return [(str(i), str(h), str(r), int(p or 0), int(pos)) for i, h, r, p, pos in rows]
 
 
-def _attended_by(q: FigureQuery, role: Role) -> int:
-    found: dict[str, int] = q.shared("observed", _observed)
-    return found.get(role.value, 0)
+def _per_hearing(rows: list[tuple[str, str, str, int, int]], public_only: bool) -> list[Item]:
+    """One item per hearing among presence ``rows`` (of :func:`_present_rows`), with the
+    positions of its attendances."""
+    found: dict[str, list[int]] = {}
+    names: dict[str, str] = {}
+    for hearing_id, hearing, _, public, pos in rows:
+        if public_only and not public:
+            continue
+        found.setdefault(hearing_id, []).append(pos)
+        names[hearing_id] = hearing
+    items = [item(p, hearing=names[h]) for h, p in found.items()]
+    return sorted(items, key=lambda i: (i.positions, [str(v) for _, v in i.key]))
+
+
+def _observed(q: FigureQuery) -> list[tuple[str, str, str, int, int]]:
+    return _present_rows(q, OBSERVER_ROLES)
+
+
+def _observed_by(roles: tuple[Role, ...], public_only: bool = False) -> ItemQuery:
+    """The hearings held with someone in ``roles`` (observer roles) present, whichever
+    way each attended, each once."""
+    values = {role.value for role in roles}
+
+    def items(q: FigureQuery) -> list[Item]:
+        rows = [r for r in q.shared("observed", _observed) if r[2] in values]
+        return _per_hearing(rows, public_only)
+
+    return items
 
 
 def _observer_figure(role: Role) -> None:
+    items = _observed_by((role,))
+
     def count(q: FigureQuery) -> FigureValue:
-        return _attended_by(q, role)
+        return len(items(q))
 
     define(
         f"hearings.with_{role.value}",
@@ -239,41 +321,12 @@ def _observer_figure(role: Role) -> None:
         f"(Case.AttendanceRecorded) a case activity opened with this hearing as its "
         f"`hearing`. A hearing counts once however many such people attended.",
         count,
+        items=items,
     )
 
 
 for _role in OBSERVER_ROLES:
     _observer_figure(_role)
-
-
-def _present(q: FigureQuery, roles: tuple[Role, ...]) -> dict[str, bool]:
-    """The hearings held in scope with someone in one of ``roles`` present, whichever way
-    each attended (as :func:`_observed`), each once: hearing id → whether it was public."""
-    scope, sp = q.scope("h.unit")
-    period, pp = q.period("h.held_on")
-    held = f"h.held_on IS NOT NULL{scope}{period}"
-    values = [role.value for role in roles]
-    marks = ", ".join("?" for _ in values)
-    rows = q.rows(
-        "SELECT hearing_id, MAX(public) FROM ("
-        "SELECT h.hearing_id AS hearing_id, h.public AS public "
-        "FROM view_stat_hearing h CROSS JOIN view_stat_participation p "
-        f"WHERE {held} AND p.source = 'hearing' AND p.owner_id = h.hearing_id "
-        f"AND p.role IN ({marks}) "
-        "UNION ALL "
-        "SELECT h.hearing_id, h.public FROM view_stat_hearing h "
-        "CROSS JOIN view_stat_activity a CROSS JOIN view_stat_participation p "
-        f"WHERE {held} AND a.hearing_id = h.hearing_id AND p.source = 'case' "
-        f"AND p.owner_id = a.case_id AND p.ref = a.activity AND p.role IN ({marks})"
-        ") AS attended GROUP BY hearing_id",
-        [*sp, *pp, *values, *sp, *pp, *values],
-    )
-    return {str(hearing): public == 1 for hearing, public in rows}
-
-
-def _with_any_observer(q: FigureQuery) -> tuple[int, int]:
-    present = _present(q, OBSERVER_ROLES)
-    return len(present), sum(present.values())
 
 
 @figure(
@@ -284,9 +337,10 @@ def _with_any_observer(q: FigureQuery) -> tuple[int, int]:
     "peoples_supervisor, npc_deputy or cppcc_member, whichever way each attended (as in "
     "hearings.with_<role>): a hearing counts once however many roles were present, so this "
     "is not the sum of the three hearings.with_* figures.",
+    items=_observed_by(OBSERVER_ROLES),
 )
 def _with_any_observer_count(q: FigureQuery) -> FigureValue:
-    return int(q.shared("with_any_observer", _with_any_observer)[0])
+    return len(_observed_by(OBSERVER_ROLES)(q))
 
 
 @figure(
@@ -295,9 +349,10 @@ def _with_any_observer_count(q: FigureQuery) -> FigureValue:
     "public hearings attended by people's supervisors, NPC deputies or CPPCC members",
     "Of hearings.with_supervisors_deputies_or_members, those scheduled as public (seed 004 "
     "publishes 邀请人民监督员、人大代表、政协委员参与公开听证37件次 as this one number).",
+    items=_observed_by(OBSERVER_ROLES, public_only=True),
 )
 def _public_with_any_observer(q: FigureQuery) -> FigureValue:
-    return int(q.shared("with_any_observer", _with_any_observer)[1])
+    return len(_observed_by(OBSERVER_ROLES, public_only=True)(q))
 
 
 # -- mandatory invitation of people's supervisors (2019 SPP rules, Art. 9) --------------
@@ -313,42 +368,63 @@ class UnsupervisedHearing(BaseModel):
     held_on: date
 
 
+def _mandatory_hearings(q: FigureQuery) -> tuple[list[Item], list[Item], list[UnsupervisedHearing]]:
+    """The public hearings held of the policy's mandatory kinds (each with its Held
+    position), those a people's supervisor attended, and the others, oldest first."""
+    kinds = sorted(k.value for k in q.policy.mandatory_supervision_kinds)
+    if not kinds:
+        return [], [], []
+    where, params = _held_where(q)
+    rows = q.rows(
+        "SELECT hearing_id, unit, hearing, case_key, case_kind, held_on, pos "
+        f"FROM view_stat_hearing WHERE {where} AND public = 1 "
+        f"AND case_kind IN ({', '.join('?' for _ in kinds)})",
+        [*params, *kinds],
+    )
+    supervised = {r[0] for r in _present_rows(q, (Role.PEOPLES_SUPERVISOR,))}
+    due: list[Item] = []
+    met: list[Item] = []
+    missing: list[UnsupervisedHearing] = []
+    for hearing_id, unit, hearing, case, kind, held_on, pos in sorted(
+        rows, key=lambda r: int(r[6] or 0)
+    ):
+        one = item([pos], hearing=str(hearing))
+        due.append(one)
+        if str(hearing_id) in supervised:
+            met.append(one)
+        else:
+            missing.append(
+                UnsupervisedHearing(
+                    unit=unit,
+                    hearing=hearing,
+                    case=case,
+                    case_kind=CaseKind(kind),
+                    held_on=date.fromisoformat(held_on),
+                )
+            )
+    missing.sort(key=lambda m: (m.held_on, m.unit, m.hearing))
+    return due, met, missing
+
+
 def mandatory_supervision(
     tx: Tx, policy: Policy, units: list[str] | None, start: date | None, end: date | None
 ) -> tuple[int, list[UnsupervisedHearing]]:
     """(public hearings held of the policy's mandatory kinds, those held without a
     people's supervisor present), in the units and period, oldest first."""
-    kinds = sorted(k.value for k in policy.mandatory_supervision_kinds)
-    if not kinds:
-        return 0, []
-    q = FigureQuery(tx, policy, units, start, end, end or date.max)
-    scope, sp = q.scope("unit")
-    period, pp = q.period("held_on")
-    rows = q.rows(
-        "SELECT hearing_id, unit, hearing, case_key, case_kind, held_on FROM view_stat_hearing "
-        f"WHERE held_on IS NOT NULL AND public = 1 "
-        f"AND case_kind IN ({', '.join('?' for _ in kinds)}){scope}{period}",
-        [*kinds, *sp, *pp],
+    due, _, missing = _mandatory_hearings(
+        FigureQuery(tx, policy, units, start, end, end or date.max)
     )
-    supervised = _present(q, (Role.PEOPLES_SUPERVISOR,))
-    missing = [
-        UnsupervisedHearing(
-            unit=unit,
-            hearing=hearing,
-            case=case,
-            case_kind=CaseKind(kind),
-            held_on=date.fromisoformat(held_on),
-        )
-        for hearing_id, unit, hearing, case, kind, held_on in rows
-        if str(hearing_id) not in supervised
-    ]
-    missing.sort(key=lambda m: (m.held_on, m.unit, m.hearing))
-    return len(rows), missing
+    return len(due), missing
 
 
-def _mandatory(q: FigureQuery) -> tuple[int, int]:
-    due, missing = mandatory_supervision(q.tx, q.policy, q.units, q.start, q.end)
-    return due, due - len(missing)
+def _mandatory(which: int) -> ItemQuery:
+    """The mandatory public hearings (``which`` 0) or those that met the rule (1)."""
+
+    def items(q: FigureQuery) -> list[Item]:
+        found: list[Item] = q.shared("mandatory", _mandatory_hearings)[which]
+        return found
+
+    return items
 
 
 @figure(
@@ -358,9 +434,10 @@ def _mandatory(q: FigureQuery) -> tuple[int, int]:
     "Hearings counted in hearings.held that were public (Scheduled with public) on a case "
     "of a kind in Policy.mandatory_supervision_kinds (default: criminal_appeal, "
     "intended_non_prosecution, custody_review — 2019 SPP rules, Art. 9).",
+    items=_mandatory(0),
 )
 def _mandatory_due(q: FigureQuery) -> FigureValue:
-    return int(q.shared("mandatory", _mandatory)[0])
+    return len(_mandatory(0)(q))
 
 
 @figure(
@@ -370,9 +447,10 @@ def _mandatory_due(q: FigureQuery) -> FigureValue:
     "Of hearings.mandatory_supervision, those attended by a people's supervisor, as "
     "hearings.with_peoples_supervisor counts them. The others are listed by "
     "Ledger.unsupervised_hearings.",
+    items=_mandatory(1),
 )
 def _mandatory_met(q: FigureQuery) -> FigureValue:
-    return int(q.shared("mandatory", _mandatory)[1])
+    return len(_mandatory(1)(q))
 
 
 @figure(
@@ -380,24 +458,42 @@ def _mandatory_met(q: FigureQuery) -> FigureValue:
     "依规邀请人民监督员比例",
     "share of mandatory public hearings with people's supervisors",
     "numerator: hearings.mandatory_supervision_met; denominator: hearings.mandatory_supervision.",
+    numerator=_mandatory(1),
+    denominator=_mandatory(0),
 )
 def _mandatory_rate(q: FigureQuery) -> FigureValue:
-    due, met = q.shared("mandatory", _mandatory)
-    return Rate.of(met, due)
+    return Rate.of(len(_mandatory(1)(q)), len(_mandatory(0)(q)))
 
 
-def _responses(q: FigureQuery) -> tuple[int, int]:
-    """(hearings whose responding parties all accepted, hearings with a response)."""
-    scope, sp = q.scope("h.unit")
-    period, pp = q.period("h.held_on")
+def _responses(q: FigureQuery) -> tuple[list[Item], list[Item]]:
+    """(hearings whose responding parties all accepted, hearings with a response): one
+    item per hearing held in scope, with the positions of its PartyResponded events."""
+    where, params = _held_where(q, "h.")
     rows = q.rows(
-        "SELECT h.hearing_id, MIN(r.accepted) FROM view_stat_hearing h "
+        "SELECT h.hearing, r.accepted, r.pos FROM view_stat_hearing h "
         "CROSS JOIN view_stat_hearing_response r "
-        f"WHERE r.hearing_id = h.hearing_id AND h.held_on IS NOT NULL{scope}{period} "
-        "GROUP BY h.hearing_id",
-        [*sp, *pp],
+        f"WHERE r.hearing_id = h.hearing_id AND {where}",
+        params,
     )
-    return sum(1 for _, accepted in rows if int(accepted) == 1), len(rows)
+    positions: dict[str, list[int]] = {}
+    accepted: dict[str, bool] = {}
+    for hearing, yes, pos in rows:
+        positions.setdefault(str(hearing), []).append(int(pos))
+        accepted[str(hearing)] = accepted.get(str(hearing), True) and int(yes) == 1
+    responded = sorted(
+        (item(p, hearing=h) for h, p in positions.items()), key=lambda i: i.positions
+    )
+    return [i for i in responded if accepted[str(i.key[0][1])]], responded
+
+
+def _responded(which: int) -> ItemQuery:
+    """Hearings whose parties all accepted (``which`` 0), or that had a response (1)."""
+
+    def items(q: FigureQuery) -> list[Item]:
+        found: list[Item] = q.shared("responses", _responses)[which]
+        return found
+
+    return items
 
 
 @figure(
@@ -406,9 +502,10 @@ def _responses(q: FigureQuery) -> tuple[int, int]:
     "hearings whose parties accepted the hearing opinion",
     "Hearings counted in hearings.held with at least one PartyResponded event and every "
     "responding party accepting.",
+    items=_responded(0),
 )
 def _parties_accepted(q: FigureQuery) -> FigureValue:
-    return int(q.shared("responses", _responses)[0])
+    return len(_responded(0)(q))
 
 
 @figure(
@@ -417,7 +514,8 @@ def _parties_accepted(q: FigureQuery) -> FigureValue:
     "share of hearings whose parties accepted",
     "numerator: hearings.parties_accepted; denominator: hearings counted in hearings.held "
     "with at least one PartyResponded event.",
+    numerator=_responded(0),
+    denominator=_responded(1),
 )
 def _acceptance_rate(q: FigureQuery) -> FigureValue:
-    accepted, responded = q.shared("responses", _responses)
-    return Rate.of(accepted, responded)
+    return Rate.of(len(_responded(0)(q)), len(_responded(1)(q)))

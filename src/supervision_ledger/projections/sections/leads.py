@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ...domain.lead import Lead, LeadSource
 from ..engine import Tx, View, on
-from .base import FigureQuery, FigureValue, Section
+from .base import FigureQuery, FigureValue, Item, ItemQuery, Section, item
 
 SECTION = Section(
     "leads",
@@ -22,7 +22,7 @@ class LeadFacts(View):
     tables = {  # noqa: RUF012 - class-level schema
         "view_flow_lead": "lead_id TEXT PRIMARY KEY, unit TEXT NOT NULL, source TEXT NOT NULL, "
         "reported_on TEXT NOT NULL, accepted INTEGER NOT NULL, rejected INTEGER NOT NULL, "
-        "case_on TEXT",
+        "case_on TEXT, pos BIGINT NOT NULL",
     }
     indexes = {  # noqa: RUF012 - class-level schema
         "view_flow_lead_by_unit": "view_flow_lead (unit, reported_on)",
@@ -39,6 +39,7 @@ class LeadFacts(View):
                 "reported_on": tx.local_date(e.occurred_at),
                 "accepted": 0,
                 "rejected": 0,
+                "pos": tx.position,
             },
         )
 
@@ -61,21 +62,37 @@ class LeadFacts(View):
 # == figures ==============================================================================
 
 
-def _leads(q: FigureQuery) -> dict[str, tuple[int, int, int, int]]:
-    """Per source: (reported, accepted, rejected, turned into cases)."""
+#: What became of a lead, as the figures count it.
+_OUTCOMES = ("reported", "accepted", "rejected", "turned_into_cases")
+
+
+def _leads(q: FigureQuery) -> dict[tuple[str | None, str], list[Item]]:
+    """(source or None for every source, outcome) → the leads reported in the period
+    (their Reported position) with that outcome."""
     scope, sp = q.scope("unit")
     period, pp = q.period("reported_on")
     rows = q.rows(
-        "SELECT source, COUNT(*), COALESCE(SUM(accepted), 0), COALESCE(SUM(rejected), 0), "
-        f"COUNT(case_on) FROM view_flow_lead WHERE 1 = 1{scope}{period} GROUP BY source",
+        "SELECT lead_id, source, accepted, rejected, case_on, pos FROM view_flow_lead "
+        f"WHERE 1 = 1{scope}{period}",
         [*sp, *pp],
     )
-    return {str(s): (int(a), int(b), int(c), int(d)) for s, a, b, c, d in rows}
+    found: dict[tuple[str | None, str], list[Item]] = {}
+    for lead_id, source, accepted, rejected, case_on, pos in sorted(rows, key=lambda r: r[5]):
+        one = item([pos], lead_id=str(lead_id))
+        outcomes = (True, bool(accepted), bool(rejected), case_on is not None)
+        for outcome, present in zip(_OUTCOMES, outcomes, strict=True):
+            if present:
+                found.setdefault((None, outcome), []).append(one)
+                found.setdefault((str(source), outcome), []).append(one)
+    return found
 
 
-def _lead_total(q: FigureQuery, index: int) -> int:
-    by_source: dict[str, tuple[int, ...]] = q.shared("leads", _leads)
-    return sum(counts[index] for counts in by_source.values())
+def _leads_with(source: str | None, outcome: str) -> ItemQuery:
+    def items(q: FigureQuery) -> list[Item]:
+        found: list[Item] = q.shared("leads", _leads).get((source, outcome), [])
+        return found
+
+    return items
 
 
 @figure(
@@ -83,9 +100,10 @@ def _lead_total(q: FigureQuery, index: int) -> int:
     "收到线索（件）",
     "leads reported",
     "Reported events of leads of the units in scope, from every source.",
+    items=_leads_with(None, "reported"),
 )
 def _leads_reported(q: FigureQuery) -> FigureValue:
-    return _lead_total(q, 0)
+    return len(_leads_with(None, "reported")(q))
 
 
 @figure(
@@ -94,9 +112,10 @@ def _leads_reported(q: FigureQuery) -> FigureValue:
     "leads accepted",
     "Leads counted in leads.reported with an Accepted event (including those later turned "
     "into cases).",
+    items=_leads_with(None, "accepted"),
 )
 def _leads_accepted(q: FigureQuery) -> FigureValue:
-    return _lead_total(q, 1)
+    return len(_leads_with(None, "accepted")(q))
 
 
 @figure(
@@ -104,9 +123,10 @@ def _leads_accepted(q: FigureQuery) -> FigureValue:
     "线索不予受理（件）",
     "leads rejected",
     "Leads counted in leads.reported with a Rejected event.",
+    items=_leads_with(None, "rejected"),
 )
 def _leads_rejected(q: FigureQuery) -> FigureValue:
-    return _lead_total(q, 2)
+    return len(_leads_with(None, "rejected")(q))
 
 
 @figure(
@@ -115,24 +135,25 @@ def _leads_rejected(q: FigureQuery) -> FigureValue:
     "leads turned into cases",
     "Leads counted in leads.reported with a TurnedIntoCase event (a lead becomes at most one "
     "case).",
+    items=_leads_with(None, "turned_into_cases"),
 )
 def _leads_cases(q: FigureQuery) -> FigureValue:
-    return _lead_total(q, 3)
+    return len(_leads_with(None, "turned_into_cases")(q))
 
 
 def _lead_source_figures(source: LeadSource) -> None:
-    def counts(q: FigureQuery) -> tuple[int, int, int, int]:
-        found: tuple[int, int, int, int] = q.shared("leads", _leads).get(source.value, (0, 0, 0, 0))
-        return found
+    reported_items = _leads_with(source.value, "reported")
+    accepted_items = _leads_with(source.value, "accepted")
+    case_items = _leads_with(source.value, "turned_into_cases")
 
     def reported(q: FigureQuery) -> FigureValue:
-        return counts(q)[0]
+        return len(reported_items(q))
 
     def accepted(q: FigureQuery) -> FigureValue:
-        return counts(q)[1]
+        return len(accepted_items(q))
 
     def cases(q: FigureQuery) -> FigureValue:
-        return counts(q)[3]
+        return len(case_items(q))
 
     en = source.en
     define(
@@ -141,6 +162,7 @@ def _lead_source_figures(source: LeadSource) -> None:
         f"leads {en}",
         f"Leads counted in leads.reported whose source is {source.value}.",
         reported,
+        items=reported_items,
     )
     define(
         f"leads.{source.value}.accepted",
@@ -148,6 +170,7 @@ def _lead_source_figures(source: LeadSource) -> None:
         f"leads {en}, accepted",
         f"Leads counted in leads.{source.value}.reported with an Accepted event.",
         accepted,
+        items=accepted_items,
     )
     define(
         f"leads.{source.value}.turned_into_cases",
@@ -155,6 +178,7 @@ def _lead_source_figures(source: LeadSource) -> None:
         f"leads {en}, turned into cases",
         f"Leads counted in leads.{source.value}.reported with a TurnedIntoCase event.",
         cases,
+        items=case_items,
     )
 
 

@@ -6,13 +6,13 @@ was made. The feedback section (:mod:`.feedback`) reads the same rows.
 
 from __future__ import annotations
 
-from collections import Counter
 from datetime import datetime
+from typing import NamedTuple
 
 from ...domain.case import Case
 from ...domain.values import OpinionOutcome
 from ..engine import Tx, View, on
-from .base import FigureQuery, FigureValue, Rate, Section
+from .base import FigureQuery, FigureValue, Item, ItemQuery, Rate, Section, item
 
 SECTION = Section(
     "opinions",
@@ -32,7 +32,9 @@ class OpinionFacts(View):
         "feedback_on TEXT, activity TEXT NOT NULL, supervisor TEXT NOT NULL, "
         # Every step's date, for the overdue figures of each stage (:mod:`.feedback`).
         "received_on TEXT, implementation_on TEXT, objected_on TEXT, "
-        "objection_pending INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (case_id, opinion)",
+        "objection_pending INTEGER NOT NULL DEFAULT 0, "
+        # The OpinionSubmitted event's position (what explains the row's figures).
+        "pos BIGINT NOT NULL, PRIMARY KEY (case_id, opinion)",
     }
     indexes = {  # noqa: RUF012 - class-level schema
         "view_stat_opinion_by_unit": "view_stat_opinion (unit, submitted_on)",
@@ -51,6 +53,7 @@ class OpinionFacts(View):
                 "submitted_on": tx.local_date(e.occurred_at),
                 "activity": e.activity,
                 "supervisor": e.supervisor,
+                "pos": tx.position,
             },
         )
 
@@ -101,19 +104,63 @@ class OpinionFacts(View):
 # == figures ==============================================================================
 
 
-def opinion_rows(q: FigureQuery) -> list[tuple[str | None, str | None, str | None]]:
+class OpinionRow(NamedTuple):
+    """An opinion of the period's cohort, as the opinion and feedback figures read it."""
+
+    case_id: str
+    opinion: str
+    outcome: str | None
+    decided_on: str | None
+    feedback_on: str | None
+    pos: int
+
+    @property
+    def item(self) -> Item:
+        return item([self.pos], case_id=self.case_id, opinion=self.opinion)
+
+
+def opinion_rows(q: FigureQuery) -> list[OpinionRow]:
     scope, sp = q.scope("unit")
     period, pp = q.period("submitted_on")
     rows = q.rows(
-        "SELECT outcome, decided_on, feedback_on FROM view_stat_opinion "
+        "SELECT case_id, opinion, outcome, decided_on, feedback_on, pos FROM view_stat_opinion "
         f"WHERE 1 = 1{scope}{period}",
         [*sp, *pp],
     )
-    return [(o, d, f) for o, d, f in rows]
+    return [OpinionRow(str(c), str(o), out, d, f, int(p)) for c, o, out, d, f, p in rows]
 
 
-def _outcomes(q: FigureQuery) -> Counter[str | None]:
-    return Counter(o for o, _, _ in q.shared("opinions", opinion_rows))
+def _opinions(q: FigureQuery) -> list[OpinionRow]:
+    found: list[OpinionRow] = q.shared("opinions", opinion_rows)
+    return found
+
+
+def _with_outcome(outcome: str | None) -> ItemQuery:
+    """The items of the cohort's opinions decided with ``outcome`` (None: undecided)."""
+
+    def items(q: FigureQuery) -> list[Item]:
+        return [o.item for o in _opinions(q) if o.outcome == outcome]
+
+    return items
+
+
+def submitted_items(q: FigureQuery) -> list[Item]:
+    return [o.item for o in _opinions(q)]
+
+
+def _decided_items(q: FigureQuery) -> list[Item]:
+    return [o.item for o in _opinions(q) if o.outcome is not None]
+
+
+def _person_time_items(q: FigureQuery) -> list[Item]:
+    scope, sp = q.scope("unit")
+    period, pp = q.period("submitted_on")
+    return q.items(
+        "SELECT case_id, activity, supervisor, pos FROM view_stat_opinion "
+        f"WHERE 1 = 1{scope}{period}",
+        [*sp, *pp],
+        ("case_id", "activity", "supervisor"),
+    )
 
 
 @figure(
@@ -121,9 +168,10 @@ def _outcomes(q: FigureQuery) -> Counter[str | None]:
     "提出监督意见（件）",
     "opinions submitted",
     "OpinionSubmitted events on cases of the units in scope.",
+    items=submitted_items,
 )
 def _submitted(q: FigureQuery) -> FigureValue:
-    return len(q.shared("opinions", opinion_rows))
+    return len(submitted_items(q))
 
 
 @figure(
@@ -133,6 +181,7 @@ def _submitted(q: FigureQuery) -> FigureValue:
     "Distinct (case, activity, supervisor) among the opinions counted in opinions.submitted: "
     "a person who gives several opinions on one activity counts once for it (seed 000: "
     "提出监督意见18人次).",
+    items=_person_time_items,
 )
 def _opinion_person_times(q: FigureQuery) -> FigureValue:
     scope, sp = q.scope("unit")
@@ -146,8 +195,10 @@ def _opinion_person_times(q: FigureQuery) -> FigureValue:
 
 
 def _outcome_figure(outcome: OpinionOutcome, en: str) -> None:
+    items = _with_outcome(outcome.value)
+
     def count(q: FigureQuery) -> FigureValue:
-        return _outcomes(q)[outcome.value]
+        return len(items(q))
 
     define(
         f"opinions.{outcome.value}",
@@ -156,6 +207,7 @@ def _outcome_figure(outcome: OpinionOutcome, en: str) -> None:
         f"Opinions counted in opinions.submitted whose decision (OpinionDecided) is "
         f"{outcome.value}, whenever it was decided.",
         count,
+        items=items,
     )
 
 
@@ -169,9 +221,10 @@ _outcome_figure(OpinionOutcome.NOT_ADOPTED, "opinions not adopted")
     "尚未办理（件）",
     "opinions not yet decided",
     "Opinions counted in opinions.submitted without an OpinionDecided event.",
+    items=_with_outcome(None),
 )
 def _pending(q: FigureQuery) -> FigureValue:
-    return _outcomes(q)[None]
+    return len(_with_outcome(None)(q))
 
 
 @figure(
@@ -180,8 +233,9 @@ def _pending(q: FigureQuery) -> FigureValue:
     "adoption rate",
     "numerator: opinions.adopted (fully adopted only); denominator: opinions counted in "
     "opinions.submitted that have been decided (adopted + partly adopted + not adopted).",
+    numerator=_with_outcome(OpinionOutcome.ADOPTED.value),
+    denominator=_decided_items,
 )
 def _adoption_rate(q: FigureQuery) -> FigureValue:
-    outcomes = _outcomes(q)
-    decided = sum(n for o, n in outcomes.items() if o is not None)
-    return Rate.of(outcomes[OpinionOutcome.ADOPTED.value], decided)
+    adopted = _with_outcome(OpinionOutcome.ADOPTED.value)(q)
+    return Rate.of(len(adopted), len(_decided_items(q)))

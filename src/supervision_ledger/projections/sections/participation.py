@@ -20,7 +20,7 @@ from ...domain.case import Case
 from ...domain.hearing import Hearing
 from ...domain.values import ActivityType, Role
 from ..engine import Tx, View, on
-from .base import FigureQuery, FigureValue, Section
+from .base import FigureQuery, FigureValue, Item, ItemQuery, Section
 
 SECTION = Section(
     "participation",
@@ -44,11 +44,15 @@ class ParticipationFacts(View):
         "ref TEXT NOT NULL, supervisor TEXT NOT NULL, role TEXT NOT NULL, "
         "unit TEXT NOT NULL, attended_on TEXT NOT NULL, "
         # drawn: 1 drawn at random, 0 invited by name, NULL not on invitation (initiator)
-        "drawn INTEGER, PRIMARY KEY (source, owner_id, ref, supervisor)",
+        "drawn INTEGER, "
+        # The position of the event recording the attendance (AttendanceRecorded, Held,
+        # or the ActivityOpened of a supervisor-initiated activity).
+        "pos BIGINT NOT NULL, PRIMARY KEY (source, owner_id, ref, supervisor)",
         # 补派: one row per replacement, on a case activity or at a hearing.
         "view_stat_replacement": "source TEXT NOT NULL, owner_id TEXT NOT NULL, "
         "ref TEXT NOT NULL, replacement TEXT NOT NULL, unit TEXT NOT NULL, "
-        "replaced_on TEXT NOT NULL, PRIMARY KEY (source, owner_id, ref, replacement)",
+        "replaced_on TEXT NOT NULL, pos BIGINT NOT NULL, "
+        "PRIMARY KEY (source, owner_id, ref, replacement)",
     }
     indexes = {  # noqa: RUF012 - class-level schema
         "view_stat_participation_by_unit": "view_stat_participation (unit, attended_on)",
@@ -79,6 +83,7 @@ class ParticipationFacts(View):
                 "role": Role.PEOPLES_SUPERVISOR.value,
                 "unit": unit[0],
                 "attended_on": tx.local_date(e.occurred_at),
+                "pos": tx.position,
             },
         )
 
@@ -115,7 +120,7 @@ class ParticipationFacts(View):
         tx.upsert(
             "view_stat_replacement",
             {"source": source, "owner_id": owner_id, "ref": ref, "replacement": replacement},
-            {"unit": unit, "replaced_on": tx.local_date(when)},
+            {"unit": unit, "replaced_on": tx.local_date(when), "pos": tx.position},
         )
 
     @staticmethod
@@ -146,6 +151,7 @@ class ParticipationFacts(View):
                 "unit": found[1],
                 "attended_on": tx.local_date(e.occurred_at),
                 "drawn": found[2],
+                "pos": tx.position,
             },
         )
 
@@ -207,24 +213,57 @@ class ParticipationFacts(View):
             tx.upsert(
                 "view_stat_participation",
                 {"source": "hearing", "owner_id": hearing_id, "ref": "", "supervisor": key},
-                {"role": roles[key], "unit": unit, "attended_on": held_on, "drawn": drawn[key]},
+                {
+                    "role": roles[key],
+                    "unit": unit,
+                    "attended_on": held_on,
+                    "drawn": drawn[key],
+                    "pos": tx.position,
+                },
             )
 
 
 # == figures ==============================================================================
 
 
-def _participation(q: FigureQuery) -> dict[str, tuple[int, int, int]]:
-    """Per role: (person-times, people, person-times on an invitation by name)."""
+def _attendances(q: FigureQuery) -> tuple[str, list[object]]:
+    """FROM and WHERE of the attendances in scope and period — one definition for the
+    counts and for the items that explain them."""
     scope, sp = q.scope("unit")
     period, pp = q.period("attended_on")
+    return f"FROM view_stat_participation WHERE 1 = 1{scope}{period}", [*sp, *pp]
+
+
+def _participation(q: FigureQuery) -> dict[str, tuple[int, int, int]]:
+    """Per role: (person-times, people, person-times on an invitation by name)."""
+    where, params = _attendances(q)
     rows = q.rows(
         "SELECT role, COUNT(*), COUNT(DISTINCT supervisor), "
-        "COALESCE(SUM(CASE WHEN drawn = 0 THEN 1 ELSE 0 END), 0) FROM view_stat_participation "
-        f"WHERE 1 = 1{scope}{period} GROUP BY role",
-        [*sp, *pp],
+        f"COALESCE(SUM(CASE WHEN drawn = 0 THEN 1 ELSE 0 END), 0) {where} GROUP BY role",
+        params,
     )
     return {str(role): (int(n), int(people), int(named)) for role, n, people, named in rows}
+
+
+#: An attendance as an item: where (case or hearing, its id, the activity) and who.
+_ATTENDANCE = ("source", "owner_id", "ref", "supervisor")
+
+
+def _attendance_items(
+    role: Role, *, named_only: bool = False, per_person: bool = False
+) -> ItemQuery:
+    """The attendances in ``role`` (only those invited by name; or one item per person)."""
+
+    def items(q: FigureQuery) -> list[Item]:
+        where, params = _attendances(q)
+        where, params = f"{where} AND role = ?", [*params, role.value]
+        if named_only:
+            where += " AND drawn = 0"
+        if per_person:
+            return q.items(f"SELECT supervisor, pos {where}", params, ("supervisor",))
+        return q.items(f"SELECT {', '.join(_ATTENDANCE)}, pos {where}", params, _ATTENDANCE)
+
+    return items
 
 
 def _participation_figures(role: Role) -> None:
@@ -247,6 +286,7 @@ def _participation_figures(role: Role) -> None:
         "a replacement counts for the person who came. A supervisor-initiated activity "
         "counts once for its initiator (a people's supervisor), dated when it was opened.",
         person_times,
+        items=_attendance_items(role),
     )
     define(
         f"participation.{role.value}.people",
@@ -255,6 +295,7 @@ def _participation_figures(role: Role) -> None:
         f"Distinct persons among the attendances counted in "
         f"participation.{role.value}.person_times.",
         people,
+        items=_attendance_items(role, per_person=True),
     )
     define(
         f"participation.{role.value}.hand_picked",
@@ -267,6 +308,7 @@ def _participation_figures(role: Role) -> None:
         "with a seed) and the initiator of a supervisor-initiated activity are not counted. "
         "Policy.drawn_roles can refuse such invitations (draw_required).",
         hand_picked,
+        items=_attendance_items(role, named_only=True),
     )
 
 
@@ -274,19 +316,41 @@ for _role in Role:
     _participation_figures(_role)
 
 
-def _participation_by_type(q: FigureQuery) -> Counter[str]:
-    """People's supervisors' person-times per activity type: case activities by their
-    type, attendance of a hearing as an observer under public_hearing."""
+def _by_type(q: FigureQuery) -> tuple[str, list[object]]:
+    """SELECT list start, FROM and WHERE of people's supervisors' attendances with the
+    activity type they count under (case activities by their type, attendance of a
+    hearing as an observer under public_hearing)."""
     scope, sp = q.scope("p.unit")
     period, pp = q.period("p.attended_on")
-    role = Role.PEOPLES_SUPERVISOR.value
-    rows = q.rows(
-        "SELECT COALESCE(a.type, ?), COUNT(*) FROM view_stat_participation p "
+    return (
+        "FROM view_stat_participation p "
         "LEFT JOIN view_stat_activity a ON p.source = 'case' AND a.case_id = p.owner_id "
-        f"AND a.activity = p.ref WHERE p.role = ?{scope}{period} GROUP BY 1",
-        [ActivityType.PUBLIC_HEARING.value, role, *sp, *pp],
+        f"AND a.activity = p.ref WHERE p.role = ?{scope}{period}",
+        [Role.PEOPLES_SUPERVISOR.value, *sp, *pp],
+    )
+
+
+def _participation_by_type(q: FigureQuery) -> Counter[str]:
+    """People's supervisors' person-times per activity type."""
+    where, params = _by_type(q)
+    rows = q.rows(
+        f"SELECT COALESCE(a.type, ?), COUNT(*) {where} GROUP BY 1",
+        [ActivityType.PUBLIC_HEARING.value, *params],
     )
     return Counter({str(t): int(n) for t, n in rows})
+
+
+def _by_type_items(activity_type: ActivityType) -> ItemQuery:
+    def items(q: FigureQuery) -> list[Item]:
+        where, params = _by_type(q)
+        columns = ", ".join(f"p.{c}" for c in _ATTENDANCE)
+        return q.items(
+            f"SELECT {columns}, p.pos {where} AND COALESCE(a.type, ?) = ?",
+            [*params, ActivityType.PUBLIC_HEARING.value, activity_type.value],
+            _ATTENDANCE,
+        )
+
+    return items
 
 
 def _participation_type_figure(activity_type: ActivityType) -> None:
@@ -307,11 +371,23 @@ def _participation_type_figure(activity_type: ActivityType) -> None:
         "figures add up to person_times (seed 001 publishes this table: 52 / 6 / 5 / 3 / 12 / "
         "3 / 4 / 1 / 8 + 4 = 98).",
         count,
+        items=_by_type_items(activity_type),
     )
 
 
 for _type in ActivityType:
     _participation_type_figure(_type)
+
+
+def _replacement_items(q: FigureQuery) -> list[Item]:
+    scope, sp = q.scope("unit")
+    period, pp = q.period("replaced_on")
+    key = ("source", "owner_id", "ref", "replacement")
+    return q.items(
+        f"SELECT {', '.join(key)}, pos FROM view_stat_replacement WHERE 1 = 1{scope}{period}",
+        [*sp, *pp],
+        key,
+    )
 
 
 @figure(
@@ -322,6 +398,7 @@ for _type in ActivityType:
     "the units in scope whose own local date is in the period (a replacement is counted "
     "when it is sent, whether or not the person then attends; their attendance counts in "
     "the person_times figures).",
+    items=_replacement_items,
 )
 def _replacements(q: FigureQuery) -> FigureValue:
     scope, sp = q.scope("unit")

@@ -6,7 +6,7 @@ from datetime import date
 
 from ...domain.partner import PartnerAgreement
 from ..engine import Tx, View, on
-from .base import FigureQuery, FigureValue, Section
+from .base import FigureQuery, FigureValue, Item, Section, item
 
 SECTION = Section(
     "partners",
@@ -24,7 +24,7 @@ class AgreementFacts(View):
     tables = {  # noqa: RUF012 - class-level schema
         "view_flow_agreement": "agreement_id TEXT PRIMARY KEY, unit TEXT NOT NULL, "
         "partner TEXT NOT NULL, signed_on TEXT NOT NULL, in_force_from TEXT NOT NULL, "
-        "last_day TEXT",
+        "last_day TEXT, pos BIGINT NOT NULL",
     }
     indexes = {  # noqa: RUF012 - class-level schema
         "view_flow_agreement_by_unit": "view_flow_agreement (unit)",
@@ -41,6 +41,7 @@ class AgreementFacts(View):
                 "signed_on": tx.local_date(e.occurred_at),
                 "in_force_from": e.in_force_from.isoformat(),
                 "last_day": None if e.in_force_until is None else e.in_force_until.isoformat(),
+                "pos": tx.position,
             },
         )
 
@@ -57,16 +58,55 @@ class AgreementFacts(View):
 # == figures ==============================================================================
 
 
-def _in_force(q: FigureQuery) -> tuple[int, int]:
-    """(distinct partner units, agreements) in force on the period end."""
+def _in_force(q: FigureQuery) -> list[tuple[str, str, int]]:
+    """(agreement, partner, Signed position) of the agreements in force on the period end."""
     day = (q.end or q.as_of).isoformat()
     scope, sp = q.scope("unit")
-    row = q.rows(
-        "SELECT COUNT(DISTINCT partner), COUNT(*) FROM view_flow_agreement "
+    rows = q.rows(
+        "SELECT agreement_id, partner, pos FROM view_flow_agreement "
         f"WHERE in_force_from <= ? AND (last_day IS NULL OR ? <= last_day){scope}",
         [day, day, *sp],
-    )[0]
-    return int(row[0]), int(row[1])
+    )
+    return sorted(((str(a), str(p), int(pos)) for a, p, pos in rows), key=lambda r: r[2])
+
+
+def _signed(q: FigureQuery) -> list[tuple[str, str, int]]:
+    """(agreement, partner, Signed position) of the agreements signed in the period."""
+    scope, sp = q.scope("unit")
+    period, pp = q.period("signed_on")
+    rows = q.rows(
+        f"SELECT agreement_id, partner, pos FROM view_flow_agreement WHERE 1 = 1{scope}{period}",
+        [*sp, *pp],
+    )
+    return sorted(((str(a), str(p), int(pos)) for a, p, pos in rows), key=lambda r: r[2])
+
+
+def _agreements(rows: list[tuple[str, str, int]]) -> list[Item]:
+    return [item([pos], agreement_id=a, partner=p) for a, p, pos in rows]
+
+
+def _partners(rows: list[tuple[str, str, int]]) -> list[Item]:
+    """One item per distinct partner, with the positions of its agreements."""
+    by_partner: dict[str, list[int]] = {}
+    for _, partner, pos in rows:
+        by_partner.setdefault(partner, []).append(pos)
+    return [item(p, partner=partner) for partner, p in by_partner.items()]
+
+
+def _units_in_force_items(q: FigureQuery) -> list[Item]:
+    return _partners(q.shared("in_force", _in_force))
+
+
+def _agreements_in_force_items(q: FigureQuery) -> list[Item]:
+    return _agreements(q.shared("in_force", _in_force))
+
+
+def _agreements_signed_items(q: FigureQuery) -> list[Item]:
+    return _agreements(q.shared("signed", _signed))
+
+
+def _units_signed_items(q: FigureQuery) -> list[Item]:
+    return _partners(q.shared("signed", _signed))
 
 
 @figure(
@@ -77,9 +117,10 @@ def _in_force(q: FigureQuery) -> tuple[int, int]:
     "period's end: on or after in_force_from, and on or before in_force_until (if any) and "
     "before the effective date of a Terminated event (if any). A renewed agreement with the "
     "same partner counts the partner once.",
+    items=_units_in_force_items,
 )
 def _partner_units(q: FigureQuery) -> FigureValue:
-    return int(q.shared("in_force", _in_force)[0])
+    return len(_units_in_force_items(q))
 
 
 @figure(
@@ -87,9 +128,10 @@ def _partner_units(q: FigureQuery) -> FigureValue:
     "有效协作协议（份）",
     "agreements in force",
     "Agreements of the units in scope in force on the period's end, as in partners.units_in_force.",
+    items=_agreements_in_force_items,
 )
 def _agreements_in_force(q: FigureQuery) -> FigureValue:
-    return int(q.shared("in_force", _in_force)[1])
+    return len(_agreements_in_force_items(q))
 
 
 @figure(
@@ -97,21 +139,10 @@ def _agreements_in_force(q: FigureQuery) -> FigureValue:
     "签订协作协议（份）",
     "agreements signed",
     "Signed events of the units in scope whose local date (occurred_at) is in the period.",
+    items=_agreements_signed_items,
 )
 def _agreements_signed(q: FigureQuery) -> FigureValue:
-    return int(q.shared("signed", _signed)[0])
-
-
-def _signed(q: FigureQuery) -> tuple[int, int]:
-    """(agreements signed in the period, distinct partners they were signed with)."""
-    scope, sp = q.scope("unit")
-    period, pp = q.period("signed_on")
-    row = q.rows(
-        "SELECT COUNT(*), COUNT(DISTINCT partner) FROM view_flow_agreement "
-        f"WHERE 1 = 1{scope}{period}",
-        [*sp, *pp],
-    )[0]
-    return int(row[0]), int(row[1])
+    return len(_agreements_signed_items(q))
 
 
 @figure(
@@ -121,6 +152,7 @@ def _signed(q: FigureQuery) -> tuple[int, int]:
     "Distinct partner names among the agreements counted in partners.agreements_signed "
     "(seed 003: 先后与16家单位达成合作协议 — whether or not still in force; "
     "partners.units_in_force is the roster on the period's end).",
+    items=_units_signed_items,
 )
 def _units_signed(q: FigureQuery) -> FigureValue:
-    return int(q.shared("signed", _signed)[1])
+    return len(_units_signed_items(q))

@@ -6,13 +6,12 @@ rows are the shared petition facts (:mod:`..facts`), which the feedback view kee
 
 from __future__ import annotations
 
-from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from ...domain.values import ReplyTiming, reply_timing
 from ..facts import PETITION_COLUMNS, PetitionFacts
-from .base import FigureQuery, FigureValue, Rate, Section
+from .base import FigureQuery, FigureValue, Item, ItemQuery, Rate, Section, item
 
 SECTION = Section(
     "petitions",
@@ -33,72 +32,93 @@ class PetitionSectionFacts(PetitionFacts):
     }
 
 
-@dataclass(frozen=True)
-class _PetitionCounts:
-    received: int
-    excluded: int
-    procedural: Counter[ReplyTiming]
-    result: Counter[ReplyTiming]
-    closed: int
+def _timings() -> dict[ReplyTiming, list[Item]]:
+    return {timing: [] for timing in ReplyTiming}
+
+
+@dataclass
+class _Petitions:
+    """The petitions received in the period, sorted into the lists the figures count:
+    each an :class:`Item` (the petition, its Received position)."""
+
+    received: list[Item] = field(default_factory=list)
+    excluded: list[Item] = field(default_factory=list)
+    procedural: dict[ReplyTiming, list[Item]] = field(default_factory=_timings)
+    result: dict[ReplyTiming, list[Item]] = field(default_factory=_timings)
+    closed: list[Item] = field(default_factory=list)
     #: Timing of the first progress-or-result reply against the 3-month date.
-    answered: Counter[ReplyTiming]
-    unreachable: int
-    leader: int
+    answered: dict[ReplyTiming, list[Item]] = field(default_factory=_timings)
+    unreachable: list[Item] = field(default_factory=list)
+    leader: list[Item] = field(default_factory=list)
 
 
-def _petitions(q: FigureQuery) -> _PetitionCounts:
+def _day(text: str | None) -> date | None:
+    return None if text is None else date.fromisoformat(text)
+
+
+def _petitions(q: FigureQuery) -> _Petitions:
     scope, sp = q.scope("unit")
     period, pp = q.period("received_on")
     rows = q.rows(
         "SELECT received_on, excluded, procedural_on, result_on, closed_on, first_progress_on, "
-        f"unreachable_on, leader FROM {PetitionSectionFacts.petition_table} "
+        f"unreachable_on, leader, petition, pos FROM {PetitionSectionFacts.petition_table} "
         f"WHERE 1 = 1{scope}{period}",
         [*sp, *pp],
     )
-    procedural: Counter[ReplyTiming] = Counter()
-    result: Counter[ReplyTiming] = Counter()
-    answered: Counter[ReplyTiming] = Counter()
-    for received_on, excluded, procedural_on, result_on, _, first_progress_on, *_ in rows:
+    found = _Petitions()
+    for row in sorted(rows, key=lambda r: int(r[9])):
+        received_on, excluded, procedural_on, result_on, closed_on, first_progress_on = row[:6]
+        unreachable_on, leader, key, pos = row[6:]
+        one = item([pos], petition=str(key))
+        found.received.append(one)
+        for present, target in (
+            (bool(excluded), found.excluded),
+            (closed_on is not None, found.closed),
+            (unreachable_on is not None, found.unreachable),
+            (leader is not None, found.leader),
+        ):
+            if present:
+                target.append(one)
         if excluded:
             continue
-        substantive = [d for d in (result_on, first_progress_on) if d is not None]
-        answered[
-            reply_timing(
-                q.policy.petition_result_due_on(date.fromisoformat(received_on)),
-                date.fromisoformat(min(substantive)) if substantive else None,
-                q.as_of,
-            )
-        ] += 1
         received = date.fromisoformat(received_on)
-        procedural[
-            reply_timing(
-                q.policy.petition_procedural_due_on(received),
-                None if procedural_on is None else date.fromisoformat(procedural_on),
-                q.as_of,
-            )
-        ] += 1
-        result[
-            reply_timing(
-                q.policy.petition_result_due_on(received),
-                None if result_on is None else date.fromisoformat(result_on),
-                q.as_of,
-            )
-        ] += 1
-    return _PetitionCounts(
-        received=len(rows),
-        excluded=sum(1 for r in rows if r[1]),
-        procedural=procedural,
-        result=result,
-        closed=sum(1 for r in rows if r[4] is not None),
-        answered=answered,
-        unreachable=sum(1 for r in rows if r[6] is not None),
-        leader=sum(1 for r in rows if r[7] is not None),
-    )
+        substantive = [d for d in (result_on, first_progress_on) if d is not None]
+        result_due = q.policy.petition_result_due_on(received)
+        first = _day(min(substantive)) if substantive else None
+        found.answered[reply_timing(result_due, first, q.as_of)].append(one)
+        procedural_due = q.policy.petition_procedural_due_on(received)
+        found.procedural[reply_timing(procedural_due, _day(procedural_on), q.as_of)].append(one)
+        found.result[reply_timing(result_due, _day(result_on), q.as_of)].append(one)
+    return found
 
 
-def _pc(q: FigureQuery) -> _PetitionCounts:
-    counts: _PetitionCounts = q.shared("petitions", _petitions)
-    return counts
+def _pc(q: FigureQuery) -> _Petitions:
+    found: _Petitions = q.shared("petitions", _petitions)
+    return found
+
+
+def _listed(name: str) -> ItemQuery:
+    """The items of one list of :class:`_Petitions` (``received``, ``closed``, …)."""
+
+    def items(q: FigureQuery) -> list[Item]:
+        found: list[Item] = getattr(_pc(q), name)
+        return found
+
+    return items
+
+
+_REPLY_DUE = (ReplyTiming.ON_TIME, ReplyTiming.LATE, ReplyTiming.OVERDUE)
+
+
+def _timed(reply: str, *timings: ReplyTiming) -> ItemQuery:
+    """The petitions whose ``reply`` (procedural, result, answered) timing is one of
+    ``timings``."""
+
+    def items(q: FigureQuery) -> list[Item]:
+        found: dict[ReplyTiming, list[Item]] = getattr(_pc(q), reply)
+        return sorted((i for t in timings for i in found[t]), key=lambda i: i.positions)
+
+    return items
 
 
 @figure(
@@ -106,9 +126,10 @@ def _pc(q: FigureQuery) -> _PetitionCounts:
     "受理信访（件）",
     "petitions received",
     "Received events of petitions to the units in scope, anonymous ones included.",
+    items=_listed("received"),
 )
 def _petitions_received(q: FigureQuery) -> FigureValue:
-    return _pc(q).received
+    return len(_listed("received")(q))
 
 
 @figure(
@@ -119,9 +140,10 @@ def _petitions_received(q: FigureQuery) -> FigureValue:
     "(has_contact false) on Received, or later found unreachable (FoundUnreachable); every "
     "petitions.procedural_*, petitions.result_* and petitions.answered_* figure leaves them "
     "out.",
+    items=_listed("excluded"),
 )
 def _petitions_excluded(q: FigureQuery) -> FigureValue:
-    return _pc(q).excluded
+    return len(_listed("excluded")(q))
 
 
 @figure(
@@ -130,9 +152,10 @@ def _petitions_excluded(q: FigureQuery) -> FigureValue:
     "petitioners found unreachable later",
     "Of petitions.excluded_from_reply_rate, those excluded by a FoundUnreachable event (with "
     "its reason), whenever it was recorded.",
+    items=_listed("unreachable"),
 )
 def _petitions_unreachable(q: FigureQuery) -> FigureValue:
-    return _pc(q).unreachable
+    return len(_listed("unreachable")(q))
 
 
 @figure(
@@ -141,9 +164,10 @@ def _petitions_unreachable(q: FigureQuery) -> FigureValue:
     "petitions handled by a leader personally",
     "Petitions counted in petitions.received with a LeaderAssigned event (领导包案; seed 002 "
     "publishes 97), whenever it was recorded.",
+    items=_listed("leader"),
 )
 def _petitions_leader(q: FigureQuery) -> FigureValue:
-    return _pc(q).leader
+    return len(_listed("leader")(q))
 
 
 @figure(
@@ -153,9 +177,10 @@ def _petitions_leader(q: FigureQuery) -> FigureValue:
     "Petitions counted in petitions.received, not excluded, whose ProceduralReplied local date "
     "is on or before the receipt date plus the policy's petition_procedural_reply (default 7 "
     "calendar days; 7 working days when the policy counts working days).",
+    items=_timed("procedural", ReplyTiming.ON_TIME),
 )
 def _procedural_on_time(q: FigureQuery) -> FigureValue:
-    return _pc(q).procedural[ReplyTiming.ON_TIME]
+    return len(_timed("procedural", ReplyTiming.ON_TIME)(q))
 
 
 @figure(
@@ -164,9 +189,10 @@ def _procedural_on_time(q: FigureQuery) -> FigureValue:
     "procedural reply late",
     "Petitions counted in petitions.received, not excluded, whose ProceduralReplied local date "
     "is after that due date.",
+    items=_timed("procedural", ReplyTiming.LATE),
 )
 def _procedural_late(q: FigureQuery) -> FigureValue:
-    return _pc(q).procedural[ReplyTiming.LATE]
+    return len(_timed("procedural", ReplyTiming.LATE)(q))
 
 
 @figure(
@@ -175,9 +201,10 @@ def _procedural_late(q: FigureQuery) -> FigureValue:
     "procedural reply overdue",
     "Petitions counted in petitions.received, not excluded, without a ProceduralReplied event "
     "whose due date is before as_of.",
+    items=_timed("procedural", ReplyTiming.OVERDUE),
 )
 def _procedural_overdue(q: FigureQuery) -> FigureValue:
-    return _pc(q).procedural[ReplyTiming.OVERDUE]
+    return len(_timed("procedural", ReplyTiming.OVERDUE)(q))
 
 
 @figure(
@@ -187,11 +214,12 @@ def _procedural_overdue(q: FigureQuery) -> FigureValue:
     "numerator: petitions.procedural_on_time; denominator: petitions.procedural_on_time + "
     "petitions.procedural_late + petitions.procedural_overdue — the petitions received in the "
     "period minus petitions.excluded_from_reply_rate, minus those whose reply is not yet due.",
+    numerator=_timed("procedural", ReplyTiming.ON_TIME),
+    denominator=_timed("procedural", *_REPLY_DUE),
 )
 def _procedural_rate(q: FigureQuery) -> FigureValue:
-    timing = _pc(q).procedural
-    due = timing[ReplyTiming.ON_TIME] + timing[ReplyTiming.LATE] + timing[ReplyTiming.OVERDUE]
-    return Rate.of(timing[ReplyTiming.ON_TIME], due)
+    on_time = _timed("procedural", ReplyTiming.ON_TIME)(q)
+    return Rate.of(len(on_time), len(_timed("procedural", *_REPLY_DUE)(q)))
 
 
 @figure(
@@ -201,9 +229,10 @@ def _procedural_rate(q: FigureQuery) -> FigureValue:
     "Petitions counted in petitions.received, not excluded, whose ResultReplied local date is "
     "on or before the receipt date plus the policy's petition_result_months (default 3 "
     "months); a progress reply does not count as the result.",
+    items=_timed("result", ReplyTiming.ON_TIME),
 )
 def _result_on_time(q: FigureQuery) -> FigureValue:
-    return _pc(q).result[ReplyTiming.ON_TIME]
+    return len(_timed("result", ReplyTiming.ON_TIME)(q))
 
 
 @figure(
@@ -212,9 +241,10 @@ def _result_on_time(q: FigureQuery) -> FigureValue:
     "result answered after 3 months",
     "Petitions counted in petitions.received, not excluded, whose ResultReplied local date is "
     "after that date.",
+    items=_timed("result", ReplyTiming.LATE),
 )
 def _result_late(q: FigureQuery) -> FigureValue:
-    return _pc(q).result[ReplyTiming.LATE]
+    return len(_timed("result", ReplyTiming.LATE)(q))
 
 
 @figure(
@@ -223,9 +253,10 @@ def _result_late(q: FigureQuery) -> FigureValue:
     "no result after 3 months",
     "Petitions counted in petitions.received, not excluded, without a ResultReplied event "
     "whose 3-month date is before as_of (progress replies may have been given).",
+    items=_timed("result", ReplyTiming.OVERDUE),
 )
 def _result_overdue(q: FigureQuery) -> FigureValue:
-    return _pc(q).result[ReplyTiming.OVERDUE]
+    return len(_timed("result", ReplyTiming.OVERDUE)(q))
 
 
 @figure(
@@ -234,11 +265,12 @@ def _result_overdue(q: FigureQuery) -> FigureValue:
     "share answered within 3 months",
     "numerator: petitions.result_on_time; denominator: petitions.result_on_time + "
     "petitions.result_late + petitions.result_pending_past_3_months.",
+    numerator=_timed("result", ReplyTiming.ON_TIME),
+    denominator=_timed("result", *_REPLY_DUE),
 )
 def _result_rate(q: FigureQuery) -> FigureValue:
-    timing = _pc(q).result
-    due = timing[ReplyTiming.ON_TIME] + timing[ReplyTiming.LATE] + timing[ReplyTiming.OVERDUE]
-    return Rate.of(timing[ReplyTiming.ON_TIME], due)
+    on_time = _timed("result", ReplyTiming.ON_TIME)(q)
+    return Rate.of(len(on_time), len(_timed("result", *_REPLY_DUE)(q)))
 
 
 @figure(
@@ -249,9 +281,10 @@ def _result_rate(q: FigureQuery) -> FigureValue:
     "ResultReplied local date — whichever came first — is on or before the receipt date plus "
     "the policy's petition_result_months (the figure the SPP publishes; "
     "petitions.result_on_time is the result-only figure beside it).",
+    items=_timed("answered", ReplyTiming.ON_TIME),
 )
 def _answered_on_time(q: FigureQuery) -> FigureValue:
-    return _pc(q).answered[ReplyTiming.ON_TIME]
+    return len(_timed("answered", ReplyTiming.ON_TIME)(q))
 
 
 @figure(
@@ -260,9 +293,10 @@ def _answered_on_time(q: FigureQuery) -> FigureValue:
     "process or result first answered after 3 months",
     "Petitions counted in petitions.received, not excluded, whose first progress-or-result "
     "reply came after that date.",
+    items=_timed("answered", ReplyTiming.LATE),
 )
 def _answered_late(q: FigureQuery) -> FigureValue:
-    return _pc(q).answered[ReplyTiming.LATE]
+    return len(_timed("answered", ReplyTiming.LATE)(q))
 
 
 @figure(
@@ -271,9 +305,10 @@ def _answered_late(q: FigureQuery) -> FigureValue:
     "neither process nor result after 3 months",
     "Petitions counted in petitions.received, not excluded, with neither a ProgressReplied "
     "nor a ResultReplied event whose 3-month date is before as_of.",
+    items=_timed("answered", ReplyTiming.OVERDUE),
 )
 def _answered_overdue(q: FigureQuery) -> FigureValue:
-    return _pc(q).answered[ReplyTiming.OVERDUE]
+    return len(_timed("answered", ReplyTiming.OVERDUE)(q))
 
 
 @figure(
@@ -283,11 +318,12 @@ def _answered_overdue(q: FigureQuery) -> FigureValue:
     "numerator: petitions.answered_within_3_months; denominator: "
     "petitions.answered_within_3_months + petitions.answered_after_3_months + "
     "petitions.unanswered_past_3_months.",
+    numerator=_timed("answered", ReplyTiming.ON_TIME),
+    denominator=_timed("answered", *_REPLY_DUE),
 )
 def _answered_rate(q: FigureQuery) -> FigureValue:
-    timing = _pc(q).answered
-    due = timing[ReplyTiming.ON_TIME] + timing[ReplyTiming.LATE] + timing[ReplyTiming.OVERDUE]
-    return Rate.of(timing[ReplyTiming.ON_TIME], due)
+    on_time = _timed("answered", ReplyTiming.ON_TIME)(q)
+    return Rate.of(len(on_time), len(_timed("answered", *_REPLY_DUE)(q)))
 
 
 @figure(
@@ -295,6 +331,7 @@ def _answered_rate(q: FigureQuery) -> FigureValue:
     "办结（件）",
     "closed",
     "Petitions counted in petitions.received with a Closed event.",
+    items=_listed("closed"),
 )
 def _petitions_closed(q: FigureQuery) -> FigureValue:
-    return _pc(q).closed
+    return len(_listed("closed")(q))

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from collections import Counter
-
 from ...domain.supervisor import Supervisor
 from ...domain.values import Role
 from ..engine import Tx, View, on
-from .base import FigureQuery, FigureValue, Section
+from .base import FigureQuery, FigureValue, Item, ItemQuery, Section, item
 
 SECTION = Section(
     "roster",
@@ -23,7 +21,7 @@ class RosterFacts(View):
 
     tables = {  # noqa: RUF012 - class-level schema
         "view_stat_person": "person_id TEXT PRIMARY KEY, supervisor TEXT NOT NULL, "
-        "unit TEXT NOT NULL, roles TEXT NOT NULL",
+        "unit TEXT NOT NULL, roles TEXT NOT NULL, pos BIGINT NOT NULL",
         "view_stat_term": "person_id TEXT NOT NULL, start_on TEXT NOT NULL, "
         "end_on TEXT NOT NULL, PRIMARY KEY (person_id, start_on)",
         "view_stat_inactive": "person_id TEXT NOT NULL, position BIGINT NOT NULL, "
@@ -40,7 +38,7 @@ class RosterFacts(View):
         tx.upsert(
             "view_stat_person",
             {"person_id": pid},
-            {"supervisor": e.key, "unit": e.unit, "roles": roles},
+            {"supervisor": e.key, "unit": e.unit, "roles": roles, "pos": tx.position},
         )
         tx.upsert(
             "view_stat_term",
@@ -89,25 +87,38 @@ class RosterFacts(View):
 # == figures ==============================================================================
 
 
-def _roster(q: FigureQuery) -> Counter[str]:
+def _roster(q: FigureQuery) -> dict[str, list[Item]]:
+    """Per role: the persons active on the roster date (their Appointed position)."""
     day = (q.end or q.as_of).isoformat()
     scope, sp = q.scope("p.unit")
     rows = q.rows(
-        "SELECT p.roles FROM view_stat_person p WHERE EXISTS (SELECT 1 FROM view_stat_term t "
+        "SELECT p.roles, p.supervisor, p.pos FROM view_stat_person p "
+        "WHERE EXISTS (SELECT 1 FROM view_stat_term t "
         "WHERE t.person_id = p.person_id AND t.start_on <= ? AND ? <= t.end_on) "
         "AND NOT EXISTS (SELECT 1 FROM view_stat_inactive i WHERE i.person_id = p.person_id "
         f"AND i.start_on <= ? AND (i.end_on IS NULL OR ? < i.end_on)){scope}",
         [day, day, day, day, *sp],
     )
-    counts: Counter[str] = Counter()
-    for (roles,) in rows:
-        counts.update(r for r in str(roles).split(",") if r)
-    return counts
+    found: dict[str, list[Item]] = {}
+    for roles, supervisor, pos in sorted(rows, key=lambda r: int(r[2])):
+        for role in (r for r in str(roles).split(",") if r):
+            found.setdefault(role, []).append(item([pos], supervisor=str(supervisor)))
+    return found
+
+
+def _on_roster(role: Role) -> ItemQuery:
+    def items(q: FigureQuery) -> list[Item]:
+        found: list[Item] = q.shared("roster", _roster).get(role.value, [])
+        return found
+
+    return items
 
 
 def _roster_figure(role: Role) -> None:
+    items = _on_roster(role)
+
     def count(q: FigureQuery) -> FigureValue:
-        return int(q.shared("roster", _roster)[role.value])
+        return len(items(q))
 
     define(
         f"roster.{role.value}",
@@ -117,6 +128,7 @@ def _roster_figure(role: Role) -> None:
         "and active on the roster date: within a term (Appointed or TermRenewed) and neither "
         "suspended nor removed on that date.",
         count,
+        items=items,
     )
 
 

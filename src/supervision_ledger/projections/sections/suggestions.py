@@ -8,14 +8,13 @@ the report is computed under.
 
 from __future__ import annotations
 
-from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from ...domain.suggestion import SuggestionType
 from ...domain.values import ReplyTiming, reply_timing
 from ..facts import SUGGESTION_COLUMNS, SuggestionFacts, suggestion_reply_due
-from .base import FigureQuery, FigureValue, Rate, Section
+from .base import FigureQuery, FigureValue, Item, ItemQuery, Rate, Section, item
 
 SECTION = Section(
     "suggestions",
@@ -36,49 +35,93 @@ class SuggestionSectionFacts(SuggestionFacts):
     }
 
 
-@dataclass(frozen=True)
-class _SuggestionCounts:
-    served: int
-    recipients: int
-    timing: Counter[ReplyTiming]
-    adopted: int
-    not_adopted: int
-    rectified: int
-    verified: int
-    urged: int
-    escalated: int
+@dataclass
+class _Suggestions:
+    """The suggestions served in the period, sorted into the lists the figures count:
+    each an :class:`Item` (the suggestion, its Served position)."""
+
+    served: list[Item] = field(default_factory=list)
+    #: One item per distinct recipient, with the positions of its suggestions.
+    recipients: list[Item] = field(default_factory=list)
+    timing: dict[ReplyTiming, list[Item]] = field(
+        default_factory=lambda: {timing: [] for timing in ReplyTiming}
+    )
+    by_type: dict[str, list[Item]] = field(default_factory=dict)
+    adopted: list[Item] = field(default_factory=list)
+    not_adopted: list[Item] = field(default_factory=list)
+    rectified: list[Item] = field(default_factory=list)
+    verified: list[Item] = field(default_factory=list)
+    urged: list[Item] = field(default_factory=list)
+    escalated: list[Item] = field(default_factory=list)
 
 
-def _suggestions(q: FigureQuery) -> _SuggestionCounts:
+def _suggestions(q: FigureQuery) -> _Suggestions:
     scope, sp = q.scope("unit")
     period, pp = q.period("served_on")
     rows = q.rows(
         "SELECT recipient, served_on, urgent, stated_due, replied_on, adopted, rectified_on, "
-        f"verified_on, urged, escalated_on FROM {SuggestionSectionFacts.suggestion_table} "
+        "verified_on, urged, escalated_on, suggestion, suggestion_type, pos "
+        f"FROM {SuggestionSectionFacts.suggestion_table} "
         f"WHERE served_on IS NOT NULL{scope}{period}",
         [*sp, *pp],
     )
-    timing: Counter[ReplyTiming] = Counter()
-    for _, served_on, urgent, stated_due, replied_on, *_rest in rows:
+    found = _Suggestions()
+    recipients: dict[str, list[int]] = {}
+    for row in sorted(rows, key=lambda r: int(r[12] or 0)):
+        recipient, served_on, urgent, stated_due, replied_on, adopted, rectified_on = row[:7]
+        verified_on, urged, escalated_on, key, kind, pos = row[7:]
+        one = item([pos], suggestion=str(key))
+        found.served.append(one)
+        recipients.setdefault(str(recipient), []).extend(one.positions)
+        found.by_type.setdefault(str(kind), []).append(one)
         due = suggestion_reply_due(q.policy, served_on, bool(urgent), stated_due)
         replied = None if replied_on is None else date.fromisoformat(replied_on)
-        timing[reply_timing(due, replied, q.as_of)] += 1
-    return _SuggestionCounts(
-        served=len(rows),
-        recipients=len({r[0] for r in rows}),
-        timing=timing,
-        adopted=sum(1 for r in rows if r[5] == 1),
-        not_adopted=sum(1 for r in rows if r[5] == 0),
-        rectified=sum(1 for r in rows if r[6] is not None),
-        verified=sum(1 for r in rows if r[7] is not None),
-        urged=sum(1 for r in rows if int(r[8]) > 0),
-        escalated=sum(1 for r in rows if r[9] is not None),
-    )
+        found.timing[reply_timing(due, replied, q.as_of)].append(one)
+        for present, target in (
+            (adopted == 1, found.adopted),
+            (adopted == 0, found.not_adopted),
+            (rectified_on is not None, found.rectified),
+            (verified_on is not None, found.verified),
+            (int(urged) > 0, found.urged),
+            (escalated_on is not None, found.escalated),
+        ):
+            if present:
+                target.append(one)
+    found.recipients = [item(p, recipient=r) for r, p in recipients.items()]
+    return found
 
 
-def _sc(q: FigureQuery) -> _SuggestionCounts:
-    counts: _SuggestionCounts = q.shared("suggestions", _suggestions)
-    return counts
+def _sc(q: FigureQuery) -> _Suggestions:
+    found: _Suggestions = q.shared("suggestions", _suggestions)
+    return found
+
+
+def _listed(name: str) -> ItemQuery:
+    """The items of one list of :class:`_Suggestions` (``served``, ``adopted``, …)."""
+
+    def items(q: FigureQuery) -> list[Item]:
+        found: list[Item] = getattr(_sc(q), name)
+        return found
+
+    return items
+
+
+def _timed(*timings: ReplyTiming) -> ItemQuery:
+    """The suggestions whose reply timing is one of ``timings``."""
+
+    def items(q: FigureQuery) -> list[Item]:
+        found = _sc(q).timing
+        return sorted((i for t in timings for i in found[t]), key=lambda i: i.positions)
+
+    return items
+
+
+_REPLY_DUE = (ReplyTiming.ON_TIME, ReplyTiming.LATE, ReplyTiming.OVERDUE)
+
+
+def _decided(q: FigureQuery) -> list[Item]:
+    """Suggestions whose adoption has been decided (adopted or not)."""
+    return sorted([*_sc(q).adopted, *_sc(q).not_adopted], key=lambda i: i.positions)
 
 
 @figure(
@@ -86,25 +129,18 @@ def _sc(q: FigureQuery) -> _SuggestionCounts:
     "制发送达检察建议（件）",
     "suggestions served",
     "Served events of suggestions (Drafted on a case of the units in scope).",
+    items=_listed("served"),
 )
 def _suggestions_served(q: FigureQuery) -> FigureValue:
-    return _sc(q).served
-
-
-def _suggestions_by_type(q: FigureQuery) -> Counter[str]:
-    scope, sp = q.scope("unit")
-    period, pp = q.period("served_on")
-    rows = q.rows(
-        f"SELECT suggestion_type, COUNT(*) FROM {SuggestionSectionFacts.suggestion_table} "
-        f"WHERE served_on IS NOT NULL{scope}{period} GROUP BY suggestion_type",
-        [*sp, *pp],
-    )
-    return Counter({str(t): int(n) for t, n in rows})
+    return len(_sc(q).served)
 
 
 def _suggestion_type_figure(kind: SuggestionType, en: str) -> None:
+    def items(q: FigureQuery) -> list[Item]:
+        return _sc(q).by_type.get(kind.value, [])
+
     def count(q: FigureQuery) -> FigureValue:
-        return int(q.shared("suggestions_by_type", _suggestions_by_type)[kind.value])
+        return len(items(q))
 
     define(
         f"suggestions.by_type.{kind.value}",
@@ -114,6 +150,7 @@ def _suggestion_type_figure(kind: SuggestionType, en: str) -> None:
         f"{kind.value}; the by_type figures add up to suggestions.served (seed 004's 21 are "
         "social-governance suggestions).",
         count,
+        items=items,
     )
 
 
@@ -132,9 +169,10 @@ for _kind, _en in (
     "被建议单位（个）",
     "recipient units",
     "Distinct recipient names among the suggestions counted in suggestions.served.",
+    items=_listed("recipients"),
 )
 def _suggestion_recipients(q: FigureQuery) -> FigureValue:
-    return _sc(q).recipients
+    return len(_listed("recipients")(q))
 
 
 @figure(
@@ -145,9 +183,10 @@ def _suggestion_recipients(q: FigureQuery) -> FigureValue:
     "reply due date: the reply_due_on the Served event states (urgent ones only), else the "
     "service date plus the policy's suggestion_reply_months (default 2 months), or plus "
     "urgent_suggestion_reply (default 15 calendar days) when urgent.",
+    items=_timed(ReplyTiming.ON_TIME),
 )
 def _suggestions_on_time(q: FigureQuery) -> FigureValue:
-    return _sc(q).timing[ReplyTiming.ON_TIME]
+    return len(_timed(ReplyTiming.ON_TIME)(q))
 
 
 @figure(
@@ -155,9 +194,10 @@ def _suggestions_on_time(q: FigureQuery) -> FigureValue:
     "逾期回复（件）",
     "replied late",
     "Suggestions counted in suggestions.served replied (Replied) after the reply due date.",
+    items=_timed(ReplyTiming.LATE),
 )
 def _suggestions_late(q: FigureQuery) -> FigureValue:
-    return _sc(q).timing[ReplyTiming.LATE]
+    return len(_timed(ReplyTiming.LATE)(q))
 
 
 @figure(
@@ -166,9 +206,10 @@ def _suggestions_late(q: FigureQuery) -> FigureValue:
     "reply overdue",
     "Suggestions counted in suggestions.served without a Replied event whose reply due date "
     "is before as_of.",
+    items=_timed(ReplyTiming.OVERDUE),
 )
 def _suggestions_overdue(q: FigureQuery) -> FigureValue:
-    return _sc(q).timing[ReplyTiming.OVERDUE]
+    return len(_timed(ReplyTiming.OVERDUE)(q))
 
 
 @figure(
@@ -178,11 +219,11 @@ def _suggestions_overdue(q: FigureQuery) -> FigureValue:
     "numerator: suggestions.replied_on_time; denominator: suggestions.replied_on_time + "
     "suggestions.replied_late + suggestions.overdue (replies given, or due before as_of; a "
     "reply not yet due is left out).",
+    numerator=_timed(ReplyTiming.ON_TIME),
+    denominator=_timed(*_REPLY_DUE),
 )
 def _suggestions_reply_rate(q: FigureQuery) -> FigureValue:
-    timing = _sc(q).timing
-    due = timing[ReplyTiming.ON_TIME] + timing[ReplyTiming.LATE] + timing[ReplyTiming.OVERDUE]
-    return Rate.of(timing[ReplyTiming.ON_TIME], due)
+    return Rate.of(len(_timed(ReplyTiming.ON_TIME)(q)), len(_timed(*_REPLY_DUE)(q)))
 
 
 @figure(
@@ -190,9 +231,10 @@ def _suggestions_reply_rate(q: FigureQuery) -> FigureValue:
     "采纳（件）",
     "adopted",
     "Suggestions counted in suggestions.served with an Adopted event.",
+    items=_listed("adopted"),
 )
 def _suggestions_adopted(q: FigureQuery) -> FigureValue:
-    return _sc(q).adopted
+    return len(_listed("adopted")(q))
 
 
 @figure(
@@ -200,9 +242,10 @@ def _suggestions_adopted(q: FigureQuery) -> FigureValue:
     "未采纳（件）",
     "not adopted",
     "Suggestions counted in suggestions.served with a NotAdopted event.",
+    items=_listed("not_adopted"),
 )
 def _suggestions_not_adopted(q: FigureQuery) -> FigureValue:
-    return _sc(q).not_adopted
+    return len(_listed("not_adopted")(q))
 
 
 @figure(
@@ -211,10 +254,11 @@ def _suggestions_not_adopted(q: FigureQuery) -> FigureValue:
     "adoption rate",
     "numerator: suggestions.adopted; denominator: suggestions.adopted + "
     "suggestions.not_adopted (those whose adoption has been decided).",
+    numerator=_listed("adopted"),
+    denominator=_decided,
 )
 def _suggestions_adoption_rate(q: FigureQuery) -> FigureValue:
-    counts = _sc(q)
-    return Rate.of(counts.adopted, counts.adopted + counts.not_adopted)
+    return Rate.of(len(_sc(q).adopted), len(_decided(q)))
 
 
 @figure(
@@ -222,9 +266,10 @@ def _suggestions_adoption_rate(q: FigureQuery) -> FigureValue:
     "整改完成（件）",
     "rectified",
     "Suggestions counted in suggestions.served with a RectificationCompleted event.",
+    items=_listed("rectified"),
 )
 def _suggestions_rectified(q: FigureQuery) -> FigureValue:
-    return _sc(q).rectified
+    return len(_listed("rectified")(q))
 
 
 @figure(
@@ -232,10 +277,11 @@ def _suggestions_rectified(q: FigureQuery) -> FigureValue:
     "整改率",
     "rectification rate",
     "numerator: suggestions.rectified; denominator: suggestions.adopted.",
+    numerator=_listed("rectified"),
+    denominator=_listed("adopted"),
 )
 def _suggestions_rectification_rate(q: FigureQuery) -> FigureValue:
-    counts = _sc(q)
-    return Rate.of(counts.rectified, counts.adopted)
+    return Rate.of(len(_sc(q).rectified), len(_sc(q).adopted))
 
 
 @figure(
@@ -243,9 +289,10 @@ def _suggestions_rectification_rate(q: FigureQuery) -> FigureValue:
     "整改经核实（件）",
     "rectification verified",
     "Suggestions counted in suggestions.served with a RectificationVerified event.",
+    items=_listed("verified"),
 )
 def _suggestions_verified(q: FigureQuery) -> FigureValue:
-    return _sc(q).verified
+    return len(_listed("verified")(q))
 
 
 @figure(
@@ -253,9 +300,10 @@ def _suggestions_verified(q: FigureQuery) -> FigureValue:
     "催办（件）",
     "urged",
     "Suggestions counted in suggestions.served urged (Urged) at least once.",
+    items=_listed("urged"),
 )
 def _suggestions_urged(q: FigureQuery) -> FigureValue:
-    return _sc(q).urged
+    return len(_listed("urged")(q))
 
 
 @figure(
@@ -264,6 +312,7 @@ def _suggestions_urged(q: FigureQuery) -> FigureValue:
     "escalated",
     "Suggestions counted in suggestions.served with an Escalated event (chief prosecutor's "
     "approval recorded).",
+    items=_listed("escalated"),
 )
 def _suggestions_escalated(q: FigureQuery) -> FigureValue:
-    return _sc(q).escalated
+    return len(_listed("escalated")(q))

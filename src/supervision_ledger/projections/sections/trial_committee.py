@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from ...domain.trial_committee import TrialCommitteeSitting
 from ..engine import Tx, View, on
-from .base import FigureQuery, FigureValue, Rate, Section
+from .base import FigureQuery, FigureValue, Item, ItemQuery, Rate, Section, item
 
 SECTION = Section(
     "trial_committee",
@@ -22,9 +22,9 @@ class SittingFacts(View):
 
     tables = {  # noqa: RUF012 - class-level schema
         "view_flow_sitting": "sitting_id TEXT PRIMARY KEY, unit TEXT NOT NULL, "
-        "attended_on TEXT NOT NULL, entrusted_deputy INTEGER NOT NULL",
+        "attended_on TEXT NOT NULL, entrusted_deputy INTEGER NOT NULL, pos BIGINT NOT NULL",
         "view_flow_committee_opinion": "sitting_id TEXT NOT NULL, opinion TEXT NOT NULL, "
-        "unit TEXT NOT NULL, given_on TEXT NOT NULL, adopted INTEGER, "
+        "unit TEXT NOT NULL, given_on TEXT NOT NULL, adopted INTEGER, pos BIGINT NOT NULL, "
         "PRIMARY KEY (sitting_id, opinion)",
     }
     indexes = {  # noqa: RUF012 - class-level schema
@@ -41,6 +41,7 @@ class SittingFacts(View):
                 "unit": e.unit,
                 "attended_on": tx.local_date(e.occurred_at),
                 "entrusted_deputy": int(e.entrusted_deputy),
+                "pos": tx.position,
             },
         )
 
@@ -53,7 +54,7 @@ class SittingFacts(View):
         tx.upsert(
             "view_flow_committee_opinion",
             {"sitting_id": str(e.originator_id), "opinion": e.opinion},
-            {"unit": sitting[0], "given_on": tx.local_date(e.occurred_at)},
+            {"unit": sitting[0], "given_on": tx.local_date(e.occurred_at), "pos": tx.position},
         )
 
     def _committee_adoption(self, tx: Tx, e: TrialCommitteeSitting.Event, opinion: str) -> None:
@@ -78,28 +79,52 @@ class SittingFacts(View):
 # == figures ==============================================================================
 
 
-def _sittings(q: FigureQuery) -> tuple[int, int]:
+def _sittings(q: FigureQuery) -> tuple[list[Item], list[Item]]:
+    """(sittings attended in the period, those attended by an entrusted deputy)."""
     scope, sp = q.scope("unit")
     period, pp = q.period("attended_on")
-    row = q.rows(
-        "SELECT COUNT(*), COALESCE(SUM(entrusted_deputy), 0) FROM view_flow_sitting "
+    rows = q.rows(
+        "SELECT sitting_id, entrusted_deputy, pos FROM view_flow_sitting "
         f"WHERE 1 = 1{scope}{period}",
         [*sp, *pp],
-    )[0]
-    return int(row[0]), int(row[1])
+    )
+    every = [(item([pos], sitting_id=str(s)), bool(d)) for s, d, pos in rows]
+    every.sort(key=lambda pair: pair[0].positions)
+    return [i for i, _ in every], [i for i, deputy in every if deputy]
 
 
-def _committee_opinions(q: FigureQuery) -> tuple[int, int, int]:
-    """(opinions given, adopted, not adopted)."""
+def _committee_opinions(q: FigureQuery) -> dict[int | None, list[Item]]:
+    """The opinions given in the period, by adoption (1, 0, None: not yet decided)."""
     scope, sp = q.scope("unit")
     period, pp = q.period("given_on")
-    row = q.rows(
-        "SELECT COUNT(*), COALESCE(SUM(CASE WHEN adopted = 1 THEN 1 ELSE 0 END), 0), "
-        "COALESCE(SUM(CASE WHEN adopted = 0 THEN 1 ELSE 0 END), 0) "
-        f"FROM view_flow_committee_opinion WHERE 1 = 1{scope}{period}",
+    rows = q.rows(
+        "SELECT sitting_id, opinion, adopted, pos FROM view_flow_committee_opinion "
+        f"WHERE 1 = 1{scope}{period}",
         [*sp, *pp],
-    )[0]
-    return int(row[0]), int(row[1]), int(row[2])
+    )
+    found: dict[int | None, list[Item]] = {1: [], 0: [], None: []}
+    for sitting, opinion, adopted, pos in sorted(rows, key=lambda r: int(r[3])):
+        one = item([pos], sitting_id=str(sitting), opinion=str(opinion))
+        found[None if adopted is None else int(adopted)].append(one)
+    return found
+
+
+def _sittings_of(which: int) -> ItemQuery:
+    def items(q: FigureQuery) -> list[Item]:
+        found: list[Item] = q.shared("sittings", _sittings)[which]
+        return found
+
+    return items
+
+
+def _opinions_with(*adoptions: int | None) -> ItemQuery:
+    """The committee opinions given in the period whose adoption is one of ``adoptions``."""
+
+    def items(q: FigureQuery) -> list[Item]:
+        found: dict[int | None, list[Item]] = q.shared("committee_opinions", _committee_opinions)
+        return sorted((i for a in adoptions for i in found[a]), key=lambda i: i.positions)
+
+    return items
 
 
 @figure(
@@ -108,9 +133,10 @@ def _committee_opinions(q: FigureQuery) -> tuple[int, int, int]:
     "trial-committee sittings attended",
     "Attended events of the units in scope: sittings of a court's trial committee attended by "
     "the chief prosecutor or a deputy he entrusted.",
+    items=_sittings_of(0),
 )
 def _sittings_attended(q: FigureQuery) -> FigureValue:
-    return int(q.shared("sittings", _sittings)[0])
+    return len(_sittings_of(0)(q))
 
 
 @figure(
@@ -118,9 +144,10 @@ def _sittings_attended(q: FigureQuery) -> FigureValue:
     "其中受委托副检察长列席（次）",
     "of which attended by an entrusted deputy",
     "Sittings counted in trial_committee.sittings whose Attended event says entrusted_deputy.",
+    items=_sittings_of(1),
 )
 def _sittings_by_deputy(q: FigureQuery) -> FigureValue:
-    return int(q.shared("sittings", _sittings)[1])
+    return len(_sittings_of(1)(q))
 
 
 @figure(
@@ -128,9 +155,10 @@ def _sittings_by_deputy(q: FigureQuery) -> FigureValue:
     "发表意见（件）",
     "opinions given",
     "OpinionGiven events at sittings of the units in scope.",
+    items=_opinions_with(1, 0, None),
 )
 def _committee_given(q: FigureQuery) -> FigureValue:
-    return int(q.shared("committee_opinions", _committee_opinions)[0])
+    return len(_opinions_with(1, 0, None)(q))
 
 
 @figure(
@@ -138,9 +166,10 @@ def _committee_given(q: FigureQuery) -> FigureValue:
     "意见被采纳（件）",
     "opinions adopted",
     "Opinions counted in trial_committee.opinions_given with an OpinionAdopted event.",
+    items=_opinions_with(1),
 )
 def _committee_adopted(q: FigureQuery) -> FigureValue:
-    return int(q.shared("committee_opinions", _committee_opinions)[1])
+    return len(_opinions_with(1)(q))
 
 
 @figure(
@@ -148,9 +177,10 @@ def _committee_adopted(q: FigureQuery) -> FigureValue:
     "意见未被采纳（件）",
     "opinions not adopted",
     "Opinions counted in trial_committee.opinions_given with an OpinionNotAdopted event.",
+    items=_opinions_with(0),
 )
 def _committee_not_adopted(q: FigureQuery) -> FigureValue:
-    return int(q.shared("committee_opinions", _committee_opinions)[2])
+    return len(_opinions_with(0)(q))
 
 
 @figure(
@@ -159,7 +189,8 @@ def _committee_not_adopted(q: FigureQuery) -> FigureValue:
     "adoption rate of the opinions",
     "numerator: trial_committee.opinions_adopted; denominator: "
     "trial_committee.opinions_adopted + trial_committee.opinions_not_adopted.",
+    numerator=_opinions_with(1),
+    denominator=_opinions_with(1, 0),
 )
 def _committee_rate(q: FigureQuery) -> FigureValue:
-    _, adopted, not_adopted = q.shared("committee_opinions", _committee_opinions)
-    return Rate.of(adopted, adopted + not_adopted)
+    return Rate.of(len(_opinions_with(1)(q)), len(_opinions_with(1, 0)(q)))

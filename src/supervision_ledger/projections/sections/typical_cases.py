@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from collections import Counter
-
 from ...domain.typical_case import TypicalCaseLevel, TypicalCaseNomination
 from ..engine import Tx, View, on
-from .base import FigureQuery, FigureValue, Section
+from .base import FigureQuery, FigureValue, Item, ItemQuery, Section, item
 
 SECTION = Section(
     "typical_cases",
@@ -23,7 +21,9 @@ class NominationFacts(View):
 
     tables = {  # noqa: RUF012 - class-level schema
         "view_flow_nomination": "nomination_id TEXT PRIMARY KEY, unit TEXT NOT NULL, "
-        "level TEXT NOT NULL, nominated_on TEXT NOT NULL, selected INTEGER, decided_on TEXT",
+        "level TEXT NOT NULL, nominated_on TEXT NOT NULL, selected INTEGER, decided_on TEXT, "
+        # The positions of the Nominated event and of the decision (Selected, NotSelected).
+        "pos BIGINT NOT NULL, decided_pos BIGINT",
     }
     indexes = {  # noqa: RUF012 - class-level schema
         "view_flow_nomination_by_unit": "view_flow_nomination (unit, nominated_on)",
@@ -34,13 +34,19 @@ class NominationFacts(View):
         tx.upsert(
             "view_flow_nomination",
             {"nomination_id": str(e.originator_id)},
-            {"unit": e.unit, "level": e.level.value, "nominated_on": tx.local_date(e.occurred_at)},
+            {
+                "unit": e.unit,
+                "level": e.level.value,
+                "nominated_on": tx.local_date(e.occurred_at),
+                "pos": tx.position,
+            },
         )
 
     def _nomination(self, tx: Tx, e: TypicalCaseNomination.Event, selected: bool) -> None:
         tx.rows(
-            "UPDATE view_flow_nomination SET selected = ?, decided_on = ? WHERE nomination_id = ?",
-            [int(selected), tx.local_date(e.occurred_at), str(e.originator_id)],
+            "UPDATE view_flow_nomination SET selected = ?, decided_on = ?, decided_pos = ? "
+            "WHERE nomination_id = ?",
+            [int(selected), tx.local_date(e.occurred_at), tx.position, str(e.originator_id)],
         )
 
     @on(TypicalCaseNomination.Selected)
@@ -55,33 +61,52 @@ class NominationFacts(View):
 # == figures ==============================================================================
 
 
-def _nominations(q: FigureQuery) -> tuple[Counter[str], Counter[str]]:
-    """(nominations made in the period, selections made in the period), per level."""
+def _nominations(q: FigureQuery) -> tuple[dict[str, list[Item]], dict[str, list[Item]]]:
+    """(nominations made in the period, selections made in the period), per level: each
+    an item with its Nominated and, for a selection, its Selected position."""
     scope, sp = q.scope("unit")
     nominated_in, np_ = q.period("nominated_on")
     selected_in, sp2 = q.period("decided_on")
     nominated = q.rows(
-        f"SELECT level, COUNT(*) FROM view_flow_nomination WHERE 1 = 1{scope}{nominated_in} "
-        "GROUP BY level",
+        "SELECT level, nomination_id, pos, NULL FROM view_flow_nomination "
+        f"WHERE 1 = 1{scope}{nominated_in}",
         [*sp, *np_],
     )
     selected = q.rows(
-        f"SELECT level, COUNT(*) FROM view_flow_nomination WHERE selected = 1{scope}"
-        f"{selected_in} GROUP BY level",
+        "SELECT level, nomination_id, pos, decided_pos FROM view_flow_nomination "
+        f"WHERE selected = 1{scope}{selected_in}",
         [*sp, *sp2],
     )
-    return (
-        Counter({str(level): int(n) for level, n in nominated}),
-        Counter({str(level): int(n) for level, n in selected}),
-    )
+    found: tuple[dict[str, list[Item]], dict[str, list[Item]]] = ({}, {})
+    for target, rows in zip(found, (nominated, selected), strict=True):
+        for level, nomination, pos, decided in sorted(rows, key=lambda r: r[3] or r[2]):
+            target.setdefault(str(level), []).append(
+                item([pos, decided], nomination_id=str(nomination))
+            )
+    return found
+
+
+def _made(which: int, level: str | None) -> ItemQuery:
+    """Nominations (``which`` 0) or selections (1) made in the period at ``level``
+    (None: every level)."""
+
+    def items(q: FigureQuery) -> list[Item]:
+        found: dict[str, list[Item]] = q.shared("nominations", _nominations)[which]
+        if level is not None:
+            return found.get(level, [])
+        return sorted((i for each in found.values() for i in each), key=lambda i: i.positions)
+
+    return items
 
 
 def _typical_level_figures(level: TypicalCaseLevel) -> None:
+    nominated_items, selected_items = _made(0, level.value), _made(1, level.value)
+
     def nominated(q: FigureQuery) -> FigureValue:
-        return int(q.shared("nominations", _nominations)[0][level.value])
+        return len(nominated_items(q))
 
     def selected(q: FigureQuery) -> FigureValue:
-        return int(q.shared("nominations", _nominations)[1][level.value])
+        return len(selected_items(q))
 
     define(
         f"typical_cases.{level.value}.nominated",
@@ -90,6 +115,7 @@ def _typical_level_figures(level: TypicalCaseLevel) -> None:
         f"Nominated events at the level {level.value} for cases of the units in scope, by "
         "nomination date.",
         nominated,
+        items=nominated_items,
     )
     define(
         f"typical_cases.{level.value}.selected",
@@ -98,6 +124,7 @@ def _typical_level_figures(level: TypicalCaseLevel) -> None:
         f"Selected events of nominations at the level {level.value} for cases of the units in "
         "scope, by selection date (whenever the nomination was made).",
         selected,
+        items=selected_items,
     )
 
 
@@ -110,6 +137,7 @@ for _level in TypicalCaseLevel:
     "入选典型案例合计（件次）",
     "typical-case selections, all levels",
     "Sum of the typical_cases.*.selected counts (a case selected at two levels counts twice).",
+    items=_made(1, None),
 )
 def _typical_selected(q: FigureQuery) -> FigureValue:
-    return int(sum(q.shared("nominations", _nominations)[1].values()))
+    return len(_made(1, None)(q))
