@@ -362,7 +362,10 @@ class DrawSupervisors(Command):
     count: int = Field(ge=1, le=50)
     speciality: Name | None = None
     seed: int | None = Field(
-        default=None, ge=0, lt=2**63, description="Default: a fresh random seed, recorded."
+        default=None,
+        ge=0,
+        lt=2**63,
+        description="Default: derived from the hash chain (Policy.draw_seed), recorded.",
     )
 
 

@@ -54,6 +54,7 @@ from supervision_ledger.domain import (
     SupervisorRecused,
     draw,
 )
+from supervision_ledger.domain.draw import chain_seed
 
 SH = ZoneInfo("Asia/Shanghai")
 START = datetime(2023, 1, 2, 9, 0, tzinfo=SH)
@@ -374,10 +375,11 @@ class LedgerMachine(RuleBasedStateMachine):
     @rule(
         i=PICK,
         count=st.integers(min_value=1, max_value=3),
-        seed=st.integers(0, 2**40),
+        seed=st.none() | st.integers(0, 2**40),
         steer=STEER,
     )
-    def draw_supervisors(self, i: int, count: int, seed: int, steer: bool) -> None:
+    def draw_supervisors(self, i: int, count: int, seed: int | None, steer: bool) -> None:
+        """With a seed, or (None) with one derived from the hash chain (the default)."""
         case, activity = pick(self.activities(), i)
         day = self.today + timedelta(days=1)
         pool = sorted(
@@ -399,13 +401,14 @@ class LedgerMachine(RuleBasedStateMachine):
                 "case": case.key,
                 "activity": activity,
                 "count": count,
-                "seed": seed,
+                **({} if seed is None else {"seed": seed}),
             },
             refusal,
         )
         if refusal is None:
             drawn = tuple(ids["drawn"])
-            assert drawn == draw(pool, count, seed)
+            assert seed is None or int(ids["seed"]) == seed
+            assert drawn == draw(pool, count, int(ids["seed"]))
             for key in drawn:
                 case.activities[activity][key] = "invited"
 
@@ -866,13 +869,35 @@ class LedgerMachine(RuleBasedStateMachine):
         if listed:
             REACHED["overdue_opinion_listed"] += 1
 
+    def chain_hash_at(self, position: int) -> str:
+        if position == 0:
+            return bytes(32).hex()
+        [row] = self.ledger.app.recorder.chain_page(position - 1, position, 1)
+        return row.chain_hash.hex()
+
     @invariant()
     def every_recorded_draw_reruns_from_its_seed_and_pool(self) -> None:
+        """And every seed derived from the hash chain re-derives from the chain hash at
+        its basis (before the draw) and the draw's own fields."""
         for key in self.cases:
-            for event in self.ledger.events(self.ledger.case(key)):
+            case = self.ledger.case(key)
+            for event in self.ledger.events(case):
                 if isinstance(event, Case.SupervisorsDrawn):
                     assert event.drawn == draw(event.pool, event.count, event.seed)
                     REACHED["draw_rerun"] += 1
+                    if event.seed_basis is not None:
+                        basis = event.seed_basis
+                        assert self.chain_hash_at(basis.position) == basis.chain_hash
+                        assert basis.position < self.ledger.app.recorder.max_notification_id()
+                        fields = {
+                            "event": "Case.SupervisorsDrawn",
+                            "activity": event.activity,
+                            "role": event.role.value,
+                            "speciality": event.speciality,
+                            "count": event.count,
+                        }
+                        assert event.seed == chain_seed(basis, case.id, fields)
+                        REACHED["chain_seed_rederived"] += 1
                 elif isinstance(event, Case.SupervisorReplaced) and event.seed is not None:
                     assert (event.replacement,) == draw(event.pool, 1, event.seed)
 
@@ -935,6 +960,7 @@ MUST_REACH = [
     "closed_with_opinions",
     "overdue_opinion_listed",
     "draw_rerun",
+    "chain_seed_rederived",
     *(
         f"{command}:{error.__name__}"
         for command in ("invite_supervisor", "replace_supervisor")

@@ -20,6 +20,7 @@ from eventsourcing.persistence import IntegrityError, Recording
 from .. import commands as c
 from ..domain.errors import CommandIdConflict, ConcurrencyConflict
 from ..domain.policy import Policy
+from ..domain.values import SeedSource
 from ..idempotency import CommandRecord
 from .eventsourced import LedgerApplication
 from .handlers import HANDLERS
@@ -186,9 +187,12 @@ class CommandExecutor:
                 updates[name] = value.replace(tzinfo=self.policy.zone)
         return command.model_copy(update=updates) if updates else command
 
-    @staticmethod
-    def with_seed(command: C) -> C:
-        """Give a draw without a seed a fresh one, fixed before any retry."""
+    def with_seed(self, command: C) -> C:
+        """Under ``Policy.draw_seed = random``, give a draw without a seed a fresh one,
+        fixed before any retry. Under ``chain`` (the default) and ``chain_only`` the
+        handler derives it from the hash chain instead (``UnitOfWork.draw_seed``)."""
+        if self.policy.draw_seed is not SeedSource.RANDOM:
+            return command
         if "seed" in type(command).model_fields and getattr(command, "seed", 0) is None:
             needs = not (
                 isinstance(command, c.ReplaceSupervisor) and command.replacement is not None

@@ -19,7 +19,7 @@ from uuid import UUID
 from eventsourcing.domain import event
 
 from .base import LedgerAggregate, aggregate_id, not_before
-from .draw import draw_from, eligible_pool
+from .draw import SeedBasis, draw_from, eligible_pool
 from .errors import (
     AlreadyConverted,
     AlreadyExists,
@@ -207,6 +207,16 @@ class Case(LedgerAggregate):
         seed: int
         pool: tuple[str, ...]
         drawn: tuple[str, ...]
+        #: The hash-chain point the seed was derived from (None: a seed the caller named
+        #: or, under ``Policy.draw_seed = random``, the ledger picked at random).
+        seed_basis: SeedBasis | None
+
+        #: Version 2 records the chain point a derived seed came from (issue 12).
+        class_version = 2
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, object]) -> None:
+            state["seed_basis"] = None  # recorded before seeds were derived from the chain
 
     class SupervisorInvited(LedgerAggregate.Event):
         activity: str
@@ -229,6 +239,15 @@ class Case(LedgerAggregate):
         reason: str | None
         seed: int | None
         pool: tuple[str, ...]
+        #: The hash-chain point a drawn replacement's seed was derived from, if it was.
+        seed_basis: SeedBasis | None
+
+        #: Version 2 records the chain point a derived seed came from (issue 12).
+        class_version = 2
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, object]) -> None:
+            state["seed_basis"] = None  # recorded before seeds were derived from the chain
 
     class AttendanceRecorded(LedgerAggregate.Event):
         activity: str
@@ -507,8 +526,10 @@ class Case(LedgerAggregate):
         seed: int,
         occurred_at: datetime,
         policy: Policy,
+        seed_basis: SeedBasis | None = None,
     ) -> tuple[str, ...]:
-        """Draw ``count`` supervisors at random (随机抽选) and invite them [C]."""
+        """Draw ``count`` supervisors at random (随机抽选) and invite them [C]; with
+        ``seed_basis``, ``seed`` was derived from the hash chain there."""
         self._check_open()
         act = self.activity(activity)
         not_before(occurred_at, act.opened_at, f"draw for activity {activity!r}")
@@ -527,6 +548,7 @@ class Case(LedgerAggregate):
             seed=seed,
             pool=pool,
             drawn=drawn,
+            seed_basis=seed_basis,
             occurred_at=occurred_at,
         )
         return drawn
@@ -541,6 +563,7 @@ class Case(LedgerAggregate):
         seed: int,
         pool: tuple[str, ...],
         drawn: tuple[str, ...],
+        seed_basis: SeedBasis | None,
         occurred_at: datetime,
     ) -> None:
         act = self.activities[activity]
@@ -641,6 +664,7 @@ class Case(LedgerAggregate):
         reason: str | None,
         occurred_at: datetime,
         policy: Policy,
+        seed_basis: SeedBasis | None = None,
     ) -> str:
         """Send a replacement (补派) for someone who cannot attend.
 
@@ -689,6 +713,7 @@ class Case(LedgerAggregate):
             reason=reason,
             seed=drawn_seed,
             pool=pool,
+            seed_basis=seed_basis if drawn_seed is not None else None,
             occurred_at=occurred_at,
         )
         return new_key
@@ -702,6 +727,7 @@ class Case(LedgerAggregate):
         reason: str | None,
         seed: int | None,
         pool: tuple[str, ...],
+        seed_basis: SeedBasis | None,
         occurred_at: datetime,
     ) -> None:
         act = self.activities[activity]

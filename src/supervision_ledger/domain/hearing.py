@@ -19,7 +19,7 @@ from uuid import UUID
 from eventsourcing.domain import event
 
 from .base import LedgerAggregate, aggregate_id, not_before
-from .draw import draw_from, eligible_pool
+from .draw import SeedBasis, draw_from, eligible_pool
 from .errors import (
     AlreadyExists,
     AlreadyInvited,
@@ -110,6 +110,15 @@ class Hearing(LedgerAggregate):
         seed: int
         pool: tuple[str, ...]
         drawn: tuple[str, ...]
+        #: The hash-chain point the seed was derived from (None: named or random).
+        seed_basis: SeedBasis | None
+
+        #: Version 2 records the chain point a derived seed came from (issue 12).
+        class_version = 2
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, object]) -> None:
+            state["seed_basis"] = None  # recorded before seeds were derived from the chain
 
     class OfficerInvited(LedgerAggregate.Event):
         supervisor: str
@@ -369,6 +378,7 @@ class Hearing(LedgerAggregate):
         seed: int,
         occurred_at: datetime,
         policy: Policy,
+        seed_basis: SeedBasis | None = None,
     ) -> tuple[str, ...]:
         """Draw hearing officers at random from the eligible pool."""
         self._require(HearingStatus.APPROVED, HearingStatus.SCHEDULED, step="draw officers")
@@ -391,6 +401,7 @@ class Hearing(LedgerAggregate):
             seed=seed,
             pool=pool,
             drawn=drawn,
+            seed_basis=seed_basis,
             occurred_at=occurred_at,
         )
         return drawn
@@ -403,6 +414,7 @@ class Hearing(LedgerAggregate):
         seed: int,
         pool: tuple[str, ...],
         drawn: tuple[str, ...],
+        seed_basis: SeedBasis | None,
         occurred_at: datetime,
     ) -> None:
         for key in drawn:

@@ -342,3 +342,16 @@ def reply_timing(due: date, replied_on: date | None, today: date) -> ReplyTiming
     if replied_on is not None:
         return ReplyTiming.ON_TIME if replied_on <= due else ReplyTiming.LATE
     return ReplyTiming.OVERDUE if today > due else ReplyTiming.PENDING
+
+
+class SeedSource(StrEnum):
+    """Where the seed of a draw without one comes from (``Policy.draw_seed``)."""
+
+    #: A fresh random seed the ledger picks (``secrets``), recorded in the event. Nobody
+    #: can check afterwards that it was not tried until it gave the wanted people.
+    RANDOM = "random"
+    #: Derived from the hash chain at the moment of the draw plus the draw's own fields
+    #: (:func:`chain_seed`); a seed the caller names is still accepted and recorded.
+    CHAIN = "chain"
+    #: As ``CHAIN``, and a seed named by the caller is refused (``caller_seed_refused``).
+    CHAIN_ONLY = "chain_only"

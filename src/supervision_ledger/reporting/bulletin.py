@@ -9,6 +9,7 @@ import dataclasses
 import json
 from dataclasses import dataclass, field
 from datetime import date
+from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
@@ -64,6 +65,8 @@ def policy_to_json(policy: Policy) -> dict[str, Any]:
             value = {str(role): str(scope) for role, scope in sorted(value.items())}
         elif isinstance(value, date):
             value = value.isoformat()
+        elif isinstance(value, Enum):  # e.g. draw_seed
+            value = str(value.value)
         found[item.name] = value
     return found
 
@@ -117,6 +120,8 @@ def _setting(name: str, default: Any, value: Any) -> Any:
         )
     if isinstance(default, date):
         return date.fromisoformat(value)
+    if isinstance(default, Enum):  # e.g. draw_seed: one of the enumeration's values
+        return type(default)(value)
     if name in _ENUM_SETS:
         return frozenset(_ENUM_SETS[name](v) for v in value)
     if isinstance(default, RosterScopes):
