@@ -5,16 +5,21 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 from eventsourcing.persistence import StoredEvent
+from eventsourcing.utils import get_topic
 from ledger_stories import Story, at
+from pydantic import ValidationError
 
 from supervision_ledger import Ledger
-from supervision_ledger.domain import Case, Policy, Role
+from supervision_ledger.cli import main
+from supervision_ledger.domain import Case, Hearing, Policy, Role
 from supervision_ledger.domain.draw import SeedBasis, chain_seed
-from supervision_ledger.domain.errors import CallerSeedRefused
-from supervision_ledger.domain.values import SeedSource
+from supervision_ledger.domain.errors import ApproverNotEntitled, CallerSeedRefused
+from supervision_ledger.domain.values import Approver, ApproverRole, SeedSource
+from supervision_ledger.idempotency import CommandRecord
 from supervision_ledger.persistence.mapper import MsgspecMapper
 
 
@@ -123,3 +128,181 @@ def test_draws_stored_before_seed_bases_read_back_without_one(event_class: type)
     )
     event = mapper.to_domain_event(old)
     assert event.seed_basis is None and event.seed == 5
+
+
+# -- who did it (point 5) -----------------------------------------------------------------
+
+
+def test_actor_and_approver_are_stored_shown_and_exported(store_url: str, tmp_path: Path) -> None:
+    """The actor is kept in the command record (a command without an id is given one),
+    shown on every event of the command by history, and exported; the approver is a
+    structured field of the approval event; the old free-text approved_by still reads."""
+    with Ledger(store=store_url) as ledger:
+        story = Story(ledger)
+        story.unit("QC")
+        case = story.case("QC", "2023-03-01", kind="criminal_appeal", parties=("王某",))
+        story.do(
+            "propose_hearing",
+            hearing="H1",
+            case=case,
+            actor="clerk:zhang.li",
+            occurred_at=at("2023-03-02"),
+        )
+        story.do(
+            "approve_hearing",
+            hearing="H1",
+            approver={"role": "deputy_chief", "name": "王副检察长"},
+            actor="system:oa-import",
+            command_id="approve-H1",
+            occurred_at=at("2023-03-03"),
+        )
+        story.do("propose_hearing", hearing="H2", case=case, occurred_at=at("2023-03-02"))
+        story.do(
+            "approve_hearing", hearing="H2", approved_by="刘检察长", occurred_at=at("2023-03-03")
+        )
+        entries = ledger.history("hearing:H1")
+        assert [(e.event, e.actor) for e in entries] == [
+            ("Hearing.Proposed", "clerk:zhang.li"),
+            ("Hearing.Approved", "system:oa-import"),
+        ]
+        assert entries[0].command_id is not None and entries[0].command_id.startswith("auto:")
+        assert entries[1].command_id == "approve-H1"
+        assert entries[1].approver == {"role": "deputy_chief", "name": "王副检察长"}
+        assert entries[0].approver is None
+        legacy = ledger.history("hearing:H2")
+        assert legacy[1].approver == {"role": "chief_prosecutor", "name": "刘检察长"}
+        assert legacy[1].actor is None
+        assert ledger.hearing("H2").approved_by == "刘检察长"
+        # The same command id entered again by another clerk is a repeat, not a conflict.
+        again = ledger.execute(
+            {
+                "type": "approve_hearing",
+                "hearing": "H1",
+                "approver": {"role": "deputy_chief", "name": "王副检察长"},
+                "actor": "clerk:other",
+                "command_id": "approve-H1",
+                "occurred_at": at("2023-03-03"),
+            }
+        )
+        assert again.replayed and ledger.history("hearing:H1")[1].actor == "system:oa-import"
+        if store_url.startswith("sqlite:///:memory:"):
+            return
+    export = tmp_path / "export.jsonl"
+    assert main(["export", "--store", store_url, "-o", str(export)]) == 0
+    lines = [json.loads(t) for t in export.read_text(encoding="utf-8").splitlines()[1:]]
+    actors = {
+        line["fields"]["command_id"]: line["fields"]["actor"]
+        for line in lines
+        if line.get("event") == "CommandRecord.Recorded"
+    }
+    approved = next(
+        line
+        for line in lines
+        if line.get("event") == "Hearing.Approved" and line["chain"]["command_id"] == "approve-H1"
+    )
+    assert actors[approved["chain"]["command_id"]] == "system:oa-import"
+    assert approved["fields"]["approver"] == {"role": "deputy_chief", "name": "王副检察长"}
+
+
+def test_bad_actor_or_approver_is_refused_naming_the_field(sqlite_file_url: str) -> None:
+    with Ledger(store=sqlite_file_url) as ledger:
+        story = Story(ledger)
+        story.unit("QC")
+        case = story.case("QC", "2023-03-01")
+        story.do("propose_hearing", hearing="H1", case=case, occurred_at=at("2023-03-02"))
+        top = ledger.app.recorder.max_notification_id()
+        for actor in ("zhang", "clerk:", "admin:root", "clerk:a b"):
+            with pytest.raises(ValidationError, match="actor"):
+                ledger.execute(
+                    {
+                        "type": "close_case",
+                        "case": case,
+                        "actor": actor,
+                        "occurred_at": at("2023-03-02"),
+                    }
+                )
+        with pytest.raises(ValidationError, match=r"approver\.role"):
+            ledger.execute(
+                {
+                    "type": "approve_hearing",
+                    "hearing": "H1",
+                    "approver": {"role": "mayor", "name": "某"},
+                    "occurred_at": at("2023-03-03"),
+                }
+            )
+        with pytest.raises(ApproverNotEntitled, match="department_head") as refused:
+            ledger.execute(
+                {
+                    "type": "approve_hearing",
+                    "hearing": "H1",
+                    "approver": {"role": "department_head", "name": "李主任"},
+                    "occurred_at": at("2023-03-03"),
+                }
+            )
+        assert refused.value.rule == "approver_not_entitled"
+        assert ledger.app.recorder.max_notification_id() == top
+
+
+def test_cli_history_shows_actor_and_approver(
+    sqlite_file_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with Ledger(store=sqlite_file_url) as ledger:
+        story = Story(ledger)
+        story.unit("QC")
+        case = story.case("QC", "2023-03-01")
+        story.do("propose_hearing", hearing="H1", case=case, occurred_at=at("2023-03-02"))
+        story.do(
+            "approve_hearing",
+            hearing="H1",
+            approver={"role": "chief_prosecutor", "name": "刘检察长"},
+            actor="clerk:zhang.li",
+            occurred_at=at("2023-03-03"),
+        )
+    capsys.readouterr()
+    assert main(["history", "hearing:H1", "--store", sqlite_file_url]) == 0
+    out = capsys.readouterr().out
+    assert "actor clerk:zhang.li" in out and "approved by 刘检察长 (chief_prosecutor)" in out
+    assert main(["history", "hearing:H1", "--json", "--store", sqlite_file_url]) == 0
+    events = json.loads(capsys.readouterr().out)["events"]
+    assert [e["actor"] for e in events] == [None, "clerk:zhang.li"]
+
+
+@pytest.mark.parametrize(
+    ("event_class", "v1", "expected"),
+    [
+        (
+            Hearing.Approved,
+            {"approved_by": "检察长"},
+            ("approver", Approver(ApproverRole.CHIEF_PROSECUTOR, "检察长")),
+        ),
+        (
+            Case.ObjectionRuled,
+            {"opinion": "O1", "ruling": "rejected", "reasons": "理由"},
+            ("approver", None),
+        ),
+        (
+            CommandRecord.Recorded,
+            {"command_id": "c1", "command_type": "close_case", "fingerprint": "{}", "ids": {}},
+            ("actor", None),
+        ),
+    ],
+)
+def test_events_recorded_before_attribution_read_back(
+    event_class: type, v1: dict[str, object], expected: tuple[str, object]
+) -> None:
+    """Version-1 states (no class_version) are upcast to version 2."""
+    state = {
+        "timestamp": "2023-01-01T00:00:00+00:00",
+        "occurred_at": "2023-01-01T00:00:00+00:00",
+        **v1,
+    }
+    if event_class is CommandRecord.Recorded:
+        state["originator_topic"] = "supervision_ledger.idempotency:CommandRecord"
+    old = StoredEvent(
+        originator_id=Case.id_for("K"),
+        originator_version=1,
+        topic=get_topic(event_class),
+        state=json.dumps(state).encode(),
+    )
+    event = MsgspecMapper().to_domain_event(old)
+    assert getattr(event, expected[0]) == expected[1]

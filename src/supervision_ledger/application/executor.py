@@ -21,7 +21,7 @@ from .. import commands as c
 from ..domain.errors import CommandIdConflict, ConcurrencyConflict
 from ..domain.policy import Policy
 from ..domain.values import SeedSource
-from ..idempotency import CommandRecord
+from ..idempotency import CommandRecord, attributed
 from .eventsourced import LedgerApplication
 from .handlers import HANDLERS
 from .locks import AggregateLocks, LockHolder, RestartWithLocks
@@ -76,7 +76,7 @@ class CommandExecutor:
         # picks for a seedless draw must not make a repeat of the same command look
         # different.
         submitted, fingerprint = command, command.fingerprint()
-        command = self.with_seed(command)
+        command = attributed(self.with_seed(command))
         command_type = str(getattr(command, "type", type(command).__name__))
         record_id = (
             None if command.command_id is None else CommandRecord.create_id(command.command_id)
@@ -153,6 +153,7 @@ class CommandExecutor:
                     fingerprint=fingerprint,
                     ids=ids,
                     occurred_at=command.occurred_at,
+                    actor=command.actor,
                 )
             )
         # The recorder writes the command id into the hash chain beside the events.

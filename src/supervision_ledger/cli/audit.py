@@ -79,8 +79,11 @@ def run_history(args: argparse.Namespace) -> int:
         occurred = e.occurred_at.isoformat() if e.occurred_at else "-"
         print(
             f"#{e.position} v{e.version} {e.event}  occurred {occurred}  "
-            f"recorded {e.recorded_at.isoformat()}  command {e.command_id or '-'}"
+            f"recorded {e.recorded_at.isoformat()}  command {e.command_id or '-'}  "
+            f"actor {e.actor or '-'}"
         )
+        if e.approver is not None:
+            print(f"    approved by {e.approver.get('name')} ({e.approver.get('role')})")
         for name, value in e.fields.items():
             print(f"    {name}: {value}")
     if state is not None:

@@ -18,6 +18,7 @@ from uuid import UUID
 
 from eventsourcing.domain import event
 
+from .approval import check_chief_approval
 from .base import LedgerAggregate, aggregate_id, not_before
 from .draw import SeedBasis, draw_from, eligible_pool
 from .errors import (
@@ -41,6 +42,7 @@ from .policy import Policy
 from .supervisor import Supervisor
 from .values import (
     ActivityType,
+    Approver,
     CaseFacts,
     CaseKind,
     FeedbackStage,
@@ -287,6 +289,15 @@ class Case(LedgerAggregate):
         opinion: str
         ruling: ObjectionRuling
         reasons: str
+        #: Who ruled (the chief prosecutor, or an office ``Policy.chief_approval_roles``
+        #: names); None when not recorded (and in rulings recorded before issue 12).
+        approver: Approver | None
+
+        class_version = 2
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, object]) -> None:
+            state["approver"] = None
 
     class DecisionRecorded(LedgerAggregate.Event):
         decision: str
@@ -922,9 +933,16 @@ class Case(LedgerAggregate):
         op.objected_at, op.objection = occurred_at, reason
 
     def rule_on_objection(
-        self, opinion: str, ruling: ObjectionRuling, reasons: str, occurred_at: datetime
+        self,
+        opinion: str,
+        ruling: ObjectionRuling,
+        reasons: str,
+        occurred_at: datetime,
+        approver: Approver | None = None,
+        policy: Policy | None = None,
     ) -> None:
-        """检察长 decides on the supervisor's objection, with reasons."""
+        """检察长 decides on the supervisor's objection, with reasons; ``approver`` names
+        who ruled (an office of ``Policy.chief_approval_roles``)."""
         self._check_open()
         op = self.opinion(opinion)
         if not op.objection_pending:
@@ -936,11 +954,24 @@ class Case(LedgerAggregate):
             raise ExplanationRequired(
                 f"the ruling on the objection to opinion {opinion!r} needs reasons"
             )
-        self._rule(opinion=opinion, ruling=ruling, reasons=reasons, occurred_at=occurred_at)
+        if policy is not None:
+            check_chief_approval(approver, policy, f"ruling on opinion {opinion!r}")
+        self._rule(
+            opinion=opinion,
+            ruling=ruling,
+            reasons=reasons,
+            approver=approver,
+            occurred_at=occurred_at,
+        )
 
     @event(ObjectionRuled)
     def _rule(
-        self, opinion: str, ruling: ObjectionRuling, reasons: str, occurred_at: datetime
+        self,
+        opinion: str,
+        ruling: ObjectionRuling,
+        reasons: str,
+        approver: Approver | None,
+        occurred_at: datetime,
     ) -> None:
         op = self.opinions[opinion]
         op.objection_ruled_at, op.objection_ruling, op.objection_reasons = (

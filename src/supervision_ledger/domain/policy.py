@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 
 from .values import (
     UNIT_LEVEL_RANK,
+    ApproverRole,
     AssessmentGrade,
     CaseKind,
     FeedbackStage,
@@ -195,6 +196,13 @@ class Policy:
     #: (``caller_seed_refused``). [U: the rules say 随机抽选 and nothing of seeds;
     #: ``chain`` by default, so every new store draws verifiably.]
     draw_seed: SeedSource = SeedSource.CHAIN
+    #: Offices whose approval stands where the rules need the chief prosecutor's: holding
+    #: a hearing (``approve_hearing``) and ruling on a supervisor's objection
+    #: (``rule_on_objection``); another office is refused (``approver_not_entitled``).
+    #: [P: the rules say 检察长; a deputy approves on the chief's delegation in practice.]
+    chief_approval_roles: frozenset[ApproverRole] = frozenset(
+        {ApproverRole.CHIEF_PROSECUTOR, ApproverRole.DEPUTY_CHIEF}
+    )
     mandatory_supervision_kinds: frozenset[CaseKind] = frozenset(
         {CaseKind.CRIMINAL_APPEAL, CaseKind.INTENDED_NON_PROSECUTION, CaseKind.CUSTODY_REVIEW}
     )

@@ -355,3 +355,19 @@ class SeedSource(StrEnum):
     CHAIN = "chain"
     #: As ``CHAIN``, and a seed named by the caller is refused (``caller_seed_refused``).
     CHAIN_ONLY = "chain_only"
+
+
+class ApproverRole(StrEnum):
+    """Who may approve where the rules need an approval (审批)."""
+
+    CHIEF_PROSECUTOR = "chief_prosecutor"  # 检察长
+    DEPUTY_CHIEF = "deputy_chief"  # 副检察长
+    DEPARTMENT_HEAD = "department_head"  # 部门负责人
+
+
+@dataclass(frozen=True)
+class Approver:
+    """A structured approver: the office that approved and the person holding it."""
+
+    role: ApproverRole
+    name: str

@@ -18,7 +18,14 @@ from eventsourcing.persistence import ApplicationRecorder, Mapper
 from ..audit import Digest, InvalidDigest, VerifyReport, integrity
 from ..domain.errors import LedgerError
 from ..domain.policy import Deadline, Policy, RosterScopes, WeekdayCalendar
-from ..domain.values import AssessmentGrade, CaseKind, Relationship, Role, RosterScope
+from ..domain.values import (
+    ApproverRole,
+    AssessmentGrade,
+    CaseKind,
+    Relationship,
+    Role,
+    RosterScope,
+)
 from ..persistence.recorders import ChainedRecorder
 from ..projections.api import Statistics, compute_statistics, statistics_views
 from ..projections.engine import Progress, ProjectionEngine, scratch_database
@@ -105,6 +112,7 @@ _ENUM_SETS: dict[str, Any] = {
     "failing_grades": AssessmentGrade,
     "drawn_roles": Role,
     "mandatory_supervision_kinds": CaseKind,
+    "chief_approval_roles": ApproverRole,
 }
 
 

@@ -221,7 +221,14 @@ def object_to_feedback(uow: UnitOfWork, cmd: c.ObjectToFeedback) -> Ids:
 
 @handles(c.RuleOnObjection)
 def rule_on_objection(uow: UnitOfWork, cmd: c.RuleOnObjection) -> Ids:
-    uow.get(Case, cmd.case).rule_on_objection(cmd.opinion, cmd.ruling, cmd.reasons, cmd.occurred_at)
+    uow.get(Case, cmd.case).rule_on_objection(
+        cmd.opinion,
+        cmd.ruling,
+        cmd.reasons,
+        cmd.occurred_at,
+        approver=cmd.approver.value() if cmd.approver is not None else None,
+        policy=uow.policy,
+    )
     return {"case": cmd.case, "opinion": cmd.opinion}
 
 

@@ -37,7 +37,7 @@ def propose_hearing(uow: UnitOfWork, cmd: c.ProposeHearing) -> Ids:
 
 @handles(c.ApproveHearing)
 def approve_hearing(uow: UnitOfWork, cmd: c.ApproveHearing) -> Ids:
-    uow.get(Hearing, cmd.hearing).approve(cmd.approved_by, cmd.occurred_at)
+    uow.get(Hearing, cmd.hearing).approve(cmd.approver.value(), cmd.occurred_at, uow.policy)
     return {"hearing": cmd.hearing}
 
 
