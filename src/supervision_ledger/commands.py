@@ -507,6 +507,26 @@ class RuleOnObjection(Command):
     )
 
 
+class RetractOpinion(Command):
+    """Retract an opinion entered by mistake (issue 12: corrections); it then counts in no
+    figure and waits for nothing. The entry and its retraction both stay in the history."""
+
+    type: Literal["retract_opinion"] = "retract_opinion"
+    case: Key
+    opinion: Key
+    reason: Text = Field(description="Why it is retracted, e.g. 'entered on the wrong case'.")
+
+
+class CorrectOpinion(Command):
+    """Correct the recorded text of an opinion (a typo, the wrong text entered)."""
+
+    type: Literal["correct_opinion"] = "correct_opinion"
+    case: Key
+    opinion: Key
+    content: Text = Field(description="The corrected text of the opinion.")
+    reason: Text = Field(description="Why it is corrected.")
+
+
 class RecordCaseDecision(Command):
     type: Literal["record_case_decision"] = "record_case_decision"
     case: Key
@@ -947,6 +967,8 @@ CORE_COMMANDS: tuple[type[Command], ...] = (
     ReportImplementation,
     ObjectToFeedback,
     RuleOnObjection,
+    RetractOpinion,
+    CorrectOpinion,
     RecordCaseDecision,
     CloseCase,
     ProposeHearing,

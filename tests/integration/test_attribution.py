@@ -4,7 +4,7 @@ and approved each command, and corrections — on SQLite and PostgreSQL."""
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -17,7 +17,14 @@ from supervision_ledger import Ledger
 from supervision_ledger.cli import main
 from supervision_ledger.domain import Case, Hearing, Policy, Role
 from supervision_ledger.domain.draw import SeedBasis, chain_seed
-from supervision_ledger.domain.errors import ApproverNotEntitled, CallerSeedRefused
+from supervision_ledger.domain.errors import (
+    ApproverNotEntitled,
+    CallerSeedRefused,
+    InvalidTransition,
+    OpinionsUnanswered,
+    OutOfOrder,
+    RuleViolation,
+)
 from supervision_ledger.domain.values import Approver, ApproverRole, SeedSource
 from supervision_ledger.idempotency import CommandRecord
 from supervision_ledger.persistence.mapper import MsgspecMapper
@@ -306,3 +313,102 @@ def test_events_recorded_before_attribution_read_back(
     )
     event = MsgspecMapper().to_domain_event(old)
     assert getattr(event, expected[0]) == expected[1]
+
+
+# -- corrections (point 6) ------------------------------------------------------------------
+
+
+def test_a_retracted_opinion_counts_nowhere_and_history_shows_both(store_url: str) -> None:
+    """Two opinions from one person on one activity, one retracted while undecided: the
+    figures, the feedback view and the dossier count only the other; the retracted one
+    no longer stops the case closing, takes no further step, and is counted once in
+    opinions.retracted; its history keeps the entry and the retraction, with the actor."""
+    with Ledger(store=store_url) as ledger:
+        story = Story(ledger)
+        story.unit("QC")
+        [person] = story.people("S", 1, "QC", ["peoples_supervisor"])
+        case, act = story.activity("QC", "2023-03-01", "quality_review", attend=[person])
+        kept = story.opinion(case, act, person, "2023-03-01")
+        wrong = story.opinion(case, act, person, "2023-03-01", outcome=None)
+        before = ledger.statistics(as_of=date(2023, 6, 1))
+        assert before.count("opinions.submitted") == 2
+        assert before.count("feedback.receipt_overdue") == 1
+        with pytest.raises(OpinionsUnanswered):
+            story.do("close_case", case=case, occurred_at=at("2023-05-01"))
+        story.do(
+            "retract_opinion",
+            case=case,
+            opinion=wrong,
+            reason="误录：同一意见录入两次",
+            actor="clerk:zhang.li",
+            occurred_at=at("2023-03-05"),
+        )
+        stats = ledger.statistics(as_of=date(2023, 6, 1))
+        assert stats.count("opinions.submitted") == 1
+        assert stats.count("opinions.person_times") == 1
+        assert stats.count("opinions.retracted") == 1
+        assert stats.count("opinions.adopted") == 1 and stats.count("opinions.pending") == 0
+        assert stats.count("feedback.receipt_overdue") == stats.count("feedback.any_overdue") == 0
+        assert [p.opinion for p in ledger.pending_feedback(as_of=date(2023, 6, 1)).opinions] == []
+        assert [o.opinion for o in ledger.dossier(person).opinions] == [kept]
+        with pytest.raises(InvalidTransition, match="retracted"):
+            story.do("receive_opinion", case=case, opinion=wrong, occurred_at=at("2023-03-06"))
+        with pytest.raises(InvalidTransition, match="retracted"):
+            story.do(
+                "retract_opinion",
+                case=case,
+                opinion=wrong,
+                reason="再次",
+                occurred_at=at("2023-03-06"),
+            )
+        story.do("close_case", case=case, occurred_at=at("2023-05-01"))
+        entries = [e for e in ledger.history(f"case:{case}") if e.fields.get("opinion") == wrong]
+        assert [e.event for e in entries] == ["Case.OpinionSubmitted", "Case.OpinionRetracted"]
+        assert entries[1].fields["reason"] == "误录：同一意见录入两次"
+        assert entries[1].actor == "clerk:zhang.li"
+        assert ledger.case(case).opinion(wrong).retracted
+
+
+def test_a_corrected_opinion_keeps_both_texts(sqlite_file_url: str) -> None:
+    with Ledger(store=sqlite_file_url) as ledger:
+        story = Story(ledger)
+        story.unit("QC")
+        [person] = story.people("S", 1, "QC", ["peoples_supervisor"])
+        case, act = story.activity("QC", "2023-03-01", "quality_review", attend=[person])
+        key = story.opinion(case, act, person, "2023-03-01")
+        top = ledger.app.recorder.max_notification_id()
+        with pytest.raises(RuleViolation, match="changes nothing"):
+            story.do(
+                "correct_opinion",
+                case=case,
+                opinion=key,
+                content="建议规范告知程序",
+                reason="无",
+                occurred_at=at("2023-03-09"),
+            )
+        with pytest.raises(OutOfOrder):
+            story.do(
+                "correct_opinion",
+                case=case,
+                opinion=key,
+                content="建议规范权利义务告知程序",
+                reason="漏字",
+                occurred_at="2023-02-01T09:00:00",
+            )
+        assert ledger.app.recorder.max_notification_id() == top
+        story.do(
+            "correct_opinion",
+            case=case,
+            opinion=key,
+            content="建议规范权利义务告知程序",
+            reason="漏字",
+            occurred_at=at("2023-03-09"),
+        )
+        assert ledger.case(case).opinion(key).content == "建议规范权利义务告知程序"
+        texts = [
+            e.fields["content"]
+            for e in ledger.history(f"case:{case}")
+            if e.event in ("Case.OpinionSubmitted", "Case.OpinionCorrected")
+        ]
+        assert texts == ["建议规范告知程序", "建议规范权利义务告知程序"]
+        assert ledger.statistics(as_of=date(2023, 6, 1)).count("opinions.submitted") == 1

@@ -122,6 +122,15 @@ class Opinion:
     objection_ruled_at: datetime | None = None
     objection_ruling: ObjectionRuling | None = None
     objection_reasons: str | None = None
+    #: Retracted as entered by mistake (issue 12): it waits for nothing and counts nowhere.
+    retracted_at: datetime | None = None
+    retraction_reason: str | None = None
+    #: When its content was last corrected (the corrections are in the history).
+    corrected_at: datetime | None = None
+
+    @property
+    def retracted(self) -> bool:
+        return self.retracted_at is not None
 
     @property
     def objection_pending(self) -> bool:
@@ -129,7 +138,9 @@ class Opinion:
 
     @property
     def waits_for(self) -> FeedbackStage | None:
-        """The step this opinion waits for; None once fully answered."""
+        """The step this opinion waits for; None once fully answered (or retracted)."""
+        if self.retracted:
+            return None
         return opinion_waits_for(
             received=self.received_at is not None,
             decided=self.decided_at is not None,
@@ -174,6 +185,8 @@ class Opinion:
             self.implementation_at,
             self.objected_at,
             self.objection_ruled_at,
+            self.corrected_at,
+            self.retracted_at,
         ]
         return max(s for s in steps if s is not None)
 
@@ -298,6 +311,19 @@ class Case(LedgerAggregate):
         @staticmethod
         def upcast_v1_v2(state: dict[str, object]) -> None:
             state["approver"] = None
+
+    class OpinionRetracted(LedgerAggregate.Event):
+        """An opinion entered by mistake, retracted with a reason (issue 12)."""
+
+        opinion: str
+        reason: str
+
+    class OpinionCorrected(LedgerAggregate.Event):
+        """An opinion's content corrected (a typo, a wrong text), with a reason."""
+
+        opinion: str
+        content: str
+        reason: str
 
     class DecisionRecorded(LedgerAggregate.Event):
         decision: str
@@ -814,10 +840,20 @@ class Case(LedgerAggregate):
     ) -> None:
         self.opinions[opinion] = Opinion(opinion, activity, supervisor, content, occurred_at)
 
+    def _live_opinion(self, opinion: str, step: str) -> Opinion:
+        """The opinion, unless it was retracted (a retracted opinion takes no step)."""
+        op = self.opinion(opinion)
+        if op.retracted:
+            raise InvalidTransition(
+                f"cannot record '{step}' for opinion {opinion!r} of case {self.key!r}: "
+                "it was retracted"
+            )
+        return op
+
     def _opinion_step(
         self, opinion: str, allowed: set[OpinionStage], step: str, occurred_at: datetime
     ) -> Opinion:
-        op = self.opinion(opinion)
+        op = self._live_opinion(opinion, step)
         if op.stage not in allowed:
             raise InvalidTransition(
                 f"cannot record '{step}' for opinion {opinion!r} of case {self.key!r}: "
@@ -944,7 +980,7 @@ class Case(LedgerAggregate):
         """检察长 decides on the supervisor's objection, with reasons; ``approver`` names
         who ruled (an office of ``Policy.chief_approval_roles``)."""
         self._check_open()
-        op = self.opinion(opinion)
+        op = self._live_opinion(opinion, "ruling")
         if not op.objection_pending:
             raise InvalidTransition(
                 f"opinion {opinion!r} of case {self.key!r} has no objection awaiting a ruling"
@@ -979,6 +1015,43 @@ class Case(LedgerAggregate):
             ruling,
             reasons,
         )
+
+    # -- corrections (issue 12) ---------------------------------------------------
+
+    def retract_opinion(self, opinion: str, reason: str, occurred_at: datetime) -> None:
+        """Retract an opinion entered by mistake (a wrong case, a duplicate, a person who
+        gave none): it then waits for nothing and counts in no figure; its events stay.
+        Allowed after the case closed — a mistake may be found late."""
+        op = self._live_opinion(opinion, "retraction")
+        not_before(occurred_at, op.submitted_at, f"retraction of opinion {opinion!r}")
+        if not reason.strip():
+            raise ExplanationRequired(f"the retraction of opinion {opinion!r} needs a reason")
+        self._retract(opinion=opinion, reason=reason, occurred_at=occurred_at)
+
+    @event(OpinionRetracted)
+    def _retract(self, opinion: str, reason: str, occurred_at: datetime) -> None:
+        op = self.opinions[opinion]
+        op.retracted_at, op.retraction_reason = occurred_at, reason
+
+    def correct_opinion(
+        self, opinion: str, content: str, reason: str, occurred_at: datetime
+    ) -> None:
+        """Correct the recorded text of an opinion (a typo, the wrong text entered);
+        the first text stays in the history beside the correction."""
+        op = self._live_opinion(opinion, "correction")
+        not_before(occurred_at, op.submitted_at, f"correction of opinion {opinion!r}")
+        if not reason.strip():
+            raise ExplanationRequired(f"the correction of opinion {opinion!r} needs a reason")
+        if content == op.content:
+            raise RuleViolation(
+                f"the correction of opinion {opinion!r} of case {self.key!r} changes nothing"
+            )
+        self._correct(opinion=opinion, content=content, reason=reason, occurred_at=occurred_at)
+
+    @event(OpinionCorrected)
+    def _correct(self, opinion: str, content: str, reason: str, occurred_at: datetime) -> None:
+        op = self.opinions[opinion]
+        op.content, op.corrected_at = content, occurred_at
 
     # -- decision and closing ----------------------------------------------------
 

@@ -151,7 +151,8 @@ class FeedbackView(SuggestionFacts, PetitionFacts, View):
     # 5: objected_on, for the deadline of the chief prosecutor's ruling; the suggestion
     #    fact rows carry the suggestion's type, petition rows the first progress reply,
     #    an unreachable petitioner and a leader (领导包案).
-    version = 5
+    # 6: a retracted opinion (issue 12) leaves the view.
+    version = 6
     suggestion_table = "view_feedback_suggestion"
     petition_table = "view_feedback_petition"
     tables = {  # noqa: RUF012 - class-level schema
@@ -225,6 +226,14 @@ class FeedbackView(SuggestionFacts, PetitionFacts, View):
     @on(Case.ObjectionRuled)
     def ruled(self, tx: Tx, e: Case.ObjectionRuled) -> None:
         self._set(tx, e, e.opinion, objection_pending=0)
+
+    @on(Case.OpinionRetracted)
+    def retracted(self, tx: Tx, e: Case.OpinionRetracted) -> None:
+        """A retracted opinion waits for nothing: it leaves the view."""
+        tx.rows(
+            "DELETE FROM view_feedback_opinion WHERE case_id = ? AND opinion = ?",
+            [str(e.originator_id), e.opinion],
+        )
 
 
 def stage_of(

@@ -232,6 +232,18 @@ def rule_on_objection(uow: UnitOfWork, cmd: c.RuleOnObjection) -> Ids:
     return {"case": cmd.case, "opinion": cmd.opinion}
 
 
+@handles(c.RetractOpinion)
+def retract_opinion(uow: UnitOfWork, cmd: c.RetractOpinion) -> Ids:
+    uow.get(Case, cmd.case).retract_opinion(cmd.opinion, cmd.reason, cmd.occurred_at)
+    return {"case": cmd.case, "opinion": cmd.opinion}
+
+
+@handles(c.CorrectOpinion)
+def correct_opinion(uow: UnitOfWork, cmd: c.CorrectOpinion) -> Ids:
+    uow.get(Case, cmd.case).correct_opinion(cmd.opinion, cmd.content, cmd.reason, cmd.occurred_at)
+    return {"case": cmd.case, "opinion": cmd.opinion}
+
+
 @handles(c.RecordCaseDecision)
 def record_case_decision(uow: UnitOfWork, cmd: c.RecordCaseDecision) -> Ids:
     uow.get(Case, cmd.case).record_decision(cmd.decision, cmd.occurred_at)

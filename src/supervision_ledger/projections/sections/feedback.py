@@ -116,7 +116,7 @@ def _opinion_waits(q: FigureQuery) -> Counter[FeedbackStage]:
     rows = q.rows(
         "SELECT submitted_on, received_on, decided_on, outcome, feedback_on, "
         "implementation_on, objection_pending, objected_on FROM view_stat_opinion "
-        f"WHERE 1 = 1{scope}{period}",
+        f"WHERE retracted_on IS NULL{scope}{period}",
         [*sp, *pp],
     )
     overdue: Counter[FeedbackStage] = Counter()

@@ -24,15 +24,20 @@ figure, define = SECTION.figure, SECTION.define
 
 
 class OpinionFacts(View):
-    """One row per opinion: its unit, submission, decision and feedback dates."""
+    """One row per opinion: its unit, submission, decision and feedback dates; a
+    retracted opinion keeps its row with ``retracted_on`` set, and every figure but
+    ``opinions.retracted`` leaves it out."""
 
+    # 2: retracted_on (issue 12: corrections).
+    version = 2
     tables = {  # noqa: RUF012 - class-level schema
         "view_stat_opinion": "case_id TEXT NOT NULL, opinion TEXT NOT NULL, "
         "unit TEXT NOT NULL, submitted_on TEXT NOT NULL, outcome TEXT, decided_on TEXT, "
         "feedback_on TEXT, activity TEXT NOT NULL, supervisor TEXT NOT NULL, "
         # Every step's date, for the overdue figures of each stage (:mod:`.feedback`).
         "received_on TEXT, implementation_on TEXT, objected_on TEXT, "
-        "objection_pending INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (case_id, opinion)",
+        "objection_pending INTEGER NOT NULL DEFAULT 0, retracted_on TEXT, "
+        "PRIMARY KEY (case_id, opinion)",
     }
     indexes = {  # noqa: RUF012 - class-level schema
         "view_stat_opinion_by_unit": "view_stat_opinion (unit, submitted_on)",
@@ -87,6 +92,10 @@ class OpinionFacts(View):
     def objection_ruled(self, tx: Tx, e: Case.ObjectionRuled) -> None:
         self._opinion_step(tx, e.originator_id, e.opinion, objection_pending=0)
 
+    @on(Case.OpinionRetracted)
+    def opinion_retracted(self, tx: Tx, e: Case.OpinionRetracted) -> None:
+        self._opinion_step(tx, e.originator_id, e.opinion, retracted_on=e.occurred_at)
+
     @staticmethod
     def _opinion_step(tx: Tx, case_id: object, opinion: str, **values: object) -> None:
         """Set columns of an opinion row (a datetime is stored as its local date)."""
@@ -106,7 +115,7 @@ def opinion_rows(q: FigureQuery) -> list[tuple[str | None, str | None, str | Non
     period, pp = q.period("submitted_on")
     rows = q.rows(
         "SELECT outcome, decided_on, feedback_on FROM view_stat_opinion "
-        f"WHERE 1 = 1{scope}{period}",
+        f"WHERE retracted_on IS NULL{scope}{period}",
         [*sp, *pp],
     )
     return [(o, d, f) for o, d, f in rows]
@@ -120,7 +129,8 @@ def _outcomes(q: FigureQuery) -> Counter[str | None]:
     "opinions.submitted",
     "提出监督意见（件）",
     "opinions submitted",
-    "OpinionSubmitted events on cases of the units in scope.",
+    "OpinionSubmitted events on cases of the units in scope, less those retracted "
+    "(OpinionRetracted: entered by mistake; counted in opinions.retracted instead).",
 )
 def _submitted(q: FigureQuery) -> FigureValue:
     return len(q.shared("opinions", opinion_rows))
@@ -139,7 +149,7 @@ def _opinion_person_times(q: FigureQuery) -> FigureValue:
     period, pp = q.period("submitted_on")
     rows = q.rows(
         "SELECT COUNT(*) FROM (SELECT DISTINCT case_id, activity, supervisor "
-        f"FROM view_stat_opinion WHERE 1 = 1{scope}{period}) AS taking_part",
+        f"FROM view_stat_opinion WHERE retracted_on IS NULL{scope}{period}) AS taking_part",
         [*sp, *pp],
     )
     return int(rows[0][0])
@@ -172,6 +182,23 @@ _outcome_figure(OpinionOutcome.NOT_ADOPTED, "opinions not adopted")
 )
 def _pending(q: FigureQuery) -> FigureValue:
     return _outcomes(q)[None]
+
+
+@figure(
+    "opinions.retracted",
+    "撤回的误录监督意见（件）",
+    "opinions retracted as entered by mistake",
+    "OpinionSubmitted events on cases of the units in scope with an OpinionRetracted "
+    "event (issue 12: corrections), whenever retracted; they count in no other figure.",
+)
+def _retracted(q: FigureQuery) -> FigureValue:
+    scope, sp = q.scope("unit")
+    period, pp = q.period("submitted_on")
+    rows = q.rows(
+        f"SELECT COUNT(*) FROM view_stat_opinion WHERE retracted_on IS NOT NULL{scope}{period}",
+        [*sp, *pp],
+    )
+    return int(rows[0][0])
 
 
 @figure(
