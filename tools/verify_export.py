@@ -222,8 +222,8 @@ class DrawCheck:
         self.seeds_checked = 0
         self.seeds_not_rederived = 0
         self.mismatch: Finding | None = None
-        #: Recent positions → chain hash (hex), GENESIS at 0.
-        self.recent: OrderedDict[int, str] = OrderedDict({0: GENESIS.hex()})
+        #: Recent positions → chain hash (hex).
+        self.recent: OrderedDict[int, str] = OrderedDict()
         #: Bases older than the window: position → [(draw position, claimed hash, detail)].
         self.pending: dict[int, list[tuple[int, str, str]]] = {}
 
@@ -233,7 +233,7 @@ class DrawCheck:
             link = line.get("chain")
             if isinstance(link, dict) and isinstance(link.get("chain_hash"), str):
                 self.recent[line["position"]] = link["chain_hash"].lower()
-                if len(self.recent) > WINDOW:
+                while len(self.recent) > WINDOW:
                     self.recent.popitem(last=False)
             yield line
 
@@ -282,7 +282,9 @@ class DrawCheck:
                 position, f"{detail}: the seed derived there is {expected}, not {data['seed']}"
             )
             return
-        if base in self.recent:
+        if base == 0:  # drawn on an empty log: the genesis hash
+            self.basis_found(position, claimed, GENESIS.hex(), detail)
+        elif base in self.recent:
             self.basis_found(position, claimed, self.recent[base], detail)
         else:
             self.pending.setdefault(base, []).append((position, claimed, detail))

@@ -4,6 +4,8 @@ digest, tamper with the sqlite3 module, verify names the position; the exports a
 from __future__ import annotations
 
 import ast
+import importlib.util
+import io
 import json
 import os
 import sqlite3
@@ -414,3 +416,47 @@ def test_a_basis_naming_another_chain_hash_is_found(tmp_path: Path) -> None:
     verdict = json.loads(tool(str(export), "--json").stdout)
     assert verdict["problem"] == "seed_mismatch"
     assert f"the chain hash there is not {'ab' * 32}" in verdict["detail"]
+
+
+def test_a_basis_out_of_the_window_is_found_in_a_second_reading(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """With no window kept, every basis lies out of it: a file is read a second time to
+    check them; standard input cannot be, so they are counted as not re-derived."""
+    url = f"sqlite:///{tmp_path / 'window.db'}"
+    build(url)
+    with Ledger(store=url) as ledger:
+        for activity in ("W1", "W2"):
+            ledger.execute(
+                {
+                    "type": "open_activity",
+                    "case": "K1",
+                    "activity": activity,
+                    "activity_type": "other",
+                    "occurred_at": "2023-05-03T09:00",
+                }
+            )
+        for activity in ("W1", "W2"):
+            ledger.execute(
+                {
+                    "type": "draw_supervisors",
+                    "case": "K1",
+                    "activity": activity,
+                    "count": 1,
+                    "occurred_at": "2023-05-03T10:00",
+                }
+            )
+    export = tmp_path / "window.jsonl"
+    assert cli("export", "--store", url, "-o", str(export)).returncode == 0
+    spec = importlib.util.spec_from_file_location("verify_export_window", TOOL)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    monkeypatch.setattr(module, "WINDOW", 0)
+    assert module.main([str(export), "--json"]) == 0
+    verdict = json.loads(capsys.readouterr().out)
+    assert (verdict["seeds_rederived"], verdict["seeds_not_rederived"]) == (2, 0)
+    monkeypatch.setattr("sys.stdin", io.StringIO(export.read_text(encoding="utf-8")))
+    assert module.main(["-", "--json"]) == 0
+    verdict = json.loads(capsys.readouterr().out)
+    assert verdict["ok"] and (verdict["seeds_rederived"], verdict["seeds_not_rederived"]) == (0, 2)
