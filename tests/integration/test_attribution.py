@@ -412,3 +412,41 @@ def test_a_corrected_opinion_keeps_both_texts(sqlite_file_url: str) -> None:
         ]
         assert texts == ["建议规范告知程序", "建议规范权利义务告知程序"]
         assert ledger.statistics(as_of=date(2023, 6, 1)).count("opinions.submitted") == 1
+
+
+def test_a_batch_keeps_each_commands_actor(store_url: str) -> None:
+    """execute_many (what ``apply`` uses) records each command's actor as execute does."""
+    with Ledger(store=store_url) as ledger:
+        ledger.execute_many(
+            [
+                {
+                    "type": "register_unit",
+                    "unit": "QC",
+                    "name": "清城区院",
+                    "level": "district",
+                    "actor": "system:oa-import",
+                    "occurred_at": at("2023-01-01"),
+                },
+                {
+                    "type": "register_unit",
+                    "unit": "QX",
+                    "name": "清新区院",
+                    "level": "district",
+                    "occurred_at": at("2023-01-01"),
+                },
+                {
+                    "type": "register_unit",
+                    "unit": "YD",
+                    "name": "英德市院",
+                    "level": "district",
+                    "actor": "clerk:wang",
+                    "command_id": "yd",
+                    "occurred_at": at("2023-01-01"),
+                },
+            ]
+        )
+        assert [ledger.history(f"unit:{u}")[0].actor for u in ("QC", "QX", "YD")] == [
+            "system:oa-import",
+            None,
+            "clerk:wang",
+        ]

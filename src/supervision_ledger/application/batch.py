@@ -206,7 +206,8 @@ class BatchExecutor:
     def _stage(self, batch: _Batch, item: _Prepared, *, first_attempt: bool) -> None:
         """Run one command against the batch's state and add its events to the batch."""
         command = item.command
-        if command.command_id is not None:
+        # A command id the ledger gave (a command with an actor and no id) is new.
+        if command.command_id is not None and item.submitted.command_id is not None:
             previous = self._command_record(batch, command.command_id)
             if previous is not None:
                 if not item.submitted.same_as_recorded(previous.fingerprint):

@@ -127,7 +127,8 @@ class CommandExecutor:
 
         The aggregates come out of the cache unless ``fresh`` (a retry after a version
         conflict: the cache may be behind the store), and go back in once saved."""
-        if command.command_id is not None:
+        # A command id the ledger gave (a command with an actor and no id) is new.
+        if command.command_id is not None and submitted.command_id is not None:
             previous = self.command_record(command.command_id)
             if previous is not None:
                 if not submitted.same_as_recorded(previous.fingerprint):
