@@ -450,3 +450,22 @@ def test_a_batch_keeps_each_commands_actor(store_url: str) -> None:
             None,
             "clerk:wang",
         ]
+
+
+def test_a_hearing_draw_takes_a_chain_seed(sqlite_file_url: str) -> None:
+    """draw_hearing_officers without a seed: derived from the chain head and the draw's
+    fields (count, speciality), recorded as seed_basis on Hearing.OfficersDrawn."""
+    with Ledger(store=sqlite_file_url) as ledger:
+        story = Story(ledger)
+        story.unit("QC")
+        story.people("T", 4, "QC", ["hearing_officer"])
+        key = story.hearing("QC", "2023-03-20", hold=False)
+        position, head = ledger.app.chain_head()
+        ids = story.do("draw_hearing_officers", hearing=key, count=2, occurred_at=at("2023-03-16"))
+        event = list(ledger.app.events.get(Hearing.id_for(key)))[-1]
+        assert isinstance(event, Hearing.OfficersDrawn)
+        basis = SeedBasis(position, head.hex())
+        fields = {"event": "Hearing.OfficersDrawn", "count": 2, "speciality": None}
+        assert event.seed_basis == basis
+        assert event.seed == int(ids["seed"]) == chain_seed(basis, Hearing.id_for(key), fields)
+        assert list(event.drawn) == ids["drawn"]
