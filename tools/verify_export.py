@@ -14,6 +14,16 @@ records — each person ranked by SHA-256 of "{seed}:{key}", lowest first — an
 a draw whose recorded result does not follow (``draw_mismatch``, exit 1). Draws whose
 bytes it cannot read (a redacted line, an encrypted or compressed store) are counted
 as not re-run.
+
+A draw whose seed was derived from the hash chain (``Policy.draw_seed``, the event's
+``seed_basis``: the position and chain hash of the last event stored before it) has its
+seed re-derived too: the basis must lie before the draw and hold that chain hash in this
+export, and SHA-256 of "supervision-ledger/draw-seed/v1", a line feed and the compact
+sorted-key JSON of the draw's own fields, the basis and the originator id must give the
+recorded seed (first 8 bytes, big-endian, shifted right by one). A seed that does not
+follow is reported (``seed_mismatch``, exit 1). A basis further back than the last
+100,000 events is looked up in a second reading of the file (standard input cannot be
+read twice: such a seed is counted as not re-derived).
 """
 
 from __future__ import annotations
@@ -24,6 +34,7 @@ import hashlib
 import json
 import sys
 import uuid
+from collections import OrderedDict
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -173,18 +184,110 @@ def rerun_draw(pool: list[str], count: int, seed: int) -> list[str]:
     return sorted(set(pool), key=lambda key: (draw_rank(seed, key), key))[:count]
 
 
+SEED_TAG = "supervision-ledger/draw-seed/v1"
+#: How many recent chain hashes are kept for seed bases (older ones: a second reading).
+WINDOW = 100_000
+
+
+def seed_fields(name: str, data: dict[str, Any]) -> dict[str, Any]:
+    """The draw's own fields a chain-derived seed covers, by event."""
+    if name == "Case.SupervisorsDrawn":
+        keys = ("activity", "role", "speciality", "count")
+    elif name == "Case.SupervisorReplaced":
+        keys = ("activity", "supervisor")
+    else:  # Hearing.OfficersDrawn
+        keys = ("count", "speciality")
+    return {"event": name, **{key: data[key] for key in keys}}
+
+
+def derive_seed(chain_hash: str, position: int, originator_id: str, fields: dict[str, Any]) -> int:
+    payload = {
+        **fields,
+        "chain_hash": chain_hash,
+        "position": position,
+        "originator_id": canonical(originator_id),
+    }
+    text = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    digest = hashlib.sha256(f"{SEED_TAG}\n{text}".encode()).digest()
+    return int.from_bytes(digest[:8], "big") >> 1
+
+
 class DrawCheck:
-    """Re-runs the draws of the lines passing through :meth:`watch`."""
+    """Re-runs the draws of the lines passing through :meth:`watch`, and re-derives the
+    seeds derived from the hash chain."""
 
     def __init__(self) -> None:
         self.checked = 0
         self.unreadable = 0
+        self.seeds_checked = 0
+        self.seeds_not_rederived = 0
         self.mismatch: Finding | None = None
+        #: Recent positions → chain hash (hex).
+        self.recent: OrderedDict[int, str] = OrderedDict()
+        #: Bases older than the window: position → [(draw position, claimed hash, detail)].
+        self.pending: dict[int, list[tuple[int, str, str]]] = {}
 
     def watch(self, lines: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
         for line in lines:
             self.check(line)
+            link = line.get("chain")
+            if isinstance(link, dict) and isinstance(link.get("chain_hash"), str):
+                self.recent[line["position"]] = link["chain_hash"].lower()
+                while len(self.recent) > WINDOW:
+                    self.recent.popitem(last=False)
             yield line
+
+    def resolve(self, lines: Iterable[dict[str, Any]]) -> None:
+        """A second reading: check the bases that had left the window."""
+        for line in lines:
+            claims = self.pending.pop(line["position"], None)
+            link = line.get("chain") or {}
+            for position, claimed, detail in claims or ():
+                self.basis_found(position, claimed, str(link.get("chain_hash", "")).lower(), detail)
+            if not self.pending:
+                return
+
+    def unresolved(self) -> None:
+        """Bases never found: counted as not re-derived."""
+        self.seeds_not_rederived += sum(len(claims) for claims in self.pending.values())
+        self.seeds_checked -= sum(len(claims) for claims in self.pending.values())
+        self.pending.clear()
+
+    def basis_found(self, position: int, claimed: str, actual: str, detail: str) -> None:
+        if claimed != actual:
+            self.seed_mismatch(position, f"{detail}: the chain hash there is not {claimed}")
+
+    def seed_mismatch(self, position: int, detail: str) -> None:
+        self.found((position, "seed_mismatch", detail))
+
+    def found(self, finding: Finding) -> None:
+        """Keep the earliest finding (a basis resolved late may be the earliest)."""
+        if self.mismatch is None or finding[0] < self.mismatch[0]:
+            self.mismatch = finding
+
+    def check_seed(self, line: dict[str, Any], name: str, data: dict[str, Any]) -> None:
+        basis = data.get("seed_basis")
+        if basis is None:
+            return  # a seed named by the caller, or picked at random
+        self.seeds_checked += 1
+        position = line["position"]
+        base, claimed = int(basis["position"]), str(basis["chain_hash"]).lower()
+        detail = f"{name} at position {position} derives its seed from position {base}"
+        if not 0 <= base < position:
+            self.seed_mismatch(position, f"{detail}, which is not before it")
+            return
+        expected = derive_seed(claimed, base, line["originator_id"], seed_fields(name, data))
+        if expected != data["seed"]:
+            self.seed_mismatch(
+                position, f"{detail}: the seed derived there is {expected}, not {data['seed']}"
+            )
+            return
+        if base == 0:  # drawn on an empty log: the genesis hash
+            self.basis_found(position, claimed, GENESIS.hex(), detail)
+        elif base in self.recent:
+            self.basis_found(position, claimed, self.recent[base], detail)
+        else:
+            self.pending.setdefault(base, []).append((position, claimed, detail))
 
     def check(self, line: dict[str, Any]) -> None:
         name = str(line.get("topic") or "").rsplit(":", 1)[-1]
@@ -201,15 +304,18 @@ class DrawCheck:
             recorded, count = [data["replacement"]], 1
         else:
             recorded, count = list(data["drawn"]), data["count"]
+        self.check_seed(line, name, data)
         seed, pool = data["seed"], list(data["pool"])
         self.checked += 1
         expected = rerun_draw(pool, count, seed)
-        if recorded != expected and self.mismatch is None:
-            self.mismatch = (
-                line["position"],
-                "draw_mismatch",
-                f"{name} with seed {seed} over {len(pool)} eligible gives {expected}, "
-                f"the event records {recorded}",
+        if recorded != expected:
+            self.found(
+                (
+                    line["position"],
+                    "draw_mismatch",
+                    f"{name} with seed {seed} over {len(pool)} eligible gives {expected}, "
+                    f"the event records {recorded}",
+                )
             )
 
 
@@ -249,6 +355,9 @@ def main(argv: list[str] | None = None) -> int:
         digest = load_digest(args.digest) if args.digest is not None else None
         draws = DrawCheck()
         finding, checked, last = verify(draws.watch(read_export(args.export)), digest)
+        if draws.pending and args.export != "-":
+            draws.resolve(read_export(args.export))
+        draws.unresolved()
     except (BadInput, KeyError, TypeError, ValueError) as error:
         print(f"error: unusable input: {error}", file=sys.stderr)
         return 2
@@ -262,6 +371,8 @@ def main(argv: list[str] | None = None) -> int:
             "last_position": last,
             "draws_checked": draws.checked,
             "draws_not_rerun": draws.unreadable,
+            "seeds_rederived": draws.seeds_checked,
+            "seeds_not_rederived": draws.seeds_not_rederived,
         }
         if finding is not None:
             result.update(position=finding[0], problem=finding[1], detail=finding[2])
@@ -272,8 +383,17 @@ def main(argv: list[str] | None = None) -> int:
         if draws.checked or draws.unreadable:
             unread = f"; {draws.unreadable} not readable here" if draws.unreadable else ""
             print(f"draws: {draws.checked} re-run from their seed and pool, all follow{unread}")
+        if draws.seeds_checked or draws.seeds_not_rederived:
+            unread = (
+                f"; {draws.seeds_not_rederived} not re-derived (basis out of reach)"
+                if draws.seeds_not_rederived
+                else ""
+            )
+            print(f"seeds: {draws.seeds_checked} derived from the hash chain, all follow{unread}")
     elif finding[1] == "draw_mismatch":
         print(f"DRAW MISMATCH at position {finding[0]}: {finding[2]}")
+    elif finding[1] == "seed_mismatch":
+        print(f"SEED MISMATCH at position {finding[0]}: {finding[2]}")
     else:
         print(f"TAMPERED at position {finding[0]}: {finding[1]}: {finding[2]}")
     return 0 if finding is None else 1

@@ -32,6 +32,7 @@ from pydantic import (
     StringConstraints,
     TypeAdapter,
     ValidationError,
+    model_validator,
 )
 
 from .domain.errors import BusinessTimeOutOfRange
@@ -42,6 +43,8 @@ from .domain.suggestion import SuggestionType
 from .domain.typical_case import TypicalCaseLevel
 from .domain.values import (
     ActivityType,
+    Approver,
+    ApproverRole,
     AssessmentGrade,
     CaseKind,
     ObjectionRuling,
@@ -93,6 +96,29 @@ Name = Annotated[
     StringConstraints(strip_whitespace=True, min_length=1, max_length=200),
     _printable(frozenset()),
 ]
+
+
+#: Who entered a command: ``clerk:<id>`` (a person at a keyboard) or ``system:<id>`` (an
+#: import, an integration account); the id is 1–64 letters, digits, ``.``, ``_``, ``-``.
+ACTOR_PATTERN = r"^(clerk|system):[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"
+Actor = Annotated[str, StringConstraints(strip_whitespace=True, pattern=ACTOR_PATTERN)]
+
+
+class ApproverInput(BaseModel):
+    """A structured approver: the office (``chief_prosecutor``, ``deputy_chief``,
+    ``department_head``) and the person holding it."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    role: ApproverRole
+    name: Annotated[
+        str,
+        StringConstraints(strip_whitespace=True, min_length=1, max_length=200),
+        _printable(frozenset()),
+    ]
+
+    def value(self) -> Approver:
+        return Approver(role=self.role, name=self.name)
 
 
 def _not_a_number(value: Any) -> Any:
@@ -173,6 +199,13 @@ class Command(BaseModel):
         default=None,
         description="Idempotency key: the same id again returns the first result.",
     )
+    actor: Actor | None = Field(
+        default=None,
+        description=(
+            "Who entered the command: 'clerk:<id>' or 'system:<id>' (stored in its command "
+            "record, shown by history, exported)."
+        ),
+    )
 
     def fingerprint(self) -> str:
         """A canonical JSON of the normalised command without its ``command_id``.
@@ -183,7 +216,8 @@ class Command(BaseModel):
         (``40`` and ``40.00``). A naive datetime is written as it is: the ledger reads
         it in the policy's time zone before fingerprinting it.
         """
-        data = _normalised({k: v for k, v in self if k != "command_id"})
+        # Who entered it is not what happened: a repeat by another clerk is the same command.
+        data = _normalised({k: v for k, v in self if k not in ("command_id", "actor")})
         return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
     def same_as_recorded(self, recorded_fingerprint: str) -> bool:
@@ -362,7 +396,10 @@ class DrawSupervisors(Command):
     count: int = Field(ge=1, le=50)
     speciality: Name | None = None
     seed: int | None = Field(
-        default=None, ge=0, lt=2**63, description="Default: a fresh random seed, recorded."
+        default=None,
+        ge=0,
+        lt=2**63,
+        description="Default: derived from the hash chain (Policy.draw_seed), recorded.",
     )
 
 
@@ -465,6 +502,29 @@ class RuleOnObjection(Command):
     opinion: Key
     ruling: ObjectionRuling
     reasons: Text
+    approver: ApproverInput | None = Field(
+        default=None, description="Who ruled: the chief prosecutor (or a deputy), by name."
+    )
+
+
+class RetractOpinion(Command):
+    """Retract an opinion entered by mistake (issue 12: corrections); it then counts in no
+    figure and waits for nothing. The entry and its retraction both stay in the history."""
+
+    type: Literal["retract_opinion"] = "retract_opinion"
+    case: Key
+    opinion: Key
+    reason: Text = Field(description="Why it is retracted, e.g. 'entered on the wrong case'.")
+
+
+class CorrectOpinion(Command):
+    """Correct the recorded text of an opinion (a typo, the wrong text entered)."""
+
+    type: Literal["correct_opinion"] = "correct_opinion"
+    case: Key
+    opinion: Key
+    content: Text = Field(description="The corrected text of the opinion.")
+    reason: Text = Field(description="Why it is corrected.")
 
 
 class RecordCaseDecision(Command):
@@ -491,7 +551,19 @@ class ProposeHearing(Command):
 class ApproveHearing(Command):
     type: Literal["approve_hearing"] = "approve_hearing"
     hearing: Key
-    approved_by: Name
+    approver: ApproverInput = Field(
+        description="Who approved: {role: chief_prosecutor|deputy_chief|department_head, name}."
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _approved_by(cls, data: Any) -> Any:
+        """Command files written before issue 12 name the approver as free text
+        (``approved_by``): read it as the chief prosecutor's approval."""
+        if isinstance(data, dict) and "approved_by" in data and "approver" not in data:
+            data = dict(data)
+            data["approver"] = {"role": "chief_prosecutor", "name": data.pop("approved_by")}
+        return data
 
 
 class ScheduleHearing(Command):
@@ -895,6 +967,8 @@ CORE_COMMANDS: tuple[type[Command], ...] = (
     ReportImplementation,
     ObjectToFeedback,
     RuleOnObjection,
+    RetractOpinion,
+    CorrectOpinion,
     RecordCaseDecision,
     CloseCase,
     ProposeHearing,

@@ -4,6 +4,8 @@ digest, tamper with the sqlite3 module, verify names the position; the exports a
 from __future__ import annotations
 
 import ast
+import importlib.util
+import io
 import json
 import os
 import sqlite3
@@ -14,7 +16,9 @@ from pathlib import Path
 import pytest
 
 from supervision_ledger import Ledger
-from supervision_ledger.domain import ActivityType, Role, draw_rank
+from supervision_ledger.domain import ActivityType, Case, Role, draw_rank
+from supervision_ledger.domain.draw import SeedBasis, chain_seed
+from supervision_ledger.domain.values import SeedSource
 
 ROOT = Path(__file__).resolve().parents[2]
 TOOL = ROOT / "tools" / "verify_export.py"
@@ -253,6 +257,7 @@ def test_the_stdlib_tool_reruns_every_recorded_draw(tmp_path: Path) -> None:
             seed=5,
             pool=pool,
             drawn=(rigged,),
+            seed_basis=None,
             occurred_at=case.registered_at,
         )
         ledger.app.save(case)
@@ -274,3 +279,184 @@ def test_the_stdlib_tool_reruns_every_recorded_draw(tmp_path: Path) -> None:
     assert "0 re-run from their seed and pool, all follow; 3 not readable here" in (
         tool(str(redacted)).stdout
     )
+
+
+def test_the_stdlib_tool_rederives_every_chain_seed(tmp_path: Path) -> None:
+    """Under the default policy a draw without a seed takes one derived from the hash chain
+    at the moment of the draw plus its own fields, recorded as ``seed_basis``: the tool
+    re-derives it from the export (draws, a drawn replacement). A draw whose seed was
+    chosen but dressed up with a basis, or whose basis names another chain hash, is
+    named (seed_mismatch) although its draw re-runs and the chain is intact."""
+    url = f"sqlite:///{tmp_path / 'chain.db'}"
+    build(url)
+    with Ledger(store=url) as ledger:
+        assert ledger.policy.draw_seed is SeedSource.CHAIN
+        ledger.execute(
+            {
+                "type": "open_activity",
+                "case": "K1",
+                "activity": "C1",
+                "activity_type": "other",
+                "occurred_at": "2023-05-03T09:00",
+            }
+        )
+        before = ledger.app.chain_head()
+        result = ledger.execute(
+            {
+                "type": "draw_supervisors",
+                "case": "K1",
+                "activity": "C1",
+                "count": 2,
+                "occurred_at": "2023-05-03T10:00",
+            }
+        )
+        drawn = ledger.case("K1").activities["C1"].draws[-1]
+        event = list(ledger.app.events.get(ledger.case("K1").id))[-1]
+        assert isinstance(event, Case.SupervisorsDrawn)
+        basis = SeedBasis(before[0], before[1].hex())
+        assert event.seed_basis == basis
+        fields = {
+            "event": "Case.SupervisorsDrawn",
+            "activity": "C1",
+            "role": "peoples_supervisor",
+            "speciality": None,
+            "count": 2,
+        }
+        assert event.seed == drawn.seed == int(result.ids["seed"])
+        assert event.seed == chain_seed(basis, ledger.case("K1").id, fields)
+        ledger.execute(
+            {
+                "type": "replace_supervisor",
+                "case": "K1",
+                "activity": "C1",
+                "supervisor": event.drawn[0],
+                "occurred_at": "2023-05-03T11:00",
+            }
+        )
+    export = tmp_path / "fair.jsonl"
+    assert cli("export", "--store", url, "-o", str(export)).returncode == 0
+    fair = tool(str(export), "--json")
+    verdict = json.loads(fair.stdout)
+    assert fair.returncode == 0 and verdict["ok"], fair.stdout
+    assert (verdict["seeds_rederived"], verdict["seeds_not_rederived"]) == (2, 0)
+    assert "seeds: 2 derived from the hash chain, all follow" in tool(str(export)).stdout
+    # A seed tried until it suited, recorded with a real basis: the draw itself re-runs.
+    with Ledger(store=url) as ledger:
+        case = ledger.case("K1")
+        position, head = ledger.app.chain_head()
+        case._open_activity(
+            activity="R1",
+            activity_type=ActivityType.OTHER,
+            title=None,
+            initiated_by=None,
+            hearing=None,
+            occurred_at=case.registered_at,
+        )
+        pool = ("S0", "S1", "S2")
+        case._draw(
+            activity="R1",
+            role=Role.PEOPLES_SUPERVISOR,
+            speciality=None,
+            count=1,
+            seed=5,
+            pool=pool,
+            drawn=(sorted(pool, key=lambda k: draw_rank(5, k))[0],),
+            seed_basis=SeedBasis(position, head.hex()),
+            occurred_at=case.registered_at,
+        )
+        ledger.app.save(case)
+        assert ledger.verify().ok
+    rigged = tmp_path / "rigged.jsonl"
+    assert cli("export", "--store", url, "-o", str(rigged)).returncode == 0
+    found = tool(str(rigged), "--json")
+    verdict = json.loads(found.stdout)
+    assert found.returncode == 1 and verdict["problem"] == "seed_mismatch", found.stdout
+    assert "not 5" in verdict["detail"]
+    assert tool(str(rigged)).stdout.startswith(f"SEED MISMATCH at position {verdict['position']}")
+
+
+def test_a_basis_naming_another_chain_hash_is_found(tmp_path: Path) -> None:
+    """The seed derives from the basis it names, but the chain there holds another hash."""
+    url = f"sqlite:///{tmp_path / 'basis.db'}"
+    build(url)
+    with Ledger(store=url) as ledger:
+        case = ledger.case("K1")
+        fake = SeedBasis(1, "ab" * 32)
+        fields = {
+            "event": "Case.SupervisorsDrawn",
+            "activity": "R1",
+            "role": "peoples_supervisor",
+            "speciality": None,
+            "count": 1,
+        }
+        seed = chain_seed(fake, case.id, fields)
+        case._open_activity(
+            activity="R1",
+            activity_type=ActivityType.OTHER,
+            title=None,
+            initiated_by=None,
+            hearing=None,
+            occurred_at=case.registered_at,
+        )
+        pool = ("S0", "S1", "S2")
+        case._draw(
+            activity="R1",
+            role=Role.PEOPLES_SUPERVISOR,
+            speciality=None,
+            count=1,
+            seed=seed,
+            pool=pool,
+            drawn=(sorted(pool, key=lambda k: draw_rank(seed, k))[0],),
+            seed_basis=fake,
+            occurred_at=case.registered_at,
+        )
+        ledger.app.save(case)
+    export = tmp_path / "basis.jsonl"
+    assert cli("export", "--store", url, "-o", str(export)).returncode == 0
+    verdict = json.loads(tool(str(export), "--json").stdout)
+    assert verdict["problem"] == "seed_mismatch"
+    assert f"the chain hash there is not {'ab' * 32}" in verdict["detail"]
+
+
+def test_a_basis_out_of_the_window_is_found_in_a_second_reading(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """With no window kept, every basis lies out of it: a file is read a second time to
+    check them; standard input cannot be, so they are counted as not re-derived."""
+    url = f"sqlite:///{tmp_path / 'window.db'}"
+    build(url)
+    with Ledger(store=url) as ledger:
+        for activity in ("W1", "W2"):
+            ledger.execute(
+                {
+                    "type": "open_activity",
+                    "case": "K1",
+                    "activity": activity,
+                    "activity_type": "other",
+                    "occurred_at": "2023-05-03T09:00",
+                }
+            )
+        for activity in ("W1", "W2"):
+            ledger.execute(
+                {
+                    "type": "draw_supervisors",
+                    "case": "K1",
+                    "activity": activity,
+                    "count": 1,
+                    "occurred_at": "2023-05-03T10:00",
+                }
+            )
+    export = tmp_path / "window.jsonl"
+    assert cli("export", "--store", url, "-o", str(export)).returncode == 0
+    spec = importlib.util.spec_from_file_location("verify_export_window", TOOL)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    monkeypatch.setattr(module, "WINDOW", 0)
+    assert module.main([str(export), "--json"]) == 0
+    verdict = json.loads(capsys.readouterr().out)
+    assert (verdict["seeds_rederived"], verdict["seeds_not_rederived"]) == (2, 0)
+    monkeypatch.setattr("sys.stdin", io.StringIO(export.read_text(encoding="utf-8")))
+    assert module.main(["-", "--json"]) == 0
+    verdict = json.loads(capsys.readouterr().out)
+    assert verdict["ok"] and (verdict["seeds_rederived"], verdict["seeds_not_rederived"]) == (0, 2)

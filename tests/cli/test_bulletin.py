@@ -18,7 +18,14 @@ from ledger_stories import Story, seed_000
 from supervision_ledger import Ledger
 from supervision_ledger.cli import main
 from supervision_ledger.domain.policy import Deadline, Policy, WeekdayCalendar
-from supervision_ledger.domain.values import CaseKind, Relationship, Role, RosterScope
+from supervision_ledger.domain.values import (
+    ApproverRole,
+    CaseKind,
+    Relationship,
+    Role,
+    RosterScope,
+    SeedSource,
+)
 from supervision_ledger.reporting.bulletin import (
     Bulletin,
     InvalidBulletin,
@@ -233,7 +240,10 @@ def test_the_policy_reads_back_as_it_was() -> None:
         drawn_roles=frozenset({Role.PEOPLES_SUPERVISOR}),
         mandatory_supervision_kinds=frozenset({CaseKind.CRIMINAL_APPEAL}),
         roster_scopes={Role.PEOPLES_SUPERVISOR: RosterScope.CITY_AND_ABOVE},
+        draw_seed=SeedSource.CHAIN_ONLY,
+        chief_approval_roles=frozenset({ApproverRole.CHIEF_PROSECUTOR}),
     )
+    assert policy_to_json(policy)["draw_seed"] == "chain_only"
     assert policy_from_json(json.loads(json.dumps(policy_to_json(policy)))) == policy
 
 

@@ -21,7 +21,7 @@ DOCS = Path(__file__).resolve().parents[2] / "docs"
 DOC = DOCS / "commands.md"
 FLOWS = DOCS / "flows.md"
 #: Fields every command has, described once at the top of docs/commands.md.
-COMMON_FIELDS = {"type", "occurred_at", "command_id"}
+COMMON_FIELDS = {"type", "occurred_at", "command_id", "actor"}
 TABLE_HEAD = "| field | type | | meaning |\n|---|---|---|---|\n"
 
 

@@ -26,6 +26,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from supervision_ledger.domain import AGGREGATES, Case, Hearing, LedgerAggregate, Party, Supervisor
+from supervision_ledger.domain.draw import SeedBasis
+from supervision_ledger.domain.values import Approver, ApproverRole
 from supervision_ledger.persistence.mapper import MsgspecMapper
 
 
@@ -58,6 +60,12 @@ DECIMALS = st.decimals(
     allow_nan=False, allow_infinity=False, places=2, max_value=10**12, min_value=-(10**12)
 ) | st.decimals(allow_nan=False, allow_infinity=False)
 PARTIES = st.builds(Party, name=TEXT, role=TEXT, minor=st.booleans())
+APPROVERS = st.builds(Approver, role=st.sampled_from(ApproverRole), name=TEXT)
+SEED_BASES = st.builds(
+    SeedBasis,
+    position=st.integers(0, 2**62),
+    chain_hash=st.binary(min_size=32, max_size=32).map(bytes.hex),
+)
 
 
 def strategy_for(tp: Any) -> st.SearchStrategy[Any]:
@@ -83,6 +91,8 @@ def strategy_for(tp: Any) -> st.SearchStrategy[Any]:
         date: st.dates(),
         Decimal: DECIMALS,
         Party: PARTIES,
+        SeedBasis: SEED_BASES,
+        Approver: APPROVERS,
     }
     if tp in simple:
         return simple[tp]

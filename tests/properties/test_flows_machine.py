@@ -3,7 +3,9 @@
 Whatever order commands come in — many of them refused — the stored history keeps
 three invariants: no petition is closed without both replies; a suggestion is
 adopted only after a reply; a lead becomes at most one case (and that case names it).
-A refused command writes nothing. The run then asserts that it reached what the
+A refused command writes nothing. Commands take turns naming an actor (a clerk, a
+system account, nobody): at the end of a run, every event's history shows the actor of
+the command that recorded it. The run then asserts that it reached what the
 invariants are about: petitions closed after both replies, suggestions adopted.
 """
 
@@ -32,6 +34,8 @@ START = datetime(2023, 1, 5, 9, 0)
 PICK = st.integers(min_value=0, max_value=7)
 #: Accepted commands by type, over every run of the test; read at its end.
 REACHED: Counter[str] = Counter()
+#: Who enters the commands, in turn (issue 12: who did it).
+ACTORS = (None, "clerk:li.ming", "system:oa-import")
 
 
 class FlowMachine(RuleBasedStateMachine):
@@ -45,9 +49,35 @@ class FlowMachine(RuleBasedStateMachine):
         self.lead_keys: list[str] = []
         self.case_keys: list[str] = []
         self.refused = 0
+        self.sent = 0
+        #: Accepted commands by the actor they named.
+        self.actors: Counter[str | None] = Counter()
 
     def teardown(self) -> None:
-        self.ledger.close()
+        try:
+            self.every_event_shows_its_commands_actor()
+        finally:
+            self.ledger.close()
+
+    def every_event_shows_its_commands_actor(self) -> None:
+        """Each command that named an actor was given a command id; the history of every
+        aggregate shows that actor on each of the command's events, and no actor on the
+        events of the others."""
+        ids = [self.ledger.unit("U").id, self.ledger.supervisor("GW").id]
+        ids += [self.ledger.case(k).id for k in self.case_keys]
+        ids += [self.ledger.petition(k).id for k in self.petition_keys]
+        ids += [self.ledger.suggestion(k).id for k in self.suggestion_keys]
+        ids += [self.ledger.lead(k).id for k in self.lead_keys]
+        by_command: dict[str | None, str | None] = {}
+        for agg_id in ids:
+            for entry in self.ledger.history(agg_id):
+                if entry.command_id is None or not entry.command_id.startswith("auto:"):
+                    assert entry.actor is None
+                    continue
+                assert entry.actor in ACTORS[1:]
+                assert by_command.setdefault(entry.command_id, entry.actor) == entry.actor
+        named = Counter(by_command.values())
+        assert named == Counter({a: n for a, n in self.actors.items() if a is not None})
 
     # -- helpers -------------------------------------------------------------------
 
@@ -61,7 +91,11 @@ class FlowMachine(RuleBasedStateMachine):
 
     def run(self, command: dict[str, Any]) -> bool:
         """Execute at the current time; True if recorded. A refusal must write nothing."""
+        actor = ACTORS[self.sent % len(ACTORS)]
+        self.sent += 1
         command = {**command, "occurred_at": self.now.isoformat()}
+        if actor is not None:
+            command["actor"] = actor
         before = self.ledger.app.recorder.max_notification_id()
         try:
             self.ledger.execute(command)
@@ -70,6 +104,7 @@ class FlowMachine(RuleBasedStateMachine):
             assert self.ledger.app.recorder.max_notification_id() == before
             return False
         REACHED[command["type"]] += 1
+        self.actors[actor] += 1
         return True
 
     # -- setup and time ------------------------------------------------------------

@@ -19,12 +19,13 @@ import itertools
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from tempfile import TemporaryDirectory
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import eventsourcing.domain
 import pytest
 from hypothesis import settings
 from hypothesis import strategies as st
@@ -54,9 +55,12 @@ from supervision_ledger.domain import (
     SupervisorRecused,
     draw,
 )
+from supervision_ledger.domain.draw import chain_seed
 
 SH = ZoneInfo("Asia/Shanghai")
 START = datetime(2023, 1, 2, 9, 0, tzinfo=SH)
+#: The recorded time of the first event of a run (then one microsecond per event).
+RECORDED_START = datetime(2024, 1, 1, tzinfo=UTC)
 PARTY_NAMES = ("王某某", "李某", "陈某某", "刘某")
 STAGES = ("submitted", "received", "routed", "decided", "feedback_given", "implementation_reported")
 PICK = st.integers(min_value=0, max_value=10_000)
@@ -111,12 +115,16 @@ class OpinionModel:
     outcome: str | None = None
     objected: bool = False
     pending: bool = False
+    #: Retracted as entered by mistake: it waits for nothing and takes no further step.
+    retracted: bool = False
 
     def at(self, *stages: str) -> bool:
         return self.stage in stages
 
     @property
     def answered(self) -> bool:
+        if self.retracted:
+            return True
         return self.stage in ("feedback_given", "implementation_reported") and not self.pending
 
 
@@ -143,6 +151,13 @@ class LedgerMachine(RuleBasedStateMachine):
             self.url = f"sqlite:///{Path(self._tmp.name) / 'ledger.db'}"
         else:
             self.url = "sqlite:///:memory:"
+        # Recorded time from a counter, not the wall clock: a seed derived from the hash
+        # chain (the default) then depends only on the steps, so a run replays exactly.
+        ticks = itertools.count()
+        self._now = eventsourcing.domain.datetime_now_with_tzinfo
+        eventsourcing.domain.datetime_now_with_tzinfo = lambda: (
+            RECORDED_START + timedelta(microseconds=next(ticks))
+        )
         self.ledger = Ledger(store=self.url)
         self.clock = START
         self.ids = itertools.count(1)
@@ -374,10 +389,11 @@ class LedgerMachine(RuleBasedStateMachine):
     @rule(
         i=PICK,
         count=st.integers(min_value=1, max_value=3),
-        seed=st.integers(0, 2**40),
+        seed=st.none() | st.integers(0, 2**40),
         steer=STEER,
     )
-    def draw_supervisors(self, i: int, count: int, seed: int, steer: bool) -> None:
+    def draw_supervisors(self, i: int, count: int, seed: int | None, steer: bool) -> None:
+        """With a seed, or (None) with one derived from the hash chain (the default)."""
         case, activity = pick(self.activities(), i)
         day = self.today + timedelta(days=1)
         pool = sorted(
@@ -399,13 +415,14 @@ class LedgerMachine(RuleBasedStateMachine):
                 "case": case.key,
                 "activity": activity,
                 "count": count,
-                "seed": seed,
+                **({} if seed is None else {"seed": seed}),
             },
             refusal,
         )
         if refusal is None:
             drawn = tuple(ids["drawn"])
-            assert drawn == draw(pool, count, seed)
+            assert seed is None or int(ids["seed"]) == seed
+            assert drawn == draw(pool, count, int(ids["seed"]))
             for key in drawn:
                 case.activities[activity][key] = "invited"
 
@@ -555,7 +572,7 @@ class LedgerMachine(RuleBasedStateMachine):
             command = {**command, "type": "report_implementation", "content": "已落实"}
         if case.closed and step != "implementation":  # implementation may outlast the case
             refusal: type[LedgerError] | None = CaseClosed
-        elif op.stage != needs or op.pending:
+        elif op.stage != needs or op.pending or op.retracted:
             refusal = InvalidTransition
         elif step == "decide" and outcome != "adopted" and not explained:
             refusal = ExplanationRequired
@@ -574,7 +591,7 @@ class LedgerMachine(RuleBasedStateMachine):
     def object_or_rule(self, i: int, ruling: str) -> None:
         case, key, op = pick(self.opinions(), i)
         if op.pending:
-            refusal = CaseClosed if case.closed else None
+            refusal = CaseClosed if case.closed else InvalidTransition if op.retracted else None
             self.send(
                 {
                     "type": "rule_on_objection",
@@ -590,7 +607,7 @@ class LedgerMachine(RuleBasedStateMachine):
             return
         if case.closed:
             refusal = CaseClosed
-        elif not op.at("feedback_given", "implementation_reported") or op.objected:
+        elif not op.at("feedback_given", "implementation_reported") or op.objected or op.retracted:
             refusal = InvalidTransition
         else:
             refusal = None
@@ -600,6 +617,25 @@ class LedgerMachine(RuleBasedStateMachine):
         )
         if refusal is None:
             op.objected = op.pending = True
+
+    # -- corrections: a retracted opinion counts nowhere, a corrected one keeps counting ------
+
+    @precondition(lambda self: self.opinions())
+    @rule(i=PICK, retract=st.booleans())
+    def correct_or_retract(self, i: int, retract: bool) -> None:
+        """Retract (at any stage, also after the case closed; never twice) or correct the
+        text of an opinion; a retracted one takes neither."""
+        case, key, op = pick(self.opinions(), i)
+        refusal = InvalidTransition if op.retracted else None
+        command: dict[str, Any] = {"case": case.key, "opinion": key, "reason": "误录"}
+        if retract:
+            command["type"] = "retract_opinion"
+        else:
+            command.update(type="correct_opinion", content=f"建议依法处理（更正{next(self.ids)}）")
+        self.send(command, refusal)
+        if refusal is None and retract:
+            op.retracted = True
+            REACHED["opinion_retracted"] += 1
 
     # Closing ends a case's story: tried only once opinions exist, so that runs go deeper.
     @precondition(lambda self: any(k.opinions for k in self.cases.values()))
@@ -812,6 +848,8 @@ class LedgerMachine(RuleBasedStateMachine):
             assert case.is_closed == model.closed
             if case.is_closed:
                 for op in case.opinions.values():
+                    if op.retracted:  # entered by mistake: it waits for nothing
+                        continue
                     assert op.decided_at is not None and op.feedback_at is not None
                     assert not op.objection_pending
 
@@ -867,12 +905,49 @@ class LedgerMachine(RuleBasedStateMachine):
             REACHED["overdue_opinion_listed"] += 1
 
     @invariant()
+    def retracted_opinions_are_never_counted(self) -> None:
+        """Once retracted, an opinion is in no figure but opinions.retracted, and the
+        feedback view does not list it (judged only when some were retracted)."""
+        retracted = {(k.key, key) for k, key, o in self.opinions() if o.retracted}
+        if not retracted:
+            return
+        as_of = self.today + timedelta(days=400)
+        stats = self.ledger.statistics(as_of=as_of)
+        assert stats.count("opinions.retracted") == len(retracted)
+        assert stats.count("opinions.submitted") == len(self.opinions()) - len(retracted)
+        listed = {(p.case, p.opinion) for p in self.ledger.pending_feedback(as_of=as_of).opinions}
+        assert not listed & retracted
+        REACHED["retracted_not_counted"] += 1
+
+    def chain_hash_at(self, position: int) -> str:
+        if position == 0:
+            return bytes(32).hex()
+        [row] = self.ledger.app.recorder.chain_page(position - 1, position, 1)
+        return row.chain_hash.hex()
+
+    @invariant()
     def every_recorded_draw_reruns_from_its_seed_and_pool(self) -> None:
+        """And every seed derived from the hash chain re-derives from the chain hash at
+        its basis (before the draw) and the draw's own fields."""
         for key in self.cases:
-            for event in self.ledger.events(self.ledger.case(key)):
+            case = self.ledger.case(key)
+            for event in self.ledger.events(case):
                 if isinstance(event, Case.SupervisorsDrawn):
                     assert event.drawn == draw(event.pool, event.count, event.seed)
                     REACHED["draw_rerun"] += 1
+                    if event.seed_basis is not None:
+                        basis = event.seed_basis
+                        assert self.chain_hash_at(basis.position) == basis.chain_hash
+                        assert basis.position < self.ledger.app.recorder.max_notification_id()
+                        fields = {
+                            "event": "Case.SupervisorsDrawn",
+                            "activity": event.activity,
+                            "role": event.role.value,
+                            "speciality": event.speciality,
+                            "count": event.count,
+                        }
+                        assert event.seed == chain_seed(basis, case.id, fields)
+                        REACHED["chain_seed_rederived"] += 1
                 elif isinstance(event, Case.SupervisorReplaced) and event.seed is not None:
                     assert (event.replacement,) == draw(event.pool, 1, event.seed)
 
@@ -913,6 +988,7 @@ class LedgerMachine(RuleBasedStateMachine):
                         )
         finally:
             self.ledger.close()
+            eventsourcing.domain.datetime_now_with_tzinfo = self._now
             if self._tmp is not None:
                 self._tmp.cleanup()
 
@@ -935,6 +1011,9 @@ MUST_REACH = [
     "closed_with_opinions",
     "overdue_opinion_listed",
     "draw_rerun",
+    "chain_seed_rederived",
+    "opinion_retracted",
+    "retracted_not_counted",
     *(
         f"{command}:{error.__name__}"
         for command in ("invite_supervisor", "replace_supervisor")

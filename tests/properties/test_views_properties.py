@@ -92,13 +92,14 @@ op = st.one_of(
     st.tuples(st.sampled_from(["h_hold", "h_respond"]), st.integers(0, 3), st.booleans()),
     st.tuples(st.sampled_from(["allowance", "suspend", "reinstate"]), st.integers(0, 7)),
     # An activity with its invitations settled (attended / declined / replaced / open) and
-    # an opinion carried some steps (0: none … 6: implementation reported).
+    # an opinion carried some steps (0: none … 6: implementation reported; 7: submitted,
+    # then retracted as entered by mistake).
     st.tuples(
         st.just("activity"),
         st.integers(0, 2),
         st.integers(0, len(TYPES) - 1),
         st.lists(st.tuples(st.integers(0, 3), st.integers(0, 3)), min_size=1, max_size=3),
-        st.integers(0, 6),
+        st.integers(0, 7),
         st.integers(0, 2),
         st.integers(0, len(FEEDBACK_DELAYS) - 1),
     ),
@@ -211,9 +212,18 @@ def command(ledger: Ledger, action: tuple[Any, ...], when: datetime) -> dict[str
         if not opinions:
             return None
         key = sorted(opinions)[action[2] % len(opinions)]
-        stage = list(opinions[key].stage.__class__).index(opinions[key].stage)
-        if stage >= len(STEPS):
+        if opinions[key].retracted:
             return None
+        stage = list(opinions[key].stage.__class__).index(opinions[key].stage)
+        # Fully answered, or one step in five: retract it (entered by mistake).
+        if stage >= len(STEPS) or action[2] == 4:
+            return {
+                "type": "retract_opinion",
+                "case": case,
+                "opinion": key,
+                "reason": "误录",
+                "occurred_at": t,
+            }
         step = STEPS[stage]
         extra: dict[str, Any] = {
             "route_opinion": {"department": "一部"},
@@ -386,6 +396,9 @@ def story_of(
         at = when + timedelta(days=1)
         do(at, "submit_opinion", **base, supervisor=came[0], opinion=opinion, content="意见")
         ref = {"case": case, "opinion": opinion}
+        if opinion_steps == 7:
+            do(at + timedelta(days=2), "retract_opinion", **ref, reason="误录")
+            return steps
         lifecycle: list[tuple[int, str, dict[str, Any]]] = [
             (1, "receive_opinion", {}),
             (1, "route_opinion", {"department": "一部"}),
@@ -538,7 +551,10 @@ def naive(ledger: Ledger, units: set[str] | None, start: date, end: date) -> dic
                 "implemented": None,
                 "objected": None,
                 "ruled": None,
+                "retracted": False,
             }
+        elif isinstance(e, Case.OpinionRetracted):
+            opinions[(oid, e.opinion)]["retracted"] = True
         elif isinstance(e, Case.OpinionReceived):
             opinions[(oid, e.opinion)]["received"] = day(e)
         elif isinstance(e, Case.OpinionDecided):
@@ -614,7 +630,11 @@ def naive(ledger: Ledger, units: set[str] | None, start: date, end: date) -> dic
     for t in ActivityType:
         f[f"activities.{t.value}"] = by_type[t.value]
     f["activities.total"] = sum(by_type.values())
-    cohort = [o for o in opinions.values() if inside(o["on"], o["unit"])]
+    # A retracted opinion counts in no figure but opinions.retracted.
+    f["opinions.retracted"] = sum(
+        o["retracted"] for o in opinions.values() if inside(o["on"], o["unit"])
+    )
+    cohort = [o for o in opinions.values() if inside(o["on"], o["unit"]) and not o["retracted"]]
     f["opinions.submitted"] = len(cohort)
     f["opinions.person_times"] = len({o["by"] for o in cohort})
     f["participation.replacements"] = sum(inside(d, u) for u, d in replacements)
@@ -716,11 +736,14 @@ def unanswered(ledger: Ledger) -> set[tuple[str, str]]:
         (case, key)
         for case in CASES
         for key, o in ledger.case(case).opinions.items()
-        if not o.answered
-        or (
-            o.outcome is not None
-            and o.outcome.value != "not_adopted"
-            and o.implementation_at is None
+        if not o.retracted
+        and (
+            not o.answered
+            or (
+                o.outcome is not None
+                and o.outcome.value != "not_adopted"
+                and o.implementation_at is None
+            )
         )
     }
 
@@ -817,6 +840,7 @@ def check(url: str, actions: list[tuple[tuple[Any, ...], int]]) -> None:
 def reached(figures: dict[str, Any]) -> None:
     """Count what a history reached, by the naive recomputation of the year 2023."""
     REACHED["opinions"] += figures["opinions.submitted"]
+    REACHED["retracted opinions"] += figures["opinions.retracted"]
     REACHED["late feedback"] += figures["feedback.late"]
     REACHED["on-time feedback"] += figures["feedback.on_time"]
     REACHED["overdue feedback"] += figures["feedback.overdue"]
@@ -853,9 +877,10 @@ SETTINGS = settings(
 #: supervisor-initiated activity; a hearing with an officer who attends, one who declines,
 #: one replaced, one absent, a people's supervisor and an NPC deputy observing, a linked
 #: activity attended, and two parties responding (one refusing); a hearing not held; a
-#: hearing whose officer was drawn.
+#: hearing whose officer was drawn; an opinion retracted as entered by mistake.
 RARE_PATHS: list[tuple[tuple[Any, ...], int]] = [
     (("activity", 0, 5, [(0, 0), (1, 1), (2, 2)], 6, 0, 1), 0),
+    (("activity", 1, 5, [(0, 0)], 7, 0, 0), 24),  # an opinion retracted
     (("activity", 1, 2, [(1, 0)], 5, 2, 0), 48),
     (("activity", 2, 8, [(3, 0)], 4, 1, 2), 48),
     (("activity", 0, 9, [(3, 0), (0, 0)], 1, 0, 0), 48),
@@ -882,6 +907,7 @@ def run_and_check_reach(run: Callable[[], None]) -> None:
     run()
     for state in [
         "opinions",
+        "retracted opinions",
         "late feedback",
         "on-time feedback",
         "overdue feedback",

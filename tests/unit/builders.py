@@ -27,10 +27,13 @@ from supervision_ledger.domain import (
     Role,
     Supervisor,
 )
+from supervision_ledger.domain.values import Approver, ApproverRole
 
 SH = ZoneInfo("Asia/Shanghai")
 Agg = TypeVar("Agg", bound=LedgerAggregate)
 POLICY = Policy()
+#: The chief prosecutor's approval (a structured approver).
+CHIEF = Approver(role=ApproverRole.CHIEF_PROSECUTOR, name="检察长")
 
 
 def at(year: int, month: int, day: int, hour: int = 9, minute: int = 0) -> datetime:
@@ -170,7 +173,7 @@ def hearing(
 def scheduled_hearing(**kwargs: Any) -> Hearing:
     """A hearing approved on 2023-04-02, noticed on 2023-04-03 for 2023-04-10."""
     h = hearing(**kwargs)
-    h.approve("检察长", at(2023, 4, 2))
+    h.approve(CHIEF, at(2023, 4, 2), POLICY)
     h.schedule(at(2023, 4, 10, 14), None, "赵检察官", False, "听证室", at(2023, 4, 3), POLICY)
     return fresh(h)
 

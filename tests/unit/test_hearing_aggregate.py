@@ -7,6 +7,7 @@ from datetime import date
 
 import pytest
 from builders import (
+    CHIEF,
     POLICY,
     at,
     emitted,
@@ -75,8 +76,9 @@ def test_proposed() -> None:
 
 def test_approved_and_scheduled() -> None:
     h = hearing()
-    h.approve("检察长", at(2023, 4, 2))
-    assert only_event(h, Hearing.Approved).approved_by == "检察长"
+    h.approve(CHIEF, at(2023, 4, 2), POLICY)
+    assert only_event(h, Hearing.Approved).approver == CHIEF
+    assert h.approved_by == "检察长"
     assert h.status is HearingStatus.APPROVED
     h.schedule(at(2023, 4, 10, 14), None, "赵检察官", True, "听证室", at(2023, 4, 3), POLICY)
     event = only_event(h, Hearing.Scheduled)
@@ -102,14 +104,14 @@ def test_hearing_is_public_by_default_except_closed_kinds_and_minors(
     kind: CaseKind, minor: bool, public: bool
 ) -> None:
     h = hearing(kind=kind, has_minor=minor)
-    h.approve("检察长", at(2023, 4, 2))
+    h.approve(CHIEF, at(2023, 4, 2), POLICY)
     h.schedule(at(2023, 4, 10), None, "赵检察官", False, None, at(2023, 4, 3), POLICY)
     assert emitted(h)[-1].public is public
 
 
 def test_closed_kind_may_be_made_public_explicitly() -> None:
     h = hearing(kind=CaseKind.CUSTODY_REVIEW)
-    h.approve("检察长", at(2023, 4, 2))
+    h.approve(CHIEF, at(2023, 4, 2), POLICY)
     h.schedule(at(2023, 4, 10), True, "赵检察官", False, None, at(2023, 4, 3), POLICY)
     assert emitted(h)[-1].public is True
 
@@ -245,10 +247,10 @@ def test_steps_follow_the_status() -> None:
         h.hold((), at(2023, 4, 10), POLICY)
     with refused(InvalidTransition, h, names=["H1", "invite"]):
         h.invite_officer(officers(1)[0], at(2023, 4, 3), POLICY)
-    h.approve("检察长", at(2023, 4, 2))
+    h.approve(CHIEF, at(2023, 4, 2), POLICY)
     emitted(h)
     with refused(InvalidTransition, h, names=["H1", "approved", "approve"]):
-        h.approve("检察长", at(2023, 4, 3))
+        h.approve(CHIEF, at(2023, 4, 3), POLICY)
     with refused(InvalidTransition, h, names=["H1", "decide"]):
         h.decide("x", False, None, at(2023, 4, 3))
     with refused(InvalidTransition, h, names=["H1", "conclude"]):
@@ -260,13 +262,13 @@ def test_steps_follow_the_status() -> None:
 def test_approval_before_the_proposal_is_out_of_order() -> None:
     h = hearing()
     with refused(OutOfOrder, h, names=["H1"]):
-        h.approve("检察长", at(2023, 3, 31))
+        h.approve(CHIEF, at(2023, 3, 31), POLICY)
 
 
 @pytest.mark.parametrize("days", [0, 1, 2])
 def test_notice_shorter_than_three_days_is_refused(days: int) -> None:
     h = hearing()
-    h.approve("检察长", at(2023, 4, 2))
+    h.approve(CHIEF, at(2023, 4, 2), POLICY)
     fresh(h)
     held_on = date(2023, 4, 3 + days)
     with refused(NoticeTooShort, h, names=["H1", "2023-04-03", "2023-04-06", held_on.isoformat()]):
@@ -275,7 +277,7 @@ def test_notice_shorter_than_three_days_is_refused(days: int) -> None:
 
 def test_notice_is_counted_in_local_dates() -> None:
     h = hearing()
-    h.approve("检察长", at(2023, 4, 2))
+    h.approve(CHIEF, at(2023, 4, 2), POLICY)
     emitted(h)
     # Noticed at 23:30 on 3 April (local): 6 April is three days later, in the morning.
     h.schedule(at(2023, 4, 6, 8), None, "x", False, None, at(2023, 4, 3, 23, 30), POLICY)
@@ -285,7 +287,7 @@ def test_notice_is_counted_in_local_dates() -> None:
 def test_notice_days_follow_the_policy() -> None:
     five = replace(POLICY, hearing_notice_days=5)
     h = hearing()
-    h.approve("检察长", at(2023, 4, 2))
+    h.approve(CHIEF, at(2023, 4, 2), POLICY)
     fresh(h)
     with refused(NoticeTooShort, h, names=["2023-04-08", "2023-04-07"]):
         h.schedule(at(2023, 4, 7), None, "x", False, None, at(2023, 4, 3), five)
@@ -295,7 +297,7 @@ def test_notice_days_follow_the_policy() -> None:
 
 def test_a_hearing_for_a_minor_must_be_closed() -> None:
     h = hearing(has_minor=True)
-    h.approve("检察长", at(2023, 4, 2))
+    h.approve(CHIEF, at(2023, 4, 2), POLICY)
     fresh(h)
     with refused(ClosedHearingRequired, h, names=["H1", "K1"]):
         h.schedule(at(2023, 4, 10), True, "x", False, None, at(2023, 4, 3), POLICY)
@@ -303,7 +305,7 @@ def test_a_hearing_for_a_minor_must_be_closed() -> None:
 
 def test_scheduling_before_approval_time_is_out_of_order() -> None:
     h = hearing()
-    h.approve("检察长", at(2023, 4, 2, 12))
+    h.approve(CHIEF, at(2023, 4, 2, 12), POLICY)
     fresh(h)
     with refused(OutOfOrder, h, names=["H1"]):
         h.schedule(at(2023, 4, 10), None, "x", False, None, at(2023, 4, 2, 11), POLICY)
@@ -355,7 +357,7 @@ def test_recused_officer_cannot_be_invited() -> None:
 
 def test_invitation_before_the_proposal_is_out_of_order() -> None:
     h = hearing()
-    h.approve("检察长", at(2023, 4, 2))
+    h.approve(CHIEF, at(2023, 4, 2), POLICY)
     fresh(h)
     with refused(OutOfOrder, h, names=["H1"]):
         h.invite_officer(officers(1)[0], at(2023, 3, 31), POLICY)

@@ -32,7 +32,7 @@ from eventsourcing.utils import get_topic
 
 from .. import commands as c
 from ..domain.errors import CommandIdConflict, ConcurrencyConflict, LedgerError
-from ..idempotency import CommandRecord
+from ..idempotency import CommandRecord, attributed
 from .executor import CommandExecutor, matches_record
 from .handlers import HANDLERS
 from .locks import STRIPES, LockHolder
@@ -81,6 +81,7 @@ def record_event(command: c.Command, item: _Prepared, ids: Ids) -> CommandRecord
         fingerprint=item.fingerprint,
         ids=ids,
         occurred_at=command.occurred_at,
+        actor=command.actor,
     )
 
 
@@ -198,14 +199,15 @@ class BatchExecutor:
             raise TypeError(f"no handler for command {type(command).__name__}")
         # The fingerprint is of the command as submitted (see CommandExecutor.execute).
         submitted, fingerprint = command, command.fingerprint()
-        command = self.executor.with_seed(command)
+        command = attributed(self.executor.with_seed(command))
         command_type = str(getattr(command, "type", type(command).__name__))
         return _Prepared(submitted, command, handler, fingerprint, command_type)
 
     def _stage(self, batch: _Batch, item: _Prepared, *, first_attempt: bool) -> None:
         """Run one command against the batch's state and add its events to the batch."""
         command = item.command
-        if command.command_id is not None:
+        # A command id the ledger gave (a command with an actor and no id) is new.
+        if command.command_id is not None and item.submitted.command_id is not None:
             previous = self._command_record(batch, command.command_id)
             if previous is not None:
                 if not matches_record(self.executor.app, item.submitted, previous.fingerprint):

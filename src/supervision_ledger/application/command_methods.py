@@ -124,6 +124,14 @@ class CommandMethods(ABC):
         """Record a ``rule_on_objection`` command."""
         return self.execute(command)
 
+    def retract_opinion(self, command: c.RetractOpinion) -> CommandResult:
+        """Retract an opinion entered by mistake, with a reason (it then counts nowhere)."""
+        return self.execute(command)
+
+    def correct_opinion(self, command: c.CorrectOpinion) -> CommandResult:
+        """Correct the recorded text of an opinion, with a reason."""
+        return self.execute(command)
+
     def record_case_decision(self, command: c.RecordCaseDecision) -> CommandResult:
         """Record a ``record_case_decision`` command."""
         return self.execute(command)

@@ -119,6 +119,12 @@ class LedgerApplication(Application[UUID]):
             keyring=self.keyring,
         )
 
+    def chain_head(self) -> tuple[int, bytes]:
+        """(position, chain hash) of the last chained event (a draw's seed basis)."""
+        recorder = self.recorder
+        assert isinstance(recorder, ChainedSQLiteRecorder | ChainedPostgresRecorder)
+        return recorder.chain_head()
+
     # -- writing ---------------------------------------------------------------------
 
     def record(

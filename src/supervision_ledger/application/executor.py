@@ -20,7 +20,8 @@ from eventsourcing.persistence import IntegrityError, Recording
 from .. import commands as c
 from ..domain.errors import CommandIdConflict, ConcurrencyConflict
 from ..domain.policy import Policy
-from ..idempotency import CommandRecord
+from ..domain.values import SeedSource
+from ..idempotency import CommandRecord, attributed
 from .eventsourced import LedgerApplication
 from .handlers import HANDLERS
 from .locks import AggregateLocks, LockHolder, RestartWithLocks
@@ -75,7 +76,7 @@ class CommandExecutor:
         # picks for a seedless draw must not make a repeat of the same command look
         # different.
         submitted, fingerprint = command, command.fingerprint()
-        command = self.with_seed(command)
+        command = attributed(self.with_seed(command))
         command_type = str(getattr(command, "type", type(command).__name__))
         record_id = (
             None if command.command_id is None else CommandRecord.create_id(command.command_id)
@@ -126,7 +127,8 @@ class CommandExecutor:
 
         The aggregates come out of the cache unless ``fresh`` (a retry after a version
         conflict: the cache may be behind the store), and go back in once saved."""
-        if command.command_id is not None:
+        # A command id the ledger gave (a command with an actor and no id) is new.
+        if command.command_id is not None and submitted.command_id is not None:
             previous = self.command_record(command.command_id)
             if previous is not None:
                 if not matches_record(self.app, submitted, previous.fingerprint):
@@ -152,6 +154,7 @@ class CommandExecutor:
                     fingerprint=fingerprint,
                     ids=ids,
                     occurred_at=command.occurred_at,
+                    actor=command.actor,
                 )
             )
         # The recorder writes the command id into the hash chain beside the events.
@@ -186,9 +189,12 @@ class CommandExecutor:
                 updates[name] = value.replace(tzinfo=self.policy.zone)
         return command.model_copy(update=updates) if updates else command
 
-    @staticmethod
-    def with_seed(command: C) -> C:
-        """Give a draw without a seed a fresh one, fixed before any retry."""
+    def with_seed(self, command: C) -> C:
+        """Under ``Policy.draw_seed = random``, give a draw without a seed a fresh one,
+        fixed before any retry. Under ``chain`` (the default) and ``chain_only`` the
+        handler derives it from the hash chain instead (``UnitOfWork.draw_seed``)."""
+        if self.policy.draw_seed is not SeedSource.RANDOM:
+            return command
         if "seed" in type(command).model_fields and getattr(command, "seed", 0) is None:
             needs = not (
                 isinstance(command, c.ReplaceSupervisor) and command.replacement is not None

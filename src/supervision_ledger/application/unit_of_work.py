@@ -17,10 +17,12 @@ from eventsourcing.application import AggregateNotFoundError
 
 from .. import commands as c
 from ..domain.base import LedgerAggregate
+from ..domain.draw import SeedBasis, chain_seed, check_seed_choice
 from ..domain.errors import AlreadyExists, NotFound
 from ..domain.policy import Policy
 from ..domain.supervisor import Supervisor
 from ..domain.unit import ProcuratorateUnit
+from ..domain.values import SeedSource
 from .eventsourced import LedgerApplication
 from .locks import LockHolder
 from .results import Ids
@@ -137,6 +139,24 @@ class UnitOfWork:
             if isinstance(agg, LedgerAggregate):
                 self.loaded[agg_id] = agg
                 self.versions_from_store[agg_id] = agg.version
+
+    def draw_seed(
+        self, seed: int | None, originator_id: UUID, fields: Mapping[str, object], what: str
+    ) -> tuple[int, SeedBasis | None]:
+        """The seed of a draw on ``originator_id`` and the chain point it came from.
+
+        A seed the command names is used as it is (refused under ``chain_only``);
+        without one, under ``Policy.draw_seed`` ``chain`` or ``chain_only``, it is derived
+        from the last chained event (read now, committed, so before the draw's own
+        position) and the draw's own recorded ``fields``."""
+        check_seed_choice(seed, self.policy.draw_seed, what)
+        if seed is not None:
+            return seed, None
+        if self.policy.draw_seed is SeedSource.RANDOM:  # pragma: no cover - executor's job
+            raise ValueError(f"{what}: no seed (the executor gives one under draw_seed=random)")
+        position, head = self.app.chain_head()
+        basis = SeedBasis(position=position, chain_hash=head.hex())
+        return chain_seed(basis, originator_id, fields), basis
 
     def candidates(self, unit_key: str) -> list[Supervisor]:
         """Everyone enrolled with ``unit_key`` or any unit above it (the draw pool)."""

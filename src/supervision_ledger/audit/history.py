@@ -2,7 +2,9 @@
 
 An event has two times: ``occurred_at`` (business time, given by the command) and
 ``timestamp`` (recorded time, when the ledger stored it); history shows both, with the
-event's log position and the id of the command that recorded it (from the hash chain).
+event's log position and the id of the command that recorded it (from the hash chain),
+who entered that command (its ``actor``, kept in the command record) and, for an event
+that records an approval, who approved (``approver``, a field of the event itself).
 """
 
 from __future__ import annotations
@@ -76,6 +78,12 @@ class HistoryEntry(BaseModel):
     recorded_at: datetime
     #: The ``command_id`` of the command that recorded it.
     command_id: str | None
+    #: Who entered that command (``clerk:<id>`` / ``system:<id>``), from its command
+    #: record; None when the command named no actor.
+    actor: str | None = None
+    #: Who approved, for an event that records an approval (``Hearing.Approved``,
+    #: ``Case.ObjectionRuled``): ``{"role": ..., "name": ...}``; else None.
+    approver: dict[str, JsonValue] | None = None
     #: The event's own fields as JSON values (docs/events.md lists them per event).
     fields: dict[str, JsonValue]
 
@@ -149,6 +157,7 @@ def history(
     if after_version and redactor is not None:  # the key the first event gave
         first = decoded_events_first(mapper, recorder, originator_id)
         key = None if first is None else event_fields(first).get("key")
+    actors: dict[str, str | None] = {}
     for domain_event in events:
         name = event_name(domain_event)
         fields = event_fields(domain_event)
@@ -159,6 +168,10 @@ def history(
             fields = redactor.redact(name, key, fields)
         version = domain_event.originator_version
         link = chain.get(version)
+        command_id = link.command_id if link is not None else None
+        if command_id is not None and command_id not in actors:
+            actors[command_id] = command_actor(mapper, recorder, command_id)
+        approver = fields.get("approver")
         entries.append(
             HistoryEntry(
                 position=positions.get(version),
@@ -166,11 +179,21 @@ def history(
                 event=name,
                 occurred_at=getattr(domain_event, "occurred_at", None),
                 recorded_at=recorded_at(domain_event),
-                command_id=link.command_id if link is not None else None,
+                command_id=command_id,
+                actor=actors.get(command_id) if command_id is not None else None,
+                approver=approver if isinstance(approver, dict) else None,
                 fields=fields,
             )
         )
     return entries
+
+
+def command_actor(mapper: Mapper[UUID], recorder: ChainedRecorder, command_id: str) -> str | None:
+    """The actor the command record of ``command_id`` names (None: none, or no record)."""
+    for domain_event in decoded_events(mapper, recorder, aggregate_id("command", command_id)):
+        actor = getattr(domain_event, "actor", None)
+        return actor if isinstance(actor, str) else None
+    return None
 
 
 def business_cutoff(when: datetime | date, zone: Any) -> datetime:

@@ -111,8 +111,11 @@ def _print_entries(entries: list[HistoryEntry]) -> None:
         occurred = e.occurred_at.isoformat() if e.occurred_at else "-"
         print(
             f"#{e.position} v{e.version} {e.event}  occurred {occurred}  "
-            f"recorded {e.recorded_at.isoformat()}  command {e.command_id or '-'}"
+            f"recorded {e.recorded_at.isoformat()}  command {e.command_id or '-'}  "
+            f"actor {e.actor or '-'}"
         )
+        if e.approver is not None:
+            print(f"    approved by {e.approver.get('name')} ({e.approver.get('role')})")
         for name, value in e.fields.items():
             print(f"    {name}: {value}")
 

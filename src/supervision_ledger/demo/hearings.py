@@ -11,7 +11,7 @@ from datetime import date, datetime, timedelta
 
 from .. import commands as c
 from ..application import CommandResult
-from ..domain.values import ActivityType, Role
+from ..domain.values import ActivityType, ApproverRole, Role
 from .cases import (
     HearingPlan,
     attend,
@@ -75,7 +75,11 @@ def prepare(plan: HearingPlan) -> Generator[c.Command, CommandResult, tuple[Pane
         occurred_at=t,
     )
     t = at(weekday(t.date() + timedelta(days=1)), 10)
-    yield c.ApproveHearing(hearing=hearing, approved_by=CHIEF, occurred_at=t)
+    yield c.ApproveHearing(
+        hearing=hearing,
+        approver=c.ApproverInput(role=ApproverRole.CHIEF_PROSECUTOR, name=CHIEF),
+        occurred_at=t,
+    )
     t = at(weekday(t.date() + timedelta(days=1)), 9)
     held_day = weekday(t.date() + timedelta(days=rng.randint(4, 12)))
     panel = Panel(held_day, at(held_day, 9, 30))

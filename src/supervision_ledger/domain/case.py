@@ -18,8 +18,9 @@ from uuid import UUID
 
 from eventsourcing.domain import event
 
+from .approval import check_chief_approval
 from .base import LedgerAggregate, aggregate_id, not_before
-from .draw import draw_from, eligible_pool
+from .draw import SeedBasis, draw_from, eligible_pool
 from .errors import (
     AlreadyConverted,
     AlreadyExists,
@@ -41,6 +42,7 @@ from .policy import Policy
 from .supervisor import Supervisor
 from .values import (
     ActivityType,
+    Approver,
     CaseFacts,
     CaseKind,
     FeedbackStage,
@@ -120,6 +122,15 @@ class Opinion:
     objection_ruled_at: datetime | None = None
     objection_ruling: ObjectionRuling | None = None
     objection_reasons: str | None = None
+    #: Retracted as entered by mistake (issue 12): it waits for nothing and counts nowhere.
+    retracted_at: datetime | None = None
+    retraction_reason: str | None = None
+    #: When its content was last corrected (the corrections are in the history).
+    corrected_at: datetime | None = None
+
+    @property
+    def retracted(self) -> bool:
+        return self.retracted_at is not None
 
     @property
     def objection_pending(self) -> bool:
@@ -127,7 +138,9 @@ class Opinion:
 
     @property
     def waits_for(self) -> FeedbackStage | None:
-        """The step this opinion waits for; None once fully answered."""
+        """The step this opinion waits for; None once fully answered (or retracted)."""
+        if self.retracted:
+            return None
         return opinion_waits_for(
             received=self.received_at is not None,
             decided=self.decided_at is not None,
@@ -172,6 +185,8 @@ class Opinion:
             self.implementation_at,
             self.objected_at,
             self.objection_ruled_at,
+            self.corrected_at,
+            self.retracted_at,
         ]
         return max(s for s in steps if s is not None)
 
@@ -207,6 +222,16 @@ class Case(LedgerAggregate):
         seed: int
         pool: tuple[str, ...]
         drawn: tuple[str, ...]
+        #: The hash-chain point the seed was derived from (None: a seed the caller named
+        #: or, under ``Policy.draw_seed = random``, the ledger picked at random).
+        seed_basis: SeedBasis | None
+
+        #: Version 2 records the chain point a derived seed came from (issue 12).
+        class_version = 2
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, object]) -> None:
+            state["seed_basis"] = None  # recorded before seeds were derived from the chain
 
     class SupervisorInvited(LedgerAggregate.Event):
         activity: str
@@ -229,6 +254,15 @@ class Case(LedgerAggregate):
         reason: str | None
         seed: int | None
         pool: tuple[str, ...]
+        #: The hash-chain point a drawn replacement's seed was derived from, if it was.
+        seed_basis: SeedBasis | None
+
+        #: Version 2 records the chain point a derived seed came from (issue 12).
+        class_version = 2
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, object]) -> None:
+            state["seed_basis"] = None  # recorded before seeds were derived from the chain
 
     class AttendanceRecorded(LedgerAggregate.Event):
         activity: str
@@ -268,6 +302,28 @@ class Case(LedgerAggregate):
         opinion: str
         ruling: ObjectionRuling
         reasons: str
+        #: Who ruled (the chief prosecutor, or an office ``Policy.chief_approval_roles``
+        #: names); None when not recorded (and in rulings recorded before issue 12).
+        approver: Approver | None
+
+        class_version = 2
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, object]) -> None:
+            state["approver"] = None
+
+    class OpinionRetracted(LedgerAggregate.Event):
+        """An opinion entered by mistake, retracted with a reason (issue 12)."""
+
+        opinion: str
+        reason: str
+
+    class OpinionCorrected(LedgerAggregate.Event):
+        """An opinion's content corrected (a typo, a wrong text), with a reason."""
+
+        opinion: str
+        content: str
+        reason: str
 
     class DecisionRecorded(LedgerAggregate.Event):
         decision: str
@@ -507,8 +563,10 @@ class Case(LedgerAggregate):
         seed: int,
         occurred_at: datetime,
         policy: Policy,
+        seed_basis: SeedBasis | None = None,
     ) -> tuple[str, ...]:
-        """Draw ``count`` supervisors at random (随机抽选) and invite them [C]."""
+        """Draw ``count`` supervisors at random (随机抽选) and invite them [C]; with
+        ``seed_basis``, ``seed`` was derived from the hash chain there."""
         self._check_open()
         act = self.activity(activity)
         not_before(occurred_at, act.opened_at, f"draw for activity {activity!r}")
@@ -527,6 +585,7 @@ class Case(LedgerAggregate):
             seed=seed,
             pool=pool,
             drawn=drawn,
+            seed_basis=seed_basis,
             occurred_at=occurred_at,
         )
         return drawn
@@ -541,6 +600,7 @@ class Case(LedgerAggregate):
         seed: int,
         pool: tuple[str, ...],
         drawn: tuple[str, ...],
+        seed_basis: SeedBasis | None,
         occurred_at: datetime,
     ) -> None:
         act = self.activities[activity]
@@ -641,6 +701,7 @@ class Case(LedgerAggregate):
         reason: str | None,
         occurred_at: datetime,
         policy: Policy,
+        seed_basis: SeedBasis | None = None,
     ) -> str:
         """Send a replacement (补派) for someone who cannot attend.
 
@@ -689,6 +750,7 @@ class Case(LedgerAggregate):
             reason=reason,
             seed=drawn_seed,
             pool=pool,
+            seed_basis=seed_basis if drawn_seed is not None else None,
             occurred_at=occurred_at,
         )
         return new_key
@@ -702,6 +764,7 @@ class Case(LedgerAggregate):
         reason: str | None,
         seed: int | None,
         pool: tuple[str, ...],
+        seed_basis: SeedBasis | None,
         occurred_at: datetime,
     ) -> None:
         act = self.activities[activity]
@@ -777,10 +840,20 @@ class Case(LedgerAggregate):
     ) -> None:
         self.opinions[opinion] = Opinion(opinion, activity, supervisor, content, occurred_at)
 
+    def _live_opinion(self, opinion: str, step: str) -> Opinion:
+        """The opinion, unless it was retracted (a retracted opinion takes no step)."""
+        op = self.opinion(opinion)
+        if op.retracted:
+            raise InvalidTransition(
+                f"cannot record '{step}' for opinion {opinion!r} of case {self.key!r}: "
+                "it was retracted"
+            )
+        return op
+
     def _opinion_step(
         self, opinion: str, allowed: set[OpinionStage], step: str, occurred_at: datetime
     ) -> Opinion:
-        op = self.opinion(opinion)
+        op = self._live_opinion(opinion, step)
         if op.stage not in allowed:
             raise InvalidTransition(
                 f"cannot record '{step}' for opinion {opinion!r} of case {self.key!r}: "
@@ -896,11 +969,18 @@ class Case(LedgerAggregate):
         op.objected_at, op.objection = occurred_at, reason
 
     def rule_on_objection(
-        self, opinion: str, ruling: ObjectionRuling, reasons: str, occurred_at: datetime
+        self,
+        opinion: str,
+        ruling: ObjectionRuling,
+        reasons: str,
+        occurred_at: datetime,
+        approver: Approver | None = None,
+        policy: Policy | None = None,
     ) -> None:
-        """检察长 decides on the supervisor's objection, with reasons."""
+        """检察长 decides on the supervisor's objection, with reasons; ``approver`` names
+        who ruled (an office of ``Policy.chief_approval_roles``)."""
         self._check_open()
-        op = self.opinion(opinion)
+        op = self._live_opinion(opinion, "ruling")
         if not op.objection_pending:
             raise InvalidTransition(
                 f"opinion {opinion!r} of case {self.key!r} has no objection awaiting a ruling"
@@ -910,11 +990,24 @@ class Case(LedgerAggregate):
             raise ExplanationRequired(
                 f"the ruling on the objection to opinion {opinion!r} needs reasons"
             )
-        self._rule(opinion=opinion, ruling=ruling, reasons=reasons, occurred_at=occurred_at)
+        if policy is not None:
+            check_chief_approval(approver, policy, f"ruling on opinion {opinion!r}")
+        self._rule(
+            opinion=opinion,
+            ruling=ruling,
+            reasons=reasons,
+            approver=approver,
+            occurred_at=occurred_at,
+        )
 
     @event(ObjectionRuled)
     def _rule(
-        self, opinion: str, ruling: ObjectionRuling, reasons: str, occurred_at: datetime
+        self,
+        opinion: str,
+        ruling: ObjectionRuling,
+        reasons: str,
+        approver: Approver | None,
+        occurred_at: datetime,
     ) -> None:
         op = self.opinions[opinion]
         op.objection_ruled_at, op.objection_ruling, op.objection_reasons = (
@@ -922,6 +1015,43 @@ class Case(LedgerAggregate):
             ruling,
             reasons,
         )
+
+    # -- corrections (issue 12) ---------------------------------------------------
+
+    def retract_opinion(self, opinion: str, reason: str, occurred_at: datetime) -> None:
+        """Retract an opinion entered by mistake (a wrong case, a duplicate, a person who
+        gave none): it then waits for nothing and counts in no figure; its events stay.
+        Allowed after the case closed — a mistake may be found late."""
+        op = self._live_opinion(opinion, "retraction")
+        not_before(occurred_at, op.submitted_at, f"retraction of opinion {opinion!r}")
+        if not reason.strip():
+            raise ExplanationRequired(f"the retraction of opinion {opinion!r} needs a reason")
+        self._retract(opinion=opinion, reason=reason, occurred_at=occurred_at)
+
+    @event(OpinionRetracted)
+    def _retract(self, opinion: str, reason: str, occurred_at: datetime) -> None:
+        op = self.opinions[opinion]
+        op.retracted_at, op.retraction_reason = occurred_at, reason
+
+    def correct_opinion(
+        self, opinion: str, content: str, reason: str, occurred_at: datetime
+    ) -> None:
+        """Correct the recorded text of an opinion (a typo, the wrong text entered);
+        the first text stays in the history beside the correction."""
+        op = self._live_opinion(opinion, "correction")
+        not_before(occurred_at, op.submitted_at, f"correction of opinion {opinion!r}")
+        if not reason.strip():
+            raise ExplanationRequired(f"the correction of opinion {opinion!r} needs a reason")
+        if content == op.content:
+            raise RuleViolation(
+                f"the correction of opinion {opinion!r} of case {self.key!r} changes nothing"
+            )
+        self._correct(opinion=opinion, content=content, reason=reason, occurred_at=occurred_at)
+
+    @event(OpinionCorrected)
+    def _correct(self, opinion: str, content: str, reason: str, occurred_at: datetime) -> None:
+        op = self.opinions[opinion]
+        op.content, op.corrected_at = content, occurred_at
 
     # -- decision and closing ----------------------------------------------------
 

@@ -206,6 +206,20 @@ class DrawRequired(RuleViolation):
     rule = "draw_required"
 
 
+class ApproverNotEntitled(RuleViolation):
+    """An approval by an office the policy does not let approve it
+    (``Policy.chief_approval_roles``)."""
+
+    rule = "approver_not_entitled"
+
+
+class CallerSeedRefused(RuleViolation):
+    """A draw names its own seed while ``Policy.draw_seed`` is ``chain_only``: every seed
+    is derived from the hash chain, so that none can be tried until it suits."""
+
+    rule = "caller_seed_refused"
+
+
 class BusinessTimeOutOfRange(LedgerError):
     """A date or datetime field of a command is outside ``Policy.business_time_from`` …
     ``business_time_until``. ``field`` names the field (``occurred_at``, ``term_start``…)."""

@@ -18,8 +18,9 @@ from uuid import UUID
 
 from eventsourcing.domain import event
 
+from .approval import check_chief_approval
 from .base import LedgerAggregate, aggregate_id, not_before
-from .draw import draw_from, eligible_pool
+from .draw import SeedBasis, draw_from, eligible_pool
 from .errors import (
     AlreadyExists,
     AlreadyInvited,
@@ -39,6 +40,7 @@ from .supervisor import Supervisor
 from .values import (
     CLOSED_BY_DEFAULT_KINDS,
     HEARING_STATUS_ORDER,
+    Approver,
     CaseFacts,
     CaseKind,
     HearingStatus,
@@ -95,7 +97,15 @@ class Hearing(LedgerAggregate):
         reason: str | None
 
     class Approved(LedgerAggregate.Event):
-        approved_by: str
+        #: The office and person that approved holding the hearing (issue 12: was the
+        #: free text ``approved_by``, read back as the chief prosecutor's approval).
+        approver: Approver
+
+        class_version = 2
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, object]) -> None:
+            state["approver"] = {"role": "chief_prosecutor", "name": state.pop("approved_by")}
 
     class Scheduled(LedgerAggregate.Event):
         scheduled_for: datetime
@@ -110,6 +120,15 @@ class Hearing(LedgerAggregate):
         seed: int
         pool: tuple[str, ...]
         drawn: tuple[str, ...]
+        #: The hash-chain point the seed was derived from (None: named or random).
+        seed_basis: SeedBasis | None
+
+        #: Version 2 records the chain point a derived seed came from (issue 12).
+        class_version = 2
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, object]) -> None:
+            state["seed_basis"] = None  # recorded before seeds were derived from the chain
 
     class OfficerInvited(LedgerAggregate.Event):
         supervisor: str
@@ -243,15 +262,17 @@ class Hearing(LedgerAggregate):
         self.party_responses: dict[str, bool] = {}
         self.concluded_at: datetime | None = None
 
-    def approve(self, approved_by: str, occurred_at: datetime) -> None:
-        """The chief prosecutor approves holding the hearing [C]."""
+    def approve(self, approver: Approver, occurred_at: datetime, policy: Policy) -> None:
+        """The chief prosecutor (or an office ``Policy.chief_approval_roles`` names)
+        approves holding the hearing [C]."""
         self._require(HearingStatus.PROPOSED, step="approve")
         not_before(occurred_at, self.last_step_at, f"approval of hearing {self.key!r}")
-        self._approve(approved_by=approved_by, occurred_at=occurred_at)
+        check_chief_approval(approver, policy, f"approval of hearing {self.key!r}")
+        self._approve(approver=approver, occurred_at=occurred_at)
 
     @event(Approved)
-    def _approve(self, approved_by: str, occurred_at: datetime) -> None:
-        self.approved_by = approved_by
+    def _approve(self, approver: Approver, occurred_at: datetime) -> None:
+        self.approved_by = approver.name
         self._advance(HearingStatus.APPROVED, occurred_at)
 
     def default_public(self) -> bool:
@@ -369,6 +390,7 @@ class Hearing(LedgerAggregate):
         seed: int,
         occurred_at: datetime,
         policy: Policy,
+        seed_basis: SeedBasis | None = None,
     ) -> tuple[str, ...]:
         """Draw hearing officers at random from the eligible pool."""
         self._require(HearingStatus.APPROVED, HearingStatus.SCHEDULED, step="draw officers")
@@ -391,6 +413,7 @@ class Hearing(LedgerAggregate):
             seed=seed,
             pool=pool,
             drawn=drawn,
+            seed_basis=seed_basis,
             occurred_at=occurred_at,
         )
         return drawn
@@ -403,6 +426,7 @@ class Hearing(LedgerAggregate):
         seed: int,
         pool: tuple[str, ...],
         drawn: tuple[str, ...],
+        seed_basis: SeedBasis | None,
         occurred_at: datetime,
     ) -> None:
         for key in drawn:

@@ -18,12 +18,14 @@ from zoneinfo import ZoneInfo
 
 from .values import (
     UNIT_LEVEL_RANK,
+    ApproverRole,
     AssessmentGrade,
     CaseKind,
     FeedbackStage,
     Relationship,
     Role,
     RosterScope,
+    SeedSource,
     UnitLevel,
 )
 
@@ -185,6 +187,22 @@ class Policy:
     #: non-prosecution (拟不起诉), custody-necessity review (羁押必要性审查)]. Hearings held
     #: without one are reported (``hearings.mandatory_supervision_*``,
     #: ``Ledger.unsupervised_hearings``), never refused: the history stands as it happened.
+    #: Where the seed of a draw (``draw_supervisors``, ``draw_hearing_officers``, a drawn
+    #: ``replace_supervisor``) comes from when the command names none: ``chain`` — derived
+    #: from the hash chain at the moment of the draw plus the draw's own fields, recorded
+    #: as the event's ``seed_basis`` and re-derived by ``tools/verify_export.py`` (issue
+    #: 12: a seed nobody can try until it suits); ``random`` — a fresh random seed, as
+    #: before; ``chain_only`` — as ``chain``, and a seed named by the caller is refused
+    #: (``caller_seed_refused``). [U: the rules say 随机抽选 and nothing of seeds;
+    #: ``chain`` by default, so every new store draws verifiably.]
+    draw_seed: SeedSource = SeedSource.CHAIN
+    #: Offices whose approval stands where the rules need the chief prosecutor's: holding
+    #: a hearing (``approve_hearing``) and ruling on a supervisor's objection
+    #: (``rule_on_objection``); another office is refused (``approver_not_entitled``).
+    #: [P: the rules say 检察长; a deputy approves on the chief's delegation in practice.]
+    chief_approval_roles: frozenset[ApproverRole] = frozenset(
+        {ApproverRole.CHIEF_PROSECUTOR, ApproverRole.DEPUTY_CHIEF}
+    )
     mandatory_supervision_kinds: frozenset[CaseKind] = frozenset(
         {CaseKind.CRIMINAL_APPEAL, CaseKind.INTENDED_NON_PROSECUTION, CaseKind.CUSTODY_REVIEW}
     )

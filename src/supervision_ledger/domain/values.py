@@ -342,3 +342,32 @@ def reply_timing(due: date, replied_on: date | None, today: date) -> ReplyTiming
     if replied_on is not None:
         return ReplyTiming.ON_TIME if replied_on <= due else ReplyTiming.LATE
     return ReplyTiming.OVERDUE if today > due else ReplyTiming.PENDING
+
+
+class SeedSource(StrEnum):
+    """Where the seed of a draw without one comes from (``Policy.draw_seed``)."""
+
+    #: A fresh random seed the ledger picks (``secrets``), recorded in the event. Nobody
+    #: can check afterwards that it was not tried until it gave the wanted people.
+    RANDOM = "random"
+    #: Derived from the hash chain at the moment of the draw plus the draw's own fields
+    #: (:func:`chain_seed`); a seed the caller names is still accepted and recorded.
+    CHAIN = "chain"
+    #: As ``CHAIN``, and a seed named by the caller is refused (``caller_seed_refused``).
+    CHAIN_ONLY = "chain_only"
+
+
+class ApproverRole(StrEnum):
+    """Who may approve where the rules need an approval (审批)."""
+
+    CHIEF_PROSECUTOR = "chief_prosecutor"  # 检察长
+    DEPUTY_CHIEF = "deputy_chief"  # 副检察长
+    DEPARTMENT_HEAD = "department_head"  # 部门负责人
+
+
+@dataclass(frozen=True)
+class Approver:
+    """A structured approver: the office that approved and the person holding it."""
+
+    role: ApproverRole
+    name: str

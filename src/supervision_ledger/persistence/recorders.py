@@ -247,6 +247,16 @@ class ChainedSQLiteRecorder(SQLiteApplicationRecorder):
             row = c.fetchone()
             return None if row is None else (_chain_row(row), int(row[6]))
 
+    def chain_head(self) -> tuple[int, bytes]:
+        """(position, chain hash) of the last chained event; (0, genesis) when empty.
+        One indexed lookup: a draw derives its seed from it (``Policy.draw_seed``)."""
+        with self.datastore.transaction(commit=False) as c:
+            c.execute(
+                f"SELECT position, chain_hash FROM {CHAIN_TABLE} ORDER BY position DESC LIMIT 1"
+            )
+            row = c.fetchone()
+            return (0, GENESIS) if row is None else (int(row[0]), bytes(row[1]))
+
     def last_position(self) -> int:
         with self.datastore.transaction(commit=False) as c:
             c.execute(
@@ -577,6 +587,20 @@ class ChainedPostgresRecorder(PostgresApplicationRecorder):
             )
             row = curs.fetchone()
             return None if row is None else (_pg_chain_row(row), int(row["n"]))
+
+    @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
+    def chain_head(self) -> tuple[int, bytes]:
+        """(position, chain hash) of the last chained event; (0, genesis) when empty."""
+        with self.datastore.transaction(commit=False) as curs:
+            curs.execute(
+                SQL("SELECT position, chain_hash FROM {} ORDER BY position DESC LIMIT 1").format(
+                    self.chain_table
+                )
+            )
+            row = curs.fetchone()
+            if row is None:
+                return (0, GENESIS)
+            return (int(row["position"]), bytes(row["chain_hash"]))
 
     @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
     def last_position(self) -> int:

@@ -86,7 +86,8 @@ _encode = msgspec.json.Encoder(order="sorted").encode
 class DossierView(View):
     name = "dossier"
     # 2: indexes by supervisor.
-    version = 2
+    # 3: a retracted opinion (issue 12) leaves the person's file.
+    version = 3
     tables = {  # noqa: RUF012 - class-level schema
         "view_dossier_person": "person_id TEXT PRIMARY KEY, supervisor TEXT NOT NULL UNIQUE, "
         "name TEXT NOT NULL, unit TEXT NOT NULL, roles TEXT NOT NULL, industry TEXT, "
@@ -277,6 +278,14 @@ class DossierView(View):
                 "activity": e.activity,
                 "submitted_on": tx.local_date(e.occurred_at),
             },
+        )
+
+    @on(Case.OpinionRetracted)
+    def opinion_retracted(self, tx: Tx, e: Case.OpinionRetracted) -> None:
+        """A retracted opinion was entered by mistake: it leaves the person's file."""
+        tx.rows(
+            "DELETE FROM view_dossier_opinion WHERE case_id = ? AND opinion = ?",
+            [str(e.originator_id), e.opinion],
         )
 
     def _opinion(self, tx: Tx, e: Case.Event, opinion: str, **values: object) -> None:

@@ -160,7 +160,8 @@ class FeedbackView(SuggestionFacts, PetitionFacts, View):
     #    fact rows carry the suggestion's type, petition rows the first progress reply,
     #    an unreachable petitioner and a leader (领导包案).
     # 6: suggestion and petition rows carry the position of the event that dates them.
-    version = 6
+    # 7: a retracted opinion (issue 12) leaves the view.
+    version = 7
     suggestion_table = "view_feedback_suggestion"
     petition_table = "view_feedback_petition"
     tables = {  # noqa: RUF012 - class-level schema
@@ -234,6 +235,14 @@ class FeedbackView(SuggestionFacts, PetitionFacts, View):
     @on(Case.ObjectionRuled)
     def ruled(self, tx: Tx, e: Case.ObjectionRuled) -> None:
         self._set(tx, e, e.opinion, objection_pending=0)
+
+    @on(Case.OpinionRetracted)
+    def retracted(self, tx: Tx, e: Case.OpinionRetracted) -> None:
+        """A retracted opinion waits for nothing: it leaves the view."""
+        tx.rows(
+            "DELETE FROM view_feedback_opinion WHERE case_id = ? AND opinion = ?",
+            [str(e.originator_id), e.opinion],
+        )
 
 
 def stage_of(

@@ -58,6 +58,7 @@ FigureKey = Literal[
     "opinions.partly_adopted",
     "opinions.not_adopted",
     "opinions.pending",
+    "opinions.retracted",
     "opinions.adoption_rate",
     "feedback.given",
     "feedback.on_time",

@@ -155,7 +155,7 @@ class HearingRegisterView(View):
 
     @on(Hearing.Approved)
     def approved(self, tx: Tx, e: Hearing.Approved) -> None:
-        self._set(tx, e, approved_by=e.approved_by)
+        self._set(tx, e, approved_by=e.approver.name)
         self._advance(tx, e, HearingStatus.APPROVED)
 
     @on(Hearing.Scheduled)

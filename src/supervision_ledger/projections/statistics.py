@@ -48,7 +48,9 @@ class StatisticsView(
     #    attendances whether the person was drawn; replacements; hearings their number,
     #    case kind and openness.
     # 7: rows carry the position of the event that puts them in their period (``pos``),
-    #    so each figure lists the events behind it (``Ledger.explain``).
+    #    so each figure lists the events behind it (``Ledger.explain``); opinions carry
+    #    ``retracted_on`` (corrections). The sections' own versions do not rebuild the
+    #    view: this one does.
     version = 7
     tables = tables_of(*_FACTS)
     indexes = indexes_of(*_FACTS)

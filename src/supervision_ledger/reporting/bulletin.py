@@ -9,6 +9,7 @@ import dataclasses
 import json
 from dataclasses import dataclass, field
 from datetime import date
+from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
@@ -17,7 +18,14 @@ from eventsourcing.persistence import ApplicationRecorder, Mapper
 from ..audit import Digest, InvalidDigest, VerifyReport, integrity
 from ..domain.errors import LedgerError
 from ..domain.policy import Deadline, Policy, RosterScopes, WeekdayCalendar
-from ..domain.values import AssessmentGrade, CaseKind, Relationship, Role, RosterScope
+from ..domain.values import (
+    ApproverRole,
+    AssessmentGrade,
+    CaseKind,
+    Relationship,
+    Role,
+    RosterScope,
+)
 from ..persistence.recorders import ChainedRecorder
 from ..projections.api import Statistics, compute_statistics, statistics_views
 from ..projections.engine import Progress, ProjectionEngine, scratch_database
@@ -64,6 +72,8 @@ def policy_to_json(policy: Policy) -> dict[str, Any]:
             value = {str(role): str(scope) for role, scope in sorted(value.items())}
         elif isinstance(value, date):
             value = value.isoformat()
+        elif isinstance(value, Enum):  # e.g. draw_seed
+            value = str(value.value)
         found[item.name] = value
     return found
 
@@ -102,6 +112,7 @@ _ENUM_SETS: dict[str, Any] = {
     "failing_grades": AssessmentGrade,
     "drawn_roles": Role,
     "mandatory_supervision_kinds": CaseKind,
+    "chief_approval_roles": ApproverRole,
 }
 
 
@@ -117,6 +128,8 @@ def _setting(name: str, default: Any, value: Any) -> Any:
         )
     if isinstance(default, date):
         return date.fromisoformat(value)
+    if isinstance(default, Enum):  # e.g. draw_seed: one of the enumeration's values
+        return type(default)(value)
     if name in _ENUM_SETS:
         return frozenset(_ENUM_SETS[name](v) for v in value)
     if isinstance(default, RosterScopes):

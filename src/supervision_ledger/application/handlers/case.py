@@ -60,16 +60,28 @@ def open_activity(uow: UnitOfWork, cmd: c.OpenActivity) -> Ids:
 @handles(c.DrawSupervisors)
 def draw_supervisors(uow: UnitOfWork, cmd: c.DrawSupervisors) -> Ids:
     case = uow.get(Case, cmd.case)
-    assert cmd.seed is not None
+    seed, basis = uow.draw_seed(
+        cmd.seed,
+        case.id,
+        {
+            "event": "Case.SupervisorsDrawn",
+            "activity": cmd.activity,
+            "role": cmd.role.value,
+            "speciality": cmd.speciality,
+            "count": cmd.count,
+        },
+        f"draw for activity {cmd.activity!r} of case {cmd.case!r}",
+    )
     drawn = case.draw_supervisors(
         cmd.activity,
         draw_candidates(uow, case.unit, cmd.role),
         cmd.role,
         cmd.count,
         cmd.speciality,
-        cmd.seed,
+        seed,
         cmd.occurred_at,
         uow.policy,
+        seed_basis=basis,
     )
     for key in drawn:
         uow.served(uow.get(Supervisor, key), cmd.occurred_at)
@@ -77,7 +89,7 @@ def draw_supervisors(uow: UnitOfWork, cmd: c.DrawSupervisors) -> Ids:
         "case": cmd.case,
         "activity": cmd.activity,
         "drawn": list(drawn),
-        "seed": str(cmd.seed),
+        "seed": str(seed),
     }
 
 
@@ -117,15 +129,29 @@ def replace_supervisor(uow: UnitOfWork, cmd: c.ReplaceSupervisor) -> Ids:
         if replacement is None and invited is not None
         else []
     )
+    seed, basis = cmd.seed or 0, None
+    if replacement is None:  # drawn: the seed as for a draw
+        seed, basis = uow.draw_seed(
+            cmd.seed,
+            case.id,
+            {
+                "event": "Case.SupervisorReplaced",
+                "activity": cmd.activity,
+                "supervisor": cmd.supervisor,
+            },
+            f"drawn replacement of {cmd.supervisor!r} in activity {cmd.activity!r} "
+            f"of case {cmd.case!r}",
+        )
     new_key = case.replace_supervisor(
         cmd.activity,
         cmd.supervisor,
         replacement,
         candidates,
-        cmd.seed or 0,
+        seed,
         cmd.reason,
         cmd.occurred_at,
         uow.policy,
+        seed_basis=basis,
     )
     uow.served(uow.get(Supervisor, new_key), cmd.occurred_at)
     return {"case": cmd.case, "activity": cmd.activity, "replacement": new_key}
@@ -195,7 +221,26 @@ def object_to_feedback(uow: UnitOfWork, cmd: c.ObjectToFeedback) -> Ids:
 
 @handles(c.RuleOnObjection)
 def rule_on_objection(uow: UnitOfWork, cmd: c.RuleOnObjection) -> Ids:
-    uow.get(Case, cmd.case).rule_on_objection(cmd.opinion, cmd.ruling, cmd.reasons, cmd.occurred_at)
+    uow.get(Case, cmd.case).rule_on_objection(
+        cmd.opinion,
+        cmd.ruling,
+        cmd.reasons,
+        cmd.occurred_at,
+        approver=cmd.approver.value() if cmd.approver is not None else None,
+        policy=uow.policy,
+    )
+    return {"case": cmd.case, "opinion": cmd.opinion}
+
+
+@handles(c.RetractOpinion)
+def retract_opinion(uow: UnitOfWork, cmd: c.RetractOpinion) -> Ids:
+    uow.get(Case, cmd.case).retract_opinion(cmd.opinion, cmd.reason, cmd.occurred_at)
+    return {"case": cmd.case, "opinion": cmd.opinion}
+
+
+@handles(c.CorrectOpinion)
+def correct_opinion(uow: UnitOfWork, cmd: c.CorrectOpinion) -> Ids:
+    uow.get(Case, cmd.case).correct_opinion(cmd.opinion, cmd.content, cmd.reason, cmd.occurred_at)
     return {"case": cmd.case, "opinion": cmd.opinion}
 
 

@@ -37,7 +37,7 @@ def propose_hearing(uow: UnitOfWork, cmd: c.ProposeHearing) -> Ids:
 
 @handles(c.ApproveHearing)
 def approve_hearing(uow: UnitOfWork, cmd: c.ApproveHearing) -> Ids:
-    uow.get(Hearing, cmd.hearing).approve(cmd.approved_by, cmd.occurred_at)
+    uow.get(Hearing, cmd.hearing).approve(cmd.approver.value(), cmd.occurred_at, uow.policy)
     return {"hearing": cmd.hearing}
 
 
@@ -70,18 +70,24 @@ def invite_hearing_officer(uow: UnitOfWork, cmd: c.InviteHearingOfficer) -> Ids:
 @handles(c.DrawHearingOfficers)
 def draw_hearing_officers(uow: UnitOfWork, cmd: c.DrawHearingOfficers) -> Ids:
     hearing = uow.get(Hearing, cmd.hearing)
-    assert cmd.seed is not None
+    seed, basis = uow.draw_seed(
+        cmd.seed,
+        hearing.id,
+        {"event": "Hearing.OfficersDrawn", "count": cmd.count, "speciality": cmd.speciality},
+        f"draw of hearing officers for hearing {cmd.hearing!r}",
+    )
     drawn = hearing.draw_officers(
         draw_candidates(uow, hearing.unit, Role.HEARING_OFFICER),
         cmd.count,
         cmd.speciality,
-        cmd.seed,
+        seed,
         cmd.occurred_at,
         uow.policy,
+        seed_basis=basis,
     )
     for key in drawn:
         uow.served(uow.get(Supervisor, key), cmd.occurred_at)
-    return {"hearing": cmd.hearing, "drawn": list(drawn), "seed": str(cmd.seed)}
+    return {"hearing": cmd.hearing, "drawn": list(drawn), "seed": str(seed)}
 
 
 @handles(c.InviteObserver)

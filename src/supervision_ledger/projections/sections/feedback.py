@@ -145,7 +145,7 @@ def _opinion_waits(q: FigureQuery) -> dict[FeedbackStage, list[Item]]:
         "SELECT submitted_on, received_on, decided_on, outcome, feedback_on, "
         "implementation_on, objection_pending, objected_on, case_id, opinion, pos "
         "FROM view_stat_opinion "
-        f"WHERE 1 = 1{scope}{period}",
+        f"WHERE retracted_on IS NULL{scope}{period}",
         [*sp, *pp],
     )
     overdue: dict[FeedbackStage, list[Item]] = {stage: [] for stage in FeedbackStage}

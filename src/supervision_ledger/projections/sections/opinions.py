@@ -24,15 +24,19 @@ figure, define = SECTION.figure, SECTION.define
 
 
 class OpinionFacts(View):
-    """One row per opinion: its unit, submission, decision and feedback dates."""
+    """One row per opinion: its unit, submission, decision and feedback dates; a
+    retracted opinion keeps its row with ``retracted_on`` set, and every figure but
+    ``opinions.retracted`` leaves it out."""
 
+    # 2: retracted_on (issue 12: corrections).
+    version = 2
     tables = {  # noqa: RUF012 - class-level schema
         "view_stat_opinion": "case_id TEXT NOT NULL, opinion TEXT NOT NULL, "
         "unit TEXT NOT NULL, submitted_on TEXT NOT NULL, outcome TEXT, decided_on TEXT, "
         "feedback_on TEXT, activity TEXT NOT NULL, supervisor TEXT NOT NULL, "
         # Every step's date, for the overdue figures of each stage (:mod:`.feedback`).
         "received_on TEXT, implementation_on TEXT, objected_on TEXT, "
-        "objection_pending INTEGER NOT NULL DEFAULT 0, "
+        "objection_pending INTEGER NOT NULL DEFAULT 0, retracted_on TEXT, "
         # The OpinionSubmitted event's position (what explains the row's figures).
         "pos BIGINT NOT NULL, PRIMARY KEY (case_id, opinion)",
     }
@@ -90,6 +94,10 @@ class OpinionFacts(View):
     def objection_ruled(self, tx: Tx, e: Case.ObjectionRuled) -> None:
         self._opinion_step(tx, e.originator_id, e.opinion, objection_pending=0)
 
+    @on(Case.OpinionRetracted)
+    def opinion_retracted(self, tx: Tx, e: Case.OpinionRetracted) -> None:
+        self._opinion_step(tx, e.originator_id, e.opinion, retracted_on=e.occurred_at)
+
     @staticmethod
     def _opinion_step(tx: Tx, case_id: object, opinion: str, **values: object) -> None:
         """Set columns of an opinion row (a datetime is stored as its local date)."""
@@ -124,7 +132,7 @@ def opinion_rows(q: FigureQuery) -> list[OpinionRow]:
     period, pp = q.period("submitted_on")
     rows = q.rows(
         "SELECT case_id, opinion, outcome, decided_on, feedback_on, pos FROM view_stat_opinion "
-        f"WHERE 1 = 1{scope}{period}",
+        f"WHERE retracted_on IS NULL{scope}{period}",
         [*sp, *pp],
     )
     return [OpinionRow(str(c), str(o), out, d, f, int(p)) for c, o, out, d, f, p in rows]
@@ -157,7 +165,7 @@ def _person_time_items(q: FigureQuery) -> list[Item]:
     period, pp = q.period("submitted_on")
     return q.items(
         "SELECT case_id, activity, supervisor, pos FROM view_stat_opinion "
-        f"WHERE 1 = 1{scope}{period}",
+        f"WHERE retracted_on IS NULL{scope}{period}",
         [*sp, *pp],
         ("case_id", "activity", "supervisor"),
     )
@@ -167,7 +175,8 @@ def _person_time_items(q: FigureQuery) -> list[Item]:
     "opinions.submitted",
     "提出监督意见（件）",
     "opinions submitted",
-    "OpinionSubmitted events on cases of the units in scope.",
+    "OpinionSubmitted events on cases of the units in scope, less those retracted "
+    "(OpinionRetracted: entered by mistake; counted in opinions.retracted instead).",
     items=submitted_items,
 )
 def _submitted(q: FigureQuery) -> FigureValue:
@@ -188,7 +197,7 @@ def _opinion_person_times(q: FigureQuery) -> FigureValue:
     period, pp = q.period("submitted_on")
     rows = q.rows(
         "SELECT COUNT(*) FROM (SELECT DISTINCT case_id, activity, supervisor "
-        f"FROM view_stat_opinion WHERE 1 = 1{scope}{period}) AS taking_part",
+        f"FROM view_stat_opinion WHERE retracted_on IS NULL{scope}{period}) AS taking_part",
         [*sp, *pp],
     )
     return int(rows[0][0])
@@ -225,6 +234,29 @@ _outcome_figure(OpinionOutcome.NOT_ADOPTED, "opinions not adopted")
 )
 def _pending(q: FigureQuery) -> FigureValue:
     return len(_with_outcome(None)(q))
+
+
+def _retracted_items(q: FigureQuery) -> list[Item]:
+    scope, sp = q.scope("unit")
+    period, pp = q.period("submitted_on")
+    return q.items(
+        "SELECT case_id, opinion, pos FROM view_stat_opinion "
+        f"WHERE retracted_on IS NOT NULL{scope}{period}",
+        [*sp, *pp],
+        ("case_id", "opinion"),
+    )
+
+
+@figure(
+    "opinions.retracted",
+    "撤回的误录监督意见（件）",
+    "opinions retracted as entered by mistake",
+    "OpinionSubmitted events on cases of the units in scope with an OpinionRetracted "
+    "event (issue 12: corrections), whenever retracted; they count in no other figure.",
+    items=_retracted_items,
+)
+def _retracted(q: FigureQuery) -> FigureValue:
+    return len(_retracted_items(q))
 
 
 @figure(
