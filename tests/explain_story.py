@@ -46,6 +46,11 @@ def record(ledger: Ledger) -> None:
         do("submit_opinion", case=case, activity="A1", supervisor="XS-P", opinion="O1",
            content="意见。", occurred_at=t("2023-03-03", 11))  # fmt: skip
         if n == 1:
+            # An opinion entered by mistake and retracted (opinions.retracted).
+            do("submit_opinion", case=case, activity="A1", supervisor="XS-P", opinion="O2",
+               content="误录。", occurred_at=t("2023-03-03", 12))  # fmt: skip
+            do("retract_opinion", case=case, opinion="O2", reason="误录。",
+               occurred_at=t("2023-03-03", 13))  # fmt: skip
             continue
         do("receive_opinion", case=case, opinion="O1", occurred_at=t("2023-03-04"))
         do("route_opinion", case=case, opinion="O1", department="第一检察部",

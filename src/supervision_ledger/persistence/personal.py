@@ -64,10 +64,19 @@ PERSONAL_FIELDS: dict[str, dict[str, tuple[str, Rule]]] = {
     "Case.FeedbackGiven": {"content": (crypto.TEXT, _REC)},
     "Case.ImplementationReported": {"content": (crypto.TEXT, _REC)},
     "Case.FeedbackObjected": {"reason": (crypto.TEXT, _REC)},
-    "Case.ObjectionRuled": {"reasons": (crypto.TEXT, _REC)},
+    "Case.ObjectionRuled": {
+        "reasons": (crypto.TEXT, _REC),
+        "approver": (crypto.OFFICIAL, _NAME),
+    },
+    "Case.OpinionRetracted": {"reason": (crypto.TEXT, _REC)},
+    "Case.OpinionCorrected": {"content": (crypto.TEXT, _REC), "reason": (crypto.TEXT, _REC)},
     "Case.DecisionRecorded": {"decision": (crypto.TEXT, _REC)},
     "Hearing.Proposed": {"party_names": (crypto.PERSON, _NAME), "reason": (crypto.TEXT, _REC)},
-    "Hearing.Approved": {"approved_by": (crypto.OFFICIAL, _NAME)},
+    # ``approved_by``: the free text of events stored before the structured approver.
+    "Hearing.Approved": {
+        "approved_by": (crypto.OFFICIAL, _NAME),
+        "approver": (crypto.OFFICIAL, _NAME),
+    },
     "Hearing.Scheduled": {
         "presiding_prosecutor": (crypto.OFFICIAL, _NAME),
         "location": (crypto.TEXT, _REC),
