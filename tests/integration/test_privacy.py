@@ -147,7 +147,7 @@ def raw_store(url: str) -> bytes:
     with psycopg.connect(**_pg_connect_kwargs()) as conn:  # type: ignore[arg-type]
         columns = conn.execute(
             "SELECT table_name, column_name, data_type FROM information_schema.columns "
-            "WHERE table_schema = %s",
+            "WHERE table_schema = %s ORDER BY table_name, column_name",
             (schema.group(1),),
         ).fetchall()
         for table, column, data_type in columns:
@@ -156,10 +156,12 @@ def raw_store(url: str) -> bytes:
             query = sql.SQL("SELECT {} FROM {}.{}").format(
                 sql.Identifier(column), sql.Identifier(schema.group(1)), sql.Identifier(table)
             )
-            for (value,) in conn.execute(query):
-                if value is None:
-                    continue
-                chunks.append(bytes(value) if data_type == "bytea" else str(value).encode())
+            values = [
+                bytes(value) if data_type == "bytea" else str(value).encode()
+                for (value,) in conn.execute(query)
+                if value is not None
+            ]
+            chunks.extend(sorted(values))  # the same state reads the same, whatever the order
     return b"\n".join(chunks)
 
 
