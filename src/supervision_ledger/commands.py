@@ -417,8 +417,7 @@ class OnActivity(Command):
                 raise ValueError("'activity' is required with 'case'")
             if self.unit_activity is not None and activity is not None:
                 raise ValueError(
-                    "'activity' is not given with 'unit_activity': a unit activity is one "
-                    "activity"
+                    "'activity' is not given with 'unit_activity': a unit activity is one activity"
                 )
         return self
 

@@ -147,7 +147,7 @@ def test_figures_count_unit_activities(store_url: str) -> None:
             "QC-CI-1",
         )
         total = ledger.explain("activities.total", "QC", start="2023-01-01")
-        assert {tuple(i.key.items())[0] for i in total.items or []} == {
+        assert {next(iter(i.key.items())) for i in total.items or []} == {
             ("case", keys["case"]),
             ("unit_activity", "QC-OD-1"),
             ("unit_activity", "QC-CI-1"),
@@ -225,7 +225,9 @@ def test_a_step_names_exactly_one_owner(fields: dict[str, str]) -> None:
     from supervision_ledger.commands import InviteSupervisor
 
     with pytest.raises(ValidationError) as refused:
-        InviteSupervisor.model_validate({"supervisor": "S", "occurred_at": at("2023-01-01"), **fields})
+        InviteSupervisor.model_validate(
+            {"supervisor": "S", "occurred_at": at("2023-01-01"), **fields}
+        )
     assert "unit_activity" in str(refused.value) or "activity" in str(refused.value)
 
 

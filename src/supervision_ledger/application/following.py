@@ -177,9 +177,7 @@ class LedgerLog:
             fields = event_fields(domain_event)
             originator_id = UUID(str(notification.originator_id))
             if notification.originator_version == 1:
-                self._remember(
-                    originator_id, _key_of(fields), aggregate_kind(notification.topic)
-                )
+                self._remember(originator_id, _key_of(fields), aggregate_kind(notification.topic))
             key, kind = self._identity(originator_id)
             items.append(
                 LoggedEvent(

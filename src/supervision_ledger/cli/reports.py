@@ -285,12 +285,14 @@ def run_dossier(args: argparse.Namespace) -> int:
     for inv in found.invitations:
         what = inv.activity_type.value if inv.activity_type else f"hearing {inv.hearing}"
         print(
-            f"  {inv.invited_on}  invited  {_owner(inv.case, inv.unit_activity)}  {what}  {inv.role.value}  {inv.status.value}"
+            f"  {inv.invited_on}  invited  {_owner(inv.case, inv.unit_activity)}  {what}  "
+            f"{inv.role.value}  {inv.status.value}"
         )
     for op in found.opinions:
         outcome = op.outcome.value if op.outcome else "pending"
         print(
-            f"  {op.submitted_on}  opinion  {_owner(op.case, op.unit_activity)} {op.opinion}  {outcome}  "
+            f"  {op.submitted_on}  opinion  {_owner(op.case, op.unit_activity)} {op.opinion}  "
+            f"{outcome}  "
             f"feedback {op.feedback_on or '—'}"
         )
     return 0

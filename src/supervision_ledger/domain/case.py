@@ -850,8 +850,7 @@ class Case(LedgerAggregate):
         op = self.opinion(opinion)
         if op.retracted:
             raise InvalidTransition(
-                f"cannot record '{step}' for opinion {opinion!r} of {self.label}: "
-                "it was retracted"
+                f"cannot record '{step}' for opinion {opinion!r} of {self.label}: it was retracted"
             )
         return op
 
@@ -963,9 +962,7 @@ class Case(LedgerAggregate):
             occurred_at,
         )
         if op.objected_at is not None:
-            raise InvalidTransition(
-                f"opinion {opinion!r} of {self.label} already had an objection"
-            )
+            raise InvalidTransition(f"opinion {opinion!r} of {self.label} already had an objection")
         self._object(opinion=opinion, reason=reason, occurred_at=occurred_at)
 
     @event(FeedbackObjected)
@@ -1098,9 +1095,7 @@ class Case(LedgerAggregate):
         Called by :meth:`Lead.turn_into_case`, which checks the lead's side."""
         self._check_open()
         if self.source_lead is not None:
-            raise AlreadyConverted(
-                f"{self.label} was already made from lead {self.source_lead!r}"
-            )
+            raise AlreadyConverted(f"{self.label} was already made from lead {self.source_lead!r}")
         not_before(occurred_at, self.registered_at, f"source lead of {self.label}")
         self._link_source_lead(lead=lead, occurred_at=occurred_at)
 

@@ -91,8 +91,3 @@ class UnitActivity(Case):
         return CaseFacts(
             key=self.key, unit=self.unit, kind=CaseKind.OTHER, party_names=(), has_minor=False
         )
-
-    @property
-    def title(self) -> str | None:
-        act = self.activities.get(ACTIVITY)
-        return act.title if act is not None else None

@@ -103,8 +103,7 @@ class DossierView(View):
         "view_dossier_record": "person_id TEXT NOT NULL, position BIGINT NOT NULL, "
         "seq INTEGER NOT NULL, kind TEXT NOT NULL, on_date TEXT NOT NULL, details TEXT NOT NULL, "
         "PRIMARY KEY (person_id, position, seq)",
-        "view_dossier_case": "case_id TEXT PRIMARY KEY, case_key TEXT NOT NULL, "
-        "kind TEXT NOT NULL",
+        "view_dossier_case": "case_id TEXT PRIMARY KEY, case_key TEXT NOT NULL, kind TEXT NOT NULL",
         "view_dossier_activity": "case_id TEXT NOT NULL, activity TEXT NOT NULL, "
         "type TEXT NOT NULL, PRIMARY KEY (case_id, activity)",
         "view_dossier_hearing": "hearing_id TEXT PRIMARY KEY, hearing TEXT NOT NULL, "
@@ -443,8 +442,9 @@ def dossier(tx: Tx, supervisor: str) -> Dossier:
             objection_ruling=ruling,
         )
         for kind, case_key, opinion, activity, submitted, outcome, decided, feedback, implementation, ruling in tx.rows(  # noqa: E501
-            "SELECT c.kind, c.case_key, o.opinion, o.activity, o.submitted_on, o.outcome, o.decided_on, "
-            "o.feedback_on, o.implementation_on, o.objection_ruling FROM view_dossier_opinion o "
+            "SELECT c.kind, c.case_key, o.opinion, o.activity, o.submitted_on, o.outcome, "
+            "o.decided_on, o.feedback_on, o.implementation_on, o.objection_ruling "
+            "FROM view_dossier_opinion o "
             "JOIN view_dossier_case c ON c.case_id = o.case_id WHERE o.supervisor = ? "
             "ORDER BY o.submitted_on, c.case_key, o.opinion",
             [supervisor],

@@ -151,9 +151,7 @@ def accept_invitation(uow: UnitOfWork, cmd: c.AcceptInvitation) -> Ids:
 def decline_invitation(uow: UnitOfWork, cmd: c.DeclineInvitation) -> Ids:
     owner, ids = _owner(uow, cmd)
     activity = _activity(cmd)
-    owner.decline_invitation(
-        activity, cmd.supervisor, cmd.reason, cmd.occurred_at
-    )
+    owner.decline_invitation(activity, cmd.supervisor, cmd.reason, cmd.occurred_at)
     return {**ids, "activity": activity, "supervisor": cmd.supervisor}
 
 
@@ -181,8 +179,7 @@ def replace_supervisor(uow: UnitOfWork, cmd: c.ReplaceSupervisor) -> Ids:
                 "activity": activity,
                 "supervisor": cmd.supervisor,
             },
-            f"drawn replacement of {cmd.supervisor!r} in activity {activity!r} "
-            f"of {case.label}",
+            f"drawn replacement of {cmd.supervisor!r} in activity {activity!r} of {case.label}",
         )
     new_key = case.replace_supervisor(
         activity,
@@ -243,9 +240,7 @@ def route_opinion(uow: UnitOfWork, cmd: c.RouteOpinion) -> Ids:
 @handles(c.DecideOpinion)
 def decide_opinion(uow: UnitOfWork, cmd: c.DecideOpinion) -> Ids:
     owner, ids = _owner(uow, cmd)
-    owner.decide_opinion(
-        cmd.opinion, cmd.outcome, cmd.explanation, cmd.occurred_at
-    )
+    owner.decide_opinion(cmd.opinion, cmd.outcome, cmd.explanation, cmd.occurred_at)
     return {**ids, "opinion": cmd.opinion}
 
 

@@ -108,8 +108,9 @@ def _activity_figure(activity_type: ActivityType) -> None:
         f"{activity_type.zh}（件次）",
         f"{activity_type.en} (activities)",
         f"Activities of type {activity_type.value} (ActivityOpened) of cases and unit "
-        "activities (open_unit_activity) of the units in scope in which at least one invited person's attendance was recorded; a "
-        "supervisor-initiated activity counts from its opening.",
+        "activities (open_unit_activity) of the units in scope in which at least one invited "
+        "person's attendance was recorded; a supervisor-initiated activity counts from its "
+        "opening.",
         count,
         items=_activity_items(activity_type),
     )
