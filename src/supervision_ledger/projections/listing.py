@@ -436,6 +436,7 @@ PLURALS = {
     "typical-cases": "typical_case",
     "partners": "partner_agreement",
     "sittings": "trial_committee_sitting",
+    "unit-activities": "unit_activity",
 }
 
 
