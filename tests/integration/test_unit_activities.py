@@ -253,3 +253,27 @@ def test_export_reruns_unit_activity_draws(tmp_path: Path) -> None:
     assert report["draws_checked"] >= 1
     assert report["seeds_rederived"] >= 1
     assert report["ok"] is True
+
+
+def test_dossier_listing_and_history_name_the_unit_activity(store_url: str) -> None:
+    with Ledger(store=store_url) as ledger:
+        keys = _year(Story(ledger))
+        deputy = ledger.dossier("N01")
+        [invitation] = deputy.invitations
+        assert (invitation.case, invitation.unit_activity) == (None, "QC-OD-1")
+        assert invitation.activity_type is not None
+        assert invitation.activity_type.value == "other"
+        assert invitation.status.value == "attended"
+        author = ledger.dossier("S02")
+        assert [(o.case, o.unit_activity, o.opinion) for o in author.opinions] == [
+            (None, "QC-CI-1", keys["answered"])
+        ]
+        listed = ledger.listing("unit_activity").items
+        assert [(i.key, i.type, i.label, i.unit) for i in listed] == [
+            ("QC-OD-1", "other", "检察开放日", "QC"),
+            ("QC-CI-1", "circuit_inspection", None, "QC"),
+        ]
+        history = ledger.history("unit_activity:QC-CI-1")
+        assert history[0].event == "UnitActivity.Opened"
+        assert history[1].event == "Case.ActivityOpened"
+        assert ledger.unit_activity("QC-CI-1").label == "unit activity 'QC-CI-1'"
