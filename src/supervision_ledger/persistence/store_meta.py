@@ -104,6 +104,9 @@ class Keyring:
         self._learned: dict[str, str] = {}
         #: Sealed values this process opened, with their text (reads repeat).
         self._opened: dict[str, str] = {}
+        #: (class, subject, text) → its sealed form: sealing is deterministic under a
+        #: subject's key, so a value sealed again is the same token (names repeat).
+        self._sealed: dict[tuple[str, str, str], str] = {}
         self._lock = threading.RLock()
 
     @property
@@ -131,12 +134,17 @@ class Keyring:
             rows = self.db.run(f"SELECT wrapped FROM {KEYS_TABLE} WHERE subject = ?", [subject])
             if not rows and create:
                 with self.db.setup():
-                    self.db.run(
+                    # RETURNING: the new key without reading it back; no row if another
+                    # process created this subject's key first (then theirs is read).
+                    rows = self.db.run(
                         f"INSERT INTO {KEYS_TABLE} (subject, wrapped) VALUES (?, ?) "
-                        "ON CONFLICT (subject) DO NOTHING",
+                        "ON CONFLICT (subject) DO NOTHING RETURNING wrapped",
                         [subject, crypto.wrap(self.master, os.urandom(crypto.KEY_BYTES), subject)],
                     )
-                rows = self.db.run(f"SELECT wrapped FROM {KEYS_TABLE} WHERE subject = ?", [subject])
+                if not rows:
+                    rows = self.db.run(
+                        f"SELECT wrapped FROM {KEYS_TABLE} WHERE subject = ?", [subject]
+                    )
             key = crypto.unwrap(self.master, bytes(rows[0][0]), subject) if rows else None
             self._keys[subject] = key
             return key
@@ -149,16 +157,21 @@ class Keyring:
         self.check_writable()
         if text.startswith(crypto.SEALED_PREFIX):
             return text  # sealed already (an event re-stored as it was read)
+        known = self._sealed.get((cls, subject, text))
+        if known is not None and self._keys.get(subject) is not None:
+            return known
         key = self.key(subject, create=True)
         assert key is not None
         token = crypto.seal(key, cls, subject, text)
         self._learn(text, token)
+        self._sealed[(cls, subject, text)] = token
         return token
 
     def _learn(self, text: str, token: str) -> None:
         if len(self._learned) >= _LEARNED_MAX:
             self._learned.clear()
             self._opened.clear()
+            self._sealed.clear()
         self._learned[text] = token
         self._opened[token] = text
 
@@ -203,6 +216,7 @@ class Keyring:
             self._keys[subject] = None
             self._learned.clear()
             self._opened.clear()
+            self._sealed.clear()
             return existed
 
     def scrub(self) -> None:
