@@ -18,10 +18,10 @@ from __future__ import annotations
 import contextlib
 import json
 import unicodedata
-from functools import cache
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from enum import Enum
+from functools import cache
 from typing import Annotated, Any, Literal, Union, get_args
 
 from pydantic import (
