@@ -107,6 +107,12 @@ class Keyring:
         #: (class, subject, text) → its sealed form: sealing is deterministic under a
         #: subject's key, so a value sealed again is the same token (names repeat).
         self._sealed: dict[tuple[str, str, str], str] = {}
+        #: Set by a writer that stores new subjects' keys in its own transactions (the
+        #: SQLite recorder, in the events' transaction: ``take_pending``); otherwise a
+        #: new key is committed on its own before it seals anything.
+        self.writer_stores_keys = False
+        #: Subject → wrapped key: created here, not stored yet (see ``writer_stores_keys``).
+        self._pending: dict[str, bytes] = {}
         self._lock = threading.RLock()
 
     @property
@@ -132,6 +138,12 @@ class Keyring:
             if subject in self._keys and (self._keys[subject] is not None or not create):
                 return self._keys[subject]
             rows = self.db.run(f"SELECT wrapped FROM {KEYS_TABLE} WHERE subject = ?", [subject])
+            if not rows and create and self.writer_stores_keys:
+                # Stored with the first events sealed under it, in their transaction.
+                new = os.urandom(crypto.KEY_BYTES)
+                self._pending[subject] = crypto.wrap(self.master, new, subject)
+                self._keys[subject] = new
+                return new
             if not rows and create:
                 with self.db.setup():
                     # RETURNING: the new key without reading it back; no row if another
@@ -148,6 +160,29 @@ class Keyring:
             key = crypto.unwrap(self.master, bytes(rows[0][0]), subject) if rows else None
             self._keys[subject] = key
             return key
+
+    def pending(self) -> dict[str, bytes]:
+        """The new subjects' keys not stored yet (subject → wrapped key)."""
+        with self._lock:
+            return dict(self._pending)
+
+    def stored(self, keys: dict[str, bytes]) -> None:
+        """``keys`` (from :meth:`pending`) are committed now."""
+        with self._lock:
+            for subject, wrapped in keys.items():
+                if self._pending.get(subject) == wrapped:
+                    del self._pending[subject]
+
+    def lost(self, subjects: list[str]) -> None:
+        """Another writer stored other keys for ``subjects`` first: forget ours (and what
+        was sealed under them), so that a retry seals under the stored ones."""
+        with self._lock:
+            for subject in subjects:
+                self._pending.pop(subject, None)
+                self._keys.pop(subject, None)
+            self._learned.clear()
+            self._opened.clear()
+            self._sealed.clear()
 
     def check_writable(self) -> None:
         if self.locked is not None:
@@ -214,6 +249,7 @@ class Keyring:
                 if after is not None:
                     after(self.db)
             self._keys[subject] = None
+            self._pending.pop(subject, None)
             self._learned.clear()
             self._opened.clear()
             self._sealed.clear()
