@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import re
 import unicodedata
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -64,7 +65,14 @@ def _printable(allowed: frozenset[str]) -> Any:
     surrogates: they cannot be stored as text in PostgreSQL (NUL), encoded as UTF-8
     (surrogates), or printed in a report without garbling it."""
 
+    # Category Cc is exactly U+0000-U+001F and U+007F-U+009F, Cs U+D800-U+DFFF: one
+    # search finds whether a value holds any (most hold none); the loop names the first.
+    ranges = "\\x00-\\x1f\\x7f-\\x9f\\ud800-\\udfff"
+    suspect = re.compile(f"[{ranges}]")
+
     def check(value: str) -> str:
+        if suspect.search(value) is None:
+            return value
         for position, char in enumerate(value):
             if char in allowed:
                 continue
