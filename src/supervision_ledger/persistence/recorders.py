@@ -77,7 +77,9 @@ def link(
     holds the id of the command that recorded each event (a batch holds several)."""
     previous_position, previous_hash = tail if tail is not None else (0, GENESIS)
     rows: list[ChainRow] = []
-    triples = sorted(zip(positions, stored_events, command_ids, strict=True), key=_first)
+    triples = list(zip(positions, stored_events, command_ids, strict=True))
+    if any(a >= b for a, b in zip(positions, positions[1:], strict=False)):
+        triples.sort(key=_first)  # inserted out of position order (not as SQLite does)
     for position, stored, command_id in triples:
         if position <= previous_position:
             raise ChainConflict(
