@@ -14,6 +14,7 @@ Both recorders also offer the paged raw reads that ``verify``, ``export`` and
 from __future__ import annotations
 
 import time
+from itertools import pairwise
 from collections.abc import Callable, Sequence
 from typing import Any, Protocol
 from uuid import UUID
@@ -78,7 +79,7 @@ def link(
     previous_position, previous_hash = tail if tail is not None else (0, GENESIS)
     rows: list[ChainRow] = []
     triples = list(zip(positions, stored_events, command_ids, strict=True))
-    if any(a >= b for a, b in zip(positions, positions[1:], strict=False)):
+    if any(a >= b for a, b in pairwise(positions)):
         triples.sort(key=_first)  # inserted out of position order (not as SQLite does)
     for position, stored, command_id in triples:
         if position <= previous_position:
