@@ -14,8 +14,8 @@ Both recorders also offer the paged raw reads that ``verify``, ``export`` and
 from __future__ import annotations
 
 import time
-from itertools import pairwise
 from collections.abc import Callable, Sequence
+from itertools import pairwise
 from typing import Any, Protocol
 from uuid import UUID
 
