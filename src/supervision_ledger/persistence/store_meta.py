@@ -250,6 +250,7 @@ class Keyring:
                     after(self.db)
             self._keys[subject] = None
             self._pending.pop(subject, None)
+            crypto.forget_cached_keys()  # no copy of the destroyed key stays in memory
             self._learned.clear()
             self._opened.clear()
             self._sealed.clear()
