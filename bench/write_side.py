@@ -462,9 +462,44 @@ def run(quick: bool) -> dict[str, float]:
     return figures
 
 
+def spread(runs: int) -> dict[str, dict[str, float]]:
+    """``ingest_vs_stock`` and ``import_vs_raw`` (the --quick sizes) measured ``runs``
+    times over, each run as in :func:`run`: their min, median and max (a shared machine's
+    load moves them run to run)."""
+    figures: dict[str, list[float]] = {"ingest_vs_stock": [], "import_vs_raw": []}
+    commands = demo_commands()
+    for n in range(runs):
+        with tempfile.TemporaryDirectory(prefix="write-side-") as tmpdir:
+            tmp = Path(tmpdir)
+            figures["ingest_vs_stock"].append(ingest(commands[:1200], 3, tmp))
+            path = tmp / "import.jsonl"
+            import_file(commands, 10_000, path)
+            ratio = bulk_import(path, 3, tmp, [DEFAULT_BATCH_SIZE])["import_vs_raw"]
+            figures["import_vs_raw"].append(ratio)
+        print(f"run {n + 1}/{runs}: " + ", ".join(f"{k} {v[-1]:.3f}" for k, v in figures.items()))
+    return {
+        name: {
+            "min": min(values),
+            "median": statistics.median(values),
+            "max": max(values),
+            "runs": len(values),
+        }
+        for name, values in figures.items()
+    }
+
+
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description="Write-side benchmarks.")
     parser.add_argument("--quick", action="store_true")
+    parser.add_argument(
+        "--spread",
+        type=int,
+        metavar="RUNS",
+        help="only ingest_vs_stock and import_vs_raw, RUNS times: min/median/max",
+    )
     args = parser.parse_args()
-    print(json.dumps(run(args.quick), sort_keys=True))
+    if args.spread:
+        print(json.dumps(spread(args.spread), sort_keys=True))
+    else:
+        print(json.dumps(run(args.quick), sort_keys=True))
     sys.exit(0)

@@ -17,11 +17,13 @@ from __future__ import annotations
 
 import contextlib
 import json
+import re
 import unicodedata
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from enum import Enum
-from typing import Annotated, Any, ClassVar, Literal, Self, Union
+from functools import cache
+from typing import Annotated, Any, ClassVar, Literal, Self, Union, get_args
 
 from pydantic import (
     AfterValidator,
@@ -63,7 +65,14 @@ def _printable(allowed: frozenset[str]) -> Any:
     surrogates: they cannot be stored as text in PostgreSQL (NUL), encoded as UTF-8
     (surrogates), or printed in a report without garbling it."""
 
+    # Category Cc is exactly U+0000-U+001F and U+007F-U+009F, Cs U+D800-U+DFFF: one
+    # search finds whether a value holds any (most hold none); the loop names the first.
+    ranges = "\\x00-\\x1f\\x7f-\\x9f\\ud800-\\udfff"
+    suspect = re.compile(f"[{ranges}]")
+
     def check(value: str) -> str:
+        if suspect.search(value) is None:
+            return value
         for position, char in enumerate(value):
             if char in allowed:
                 continue
@@ -135,9 +144,15 @@ BusinessTime = Annotated[datetime, BeforeValidator(_not_a_number)]
 Day = Annotated[date, BeforeValidator(_not_a_number)]
 
 
+#: Values ``_normalised`` leaves as they are (most of a command's fields): a type check.
+_PLAIN = frozenset({str, int, bool, float, type(None)})
+
+
 def _normalised(value: Any) -> Any:
     """A JSON-able value in which equal values are spelled the same: instants in UTC,
     amounts without trailing zeros."""
+    if type(value) in _PLAIN:
+        return value
     if isinstance(value, datetime):
         if value.tzinfo is not None:
             # At the ends of Python's range the instant stays as spelled.
@@ -161,10 +176,33 @@ def _normalised(value: Any) -> Any:
     return value
 
 
+def _may_hold_time(annotation: Any) -> bool:
+    """Whether a field of this type may hold a date, a datetime or a model (with some)."""
+    if annotation is Any or annotation is object:
+        return True
+    if isinstance(annotation, type):
+        try:
+            if issubclass(annotation, date | BaseModel):
+                return True
+        except TypeError:  # pragma: no cover - a generic alias on some Pythons
+            pass
+    return any(_may_hold_time(arg) for arg in get_args(annotation))
+
+
+@cache
+def _temporal_names(model_type: type[BaseModel]) -> tuple[str, ...]:
+    """The fields of a model type that may hold dates or datetimes, in field order (the
+    others need no look: most of a command's fields are keys and texts)."""
+    return tuple(
+        name for name, info in model_type.model_fields.items() if _may_hold_time(info.annotation)
+    )
+
+
 def _temporal_fields(model: BaseModel, prefix: str = "") -> list[tuple[str, date | datetime]]:
     """(field path, value) of every date and datetime in ``model``, nested ones included."""
     found: list[tuple[str, date | datetime]] = []
-    for name, value in model:
+    for name in _temporal_names(type(model)):
+        value = getattr(model, name)
         path = f"{prefix}{name}"
         if isinstance(value, date):  # datetime is a date too
             found.append((path, value))

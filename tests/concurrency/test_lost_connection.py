@@ -38,7 +38,7 @@ def test_the_write_survives_a_terminated_connection(
                 yield conn
 
         monkeypatch.setattr(datastore, "get_connection", recording)
-        original_save = ledger.app.save
+        original_save = ledger.app.record
         terminated: list[int] = []
 
         def save_after_losing_connections(*objects: Any, **kwargs: Any) -> Any:
@@ -49,7 +49,7 @@ def test_the_write_survives_a_terminated_connection(
                         terminated.append(pid)
             return original_save(*objects, **kwargs)
 
-        monkeypatch.setattr(ledger.app, "save", save_after_losing_connections)
+        monkeypatch.setattr(ledger.app, "record", save_after_losing_connections)
         result = ledger.execute(
             {
                 "type": "register_case",

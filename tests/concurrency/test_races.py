@@ -74,7 +74,7 @@ def setup(ledger: Ledger) -> None:
 @contextmanager
 def race(first: Ledger, before_save: Callable[[], None]) -> Iterator[None]:
     """Make ``first``'s next save run ``before_save`` (once) just before it writes."""
-    original = first.app.save
+    original = first.app.record
     fired = False
 
     def racing_save(*objects: Any, **kwargs: Any) -> Any:
@@ -84,11 +84,11 @@ def race(first: Ledger, before_save: Callable[[], None]) -> Iterator[None]:
             before_save()
         return original(*objects, **kwargs)
 
-    first.app.save = racing_save  # type: ignore[method-assign]
+    first.app.record = racing_save  # type: ignore[method-assign]
     try:
         yield
     finally:
-        first.app.save = original  # type: ignore[method-assign]
+        first.app.record = original  # type: ignore[method-assign]
 
 
 def invite_s1(ledger: Ledger) -> None:

@@ -268,7 +268,7 @@ def test_a_version_conflict_is_retried_on_fresh_state(
     with Ledger(store=shared_url) as a, Ledger(store=shared_url) as b:
         story(a)
         a.case("K1")  # A now holds K1 in its cache at the current version
-        original = a.app.save
+        original = a.app.record
         calls = 0
 
         def racing_save(*objects: Any, **kwargs: Any) -> Any:
@@ -278,7 +278,7 @@ def test_a_version_conflict_is_retried_on_fresh_state(
                 b.execute({**OPEN_A2, "activity": "A2", "title": "B的活动"})
             return original(*objects, **kwargs)
 
-        monkeypatch.setattr(a.app, "save", racing_save)
+        monkeypatch.setattr(a.app, "record", racing_save)
         result = a.execute({**OPEN_A2, "command_id": "cmd-race"})
         assert calls == 2
         # The retry re-read the case, saw B's A2, and numbered its own activity A3.
@@ -287,7 +287,7 @@ def test_a_version_conflict_is_retried_on_fresh_state(
             activities = ledger.case("K1").activities
             assert list(activities) == ["A1", "A2", "A3"]
             assert activities["A2"].title == "B的活动"
-        monkeypatch.setattr(a.app, "save", original)
+        monkeypatch.setattr(a.app, "record", original)
         assert a.execute({**OPEN_A2, "command_id": "cmd-race"}).ids == result.ids
 
 
@@ -295,7 +295,7 @@ def test_a_rule_is_rechecked_on_retry(shared_url: str, monkeypatch: pytest.Monke
     with Ledger(store=shared_url) as a, Ledger(store=shared_url) as b:
         story(a)
         a.supervisor("S2")
-        original = a.app.save
+        original = a.app.record
 
         def racing_save(*objects: Any, **kwargs: Any) -> Any:
             # B suspends S2 and touches the case A is writing, so A's save conflicts.
@@ -317,7 +317,7 @@ def test_a_rule_is_rechecked_on_retry(shared_url: str, monkeypatch: pytest.Monke
             )
             return original(*objects, **kwargs)
 
-        monkeypatch.setattr(a.app, "save", racing_save)
+        monkeypatch.setattr(a.app, "record", racing_save)
         rows = len(stored_rows(a))
         # A's first attempt passed the rules; after B's suspension the retry must refuse.
         with pytest.raises(SupervisorNotActive, match="S2"):
@@ -342,7 +342,7 @@ def test_a_change_to_an_aggregate_only_read_is_caught(
     with Ledger(store=shared_url) as a, Ledger(store=shared_url) as b:
         story(a)
         a.supervisor("S2")
-        original = a.app.save
+        original = a.app.record
         calls = 0
 
         def racing_save(*objects: Any, **kwargs: Any) -> Any:
@@ -359,7 +359,7 @@ def test_a_change_to_an_aggregate_only_read_is_caught(
                 )
             return original(*objects, **kwargs)
 
-        monkeypatch.setattr(a.app, "save", racing_save)
+        monkeypatch.setattr(a.app, "record", racing_save)
         rows = len(stored_rows(a))
         with pytest.raises(SupervisorNotActive, match="S2"):
             a.execute(
@@ -381,7 +381,7 @@ def test_a_change_to_an_aggregate_only_read_is_caught(
 def test_retries_are_bounded(shared_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
     with Ledger(store=shared_url, max_attempts=3) as a, Ledger(store=shared_url) as b:
         story(a)
-        original = a.app.save
+        original = a.app.record
         calls = 0
 
         def always_beaten(*objects: Any, **kwargs: Any) -> Any:
@@ -397,7 +397,7 @@ def test_retries_are_bounded(shared_url: str, monkeypatch: pytest.MonkeyPatch) -
             )
             return original(*objects, **kwargs)
 
-        monkeypatch.setattr(a.app, "save", always_beaten)
+        monkeypatch.setattr(a.app, "record", always_beaten)
         rows = len(stored_rows(a))
         with pytest.raises(ConcurrencyConflict) as info:
             a.execute({**OPEN_A2, "command_id": "cmd-lost"})
@@ -406,7 +406,7 @@ def test_retries_are_bounded(shared_url: str, monkeypatch: pytest.MonkeyPatch) -
         assert len(stored_rows(a)) == rows + 3  # B's three decisions, nothing of A's
         case = b.case("K1")
         assert set(case.activities) == {"A1"} and case.decision == "第3稿"
-        monkeypatch.setattr(a.app, "save", original)
+        monkeypatch.setattr(a.app, "record", original)
         # The id was not used up by the failed command.
         assert not a.execute({**OPEN_A2, "command_id": "cmd-lost"}).replayed
 

@@ -28,12 +28,11 @@ from uuid import UUID
 from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError
-from eventsourcing.utils import get_topic
 
 from .. import commands as c
 from ..domain.errors import CommandIdConflict, ConcurrencyConflict, LedgerError
 from ..idempotency import CommandRecord, attributed
-from .executor import CommandExecutor, matches_record
+from .executor import CommandExecutor, matches_record, record_event
 from .handlers import HANDLERS
 from .locks import STRIPES, LockHolder
 from .results import CommandResult, Ids
@@ -63,25 +62,16 @@ class _Record(NamedTuple):
     ids: Ids
 
 
-#: The topic of the command record aggregate, as its creation event carries it.
-_RECORD_TOPIC = get_topic(CommandRecord)
-
-
-def record_event(command: c.Command, item: _Prepared, ids: Ids) -> CommandRecord.Recorded:
-    """The creation event of the command's :class:`CommandRecord` — the event only: a
-    batch never needs the record aggregate itself (its :class:`_Record` answers)."""
+def _record_event(command: c.Command, item: _Prepared, ids: Ids) -> CommandRecord.Recorded:
+    """The creation event of the command's :class:`CommandRecord` (the event only)."""
     assert command.command_id is not None
-    return CommandRecord.Recorded(  # type: ignore[call-arg]
-        originator_id=CommandRecord.create_id(command.command_id),
-        originator_version=1,
-        timestamp=CommandRecord.Recorded.create_timestamp(),
-        originator_topic=_RECORD_TOPIC,
-        command_id=command.command_id,
-        command_type=item.command_type,
-        fingerprint=item.fingerprint,
-        ids=ids,
-        occurred_at=command.occurred_at,
-        actor=command.actor,
+    return record_event(
+        command.command_id,
+        item.command_type,
+        item.fingerprint,
+        ids,
+        command.occurred_at,
+        command.actor,
     )
 
 
@@ -246,7 +236,7 @@ class BatchExecutor:
             batch.events.extend(events)
             batch.command_ids.extend([command.command_id] * len(events))
         if command.command_id is not None:
-            batch.events.append(record_event(command, item, ids))
+            batch.events.append(_record_event(command, item, ids))
             batch.command_ids.append(command.command_id)
             batch.records[command.command_id] = _Record(item.command_type, item.fingerprint, ids)
         for agg_id, version in uow.versions_from_store.items():

@@ -12,10 +12,10 @@ import secrets
 from datetime import datetime
 from functools import cache
 from typing import Any, TypeVar
-from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
-from eventsourcing.persistence import IntegrityError, Recording
+from eventsourcing.persistence import IntegrityError
+from eventsourcing.utils import get_topic
 
 from .. import commands as c
 from ..domain.errors import CommandIdConflict, ConcurrencyConflict
@@ -25,7 +25,7 @@ from ..idempotency import CommandRecord, attributed
 from .eventsourced import LedgerApplication
 from .handlers import HANDLERS
 from .locks import AggregateLocks, LockHolder, RestartWithLocks
-from .results import CommandResult
+from .results import CommandResult, Ids
 from .store_errors import store_errors
 from .unit_of_work import Handler, UnitOfWork
 
@@ -128,48 +128,77 @@ class CommandExecutor:
         The aggregates come out of the cache unless ``fresh`` (a retry after a version
         conflict: the cache may be behind the store), and go back in once saved."""
         # A command id the ledger gave (a command with an actor and no id) is new.
-        if command.command_id is not None and submitted.command_id is not None:
-            previous = self.command_record(command.command_id)
-            if previous is not None:
-                if not matches_record(self.app, submitted, previous.fingerprint):
-                    raise CommandIdConflict(
-                        f"command id {command.command_id!r} was used for a different "
-                        f"{previous.command_type} command"
-                    )
-                return CommandResult(
-                    command_type=previous.command_type,
-                    ids=dict(previous.ids),
-                    position=None,
-                    replayed=True,
-                )
+        repeatable = command.command_id is not None and submitted.command_id is not None
+        # A retry reads the command record first. A first attempt does not: the insert of
+        # the record, in the command's transaction, fails if the id was used already
+        # (or the handler refuses what the earlier command did); only then is the record
+        # read and its result returned (``_repeat``).
+        if repeatable and fresh:
+            repeated = self._repeat(submitted, command)
+            if repeated is not None:
+                return repeated
         uow = UnitOfWork(self.app, self.policy, locks=holder, checkout=True, fresh=fresh)
-        ids = handler(uow, command)
+        try:
+            ids = handler(uow, command)
+        except Exception:
+            repeated = self._repeat(submitted, command) if repeatable and not fresh else None
+            if repeated is not None:
+                return repeated
+            raise
         changed = uow.changed()
-        to_save: list[Any] = list(changed)
+        events: list[Any] = []
+        for agg in changed:
+            events.extend(agg.collect_events())
         if command.command_id is not None:
-            to_save.append(
-                CommandRecord(
-                    command_id=command.command_id,
-                    command_type=command_type,
-                    fingerprint=fingerprint,
-                    ids=ids,
-                    occurred_at=command.occurred_at,
-                    actor=command.actor,
+            events.append(
+                record_event(
+                    command.command_id,
+                    command_type,
+                    fingerprint,
+                    ids,
+                    command.occurred_at,
+                    command.actor,
                 )
             )
         # The recorder writes the command id into the hash chain beside the events.
-        recordings: list[Recording[UUID]] = self.app.save(
-            *to_save,
-            command_id=command.command_id,
-            read_versions=uow.read_versions(),
-        )
+        try:
+            positions = self.app.record(
+                events,
+                changed,
+                command_ids=[command.command_id] * len(events),
+                read_versions=uow.read_versions(),
+            )
+        except IntegrityError:
+            repeated = self._repeat(submitted, command) if repeatable and not fresh else None
+            if repeated is not None:
+                return repeated
+            raise
         uow.checkin()  # while the locks are held: the cache gets the stored state
         domain = {agg.id for agg in changed}
         position = max(
-            (r.notification.id for r in recordings if r.domain_event.originator_id in domain),
+            (p for p, e in zip(positions, events, strict=True) if e.originator_id in domain),
             default=None,
         )
         return CommandResult(command_type=command_type, ids=ids, position=position)
+
+    def _repeat(self, submitted: c.Command, command: c.Command) -> CommandResult | None:
+        """The earlier result of ``command``'s command id, if it has one (a repeat);
+        raises :class:`CommandIdConflict` if it was used for a different command."""
+        assert command.command_id is not None
+        previous = self.command_record(command.command_id)
+        if previous is None:
+            return None
+        if not matches_record(self.app, submitted, previous.fingerprint):
+            raise CommandIdConflict(
+                f"command id {command.command_id!r} was used for a different "
+                f"{previous.command_type} command"
+            )
+        return CommandResult(
+            command_type=previous.command_type,
+            ids=dict(previous.ids),
+            position=None,
+            replayed=True,
+        )
 
     def command_record(self, command_id: str) -> CommandRecord | None:
         """The record of an earlier command with this id, if any."""
@@ -202,6 +231,34 @@ class CommandExecutor:
             if needs:
                 return command.model_copy(update={"seed": fresh_seed()})
         return command
+
+
+#: The topic of the command record aggregate, as its creation event carries it.
+_RECORD_TOPIC = get_topic(CommandRecord)
+
+
+def record_event(
+    command_id: str,
+    command_type: str,
+    fingerprint: str,
+    ids: Ids,
+    occurred_at: datetime,
+    actor: str | None,
+) -> CommandRecord.Recorded:
+    """The creation event of a command's :class:`CommandRecord` — the event only: the
+    write path never needs the record aggregate itself."""
+    return CommandRecord.Recorded(  # type: ignore[call-arg]
+        originator_id=CommandRecord.create_id(command_id),
+        originator_version=1,
+        timestamp=CommandRecord.Recorded.create_timestamp(),
+        originator_topic=_RECORD_TOPIC,
+        command_id=command_id,
+        command_type=command_type,
+        fingerprint=fingerprint,
+        ids=ids,
+        occurred_at=occurred_at,
+        actor=actor,
+    )
 
 
 def matches_record(app: Any, submitted: c.Command, recorded: str) -> bool:

@@ -87,8 +87,29 @@ class UnitOfWork:
         return agg
 
     def require_absent(self, cls: type[LedgerAggregate], key: str) -> None:
-        if self.find(cls, key) is not None:
+        """Refuse if the aggregate exists: seen by this command or its batch, cached, or
+        stored (one query; nothing is loaded). Two creations of one key still conflict
+        at the write (version 1 is taken), so nothing is added to the read versions."""
+        agg_id = cls.id_for(key)
+        if agg_id in self.loaded or (self.overlay is not None and agg_id in self.overlay):
+            exists = True
+        else:
+            if self.locks is not None:  # two creations of one key queue in this process
+                self.locks.take(agg_id)
+            exists = self._exists(agg_id)
+        if exists:
             raise AlreadyExists(f"{cls.kind} {key!r} already exists")
+
+    def _exists(self, agg_id: UUID) -> bool:
+        cache = self.app.repository.cache
+        if cache is not None and not self.fresh:
+            try:
+                cache.get(agg_id)
+            except KeyError:
+                pass
+            else:
+                return True
+        return agg_id in self.app.existing([agg_id])
 
     def add(self, agg: LedgerAggregate) -> None:
         if self.locks is not None:

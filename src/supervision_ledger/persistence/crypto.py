@@ -18,6 +18,8 @@ import binascii
 import hashlib
 import hmac
 import os
+from functools import lru_cache
+from typing import Any
 
 from Crypto.Cipher import AES
 
@@ -98,11 +100,85 @@ def seal(key: bytes, cls: str, subject: str, text: str) -> str:
     # AES key itself, over the header and the text: one key, one purpose.
     nonce_key = hmac.new(key, b"supervision-ledger seal nonce", hashlib.sha256).digest()
     nonce = hmac.new(nonce_key, header + b"\x00" + data, hashlib.sha256).digest()[:_NONCE]
+    body, tag = _gcm_encrypt(key, nonce, header, data)
+    blob = base64.urlsafe_b64encode(nonce + tag + body).decode("ascii").rstrip("=")
+    return f"{SEALED_PREFIX}{cls}:{subject}:{blob}"
+
+
+def _gcm_encrypt_reference(
+    key: bytes, nonce: bytes, header: bytes, data: bytes
+) -> tuple[bytes, bytes]:
     cipher = AES.new(key, AES.MODE_GCM, nonce=nonce)
     cipher.update(header)
     body, tag = cipher.encrypt_and_digest(data)
-    blob = base64.urlsafe_b64encode(nonce + tag + body).decode("ascii").rstrip("=")
-    return f"{SEALED_PREFIX}{cls}:{subject}:{blob}"
+    return body, tag
+
+
+@lru_cache(maxsize=4096)
+def _gcm_key(key: bytes) -> tuple[Any, bytes]:
+    """A subject key's AES block cipher and GCM hash subkey H = E(K, 0^128): the parts
+    of AES-GCM that depend on the key only, made once per key instead of per value."""
+    ecb = AES.new(key, AES.MODE_ECB)
+    return ecb, ecb.encrypt(bytes(16))
+
+
+def forget_cached_keys() -> None:
+    """Drop the block ciphers made from subject keys (a forgotten key leaves no copy)."""
+    _gcm_key.cache_clear()
+
+
+def _pad16(data: bytes) -> bytes:
+    return data + bytes(-len(data) % 16)
+
+
+def _gcm_encrypt_fast(key: bytes, nonce: bytes, header: bytes, data: bytes) -> tuple[bytes, bytes]:
+    """AES-GCM (NIST SP 800-38D) with a 96-bit nonce and a 128-bit tag, the same bytes as
+    ``AES.new(key, MODE_GCM, nonce=nonce)`` gives: the counter blocks encrypted in one
+    call of the cached block cipher, GHASH by pycryptodome's own implementation."""
+    ecb, h = _gcm_key(key)
+    blocks = (len(data) + 15) // 16
+    counters = b"".join([nonce + (i & 0xFFFFFFFF).to_bytes(4, "big") for i in range(1, blocks + 2)])
+    stream = ecb.encrypt(counters)  # E(J0), then the key stream from inc32(J0)
+    size = len(data)
+    body = (
+        (int.from_bytes(data, "big") ^ int.from_bytes(stream[16 : 16 + size], "big")).to_bytes(
+            size, "big"
+        )
+        if size
+        else b""
+    )
+    lengths = (8 * len(header)).to_bytes(8, "big") + (8 * size).to_bytes(8, "big")
+    s = _GHASH(h, _GHASH_C).update(_pad16(header) + _pad16(body) + lengths).digest()
+    tag = (int.from_bytes(s, "big") ^ int.from_bytes(stream[:16], "big")).to_bytes(16, "big")
+    return body, tag
+
+
+def _fast_gcm_works() -> bool:
+    """Whether the fast path gives pycryptodome's bytes here (checked once, at import:
+    it uses a private part of pycryptodome, which another version may lack or change)."""
+    if _GHASH is None:
+        return False
+    samples = [(b"", b""), (b"P:sup/x", "张某".encode()), (b"T:rec/y", bytes(range(256)) * 3)]
+    key, nonce = bytes(range(32)), bytes(range(12))
+    try:
+        return all(
+            _gcm_encrypt_fast(key, nonce, h, d) == _gcm_encrypt_reference(key, nonce, h, d)
+            for h, d in samples
+        )
+    except Exception:  # pragma: no cover - another pycryptodome
+        return False
+
+
+try:  # pycryptodome's GHASH, as its AES-GCM uses it
+    from Crypto.Cipher import _mode_gcm
+
+    _GHASH: Any = _mode_gcm._GHASH
+    _GHASH_C: Any = _mode_gcm._ghash_clmul or _mode_gcm._ghash_portable
+except (ImportError, AttributeError):  # pragma: no cover - another pycryptodome
+    _GHASH = None
+    _GHASH_C = None
+
+_gcm_encrypt = _gcm_encrypt_fast if _fast_gcm_works() else _gcm_encrypt_reference
 
 
 def parse(token: str) -> tuple[str, str, bytes] | None:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
+from itertools import pairwise
 from typing import Any, Protocol
 from uuid import UUID
 
@@ -77,7 +78,9 @@ def link(
     holds the id of the command that recorded each event (a batch holds several)."""
     previous_position, previous_hash = tail if tail is not None else (0, GENESIS)
     rows: list[ChainRow] = []
-    triples = sorted(zip(positions, stored_events, command_ids, strict=True), key=_first)
+    triples = list(zip(positions, stored_events, command_ids, strict=True))
+    if any(a >= b for a, b in pairwise(positions)):
+        triples.sort(key=_first)  # inserted out of position order (not as SQLite does)
     for position, stored, command_id in triples:
         if position <= previous_position:
             raise ChainConflict(
@@ -150,6 +153,47 @@ class ChainedSQLiteRecorder(SQLiteApplicationRecorder):
 
     def __init__(self, datastore: SQLiteDatastore, events_table_name: str = "stored_events"):
         super().__init__(datastore, events_table_name)
+        #: The store's keyring (``store_meta.Keyring``), when new subjects' keys are to
+        #: be stored in the transaction of the events first sealed under them.
+        self.keyring: Any = None
+
+    def insert_events(
+        self, stored_events: Sequence[StoredEvent], **kwargs: Any
+    ) -> Sequence[int] | None:
+        keyring = self.keyring
+        pending = keyring.pending() if keyring is not None else {}
+        if not pending:
+            return super().insert_events(stored_events, **kwargs)
+        positions = super().insert_events(stored_events, subject_keys=pending, **kwargs)
+        keyring.stored(pending)  # committed with the events
+        return positions
+
+    def _insert_subject_keys(self, c: SQLiteCursor, keys: dict[str, bytes]) -> None:
+        """Store new subjects' keys in the events' transaction (no commit of their own).
+        If another writer stored a key for one of them first, the events just sealed
+        under ours would be unreadable: the write is refused and retried."""
+        from .store_meta import KEYS_TABLE
+
+        c.executemany(
+            f"INSERT INTO {KEYS_TABLE} (subject, wrapped) VALUES (?, ?) "
+            "ON CONFLICT (subject) DO NOTHING",
+            list(keys.items()),
+        )
+        subjects = list(keys)
+        lost: list[str] = []
+        for start in range(0, len(subjects), 500):  # SQLite's bound-parameter limit
+            chunk = subjects[start : start + 500]
+            c.execute(
+                f"SELECT subject, wrapped FROM {KEYS_TABLE} "
+                f"WHERE subject IN ({','.join('?' for _ in chunk)})",
+                chunk,
+            )
+            lost += [str(r[0]) for r in c.fetchall() if bytes(r[1]) != keys[str(r[0])]]
+        if lost:
+            self.keyring.lost(lost)
+            raise IntegrityError(
+                f"{len(lost)} data subject key(s) were created by another writer meanwhile"
+            )
 
     def construct_create_table_statements(self) -> list[str]:
         return [
@@ -179,6 +223,9 @@ class ChainedSQLiteRecorder(SQLiteApplicationRecorder):
         # committed tail that no other writer can move until we commit.
         positions = super()._insert_events(c, stored_events, **kwargs)
         assert positions is not None
+        keys = kwargs.get("subject_keys")
+        if keys:
+            self._insert_subject_keys(c, keys)
         expected = _read_versions(kwargs)
         if expected:
             ids = list(expected)

@@ -104,6 +104,15 @@ class Keyring:
         self._learned: dict[str, str] = {}
         #: Sealed values this process opened, with their text (reads repeat).
         self._opened: dict[str, str] = {}
+        #: (class, subject, text) → its sealed form: sealing is deterministic under a
+        #: subject's key, so a value sealed again is the same token (names repeat).
+        self._sealed: dict[tuple[str, str, str], str] = {}
+        #: Set by a writer that stores new subjects' keys in its own transactions (the
+        #: SQLite recorder, in the events' transaction: ``take_pending``); otherwise a
+        #: new key is committed on its own before it seals anything.
+        self.writer_stores_keys = False
+        #: Subject → wrapped key: created here, not stored yet (see ``writer_stores_keys``).
+        self._pending: dict[str, bytes] = {}
         self._lock = threading.RLock()
 
     @property
@@ -129,17 +138,51 @@ class Keyring:
             if subject in self._keys and (self._keys[subject] is not None or not create):
                 return self._keys[subject]
             rows = self.db.run(f"SELECT wrapped FROM {KEYS_TABLE} WHERE subject = ?", [subject])
+            if not rows and create and self.writer_stores_keys:
+                # Stored with the first events sealed under it, in their transaction.
+                new = os.urandom(crypto.KEY_BYTES)
+                self._pending[subject] = crypto.wrap(self.master, new, subject)
+                self._keys[subject] = new
+                return new
             if not rows and create:
                 with self.db.setup():
-                    self.db.run(
+                    # RETURNING: the new key without reading it back; no row if another
+                    # process created this subject's key first (then theirs is read).
+                    rows = self.db.run(
                         f"INSERT INTO {KEYS_TABLE} (subject, wrapped) VALUES (?, ?) "
-                        "ON CONFLICT (subject) DO NOTHING",
+                        "ON CONFLICT (subject) DO NOTHING RETURNING wrapped",
                         [subject, crypto.wrap(self.master, os.urandom(crypto.KEY_BYTES), subject)],
                     )
-                rows = self.db.run(f"SELECT wrapped FROM {KEYS_TABLE} WHERE subject = ?", [subject])
+                if not rows:
+                    rows = self.db.run(
+                        f"SELECT wrapped FROM {KEYS_TABLE} WHERE subject = ?", [subject]
+                    )
             key = crypto.unwrap(self.master, bytes(rows[0][0]), subject) if rows else None
             self._keys[subject] = key
             return key
+
+    def pending(self) -> dict[str, bytes]:
+        """The new subjects' keys not stored yet (subject → wrapped key)."""
+        with self._lock:
+            return dict(self._pending)
+
+    def stored(self, keys: dict[str, bytes]) -> None:
+        """``keys`` (from :meth:`pending`) are committed now."""
+        with self._lock:
+            for subject, wrapped in keys.items():
+                if self._pending.get(subject) == wrapped:
+                    del self._pending[subject]
+
+    def lost(self, subjects: list[str]) -> None:
+        """Another writer stored other keys for ``subjects`` first: forget ours (and what
+        was sealed under them), so that a retry seals under the stored ones."""
+        with self._lock:
+            for subject in subjects:
+                self._pending.pop(subject, None)
+                self._keys.pop(subject, None)
+            self._learned.clear()
+            self._opened.clear()
+            self._sealed.clear()
 
     def check_writable(self) -> None:
         if self.locked is not None:
@@ -149,16 +192,21 @@ class Keyring:
         self.check_writable()
         if text.startswith(crypto.SEALED_PREFIX):
             return text  # sealed already (an event re-stored as it was read)
+        known = self._sealed.get((cls, subject, text))
+        if known is not None and self._keys.get(subject) is not None:
+            return known
         key = self.key(subject, create=True)
         assert key is not None
         token = crypto.seal(key, cls, subject, text)
         self._learn(text, token)
+        self._sealed[(cls, subject, text)] = token
         return token
 
     def _learn(self, text: str, token: str) -> None:
         if len(self._learned) >= _LEARNED_MAX:
             self._learned.clear()
             self._opened.clear()
+            self._sealed.clear()
         self._learned[text] = token
         self._opened[token] = text
 
@@ -201,8 +249,11 @@ class Keyring:
                 if after is not None:
                     after(self.db)
             self._keys[subject] = None
+            self._pending.pop(subject, None)
+            crypto.forget_cached_keys()  # no copy of the destroyed key stays in memory
             self._learned.clear()
             self._opened.clear()
+            self._sealed.clear()
             return existed
 
     def scrub(self) -> None:
