@@ -397,6 +397,8 @@ def test_an_objection_is_reviewed_upheld_then_amended() -> None:
     assert s.stage is SuggestionStage.SERVED and not s.objection_pending
     s.record_reply("回复并再提异议", at("2023-02-10 09:00"))
     s.raise_objection("仍有异议", at("2023-02-11 09:00"))
+    with pytest.raises(InvalidTransition, match="awaiting review"):
+        s.record_adoption(True, None, at("2023-02-11 10:00"))
     with pytest.raises(ExplanationRequired, match="amended text"):
         s.review_objection(ObjectionOutcome.AMENDED, "r", None, CHIEF, at("2023-02-12 09:00"), P)
     s.review_objection(ObjectionOutcome.AMENDED, "修改", "新文本", CHIEF, at("2023-02-12 09:00"), P)

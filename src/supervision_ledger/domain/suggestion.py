@@ -408,9 +408,16 @@ class Suggestion(LedgerAggregate):
     def record_adoption(
         self, adopted: bool, explanation: str | None, occurred_at: datetime
     ) -> None:
-        """采纳 / 不采纳, only after the written reply; not adopting needs the reasons."""
+        """采纳 / 不采纳, only after the written reply and not while an objection awaits
+        review; not adopting needs the reasons."""
         self._require("adoption", SuggestionStage.REPLIED)
         not_before(occurred_at, self.last_step_at, f"adoption of suggestion {self.key!r}")
+        if self.objection_pending:
+            # The review may amend or withdraw the suggestion: decide on what stands.
+            raise InvalidTransition(
+                f"suggestion {self.key!r} has an objection awaiting review; review it "
+                "before the adoption decision"
+            )
         if adopted:
             self._adopt(measures=explanation, occurred_at=occurred_at)
             return
