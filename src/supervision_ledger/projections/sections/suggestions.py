@@ -318,8 +318,9 @@ def _suggestions_urged(q: FigureQuery) -> FigureValue:
     "suggestions.escalated",
     "逾期报请上级督促（件）",
     "escalated",
-    "Suggestions counted in suggestions.served with an Escalated event (chief prosecutor's "
-    "approval recorded).",
+    "Suggestions counted in suggestions.served with an Escalated event of ground no_reply "
+    "(overdue after urging; chief prosecutor's approval recorded; escalated before issue 12 "
+    "count here too).",
     items=_listed("escalated"),
 )
 def _suggestions_escalated(q: FigureQuery) -> FigureValue:
