@@ -63,14 +63,35 @@ def record(ledger: Ledger) -> None:
             do("object_to_feedback", case=case, opinion="O1", reason="不同意。",
                occurred_at=t("2023-03-15"))  # fmt: skip
     # Suggestions of every type, served and never answered; one escalated.
-    for n, kind in enumerate(("retrial", "correction", "other"), start=1):
+    # Served on each type of recipient; two objected to (one amended, one withdrawn), one
+    # escalated after its reply as not rectified.
+    for n, (kind, recipient_type) in enumerate(
+        (("retrial", "court"), ("correction", "administrative"), ("other", "other"),
+         ("other", "administrative"), ("other", "other")),
+        start=1,
+    ):  # fmt: skip
         key = f"西检建〔2023〕{n}号"
         do("draft_suggestion", suggestion=key, case="XS-K1", suggestion_type=kind,
            content="建议。", occurred_at=t("2023-04-01"))  # fmt: skip
-        do("serve_suggestion", suggestion=key, recipient="区某局", occurred_at=t("2023-04-02"))
-    do("urge_suggestion_reply", suggestion="西检建〔2023〕1号", occurred_at=t("2023-06-15"))
-    do("escalate_suggestion", suggestion="西检建〔2023〕1号", escalated_to="市某局",
+        do("serve_suggestion", suggestion=key, recipient="区某局",
+           recipient_type=recipient_type, occurred_at=t("2023-04-02"))  # fmt: skip
+    do("urge_suggestion_reply", suggestion="西检建〔2023〕3号", occurred_at=t("2023-06-15"))
+    do("escalate_suggestion", suggestion="西检建〔2023〕3号", escalated_to="市某局",
        chief_approved=True, reasons="逾期未回复。", occurred_at=t("2023-07-01"))  # fmt: skip
+    do("record_suggestion_reply", suggestion="西检建〔2023〕2号", content="收到。",
+       occurred_at=t("2023-05-01"))  # fmt: skip
+    do("escalate_suggestion", suggestion="西检建〔2023〕2号", ground="not_rectified",
+       escalated_to="区人民政府", also_to=["区人大常委会"],
+       approver={"role": "chief_prosecutor", "name": "检察长 张某"}, reasons="回复后未整改。",
+       occurred_at=t("2023-07-05"))  # fmt: skip
+    for n, outcome in ((4, "amended"), (5, "withdrawn")):
+        key = f"西检建〔2023〕{n}号"
+        do("object_to_suggestion", suggestion=key, reasons="认为事实有误。",
+           occurred_at=t("2023-04-10"))  # fmt: skip
+        do("review_suggestion_objection", suggestion=key, outcome=outcome, reasons="经复核。",
+           content="修改后的建议。" if outcome == "amended" else None,
+           approver={"role": "chief_prosecutor", "name": "检察长 张某"},
+           occurred_at=t("2023-04-20"))  # fmt: skip
     # Petitions: one never answered, one found unreachable, one handled by a leader.
     for n in range(1, 4):
         do("receive_petition", petition=f"西检信〔2023〕{n}号", unit=UNIT, channel="letter",

@@ -41,7 +41,7 @@ from .domain.errors import BusinessTimeOutOfRange
 from .domain.lead import LeadSource
 from .domain.petition import PetitionChannel, ProceduralOutcome
 from .domain.policy import Policy, local_date_of
-from .domain.suggestion import SuggestionType
+from .domain.suggestion import EscalationGround, ObjectionOutcome, SuggestionType
 from .domain.typical_case import TypicalCaseLevel
 from .domain.values import (
     ActivityType,
@@ -51,6 +51,7 @@ from .domain.values import (
     CaseKind,
     ObjectionRuling,
     OpinionOutcome,
+    RecipientType,
     Relationship,
     Role,
     UnitLevel,
@@ -762,6 +763,11 @@ class ServeSuggestion(Command):
     type: Literal["serve_suggestion"] = "serve_suggestion"
     suggestion: Key
     recipient: Name = Field(description="The recipient unit, e.g. '区市场监督管理局'.")
+    recipient_type: RecipientType = Field(
+        default=RecipientType.OTHER,
+        description="court, administrative or other (default): a court replies within 3 "
+        "months + 1 month's extension, others within 2 months (policy).",
+    )
     urgent: bool = False
     reply_due_on: Day | None = Field(
         default=None,
@@ -815,13 +821,51 @@ class UrgeSuggestionReply(Command):
 
 
 class EscalateSuggestion(Command):
-    """Escalate an urged, still overdue suggestion, with the chief prosecutor's approval."""
+    """Escalate, with the chief prosecutor's approval: an urged, still overdue suggestion
+    (``no_reply``), or after the reply one not rectified or rectified inadequately."""
 
     type: Literal["escalate_suggestion"] = "escalate_suggestion"
     suggestion: Key
+    ground: EscalationGround = Field(
+        default=EscalationGround.NO_REPLY,
+        description="no_reply (default; overdue after urging), not_rectified or inadequate "
+        "(after the reply).",
+    )
     escalated_to: Name = Field(description="Where it goes, e.g. the recipient's superior.")
+    also_to: list[Name] = Field(
+        default_factory=list, description="Further bodies it goes to, e.g. the people's congress."
+    )
     chief_approved: bool = False
+    approver: ApproverInput | None = Field(
+        default=None,
+        description="Who approved (chief prosecutor or deputy), by name; stands for "
+        "chief_approved.",
+    )
     reasons: Text
+
+
+class ObjectToSuggestion(Command):
+    """异议 (Art. 23): the recipient objects to a served suggestion, with reasons."""
+
+    type: Literal["object_to_suggestion"] = "object_to_suggestion"
+    suggestion: Key
+    reasons: Text
+
+
+class ReviewSuggestionObjection(Command):
+    """复核 (Art. 23): the objection reviewed — upheld, amended (with the new text) or
+    withdrawn."""
+
+    type: Literal["review_suggestion_objection"] = "review_suggestion_objection"
+    suggestion: Key
+    outcome: ObjectionOutcome
+    reasons: Text
+    content: Text | None = Field(
+        default=None, description="The amended text of the suggestion (only when amended)."
+    )
+    approver: ApproverInput | None = Field(
+        default=None, description="Who approved the outcome (chief prosecutor or deputy)."
+    )
 
 
 # -- petitions (信访) ---------------------------------------------------------------
@@ -1079,6 +1123,8 @@ FLOW_COMMANDS: tuple[type[Command], ...] = (
     VerifyRectification,
     UrgeSuggestionReply,
     EscalateSuggestion,
+    ObjectToSuggestion,
+    ReviewSuggestionObjection,
     ReceivePetition,
     ReplyPetitionProcedurally,
     ReplyPetitionProgress,

@@ -13,8 +13,11 @@ from pathlib import Path
 from supervision_ledger import Ledger
 from supervision_ledger.commands import FLOW_COMMANDS
 from supervision_ledger.domain import (
+    EscalationGround,
     LeadStatus,
+    ObjectionOutcome,
     PetitionStage,
+    RecipientType,
     SuggestionStage,
     TypicalCaseLevel,
 )
@@ -54,6 +57,16 @@ def test_doc_blocks_apply_in_order(tmp_path: Path) -> None:
         assert suggestion.stage is SuggestionStage.VERIFIED
         assert suggestion.activities == ["A1", "A2"]
         assert suggestion.escalated_to == "达拉特旗人民政府"
+        court = ledger.suggestion("达检建〔2023〕2号")
+        assert court.recipient_type is RecipientType.COURT
+        assert court.reply_due(ledger.policy) == date(2023, 7, 15)  # 3 + 1 months
+        assert court.content == "建议对本案依法再审（修改稿）。"
+        assert court.objection_outcomes == [ObjectionOutcome.AMENDED]
+        assert court.escalation_ground_after_reply is EscalationGround.NOT_RECTIFIED
+        assert court.escalated_bodies == ["鄂尔多斯市中级人民法院", "达拉特旗人大常委会"]
+        withdrawn = ledger.suggestion("达检建〔2023〕3号")
+        assert withdrawn.stage is SuggestionStage.WITHDRAWN
+        assert withdrawn.reply_timing(date(2024, 1, 1), ledger.policy) is None
         assert ledger.petition("XF-2023-001").stage is PetitionStage.CLOSED
         assert ledger.petition("XF-2023-002").excluded_from_reply_rate
         unreachable = ledger.petition("XF-2023-003")

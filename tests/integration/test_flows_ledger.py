@@ -467,3 +467,67 @@ def test_seed003_history_records_what_its_figures_need(store_url: str) -> None:
         }
         assert all(ledger.supervisor(k).unit == UNIT for k in grid_reporters if k)
     assert figures == SEED003_EXPECTED
+
+
+def test_recipient_types_objections_and_escalation_after_reply(store_url: str) -> None:
+    """Issue 12.9 through the views: a court's reply is due 3 + 1 months after service in
+    the feedback view and the figures; a withdrawn suggestion leaves the feedback view and
+    every reply figure; objections, amendments, withdrawals and escalations after the
+    reply are counted."""
+    ledger = Ledger(store=store_url)
+    setup(ledger)
+    chief = {"role": "chief_prosecutor", "name": "检察长 李某"}
+    steps: list[dict[str, Any]] = []
+    for key, recipient_type in (("C1", "court"), ("A1", "administrative"), ("O1", "other")):
+        steps += [
+            {"type": "draft_suggestion", "suggestion": key, "case": "K1",
+             "suggestion_type": "other", "content": "建议", "occurred_at": "2023-02-01T09:00"},
+            {"type": "serve_suggestion", "suggestion": key, "recipient": "某单位",
+             "recipient_type": recipient_type, "occurred_at": "2023-02-28T09:00"},
+        ]  # fmt: skip
+    steps += [
+        {"type": "object_to_suggestion", "suggestion": "A1", "reasons": "异议",
+         "occurred_at": "2023-03-01T09:00"},
+        {"type": "review_suggestion_objection", "suggestion": "A1", "outcome": "withdrawn",
+         "reasons": "撤回", "approver": chief, "occurred_at": "2023-03-05T09:00"},
+        {"type": "object_to_suggestion", "suggestion": "O1", "reasons": "异议",
+         "occurred_at": "2023-03-01T09:00"},
+        {"type": "review_suggestion_objection", "suggestion": "O1", "outcome": "amended",
+         "reasons": "修改", "content": "新建议", "approver": chief,
+         "occurred_at": "2023-03-05T09:00"},
+        {"type": "record_suggestion_reply", "suggestion": "O1", "content": "收到",
+         "occurred_at": "2023-03-10T09:00"},
+        {"type": "escalate_suggestion", "suggestion": "O1", "ground": "not_rectified",
+         "escalated_to": "政府", "also_to": ["人大"], "approver": chief, "reasons": "不整改",
+         "occurred_at": "2023-04-10T09:00"},
+    ]  # fmt: skip
+    for cmd in steps:
+        ledger.execute(cmd)
+    ledger = reopen(ledger, store_url)
+    try:
+        pending = ledger.pending_feedback(as_of=date(2023, 5, 1)).suggestions
+        assert {p.suggestion: p.due_on for p in pending} == {
+            "C1": date(2023, 6, 28),  # a court: 3 + 1 months, not yet overdue
+            "O1": None,  # replied: awaits the adoption decision
+        }
+        assert not any(p.overdue for p in pending)
+        stats = ledger.statistics("YL", start="2023-01-01", end="2023-12-31", as_of="2023-05-01")
+        figures = stats.figures
+        expected = {
+            "suggestions.served": 3,
+            "suggestions.by_recipient_type.court": 1,
+            "suggestions.by_recipient_type.administrative": 1,
+            "suggestions.by_recipient_type.other": 1,
+            "suggestions.objected": 2,
+            "suggestions.amended": 1,
+            "suggestions.withdrawn": 1,
+            "suggestions.escalated_after_reply": 1,
+            "suggestions.escalated": 0,
+            # O1 on time; C1 not yet due; A1 withdrawn before a reply: in no reply figure.
+            "suggestions.replied_on_time": 1,
+            "suggestions.overdue": 0,
+        }
+        assert {k: figures[k] for k in expected} == expected
+        assert ledger.suggestion("O1").escalated_bodies == ["政府", "人大"]
+    finally:
+        ledger.close()

@@ -41,6 +41,8 @@ UNITS = ["C", "D1", "D2"]
 CASES = {"K1": "D1", "K2": "D2", "K3": "C"}
 GRID = {"D1": "G1", "D2": "G2", "C": "G3"}
 RECIPIENTS = ["水务局", "环保局", "市场监管局"]
+#: The recipient type of each recipient above (issue 12: the reply deadline depends on it).
+RECIPIENT_TYPES = ["court", "administrative", "other"]
 PARTNERS = ["林业局", "水务局", "公安局"]
 SOURCES = list(LeadSource)
 LEVELS = list(TypicalCaseLevel)
@@ -52,6 +54,8 @@ i3 = st.integers(0, 2)
 op = st.one_of(
     st.tuples(st.just("suggest"), i3, i3, st.booleans(), st.integers(0, 4), st.integers(0, 80)),
     st.tuples(st.just("s_step"), st.integers(0, 5), i3),
+    # Objections (Art. 23), their review and escalation after the reply (issue 12).
+    st.tuples(st.just("s_extra"), st.integers(0, 5), st.integers(0, 4)),
     st.tuples(st.just("petition"), i3, st.integers(0, 3), st.integers(0, 3), st.integers(0, 12)),
     st.tuples(st.just("p_step"), st.integers(0, 5), i3),
     st.tuples(st.just("p_extra"), st.integers(0, 5), st.booleans()),
@@ -125,7 +129,11 @@ def commands(
         key = keys.new("S")
         keys.suggestions.append(key)
         case = list(CASES)[action[1]]
-        serve: dict[str, Any] = {"recipient": RECIPIENTS[action[2]], "urgent": action[3]}
+        serve: dict[str, Any] = {
+            "recipient": RECIPIENTS[action[2]],
+            "recipient_type": RECIPIENT_TYPES[action[2]],
+            "urgent": action[3],
+        }
         out = [
             {
                 "type": "draft_suggestion",
@@ -188,6 +196,26 @@ def commands(
                 {"type": "verify_rectification", **base, "verified_by": "检察官", "content": "核实"}
             ]
         return []
+    if kind == "s_extra":
+        key = pick(keys.suggestions, action[1])
+        if key is None:
+            return []
+        base = {"suggestion": key, "occurred_at": t}
+        chief = {"role": "chief_prosecutor", "name": "检察长"}
+        choice = action[2]
+        if choice == 0:
+            return [{"type": "object_to_suggestion", **base, "reasons": "异议"}]
+        if choice in (1, 2, 3):
+            outcome = ["upheld", "amended", "withdrawn"][choice - 1]
+            text = {"content": "修改稿"} if outcome == "amended" else {}
+            review = {"outcome": outcome, "reasons": "复核", "approver": chief, **text}
+            return [{"type": "review_suggestion_objection", **base, **review}]
+        stage = ledger.suggestion(key).stage
+        ground = "inadequate" if stage is SuggestionStage.RECTIFIED else "not_rectified"
+        escalation = {"escalated_to": "上级", "also_to": ["人大"], "approver": chief}
+        return [
+            {"type": "escalate_suggestion", **base, "ground": ground, **escalation, "reasons": "r"}
+        ]
     if kind == "petition":
         key = keys.new("P")
         keys.petitions.append(key)
@@ -455,8 +483,10 @@ def naive(ledger: Ledger, units: set[str] | None, start: date, end: date) -> dic
             sug[oid] = {"unit": e.unit, "served": None, "replied": None, "adopted": None}
             sug[oid]["type"] = e.suggestion_type.value
             sug[oid].update(rectified=False, verified=False, urged=False, escalated=False)
+            sug[oid].update(after_reply=False, objected=False, amended=False, withdrawn=False)
         elif isinstance(e, Suggestion.Served):
             sug[oid].update(served=day(e), recipient=e.recipient, urgent=e.urgent)
+            sug[oid]["recipient_type"] = e.recipient_type
             sug[oid]["stated"] = e.reply_due_on
         elif isinstance(e, Suggestion.Replied):
             sug[oid]["replied"] = day(e)
@@ -469,7 +499,12 @@ def naive(ledger: Ledger, units: set[str] | None, start: date, end: date) -> dic
         elif isinstance(e, Suggestion.Urged):
             sug[oid]["urged"] = True
         elif isinstance(e, Suggestion.Escalated):
-            sug[oid]["escalated"] = True
+            sug[oid]["escalated" if e.ground == "no_reply" else "after_reply"] = True
+        elif isinstance(e, Suggestion.ObjectionRaised):
+            sug[oid]["objected"] = True
+        elif isinstance(e, Suggestion.ObjectionReviewed):
+            if e.outcome in ("amended", "withdrawn"):
+                sug[oid][str(e.outcome)] = True
         elif isinstance(e, Petition.Received):
             pet[oid] = {
                 "unit": e.unit,
@@ -532,7 +567,11 @@ def naive(ledger: Ledger, units: set[str] | None, start: date, end: date) -> dic
     served = [s for s in sug.values() if inside(s["served"], s["unit"])]
     timing: Counter[ReplyTiming] = Counter()
     for s in served:
-        due = s["stated"] or policy.suggestion_reply_due_on(s["served"], s["urgent"])
+        if s["withdrawn"] and s["replied"] is None:
+            continue  # withdrawn before a reply: awaits none, in no reply figure
+        due = s["stated"] or policy.suggestion_reply_due_on(
+            s["served"], s["urgent"], s["recipient_type"]
+        )
         timing[reply_timing(due, s["replied"], AS_OF)] += 1
     f["suggestions.served"] = len(served)
     f["suggestions.recipients"] = len({s["recipient"] for s in served})
@@ -547,6 +586,13 @@ def naive(ledger: Ledger, units: set[str] | None, start: date, end: date) -> dic
         f[f"suggestions.{key}"] = sum(s[flag] for s in served)
     f["suggestions.urged"] = sum(s["urged"] for s in served)
     f["suggestions.escalated"] = sum(s["escalated"] for s in served)
+    f["suggestions.escalated_after_reply"] = sum(s["after_reply"] for s in served)
+    for flag in ("objected", "amended", "withdrawn"):
+        f[f"suggestions.{flag}"] = sum(s[flag] for s in served)
+    for recipient_type in RECIPIENT_TYPES:
+        f[f"suggestions.by_recipient_type.{recipient_type}"] = sum(
+            s["recipient_type"] == recipient_type for s in served
+        )
 
     received = [p for p in pet.values() if inside(p["on"], p["unit"])]
     f["petitions.received"] = len(received)
@@ -747,6 +793,15 @@ RARE_PATHS = [
     (("agreement", 1, 0, -10, 500), 0),
     # Signed on 2023-04-25, in force 2023-04-15 – 2023-06-30: the short period's last day.
     (("agreement", 1, 1, -10, 76), 0),
+    # A suggestion to a court, replied, objected to, amended, escalated after its reply; one
+    # to an administrative organ objected to and withdrawn (issue 12).
+    (("suggest", 0, 0, False, 1, 3), 0),
+    (("s_extra", 1, 0), 24),
+    (("s_extra", 1, 2), 24),
+    (("s_extra", 1, 4), 24),
+    (("suggest", 1, 1, False, 0, 0), 0),
+    (("s_extra", 2, 0), 24),
+    (("s_extra", 2, 3), 24),
 ]
 
 SETTINGS = settings(

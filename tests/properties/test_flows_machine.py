@@ -1,12 +1,16 @@
 """A hypothesis state machine over the flow commands, through the Ledger.
 
 Whatever order commands come in — many of them refused — the stored history keeps
-three invariants: no petition is closed without both replies; a suggestion is
-adopted only after a reply; a lead becomes at most one case (and that case names it).
+its invariants: no petition is closed without both replies; a suggestion is
+adopted only after a reply; a withdrawn suggestion (Art. 23) records nothing after its
+withdrawal and awaits nothing in the feedback view; every objection review answers one
+pending objection; a suggestion is escalated at most once for want of a reply and once
+after it; a lead becomes at most one case (and that case names it).
 A refused command writes nothing. Commands take turns naming an actor (a clerk, a
 system account, nobody): at the end of a run, every event's history shows the actor of
 the command that recorded it. The run then asserts that it reached what the
-invariants are about: petitions closed after both replies, suggestions adopted.
+invariants are about: petitions closed after both replies, suggestions adopted,
+objected to, reviewed and escalated after their reply.
 """
 
 from __future__ import annotations
@@ -27,7 +31,7 @@ from hypothesis.stateful import (
 )
 
 from supervision_ledger import Ledger
-from supervision_ledger.domain import LedgerError
+from supervision_ledger.domain import LedgerError, RecipientType, ReplyTiming, SuggestionStage
 
 START = datetime(2023, 1, 5, 9, 0)
 #: Rules name an object by an index into its list (taken modulo its length).
@@ -36,6 +40,7 @@ PICK = st.integers(min_value=0, max_value=7)
 REACHED: Counter[str] = Counter()
 #: Who enters the commands, in turn (issue 12: who did it).
 ACTORS = (None, "clerk:li.ming", "system:oa-import")
+RECIPIENT_TYPES = [t.value for t in RecipientType]
 
 
 class FlowMachine(RuleBasedStateMachine):
@@ -238,9 +243,9 @@ class FlowMachine(RuleBasedStateMachine):
 
     # -- suggestions -----------------------------------------------------------------
 
-    @precondition(lambda self: len(self.suggestion_keys) < 3)
-    @rule(urgent=st.booleans())
-    def draft_and_serve(self, urgent: bool) -> None:
+    @precondition(lambda self: len(self.suggestion_keys) < 4)
+    @rule(urgent=st.booleans(), recipient_type=st.sampled_from(RECIPIENT_TYPES))
+    def draft_and_serve(self, urgent: bool, recipient_type: str = "other") -> None:
         key = self.next_key("S")
         assert self.run(
             {
@@ -252,7 +257,13 @@ class FlowMachine(RuleBasedStateMachine):
             }
         )
         assert self.run(
-            {"type": "serve_suggestion", "suggestion": key, "recipient": "局", "urgent": urgent}
+            {
+                "type": "serve_suggestion",
+                "suggestion": key,
+                "recipient": "局",
+                "urgent": urgent,
+                "recipient_type": recipient_type,
+            }
         )
         self.suggestion_keys.append(key)
 
@@ -286,17 +297,77 @@ class FlowMachine(RuleBasedStateMachine):
             }
         )
 
-    @rule(suggestion=PICK, approved=st.booleans())
-    def escalate(self, suggestion: int, approved: bool) -> None:
-        self.run(
+    @rule(
+        suggestion=PICK,
+        approval=st.sampled_from(["none", "flag", "chief", "department_head"]),
+        ground=st.sampled_from(["no_reply", "not_rectified", "inadequate"]),
+        also_to=st.sampled_from([[], ["人大"], ["人大", "政府"]]),
+    )
+    def escalate(self, suggestion: int, approval: str, ground: str, also_to: list[str]) -> None:
+        command: dict[str, Any] = {
+            "type": "escalate_suggestion",
+            "suggestion": self.pick(self.suggestion_keys, suggestion),
+            "ground": ground,
+            "escalated_to": "政府",
+            "also_to": also_to,
+            "chief_approved": approval == "flag",
+            "reasons": "未复",
+        }
+        if approval in ("chief", "department_head"):
+            role = "chief_prosecutor" if approval == "chief" else approval
+            command["approver"] = {"role": role, "name": "某"}
+        if self.run(command) and ground != "no_reply":
+            REACHED["escalate_suggestion:after_reply"] += 1
+
+    def object_to_suggestion(self, key: str) -> None:
+        self.run({"type": "object_to_suggestion", "suggestion": key, "reasons": "异议"})
+
+    def review_objection(self, key: str, outcome: str) -> None:
+        if self.run(
             {
-                "type": "escalate_suggestion",
-                "suggestion": self.pick(self.suggestion_keys, suggestion),
-                "escalated_to": "政府",
-                "chief_approved": approved,
-                "reasons": "未复",
+                "type": "review_suggestion_objection",
+                "suggestion": key,
+                "outcome": outcome,
+                "reasons": "复核",
+                "content": "修改稿" if outcome == "amended" else None,
+                "approver": {"role": "chief_prosecutor", "name": "检察长"},
             }
-        )
+        ):
+            REACHED[f"review_suggestion_objection:{outcome}"] += 1
+
+    @rule(
+        suggestion=PICK,
+        review=st.booleans(),
+        # A withdrawal ends the suggestion: rarer, so that runs still reach adoptions.
+        outcome=st.sampled_from(["upheld", "amended", "upheld", "amended", "withdrawn"]),
+    )
+    def object_and_review(self, suggestion: int, review: bool, outcome: str) -> None:
+        """An objection, then (or later) its review, so that runs reach each outcome. It
+        objects to a suggestion that can still be objected to (served or replied), on a
+        fresh one served on a court when none can and there is room; else to any (and is
+        refused)."""
+        open_stages = (SuggestionStage.SERVED, SuggestionStage.REPLIED)
+        keys = [k for k in self.suggestion_keys if self.ledger.suggestion(k).stage in open_stages]
+        if not keys and len(self.suggestion_keys) < 6:
+            self.draft_and_serve(urgent=False, recipient_type="court")
+            keys = self.suggestion_keys[-1:]
+        key = self.pick(keys or self.suggestion_keys, suggestion)
+        self.object_to_suggestion(key)
+        if review:
+            self.review_objection(key, outcome)
+
+    @rule(suggestion=PICK, decide=st.sampled_from([None, True, False]))
+    def reply_and_escalate(self, suggestion: int, decide: bool | None) -> None:
+        """A reply (refused if already given), perhaps the adoption decision, then an
+        escalation after the reply on the ground the suggestion's stage fits, so that
+        runs reach escalations after the reply."""
+        key = self.pick(self.suggestion_keys, suggestion)
+        self.reply(suggestion)
+        if decide is not None:
+            self.decide_adoption(suggestion, decide)
+        stage = self.ledger.suggestion(key).stage
+        ground = "inadequate" if stage is SuggestionStage.RECTIFIED else "not_rectified"
+        self.escalate(suggestion, "chief", ground, ["人大"])
 
     @rule(suggestion=PICK)
     def rectify(self, suggestion: int) -> None:
@@ -394,6 +465,45 @@ class FlowMachine(RuleBasedStateMachine):
                 assert "Replied" in names[: names.index("Adopted")]
 
     @invariant()
+    def objections_reviews_and_escalations_keep_their_order(self) -> None:
+        pending = {
+            p.suggestion for p in self.ledger.pending_feedback(as_of=self.now.date()).suggestions
+        }
+        for key in self.suggestion_keys:
+            s = self.ledger.suggestion(key)
+            events = list(self.ledger.events(s))
+            names = [type(e).__name__ for e in events]
+            # Each review answers exactly one objection raised before it.
+            open_objection = False
+            for name in names:
+                if name == "ObjectionRaised":
+                    assert not open_objection
+                    open_objection = True
+                elif name == "ObjectionReviewed":
+                    assert open_objection
+                    open_objection = False
+            assert open_objection == s.objection_pending
+            # A withdrawn suggestion records nothing after it, and awaits nothing.
+            withdrawn = [
+                i
+                for i, e in enumerate(events)
+                if type(e).__name__ == "ObjectionReviewed" and e.outcome == "withdrawn"
+            ]
+            assert len(withdrawn) <= 1
+            if withdrawn:
+                assert withdrawn[0] == len(events) - 1 and s.withdrawn
+                assert key not in pending
+                assert s.reply_timing(self.now.date(), self.ledger.policy) in (
+                    None,
+                    ReplyTiming.ON_TIME,
+                    ReplyTiming.LATE,
+                )
+            # At most one escalation for want of a reply, and one after the reply.
+            grounds = [e.ground for e in events if type(e).__name__ == "Escalated"]
+            assert grounds.count("no_reply") <= 1
+            assert len(grounds) - grounds.count("no_reply") <= 1
+
+    @invariant()
     def a_lead_becomes_at_most_one_case(self) -> None:
         sources = {k: self.ledger.case(k).source_lead for k in self.case_keys}
         for key in self.lead_keys:
@@ -424,5 +534,8 @@ def test_flow_machine() -> None:
         "record_suggestion_adoption",
         "mark_petition_unreachable",
         "assign_petition_leader",
+        "object_to_suggestion",
+        "review_suggestion_objection",
+        "escalate_suggestion:after_reply",
     ):
         assert REACHED[reached] > 0, f"no run reached an accepted {reached}"

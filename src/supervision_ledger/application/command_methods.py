@@ -229,7 +229,16 @@ class CommandMethods(ABC):
         return self.execute(command)
 
     def escalate_suggestion(self, command: c.EscalateSuggestion) -> CommandResult:
-        """Escalate an urged, overdue suggestion with the chief prosecutor's approval."""
+        """Escalate a suggestion with the chief prosecutor's approval: overdue after
+        urging, or after the reply not rectified or rectified inadequately."""
+        return self.execute(command)
+
+    def object_to_suggestion(self, command: c.ObjectToSuggestion) -> CommandResult:
+        """异议 (Art. 23): the recipient objects to a suggestion, with reasons."""
+        return self.execute(command)
+
+    def review_suggestion_objection(self, command: c.ReviewSuggestionObjection) -> CommandResult:
+        """复核 (Art. 23): uphold, amend or withdraw a suggestion objected to."""
         return self.execute(command)
 
     def receive_petition(self, command: c.ReceivePetition) -> CommandResult:

@@ -23,7 +23,13 @@ from ..domain.hearing import Hearing, HearingParticipant, OfficerOpinion
 from ..domain.lead import Lead, LeadSource, LeadStatus
 from ..domain.partner import PartnerAgreement
 from ..domain.petition import Petition, PetitionChannel, PetitionStage, ProceduralOutcome
-from ..domain.suggestion import Suggestion, SuggestionStage, SuggestionType
+from ..domain.suggestion import (
+    EscalationGround,
+    ObjectionOutcome,
+    Suggestion,
+    SuggestionStage,
+    SuggestionType,
+)
 from ..domain.supervisor import DeclaredRelationship, Supervisor
 from ..domain.trial_committee import CommitteeOpinion, TrialCommitteeSitting
 from ..domain.typical_case import NominationStatus, TypicalCaseLevel, TypicalCaseNomination
@@ -34,6 +40,7 @@ from ..domain.values import (
     HearingStatus,
     InactivePeriod,
     Party,
+    RecipientType,
     Role,
     Term,
     UnitLevel,
@@ -213,6 +220,19 @@ class SuggestionState(AggregateState):
     verified_by: str | None
     urged_at: list[datetime]
     escalated_at: datetime | None
+    #: Court, administrative or other: the reply deadline depends on it (issue 12).
+    recipient_type: RecipientType = RecipientType.OTHER
+    #: Every body an escalation went to, in order.
+    escalated_bodies: list[str] = []
+    escalated_after_reply_at: datetime | None = None
+    escalation_ground_after_reply: EscalationGround | None = None
+    #: When the recipient objected (Art. 23), and the reviews' outcomes in order.
+    objected_at: list[datetime] = []
+    objection_pending: bool = False
+    objection_outcomes: list[ObjectionOutcome] = []
+    withdrawn_at: datetime | None = None
+    #: The stage a withdrawn suggestion had reached when it was withdrawn.
+    stage_before_withdrawal: SuggestionStage | None = None
     escalated_to: str | None
 
 

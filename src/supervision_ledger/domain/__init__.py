@@ -10,7 +10,13 @@ from .lead import Lead, LeadSource, LeadStatus
 from .partner import PartnerAgreement
 from .petition import Petition, PetitionChannel, PetitionStage, ProceduralOutcome
 from .policy import DEFAULT_POLICY, Deadline, Policy, WeekdayCalendar, WorkingDayCalendar
-from .suggestion import Suggestion, SuggestionStage, SuggestionType
+from .suggestion import (
+    EscalationGround,
+    ObjectionOutcome,
+    Suggestion,
+    SuggestionStage,
+    SuggestionType,
+)
 from .supervisor import Supervisor
 from .trial_committee import CommitteeOpinion, TrialCommitteeSitting
 from .typical_case import NominationStatus, TypicalCaseLevel, TypicalCaseNomination
@@ -28,6 +34,7 @@ from .values import (
     OpinionOutcome,
     OpinionStage,
     Party,
+    RecipientType,
     Relationship,
     ReplyTiming,
     Role,
@@ -88,6 +95,9 @@ __all__ = [
     "ReplyTiming",
     "Role",
     "RosterScope",
+    "EscalationGround",
+    "ObjectionOutcome",
+    "RecipientType",
     "Suggestion",
     "SuggestionStage",
     "SuggestionType",

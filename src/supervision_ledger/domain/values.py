@@ -371,3 +371,16 @@ class Approver:
 
     role: ApproverRole
     name: str
+
+
+class RecipientType(StrEnum):
+    """Who a procuratorial suggestion is served on: the reply deadline depends on it
+    (``Policy.suggestion_reply_due_on``)."""
+
+    COURT = "court"  # 人民法院
+    ADMINISTRATIVE = "administrative"  # 行政机关
+    OTHER = "other"  # 其他单位
+
+    @property
+    def zh(self) -> str:
+        return {"court": "人民法院", "administrative": "行政机关", "other": "其他单位"}[self.value]

@@ -106,7 +106,16 @@ PERSONAL_FIELDS: dict[str, dict[str, tuple[str, Rule]]] = {
         "content": (crypto.TEXT, _REC),
     },
     "Suggestion.Urged": {"note": (crypto.TEXT, _REC)},
-    "Suggestion.Escalated": {"reasons": (crypto.TEXT, _REC)},
+    "Suggestion.Escalated": {
+        "reasons": (crypto.TEXT, _REC),
+        "approver": (crypto.OFFICIAL, _NAME),
+    },
+    "Suggestion.ObjectionRaised": {"reasons": (crypto.TEXT, _REC)},
+    "Suggestion.ObjectionReviewed": {
+        "reasons": (crypto.TEXT, _REC),
+        "content": (crypto.TEXT, _REC),
+        "approver": (crypto.OFFICIAL, _NAME),
+    },
     "TrialCommitteeSitting.Attended": {"attendee": (crypto.OFFICIAL, _NAME)},
     "TrialCommitteeSitting.OpinionGiven": {
         "matter": (crypto.TEXT, _REC),

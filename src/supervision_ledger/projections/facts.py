@@ -20,7 +20,8 @@ from typing import Any, ClassVar
 
 from ..domain.petition import Petition
 from ..domain.policy import Policy
-from ..domain.suggestion import Suggestion
+from ..domain.suggestion import EscalationGround, ObjectionOutcome, Suggestion
+from ..domain.values import RecipientType
 from .engine import Tx, View, on
 
 #: The suggestion fact table: drafted, then (once served) the dates of its answer.
@@ -30,7 +31,11 @@ SUGGESTION_COLUMNS = (
     "stated_due TEXT, replied_on TEXT, adopted INTEGER, rectified_on TEXT, verified_on TEXT, "
     "urged INTEGER NOT NULL, escalated_on TEXT, suggestion_type TEXT NOT NULL, "
     # The position of the Served event (what explains the suggestion's figures).
-    "pos BIGINT"
+    "pos BIGINT, "
+    # Issue 12: the recipient's type (its reply deadline), escalation after the reply, and
+    # the recipient's objection (Art. 23): first objected, last amended, withdrawn.
+    "recipient_type TEXT, escalated_after_reply_on TEXT, objected_on TEXT, amended_on TEXT, "
+    "withdrawn_on TEXT"
 )
 
 #: The petition fact table: receipt, and the dates of each kind of reply.
@@ -102,6 +107,7 @@ class SuggestionFacts(View):
             tx,
             e,
             recipient=e.recipient,
+            recipient_type=RecipientType(e.recipient_type).value,
             served_on=tx.local_date(e.occurred_at),
             urgent=int(e.urgent),
             stated_due=None if e.reply_due_on is None else e.reply_due_on.isoformat(),
@@ -137,7 +143,27 @@ class SuggestionFacts(View):
 
     @on(Suggestion.Escalated)
     def suggestion_escalated(self, tx: Tx, e: Suggestion.Escalated) -> None:
-        self._suggestion(tx, e, escalated_on=tx.local_date(e.occurred_at))
+        day = tx.local_date(e.occurred_at)
+        if EscalationGround(e.ground) is EscalationGround.NO_REPLY:
+            self._suggestion(tx, e, escalated_on=day)
+        else:
+            self._suggestion(tx, e, escalated_after_reply_on=day)
+
+    @on(Suggestion.ObjectionRaised)
+    def suggestion_objected(self, tx: Tx, e: Suggestion.ObjectionRaised) -> None:
+        tx.rows(
+            f"UPDATE {self.suggestion_table} SET objected_on = ? "
+            "WHERE suggestion_id = ? AND objected_on IS NULL",
+            [tx.local_date(e.occurred_at), str(e.originator_id)],
+        )
+
+    @on(Suggestion.ObjectionReviewed)
+    def suggestion_objection_reviewed(self, tx: Tx, e: Suggestion.ObjectionReviewed) -> None:
+        outcome = ObjectionOutcome(e.outcome)
+        if outcome is ObjectionOutcome.AMENDED:
+            self._suggestion(tx, e, amended_on=tx.local_date(e.occurred_at))
+        elif outcome is ObjectionOutcome.WITHDRAWN:
+            self._suggestion(tx, e, withdrawn_on=tx.local_date(e.occurred_at))
 
 
 class PetitionFacts(View):
@@ -210,10 +236,16 @@ class PetitionFacts(View):
 
 
 def suggestion_reply_due(
-    policy: Policy, served_on: str, urgent: bool, stated_due: str | None
+    policy: Policy,
+    served_on: str,
+    urgent: bool,
+    stated_due: str | None,
+    recipient_type: str | None = None,
 ) -> date:
     """The last day for a suggestion's written reply: its own stated date if it has one,
-    else the policy's (2 months, or the urgent deadline) — as ``Suggestion.reply_due``."""
+    else the policy's (by the recipient's type: a court 3 + 1 months, others 2; or the
+    urgent deadline) — as ``Suggestion.reply_due``."""
     if stated_due is not None:
         return date.fromisoformat(stated_due)
-    return policy.suggestion_reply_due_on(date.fromisoformat(served_on), urgent)
+    kind = RecipientType(recipient_type or RecipientType.OTHER.value)
+    return policy.suggestion_reply_due_on(date.fromisoformat(served_on), urgent, kind)

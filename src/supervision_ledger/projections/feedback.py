@@ -166,7 +166,9 @@ class FeedbackView(SuggestionFacts, PetitionFacts, View):
     # 6: suggestion and petition rows carry the position of the event that dates them.
     # 7: a retracted opinion (issue 12) leaves the view.
     # 8: opinions on unit activities (issue 12): view_feedback_case.kind.
-    version = 8
+    # 9: suggestion rows carry the recipient's type (its reply deadline), escalation after
+    #    the reply and the objection (Art. 23); a withdrawn suggestion leaves the view.
+    version = 9
     suggestion_table = "view_feedback_suggestion"
     petition_table = "view_feedback_petition"
     tables = {  # noqa: RUF012 - class-level schema
@@ -390,22 +392,23 @@ def pending_suggestions(
     rows = _fact_rows(
         tx,
         "unit, case_key, suggestion, recipient, served_on, urgent, stated_due, "
-        "replied_on, adopted, rectified_on, urged, escalated_on",
+        "replied_on, adopted, rectified_on, urged, escalated_on, recipient_type",
         FeedbackView.suggestion_table,
-        "served_on IS NOT NULL",
+        # A suggestion withdrawn after the recipient's objection awaits nothing (Art. 23).
+        "served_on IS NOT NULL AND withdrawn_on IS NULL",
         units,
         case,
     )
     items: list[PendingSuggestion] = []
     for row in rows:
         unit, case_key, key, recipient, served_on, urgent, stated_due = row[:7]
-        replied_on, adopted, rectified_on, urged, escalated_on = row[7:]
+        replied_on, adopted, rectified_on, urged, escalated_on, recipient_type = row[7:]
         stage = suggestion_stage(replied_on, adopted, rectified_on)
         if stage is None:
             continue
         due = None
         if stage is SuggestionStage.AWAITING_REPLY:
-            due = suggestion_reply_due(policy, served_on, bool(urgent), stated_due)
+            due = suggestion_reply_due(policy, served_on, bool(urgent), stated_due, recipient_type)
         overdue = due is not None and due < as_of
         if overdue_only and not overdue:
             continue

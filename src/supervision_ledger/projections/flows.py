@@ -47,7 +47,9 @@ class FlowStatisticsView(
     #    unreachable petitioner and a leader (领导包案).
     # 6: every row carries the position of the event that puts it in its period
     #    (``pos``), so each figure lists the events behind it (``Ledger.explain``).
-    version = 6
+    # 7: suggestion rows carry the recipient's type, escalation after the reply and the
+    #    objection (Art. 23: amended, withdrawn).
+    version = 7
     suggestion_table = SuggestionSectionFacts.suggestion_table
     petition_table = PetitionSectionFacts.petition_table
     tables = tables_of(*_FACTS)

@@ -35,7 +35,7 @@ from ..domain.hearing import Hearing
 from ..domain.lead import Lead, LeadStatus
 from ..domain.partner import PartnerAgreement
 from ..domain.petition import Petition, PetitionStage
-from ..domain.suggestion import Suggestion, SuggestionStage
+from ..domain.suggestion import ObjectionOutcome, Suggestion, SuggestionStage
 from ..domain.supervisor import Supervisor
 from ..domain.trial_committee import TrialCommitteeSitting
 from ..domain.typical_case import NominationStatus, TypicalCaseNomination
@@ -123,7 +123,8 @@ class ListingView(View):
     name = "listing"
     # 2: typical-case nominations, partner agreements and trial-committee sittings.
     # 3: unit activities (issue 12), one row each with their activity's type and title.
-    version = 3
+    # 4: a suggestion withdrawn after the recipient's objection (Art. 23) shows it.
+    version = 4
     tables = {  # noqa: RUF012 - class-level schema
         TABLE: "kind TEXT NOT NULL, ref TEXT NOT NULL, aggregate_id TEXT NOT NULL, "
         "key TEXT NOT NULL, case_key TEXT, unit TEXT NOT NULL, type TEXT, "
@@ -319,6 +320,11 @@ class ListingView(View):
             Suggestion.RectificationVerified: SuggestionStage.VERIFIED,
         }[type(e)]
         self._set(tx, "suggestion", e, status=stage.value)
+
+    @on(Suggestion.ObjectionReviewed)
+    def suggestion_objection_reviewed(self, tx: Tx, e: Suggestion.ObjectionReviewed) -> None:
+        if ObjectionOutcome(e.outcome) is ObjectionOutcome.WITHDRAWN:
+            self._set(tx, "suggestion", e, status=SuggestionStage.WITHDRAWN.value)
 
     @on(Petition.Received)
     def petition_received(self, tx: Tx, e: Petition.Received) -> None:

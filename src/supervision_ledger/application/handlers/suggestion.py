@@ -37,7 +37,14 @@ def link_suggestion_activity(uow: UnitOfWork, cmd: c.LinkSuggestionActivity) -> 
 @handles(c.ServeSuggestion)
 def serve_suggestion(uow: UnitOfWork, cmd: c.ServeSuggestion) -> Ids:
     suggestion = uow.get(Suggestion, cmd.suggestion)
-    suggestion.serve(cmd.recipient, cmd.urgent, cmd.reply_due_on, cmd.occurred_at, uow.policy)
+    suggestion.serve(
+        cmd.recipient,
+        cmd.urgent,
+        cmd.reply_due_on,
+        cmd.occurred_at,
+        uow.policy,
+        recipient_type=cmd.recipient_type,
+    )
     due = suggestion.reply_due(uow.policy)
     assert due is not None  # just served
     return {"suggestion": cmd.suggestion, "reply_due": due.isoformat()}
@@ -80,6 +87,32 @@ def urge_suggestion_reply(uow: UnitOfWork, cmd: c.UrgeSuggestionReply) -> Ids:
 @handles(c.EscalateSuggestion)
 def escalate_suggestion(uow: UnitOfWork, cmd: c.EscalateSuggestion) -> Ids:
     uow.get(Suggestion, cmd.suggestion).escalate(
-        cmd.escalated_to, cmd.chief_approved, cmd.reasons, cmd.occurred_at, uow.policy
+        cmd.escalated_to,
+        cmd.chief_approved,
+        cmd.reasons,
+        cmd.occurred_at,
+        uow.policy,
+        ground=cmd.ground,
+        also_to=tuple(cmd.also_to),
+        approver=None if cmd.approver is None else cmd.approver.value(),
+    )
+    return {"suggestion": cmd.suggestion}
+
+
+@handles(c.ObjectToSuggestion)
+def object_to_suggestion(uow: UnitOfWork, cmd: c.ObjectToSuggestion) -> Ids:
+    uow.get(Suggestion, cmd.suggestion).raise_objection(cmd.reasons, cmd.occurred_at)
+    return {"suggestion": cmd.suggestion}
+
+
+@handles(c.ReviewSuggestionObjection)
+def review_suggestion_objection(uow: UnitOfWork, cmd: c.ReviewSuggestionObjection) -> Ids:
+    uow.get(Suggestion, cmd.suggestion).review_objection(
+        cmd.outcome,
+        cmd.reasons,
+        cmd.content,
+        None if cmd.approver is None else cmd.approver.value(),
+        cmd.occurred_at,
+        uow.policy,
     )
     return {"suggestion": cmd.suggestion}

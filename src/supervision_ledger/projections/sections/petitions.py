@@ -12,6 +12,7 @@ from datetime import date
 from ...domain.values import ReplyTiming, reply_timing
 from ..facts import PETITION_COLUMNS, PetitionFacts
 from .base import FigureQuery, FigureValue, Item, ItemQuery, Rate, Section, item
+from .replies import REPLY_DUE, cohort_rows, listed, timed, timings
 
 SECTION = Section(
     "petitions",
@@ -32,10 +33,6 @@ class PetitionSectionFacts(PetitionFacts):
     }
 
 
-def _timings() -> dict[ReplyTiming, list[Item]]:
-    return {timing: [] for timing in ReplyTiming}
-
-
 @dataclass
 class _Petitions:
     """The petitions received in the period, sorted into the lists the figures count:
@@ -43,11 +40,11 @@ class _Petitions:
 
     received: list[Item] = field(default_factory=list)
     excluded: list[Item] = field(default_factory=list)
-    procedural: dict[ReplyTiming, list[Item]] = field(default_factory=_timings)
-    result: dict[ReplyTiming, list[Item]] = field(default_factory=_timings)
+    procedural: dict[ReplyTiming, list[Item]] = field(default_factory=timings)
+    result: dict[ReplyTiming, list[Item]] = field(default_factory=timings)
     closed: list[Item] = field(default_factory=list)
     #: Timing of the first progress-or-result reply against the 3-month date.
-    answered: dict[ReplyTiming, list[Item]] = field(default_factory=_timings)
+    answered: dict[ReplyTiming, list[Item]] = field(default_factory=timings)
     unreachable: list[Item] = field(default_factory=list)
     leader: list[Item] = field(default_factory=list)
 
@@ -57,16 +54,15 @@ def _day(text: str | None) -> date | None:
 
 
 def _petitions(q: FigureQuery) -> _Petitions:
-    scope, sp = q.scope("unit")
-    period, pp = q.period("received_on")
-    rows = q.rows(
-        "SELECT received_on, excluded, procedural_on, result_on, closed_on, first_progress_on, "
-        f"unreachable_on, leader, petition, pos FROM {PetitionSectionFacts.petition_table} "
-        f"WHERE 1 = 1{scope}{period}",
-        [*sp, *pp],
+    rows = cohort_rows(
+        q,
+        PetitionSectionFacts.petition_table,
+        "received_on, excluded, procedural_on, result_on, closed_on, first_progress_on, "
+        "unreachable_on, leader, petition, pos",
+        "received_on",
     )
     found = _Petitions()
-    for row in sorted(rows, key=lambda r: int(r[9])):
+    for row in rows:
         received_on, excluded, procedural_on, result_on, closed_on, first_progress_on = row[:6]
         unreachable_on, leader, key, pos = row[6:]
         one = item([pos], petition=str(key))
@@ -99,26 +95,21 @@ def _pc(q: FigureQuery) -> _Petitions:
 
 def _listed(name: str) -> ItemQuery:
     """The items of one list of :class:`_Petitions` (``received``, ``closed``, …)."""
-
-    def items(q: FigureQuery) -> list[Item]:
-        found: list[Item] = getattr(_pc(q), name)
-        return found
-
-    return items
+    return listed(_pc, name)
 
 
-_REPLY_DUE = (ReplyTiming.ON_TIME, ReplyTiming.LATE, ReplyTiming.OVERDUE)
+_REPLY_DUE = REPLY_DUE
 
 
-def _timed(reply: str, *timings: ReplyTiming) -> ItemQuery:
+def _timed(reply: str, *wanted: ReplyTiming) -> ItemQuery:
     """The petitions whose ``reply`` (procedural, result, answered) timing is one of
-    ``timings``."""
+    ``wanted``."""
 
-    def items(q: FigureQuery) -> list[Item]:
-        found: dict[ReplyTiming, list[Item]] = getattr(_pc(q), reply)
-        return sorted((i for t in timings for i in found[t]), key=lambda i: i.positions)
+    def found(q: FigureQuery) -> dict[ReplyTiming, list[Item]]:
+        by_timing: dict[ReplyTiming, list[Item]] = getattr(_pc(q), reply)
+        return by_timing
 
-    return items
+    return timed(found, *wanted)
 
 
 @figure(

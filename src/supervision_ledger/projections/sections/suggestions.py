@@ -12,9 +12,10 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from ...domain.suggestion import SuggestionType
-from ...domain.values import ReplyTiming, reply_timing
+from ...domain.values import RecipientType, ReplyTiming, reply_timing
 from ..facts import SUGGESTION_COLUMNS, SuggestionFacts, suggestion_reply_due
 from .base import FigureQuery, FigureValue, Item, ItemQuery, Rate, Section, item
+from .replies import REPLY_DUE, cohort_rows, listed, timed, timings
 
 SECTION = Section(
     "suggestions",
@@ -43,40 +44,50 @@ class _Suggestions:
     served: list[Item] = field(default_factory=list)
     #: One item per distinct recipient, with the positions of its suggestions.
     recipients: list[Item] = field(default_factory=list)
-    timing: dict[ReplyTiming, list[Item]] = field(
-        default_factory=lambda: {timing: [] for timing in ReplyTiming}
-    )
+    #: Reply timing; a suggestion withdrawn before any reply is in none of them.
+    timing: dict[ReplyTiming, list[Item]] = field(default_factory=timings)
     by_type: dict[str, list[Item]] = field(default_factory=dict)
+    by_recipient_type: dict[str, list[Item]] = field(default_factory=dict)
     adopted: list[Item] = field(default_factory=list)
     not_adopted: list[Item] = field(default_factory=list)
     rectified: list[Item] = field(default_factory=list)
     verified: list[Item] = field(default_factory=list)
     urged: list[Item] = field(default_factory=list)
     escalated: list[Item] = field(default_factory=list)
+    escalated_after_reply: list[Item] = field(default_factory=list)
+    objected: list[Item] = field(default_factory=list)
+    amended: list[Item] = field(default_factory=list)
+    withdrawn: list[Item] = field(default_factory=list)
 
 
 def _suggestions(q: FigureQuery) -> _Suggestions:
-    scope, sp = q.scope("unit")
-    period, pp = q.period("served_on")
-    rows = q.rows(
-        "SELECT recipient, served_on, urgent, stated_due, replied_on, adopted, rectified_on, "
-        "verified_on, urged, escalated_on, suggestion, suggestion_type, pos "
-        f"FROM {SuggestionSectionFacts.suggestion_table} "
-        f"WHERE served_on IS NOT NULL{scope}{period}",
-        [*sp, *pp],
+    rows = cohort_rows(
+        q,
+        SuggestionSectionFacts.suggestion_table,
+        "recipient, served_on, urgent, stated_due, replied_on, adopted, rectified_on, "
+        "verified_on, urged, escalated_on, suggestion, suggestion_type, recipient_type, "
+        "escalated_after_reply_on, objected_on, amended_on, withdrawn_on, pos",
+        "served_on",
+        "served_on IS NOT NULL",
     )
     found = _Suggestions()
     recipients: dict[str, list[int]] = {}
-    for row in sorted(rows, key=lambda r: int(r[12] or 0)):
+    for row in rows:
         recipient, served_on, urgent, stated_due, replied_on, adopted, rectified_on = row[:7]
-        verified_on, urged, escalated_on, key, kind, pos = row[7:]
+        verified_on, urged, escalated_on, key, kind, recipient_type = row[7:13]
+        after_reply_on, objected_on, amended_on, withdrawn_on, pos = row[13:]
         one = item([pos], suggestion=str(key))
         found.served.append(one)
         recipients.setdefault(str(recipient), []).extend(one.positions)
         found.by_type.setdefault(str(kind), []).append(one)
-        due = suggestion_reply_due(q.policy, served_on, bool(urgent), stated_due)
-        replied = None if replied_on is None else date.fromisoformat(replied_on)
-        found.timing[reply_timing(due, replied, q.as_of)].append(one)
+        recipient_kind = RecipientType(recipient_type or RecipientType.OTHER.value)
+        found.by_recipient_type.setdefault(recipient_kind.value, []).append(one)
+        if not (withdrawn_on is not None and replied_on is None):
+            due = suggestion_reply_due(
+                q.policy, served_on, bool(urgent), stated_due, recipient_type
+            )
+            replied = None if replied_on is None else date.fromisoformat(replied_on)
+            found.timing[reply_timing(due, replied, q.as_of)].append(one)
         for present, target in (
             (adopted == 1, found.adopted),
             (adopted == 0, found.not_adopted),
@@ -84,6 +95,10 @@ def _suggestions(q: FigureQuery) -> _Suggestions:
             (verified_on is not None, found.verified),
             (int(urged) > 0, found.urged),
             (escalated_on is not None, found.escalated),
+            (after_reply_on is not None, found.escalated_after_reply),
+            (objected_on is not None, found.objected),
+            (amended_on is not None, found.amended),
+            (withdrawn_on is not None, found.withdrawn),
         ):
             if present:
                 target.append(one)
@@ -98,25 +113,15 @@ def _sc(q: FigureQuery) -> _Suggestions:
 
 def _listed(name: str) -> ItemQuery:
     """The items of one list of :class:`_Suggestions` (``served``, ``adopted``, …)."""
-
-    def items(q: FigureQuery) -> list[Item]:
-        found: list[Item] = getattr(_sc(q), name)
-        return found
-
-    return items
+    return listed(_sc, name)
 
 
-def _timed(*timings: ReplyTiming) -> ItemQuery:
-    """The suggestions whose reply timing is one of ``timings``."""
-
-    def items(q: FigureQuery) -> list[Item]:
-        found = _sc(q).timing
-        return sorted((i for t in timings for i in found[t]), key=lambda i: i.positions)
-
-    return items
+def _timed(*wanted: ReplyTiming) -> ItemQuery:
+    """The suggestions whose reply timing is one of ``wanted``."""
+    return timed(lambda q: _sc(q).timing, *wanted)
 
 
-_REPLY_DUE = (ReplyTiming.ON_TIME, ReplyTiming.LATE, ReplyTiming.OVERDUE)
+_REPLY_DUE = REPLY_DUE
 
 
 def _decided(q: FigureQuery) -> list[Item]:
@@ -181,8 +186,11 @@ def _suggestion_recipients(q: FigureQuery) -> FigureValue:
     "replied on time",
     "Suggestions counted in suggestions.served whose Replied local date is on or before the "
     "reply due date: the reply_due_on the Served event states (urgent ones only), else the "
-    "service date plus the policy's suggestion_reply_months (default 2 months), or plus "
-    "urgent_suggestion_reply (default 15 calendar days) when urgent.",
+    "service date plus the policy's suggestion_reply_months (default 2 months) — for a "
+    "recipient_type court, court_suggestion_reply_months + "
+    "court_suggestion_reply_extension_months (default 3 + 1 months) — or plus "
+    "urgent_suggestion_reply (default 15 calendar days) when urgent. A suggestion "
+    "withdrawn (ObjectionReviewed withdrawn) before any reply counts in no reply figure.",
     items=_timed(ReplyTiming.ON_TIME),
 )
 def _suggestions_on_time(q: FigureQuery) -> FigureValue:
@@ -310,9 +318,85 @@ def _suggestions_urged(q: FigureQuery) -> FigureValue:
     "suggestions.escalated",
     "逾期报请上级督促（件）",
     "escalated",
-    "Suggestions counted in suggestions.served with an Escalated event (chief prosecutor's "
-    "approval recorded).",
+    "Suggestions counted in suggestions.served with an Escalated event of ground no_reply "
+    "(overdue after urging; chief prosecutor's approval recorded; escalated before issue 12 "
+    "count here too).",
     items=_listed("escalated"),
 )
 def _suggestions_escalated(q: FigureQuery) -> FigureValue:
     return len(_listed("escalated")(q))
+
+
+@figure(
+    "suggestions.escalated_after_reply",
+    "回复后不整改或整改不到位报请督促（件）",
+    "escalated after the reply (not rectified, or inadequately)",
+    "Suggestions counted in suggestions.served with an Escalated event of ground "
+    "not_rectified or inadequate (after the reply; suggestions.escalated counts ground "
+    "no_reply).",
+    items=_listed("escalated_after_reply"),
+)
+def _suggestions_escalated_after_reply(q: FigureQuery) -> FigureValue:
+    return len(_listed("escalated_after_reply")(q))
+
+
+@figure(
+    "suggestions.objected",
+    "被建议单位提出异议（件）",
+    "objected to by the recipient",
+    "Suggestions counted in suggestions.served with an ObjectionRaised event (Art. 23), "
+    "counted once however often objected.",
+    items=_listed("objected"),
+)
+def _suggestions_objected(q: FigureQuery) -> FigureValue:
+    return len(_listed("objected")(q))
+
+
+@figure(
+    "suggestions.amended",
+    "经复核修改（件）",
+    "amended on review of an objection",
+    "Suggestions counted in suggestions.served with an ObjectionReviewed event of outcome amended.",
+    items=_listed("amended"),
+)
+def _suggestions_amended(q: FigureQuery) -> FigureValue:
+    return len(_listed("amended")(q))
+
+
+@figure(
+    "suggestions.withdrawn",
+    "经复核撤回（件）",
+    "withdrawn on review of an objection",
+    "Suggestions counted in suggestions.served with an ObjectionReviewed event of outcome "
+    "withdrawn; one withdrawn before any reply counts in no reply figure.",
+    items=_listed("withdrawn"),
+)
+def _suggestions_withdrawn(q: FigureQuery) -> FigureValue:
+    return len(_listed("withdrawn")(q))
+
+
+def _recipient_type_figure(kind: RecipientType, en: str) -> None:
+    def items(q: FigureQuery) -> list[Item]:
+        return _sc(q).by_recipient_type.get(kind.value, [])
+
+    def count(q: FigureQuery) -> FigureValue:
+        return len(items(q))
+
+    define(
+        f"suggestions.by_recipient_type.{kind.value}",
+        f"向{kind.zh}制发（件）",
+        f"served on {en}",
+        f"Suggestions counted in suggestions.served whose Served recipient_type is "
+        f"{kind.value} (suggestions served before issue 12 count as other); the "
+        "by_recipient_type figures add up to suggestions.served.",
+        count,
+        items=items,
+    )
+
+
+for _rkind, _ren in (
+    (RecipientType.COURT, "courts"),
+    (RecipientType.ADMINISTRATIVE, "administrative organs"),
+    (RecipientType.OTHER, "other units"),
+):
+    _recipient_type_figure(_rkind, _ren)
