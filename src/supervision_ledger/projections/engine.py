@@ -89,6 +89,9 @@ class Tx:
         #: View rows read or written through :meth:`get` / :meth:`update` /
         #: :meth:`delete` / :meth:`upsert` (the engine's, kept across pages).
         self.cache = cache if cache is not None else RowCache()
+        #: Whether plain statements by primary key go through the cache too (the
+        #: engine's writing transactions; a query's reads stay as written).
+        self.by_key = cache is not None
         self.cache.spill = self._spill
 
     def _spill(self, table: str, key: tuple[Any, ...], entry: _Entry) -> None:
@@ -112,6 +115,19 @@ class Tx:
     def _rows(self, sql: str, params: Sequence[Any]) -> list[Row]:
         kind = _kind(sql)
         cache = self.cache
+        by_key = _by_key(sql) if self.by_key else None
+        if by_key is not None and self.by_key:
+            # A row by its primary key: through the cache (:meth:`get` / :meth:`update`).
+            table, columns, where = by_key
+            schema = cache.schemas.get(table)
+            if schema is not None and schema.keyset == frozenset(where):
+                given = dict(zip(where, params[len(params) - len(where) :], strict=True))
+                key = tuple(given[k] for k in schema.keys)
+                if kind == "write":
+                    self.update(table, key, dict(zip(columns, params, strict=False)))
+                    return []
+                found = self.get(table, *key)
+                return [] if found is None else [tuple(found[c] for c in columns)]
         if kind == "write":
             table = _written_table(sql)
             if cache.tables.get(table):
@@ -172,11 +188,14 @@ class Tx:
         cache.put(table, key, _Entry(row, True, None))
         return row
 
-    def update(self, table: str, key: Sequence[Any], values: dict[str, Any]) -> None:
+    def update(
+        self, table: str, key: Sequence[Any] | dict[str, Any], values: dict[str, Any]
+    ) -> None:
         """``UPDATE table SET values WHERE primary key = key`` (nothing if there is no
-        such row), merged in memory with the row's other writes of the page."""
-        key = tuple(key)
+        such row), merged in memory with the row's other writes of the page. ``key``:
+        the primary key's values in order, or by column."""
         cache = self.cache
+        key = self._key(table, key)
         entry = cache.entry(table, key)
         if entry is None:
             schema = cache.schema(table)
@@ -191,10 +210,14 @@ class Tx:
             entry.dirty = _WRITE
             cache.mark(table, key, entry)
 
-    def delete(self, table: str, key: Sequence[Any]) -> None:
+    def delete(self, table: str, key: Sequence[Any] | dict[str, Any]) -> None:
         """``DELETE FROM table WHERE primary key = key``, merged in memory."""
-        key = tuple(key)
-        self.cache.put(table, key, _Entry(None, True, _DELETE), dirty=True)
+        self.cache.put(table, self._key(table, key), _Entry(None, True, _DELETE), dirty=True)
+
+    def _key(self, table: str, key: Sequence[Any] | dict[str, Any]) -> tuple[Any, ...]:
+        if isinstance(key, dict):
+            return tuple(key[k] for k in self.cache.schema(table).keys)
+        return tuple(key)
 
     def upsert(self, table: str, keys: dict[str, Any], values: dict[str, Any]) -> None:
         """Insert a row, or update ``values`` of the row with these ``keys`` (the table's
@@ -371,6 +394,9 @@ class RowCache:
         #: The keys cached per table, and the ones owing a write (in order of writing).
         self.tables: dict[str, set[tuple[Any, ...]]] = {}
         self.dirty: dict[str, dict[tuple[Any, ...], _Entry]] = {}
+        #: Facts a view derives from its rows and that never change once written (e.g.
+        #: which primary key an aggregate's row has), cleared with the rows.
+        self.memo: dict[tuple[Any, ...], Any] = {}
         #: Where a row owing a write goes when it is pushed out (set by the open Tx).
         self.spill: Callable[[str, tuple[Any, ...], _Entry], None] | None = None
 
@@ -425,6 +451,13 @@ class RowCache:
         self.rows.clear()
         self.tables.clear()
         self.dirty.clear()
+        self.memo.clear()
+
+    def remember(self, key: tuple[Any, ...], value: Any) -> None:
+        """Keep a fact in :attr:`memo` (bounded like the rows: full, it starts over)."""
+        if len(self.memo) >= self.limit:
+            self.memo.clear()
+        self.memo[key] = value
 
 
 def _entry_write(
@@ -547,6 +580,36 @@ def _kind(sql: str) -> str:
     if first in ("INSERT", "UPDATE", "DELETE"):
         return "write"
     return "read" if first == "SELECT" else "other"
+
+
+_UPDATE_BY_KEY = re.compile(
+    r"UPDATE (\w+) SET (\w+ = \?(?:, \w+ = \?)*) WHERE (\w+ = \?(?: AND \w+ = \?)*)"
+)
+_SELECT_BY_KEY = re.compile(r"SELECT (\w+(?:, \w+)*) FROM (\w+) WHERE (\w+ = \?(?: AND \w+ = \?)*)")
+
+
+@lru_cache(maxsize=1024)
+def _by_key(sql: str) -> tuple[str, tuple[str, ...], tuple[str, ...]] | None:
+    """For ``UPDATE t SET a = ?, … WHERE k = ? AND …`` or ``SELECT a, … FROM t WHERE
+    k = ? AND …`` (nothing else): (table, the columns set or read, the columns of the
+    WHERE clause); None for any other statement. When the WHERE columns are the table's
+    primary key, the statement goes through the row cache."""
+    text = " ".join(sql.split())
+    found = _UPDATE_BY_KEY.fullmatch(text)
+    if found is not None:
+        table, sets, where = found.groups()
+        columns = tuple(part.split(" = ")[0] for part in sets.split(", "))
+    else:
+        found = _SELECT_BY_KEY.fullmatch(text)
+        if found is None:
+            return None
+        names, table, where = found.groups()
+        columns = tuple(names.split(", "))
+        schema = SCHEMAS.get(table)
+        if schema is None or not set(columns) <= set(schema.columns):
+            return None
+    keys = tuple(part.split(" = ")[0] for part in where.split(" AND "))
+    return table, columns, keys
 
 
 @lru_cache(maxsize=1024)

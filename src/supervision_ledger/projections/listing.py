@@ -151,6 +151,8 @@ class ListingView(View):
         status: str | None = None,
         label: str | None = None,
     ) -> None:
+        if kind != "activity":
+            tx.cache.remember(("listing", kind, str(e.originator_id)), ref or key)
         tx.upsert(
             TABLE,
             {"kind": kind, "ref": ref or key},
@@ -169,11 +171,25 @@ class ListingView(View):
 
     def _set(self, tx: Tx, kind: str, e: Any, **values: Any) -> None:
         """Update the row of the aggregate that recorded ``e`` (not an activity's)."""
-        assignments = ", ".join(f"{name} = ?" for name in values)
-        tx.rows(
-            f"UPDATE {TABLE} SET {assignments} WHERE aggregate_id = ? AND kind = ?",
-            [*values.values(), str(e.originator_id), kind],
+        ref = self._ref(tx, kind, str(e.originator_id))
+        if ref is not None:
+            tx.update(TABLE, (kind, ref), values)
+
+    @staticmethod
+    def _ref(tx: Tx, kind: str, aggregate_id: str) -> str | None:
+        """The ``ref`` of the aggregate's row of ``kind`` (remembered in the engine's row
+        cache: a row's ref never changes)."""
+        memo = ("listing", kind, aggregate_id)
+        if memo in tx.cache.memo:
+            ref: str | None = tx.cache.memo[memo]
+            return ref
+        found = tx.one(
+            f"SELECT ref FROM {TABLE} WHERE aggregate_id = ? AND kind = ?", [aggregate_id, kind]
         )
+        ref = None if found is None else str(found[0])
+        if ref is not None:
+            tx.cache.remember(memo, ref)
+        return ref
 
     # -- cases and their activities ----------------------------------------------------
 
@@ -197,12 +213,10 @@ class ListingView(View):
 
     @on(Case.ActivityOpened)
     def activity_opened(self, tx: Tx, e: Case.ActivityOpened) -> None:
-        found = tx.one(
-            f"SELECT key, unit FROM {TABLE} WHERE aggregate_id = ? AND kind = 'case'",
-            [str(e.originator_id)],
-        )
-        assert found is not None, f"activity {e.activity} of an unlisted case"
-        case = str(found[0])
+        ref = self._ref(tx, "case", str(e.originator_id))
+        row = None if ref is None else tx.get(TABLE, "case", ref)
+        assert row is not None, f"activity {e.activity} of an unlisted case"
+        case = str(row["key"])
         self._add(
             tx,
             "activity",
@@ -210,7 +224,7 @@ class ListingView(View):
             e.activity,
             ref=json.dumps([case, e.activity]),
             case=case,
-            unit=str(found[1]),
+            unit=str(row["unit"]),
             on_day=tx.local_date(e.occurred_at),
             type_=e.activity_type.value,
             label=e.title,

@@ -136,21 +136,18 @@ class ParticipationFacts(View):
     @on(Case.AttendanceRecorded)
     def case_attendance(self, tx: Tx, e: Case.AttendanceRecorded) -> None:
         case_id = str(e.originator_id)
-        found = tx.one(
-            "SELECT i.role, c.unit, i.drawn FROM view_stat_case_invitation i "
-            "JOIN view_stat_case c ON c.case_id = i.case_id "
-            "WHERE i.case_id = ? AND i.activity = ? AND i.supervisor = ?",
-            [case_id, e.activity, e.supervisor],
-        )
-        assert found is not None, "attendance follows an invitation"
+        invitation = tx.get("view_stat_case_invitation", case_id, e.activity, e.supervisor)
+        assert invitation is not None, "attendance follows an invitation"
+        case = tx.get("view_stat_case", case_id)
+        assert case is not None
         tx.upsert(
             "view_stat_participation",
             {"source": "case", "owner_id": case_id, "ref": e.activity, "supervisor": e.supervisor},
             {
-                "role": found[0],
-                "unit": found[1],
+                "role": invitation["role"],
+                "unit": case["unit"],
                 "attended_on": tx.local_date(e.occurred_at),
-                "drawn": found[2],
+                "drawn": invitation["drawn"],
                 "pos": tx.position,
             },
         )
