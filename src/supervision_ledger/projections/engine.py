@@ -219,10 +219,16 @@ class Tx:
             return tuple(key[k] for k in self.cache.schema(table).keys)
         return tuple(key)
 
-    def upsert(self, table: str, keys: dict[str, Any], values: dict[str, Any]) -> None:
+    def upsert(
+        self, table: str, keys: dict[str, Any], values: dict[str, Any], *, created: bool = False
+    ) -> None:
         """Insert a row, or update ``values`` of the row with these ``keys`` (the table's
         primary key; no ``values``: insert it if it is absent), merged in memory with
         the row's other writes and sent with the page.
+
+        ``created``: the event creates this row (there is none before it), so the
+        columns not given hold their defaults — the whole row is known, and a later
+        :meth:`get` of it needs no read.
 
         ``INSERT … ON CONFLICT … DO UPDATE`` reads the same in SQLite (≥ 3.24) and
         PostgreSQL, so views need no per-dialect SQL.
@@ -240,12 +246,12 @@ class Tx:
         if entry is not None and entry.dirty == _UPDATE:
             self._emit_entry(table, key, entry)
             entry = None
-        if entry is None:
+        if entry is None and not created:
             row = dict(keys)
             row.update(values)
             complete = len(row) == len(schema.columns)
             cache.put(table, key, _Entry(row, complete, _WRITE), dirty=True)
-        elif entry.row is None:
+        elif entry is None or entry.row is None:
             row = dict(schema.defaults)
             row.update(keys)
             row.update(values)

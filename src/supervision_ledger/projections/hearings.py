@@ -139,6 +139,7 @@ class HearingRegisterView(View):
                 "presided_by_chief": 0,
                 "departs": 0,
             },
+            created=True,
         )
 
     @on(Hearing.Approved)
