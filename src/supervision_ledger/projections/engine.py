@@ -9,7 +9,11 @@ has a handler for its class and has not yet seen that notification, and then wri
 the new tracking positions — the whole page and its positions in **one transaction**
 on the views' database. A failure anywhere in a page rolls all of it back; a page
 seen twice is skipped notification by notification, because positions are read
-inside the same transaction (under a write lock) before anything is applied.
+inside the same transaction (under a write lock) before anything is applied. The
+engine keeps the view rows its handlers looked up or wrote in a bounded row cache
+(:class:`RowCache`) across pages; it is emptied whenever it may differ from the
+database: a page that failed, a reset or rebuild, or positions this engine did not
+write (another process applied pages).
 
 Positions are notification ids, not counts: PostgreSQL sequences leave gaps when a
 transaction rolls back, so "how many events were processed" is not a position.
@@ -68,6 +72,15 @@ class Tx:
     different tables never depend on each other, so a handler still reads what the
     previous ones wrote, in order, while a page costs a few round trips instead of one
     per row. Nothing is committed until the engine commits the page with its positions.
+
+    Rows by primary key go through the engine's :class:`RowCache`: :meth:`get`,
+    :meth:`update`, :meth:`delete` and :meth:`upsert` (and, in the engine's writing
+    transactions, plain ``SELECT cols FROM t WHERE <primary key>`` / ``UPDATE t SET
+    c = ? … WHERE <primary key>`` statements) read a row once and then keep it in
+    memory, across pages; a row's writes are merged and sent once per page, one batch
+    statement per table and kind of write (``unnest`` arrays on PostgreSQL). Any other
+    statement that writes a table first queues the table's merged writes and makes the
+    cache forget its rows.
     """
 
     def __init__(
