@@ -39,6 +39,7 @@ from ..domain.suggestion import Suggestion, SuggestionStage
 from ..domain.supervisor import Supervisor
 from ..domain.trial_committee import TrialCommitteeSitting
 from ..domain.typical_case import NominationStatus, TypicalCaseNomination
+from ..domain.unit_activity import UnitActivity
 from ..domain.values import HearingStatus, SupervisorStatus
 from ..errors import InvalidCursor, UnknownKind
 from .engine import Tx, View, on
@@ -57,6 +58,7 @@ ListKind = Literal[
     "typical_case",
     "partner_agreement",
     "trial_committee_sitting",
+    "unit_activity",
 ]
 LIST_KINDS: tuple[str, ...] = (
     "case",
@@ -69,6 +71,7 @@ LIST_KINDS: tuple[str, ...] = (
     "typical_case",
     "partner_agreement",
     "trial_committee_sitting",
+    "unit_activity",
 )
 #: The largest page a listing returns.
 MAX_LIMIT = 1000
@@ -119,7 +122,8 @@ class ListingView(View):
 
     name = "listing"
     # 2: typical-case nominations, partner agreements and trial-committee sittings.
-    version = 2
+    # 3: unit activities (issue 12), one row each with their activity's type and title.
+    version = 3
     tables = {  # noqa: RUF012 - class-level schema
         TABLE: "kind TEXT NOT NULL, ref TEXT NOT NULL, aggregate_id TEXT NOT NULL, "
         "key TEXT NOT NULL, case_key TEXT, unit TEXT NOT NULL, type TEXT, "
@@ -211,11 +215,22 @@ class ListingView(View):
     def case_closed(self, tx: Tx, e: Case.Closed) -> None:
         self._set(tx, "case", e, status="closed")
 
+    @on(UnitActivity.Opened)
+    def unit_activity_opened(self, tx: Tx, e: UnitActivity.Opened) -> None:
+        # Its type and title come with its one activity (Case.ActivityOpened, next).
+        self._add(tx, "unit_activity", e, e.key, unit=e.unit, on_day=tx.local_date(e.occurred_at))
+
     @on(Case.ActivityOpened)
     def activity_opened(self, tx: Tx, e: Case.ActivityOpened) -> None:
-        ref = self._ref(tx, "case", str(e.originator_id))
-        row = None if ref is None else tx.get(TABLE, "case", ref)
+        cid = str(e.originator_id)
+        kind, ref = "case", self._ref(tx, "case", cid)
+        if ref is None:  # a unit activity is its one activity
+            kind, ref = "unit_activity", self._ref(tx, "unit_activity", cid)
+        row = None if ref is None else tx.get(TABLE, kind, ref)
         assert row is not None, f"activity {e.activity} of an unlisted case"
+        if kind == "unit_activity":
+            self._set(tx, "unit_activity", e, type=e.activity_type.value, label=e.title)
+            return
         case = str(row["key"])
         self._add(
             tx,
@@ -437,6 +452,7 @@ PLURALS = {
     "typical-cases": "typical_case",
     "partners": "partner_agreement",
     "sittings": "trial_committee_sitting",
+    "unit-activities": "unit_activity",
 }
 
 

@@ -51,7 +51,9 @@ class StatisticsView(
     #    so each figure lists the events behind it (``Ledger.explain``); opinions carry
     #    ``retracted_on`` (corrections). The sections' own versions do not rebuild the
     #    view: this one does.
-    version = 7
+    # 8: activities of units, not of cases (issue 12): ``view_stat_case.kind``; their
+    #    attendances and replacements carry the source ``unit_activity``.
+    version = 8
     tables = tables_of(*_FACTS)
     indexes = indexes_of(*_FACTS)
 
