@@ -243,11 +243,7 @@ class DossierView(View):
     def _status(
         tx: Tx, source: str, owner: str, ref: str, key: str, status: InvitationStatus
     ) -> None:
-        tx.rows(
-            "UPDATE view_dossier_invitation SET status = ? "
-            "WHERE source = ? AND owner_id = ? AND ref = ? AND supervisor = ?",
-            [status.value, source, owner, ref, key],
-        )
+        tx.update("view_dossier_invitation", (source, owner, ref, key), {"status": status.value})
 
     @on(Case.SupervisorsDrawn)
     def drawn(self, tx: Tx, e: Case.SupervisorsDrawn) -> None:
@@ -274,14 +270,12 @@ class DossierView(View):
     def replaced(self, tx: Tx, e: Case.SupervisorReplaced) -> None:
         cid = str(e.originator_id)
         self._status(tx, "activity", cid, e.activity, e.supervisor, InvitationStatus.REPLACED)
-        role = tx.one(
-            "SELECT role FROM view_dossier_invitation WHERE source = 'activity' "
-            "AND owner_id = ? AND ref = ? AND supervisor = ?",
-            [cid, e.activity, e.supervisor],
-        )
-        assert role is not None
+        found = tx.get("view_dossier_invitation", "activity", cid, e.activity, e.supervisor)
+        assert found is not None
         day = tx.local_date(e.occurred_at)
-        self._invite(tx, "activity", cid, e.activity, e.replacement, role[0], day, e.supervisor)
+        self._invite(
+            tx, "activity", cid, e.activity, e.replacement, found["role"], day, e.supervisor
+        )
 
     @on(Case.AttendanceRecorded)
     def attended(self, tx: Tx, e: Case.AttendanceRecorded) -> None:
@@ -303,17 +297,10 @@ class DossierView(View):
     @on(Case.OpinionRetracted)
     def opinion_retracted(self, tx: Tx, e: Case.OpinionRetracted) -> None:
         """A retracted opinion was entered by mistake: it leaves the person's file."""
-        tx.rows(
-            "DELETE FROM view_dossier_opinion WHERE case_id = ? AND opinion = ?",
-            [str(e.originator_id), e.opinion],
-        )
+        tx.delete("view_dossier_opinion", (str(e.originator_id), e.opinion))
 
     def _opinion(self, tx: Tx, e: Case.Event, opinion: str, **values: object) -> None:
-        assignments = ", ".join(f"{k} = ?" for k in values)
-        tx.rows(
-            f"UPDATE view_dossier_opinion SET {assignments} WHERE case_id = ? AND opinion = ?",
-            [*values.values(), str(e.originator_id), opinion],
-        )
+        tx.update("view_dossier_opinion", (str(e.originator_id), opinion), values)
 
     @on(Case.OpinionDecided)
     def opinion_decided(self, tx: Tx, e: Case.OpinionDecided) -> None:

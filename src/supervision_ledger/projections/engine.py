@@ -9,7 +9,11 @@ has a handler for its class and has not yet seen that notification, and then wri
 the new tracking positions — the whole page and its positions in **one transaction**
 on the views' database. A failure anywhere in a page rolls all of it back; a page
 seen twice is skipped notification by notification, because positions are read
-inside the same transaction (under a write lock) before anything is applied.
+inside the same transaction (under a write lock) before anything is applied. The
+engine keeps the view rows its handlers looked up or wrote in a bounded row cache
+(:class:`RowCache`) across pages; it is emptied whenever it may differ from the
+database: a page that failed, a reset or rebuild, or positions this engine did not
+write (another process applied pages).
 
 Positions are notification ids, not counts: PostgreSQL sequences leave gaps when a
 transaction rolls back, so "how many events were processed" is not a position.
@@ -27,6 +31,7 @@ import re
 import sqlite3
 import sys
 import threading
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime
@@ -67,10 +72,23 @@ class Tx:
     different tables never depend on each other, so a handler still reads what the
     previous ones wrote, in order, while a page costs a few round trips instead of one
     per row. Nothing is committed until the engine commits the page with its positions.
+
+    Rows by primary key go through the engine's :class:`RowCache`: :meth:`get`,
+    :meth:`update`, :meth:`delete` and :meth:`upsert` (and, in the engine's writing
+    transactions, plain ``SELECT cols FROM t WHERE <primary key>`` / ``UPDATE t SET
+    c = ? … WHERE <primary key>`` statements) read a row once and then keep it in
+    memory, across pages; a row's writes are merged and sent once per page, one batch
+    statement per table and kind of write (``unnest`` arrays on PostgreSQL). Any other
+    statement that writes a table first queues the table's merged writes and makes the
+    cache forget its rows.
     """
 
     def __init__(
-        self, db: ViewsDatabase, zone: ZoneInfo, opener: Callable[[str], str] | None = None
+        self,
+        db: ViewsDatabase,
+        zone: ZoneInfo,
+        opener: Callable[[str], str] | None = None,
+        cache: RowCache | None = None,
     ) -> None:
         self.db = db
         self.zone = zone
@@ -81,6 +99,19 @@ class Tx:
         self.position = 0
         self._pending: dict[str, list[tuple[str, Sequence[Any]]]] = {}
         self._dates: dict[datetime, str] = {}
+        #: View rows read or written through :meth:`get` / :meth:`update` /
+        #: :meth:`delete` / :meth:`upsert` (the engine's, kept across pages).
+        self.cache = cache if cache is not None else RowCache()
+        #: Whether plain statements by primary key go through the cache too (the
+        #: engine's writing transactions; a query's reads stay as written).
+        self.by_key = cache is not None
+        self.cache.spill = self._spill
+
+    def _spill(self, table: str, key: tuple[Any, ...], entry: _Entry) -> None:
+        """A row owing a write pushed out of the cache: its write is queued now."""
+        write = _entry_write(self.cache.schema(table), key, entry)
+        if write is not None:
+            self._pending.setdefault(table, []).append(write)
 
     def rows(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
         """Run ``sql`` (``?`` placeholders) and return its rows, if any (sealed values
@@ -96,19 +127,47 @@ class Tx:
 
     def _rows(self, sql: str, params: Sequence[Any]) -> list[Row]:
         kind = _kind(sql)
+        cache = self.cache
+        by_key = _by_key(sql) if self.by_key else None
+        if by_key is not None and self.by_key:
+            # A row by its primary key: through the cache (:meth:`get` / :meth:`update`).
+            table, columns, where = by_key
+            schema = cache.schemas.get(table)
+            if schema is not None and schema.keyset == frozenset(where):
+                given = dict(zip(where, params[len(params) - len(where) :], strict=True))
+                key = tuple(given[k] for k in schema.keys)
+                if kind == "write":
+                    self.update(table, key, dict(zip(columns, params, strict=False)))
+                    return []
+                found = self.get(table, *key)
+                return [] if found is None else [tuple(found[c] for c in columns)]
         if kind == "write":
-            self._pending.setdefault(_written_table(sql), []).append((sql, params))
+            table = _written_table(sql)
+            if cache.tables.get(table):
+                # A statement may change any cached row of its table: the rows merged
+                # so far go first, and the table's cached rows are forgotten.
+                self._emit(table)
+                cache.forget(table)
+            self._pending.setdefault(table, []).append((sql, params))
             return []
+        if kind == "read":
+            tables = _read_tables(sql)
+            for table in tables:
+                if cache.dirty.get(table):
+                    self._emit(table)
+        else:  # anything else may touch anything: everything goes first, nothing is kept
+            for table in list(cache.dirty):
+                self._emit(table)
+            cache.clear()
         if self._pending:
             if kind == "read":
-                tables = _read_tables(sql)
                 before = [
                     write
                     for table in list(self._pending)
                     if table in tables
                     for write in self._pending.pop(table)
                 ]
-            else:  # anything else may touch anything: everything queued goes first
+            else:
                 before = [write for writes in self._pending.values() for write in writes]
                 self._pending = {}
             if before:
@@ -119,18 +178,128 @@ class Tx:
         found = self.rows(sql, params)
         return found[0] if found else None
 
-    def upsert(self, table: str, keys: dict[str, Any], values: dict[str, Any]) -> None:
-        """Insert a row, or update ``values`` of the row with these ``keys``.
+    # -- rows by primary key, through the row cache --------------------------------------
+
+    def get(self, table: str, *key: Any) -> dict[str, Any] | None:
+        """The row of ``table`` whose primary key is ``key`` (column → value; do not
+        change it), or None. Rows read or written before, in this page or an earlier
+        one, come from memory; a row not known is read with what is queued for its
+        table sent first."""
+        cache = self.cache
+        entry = cache.entry(table, key)
+        if entry is not None:
+            if entry.row is None:
+                return None
+            if entry.complete:
+                return entry.row
+            self._emit_entry(table, key, entry)  # partly known: written, then read back
+        schema = cache.schema(table)
+        writes = self._pending.pop(table, [])
+        sql, params = schema.select, list(key)
+        found = self.db.run_after(writes, sql, params) if writes else self.db.run(sql, params)
+        row = dict(zip(schema.columns, found[0], strict=True)) if found else None
+        cache.put(table, key, _Entry(row, True, None))
+        return row
+
+    def update(
+        self, table: str, key: Sequence[Any] | dict[str, Any], values: dict[str, Any]
+    ) -> None:
+        """``UPDATE table SET values WHERE primary key = key`` (nothing if there is no
+        such row), merged in memory with the row's other writes of the page. ``key``:
+        the primary key's values in order, or by column."""
+        cache = self.cache
+        key = self._key(table, key)
+        entry = cache.entry(table, key)
+        if entry is None:
+            schema = cache.schema(table)
+            row = dict(zip(schema.keys, key, strict=True))
+            row.update(values)
+            cache.put(table, key, _Entry(row, False, _UPDATE), dirty=True)
+            return
+        if entry.row is None:
+            return
+        entry.row.update(values)
+        if entry.dirty is None:
+            entry.dirty = _WRITE
+            cache.mark(table, key, entry)
+
+    def delete(self, table: str, key: Sequence[Any] | dict[str, Any]) -> None:
+        """``DELETE FROM table WHERE primary key = key``, merged in memory."""
+        self.cache.put(table, self._key(table, key), _Entry(None, True, _DELETE), dirty=True)
+
+    def _key(self, table: str, key: Sequence[Any] | dict[str, Any]) -> tuple[Any, ...]:
+        if isinstance(key, dict):
+            return tuple(key[k] for k in self.cache.schema(table).keys)
+        return tuple(key)
+
+    def upsert(
+        self, table: str, keys: dict[str, Any], values: dict[str, Any], *, created: bool = False
+    ) -> None:
+        """Insert a row, or update ``values`` of the row with these ``keys`` (the table's
+        primary key; no ``values``: insert it if it is absent), merged in memory with
+        the row's other writes and sent with the page.
+
+        ``created``: the event creates this row (there is none before it), so the
+        columns not given hold their defaults — the whole row is known, and a later
+        :meth:`get` of it needs no read.
 
         ``INSERT … ON CONFLICT … DO UPDATE`` reads the same in SQLite (≥ 3.24) and
         PostgreSQL, so views need no per-dialect SQL.
         """
-        self._pending.setdefault(table, []).append(
-            (_upsert_sql(table, tuple(keys), tuple(values)), [*keys.values(), *values.values()])
-        )
+        cache = self.cache
+        schema = cache.schemas.get(table)
+        if schema is None or schema.keyset != keys.keys():
+            # Not keyed by its primary key: a plain statement (forgets the table's rows).
+            self._rows(
+                _upsert_sql(table, tuple(keys), tuple(values)), [*keys.values(), *values.values()]
+            )
+            return
+        key = tuple(keys[k] for k in schema.keys)
+        entry = cache.entry(table, key)
+        if entry is not None and entry.dirty == _UPDATE:
+            self._emit_entry(table, key, entry)
+            entry = None
+        if entry is None and not created:
+            row = dict(keys)
+            row.update(values)
+            complete = len(row) == len(schema.columns)
+            cache.put(table, key, _Entry(row, complete, _WRITE), dirty=True)
+        elif entry is None or entry.row is None:
+            row = dict(schema.defaults)
+            row.update(keys)
+            row.update(values)
+            cache.put(table, key, _Entry(row, True, _WRITE), dirty=True)
+        elif values:
+            entry.row.update(values)
+            if entry.dirty is None:
+                entry.dirty = _WRITE
+                cache.mark(table, key, entry)
+
+    def _emit_entry(self, table: str, key: tuple[Any, ...], entry: _Entry) -> None:
+        """Queue one cached row's write now (before what comes next for its table) and
+        forget the row."""
+        self.cache.drop(table, key)
+        if entry.dirty is not None:
+            self._spill(table, key, entry)
+
+    def _emit(self, table: str) -> None:
+        """Queue the merged writes of ``table``'s cached rows (a few batch statements)."""
+        cache = self.cache
+        dirty = cache.dirty.pop(table, None)
+        if not dirty:
+            return
+        schema = cache.schema(table)
+        writes = self._pending.setdefault(table, [])
+        writes.extend(self.db.merged_writes(schema, dirty))
+        for key, entry in dirty.items():
+            if entry.dirty == _UPDATE:
+                cache.drop(table, key)  # whether the row exists is still not known
+            entry.dirty = None
 
     def flush(self) -> None:
         """Send every queued write, in one batch."""
+        for table in list(self.cache.dirty):
+            self._emit(table)
         pending, self._pending = self._pending, {}
         if pending:
             self._send([write for writes in pending.values() for write in writes])
@@ -145,6 +314,263 @@ class Tx:
         if found is None:
             found = self._dates[moment] = local_date_of(moment, self.zone).isoformat()
         return found
+
+
+#: What a cached row's write is: insert or update the columns it knows (the row
+#: exists once it is sent), update them only (whether the row exists is not known), or
+#: delete it.
+_WRITE, _UPDATE, _DELETE = "write", "update", "delete"
+
+
+class _Entry:
+    """A cached view row: its columns (None: there is no such row), whether every
+    column is known, and the write it still owes the database (None: none)."""
+
+    __slots__ = ("complete", "dirty", "row")
+
+    def __init__(self, row: dict[str, Any] | None, complete: bool, dirty: str | None) -> None:
+        self.row = row
+        self.complete = complete
+        self.dirty = dirty
+
+
+class TableSchema:
+    """A view table's columns, primary key, column types and defaults (from its DDL)."""
+
+    def __init__(self, table: str, ddl: str) -> None:
+        self.table = table
+        columns: list[str] = []
+        types: dict[str, str] = {}
+        defaults: dict[str, Any] = {}
+        keys: list[str] = []
+        for part in _split_columns(ddl):
+            words = part.split()
+            if words[0].upper() == "PRIMARY":
+                keys = [k.strip() for k in part[part.index("(") + 1 : part.rindex(")")].split(",")]
+                continue
+            if words[0].upper() in ("UNIQUE", "CHECK", "FOREIGN", "CONSTRAINT"):
+                continue
+            name = words[0]
+            columns.append(name)
+            types[name] = words[1].lower()
+            upper = [w.upper() for w in words]
+            if "PRIMARY" in upper:
+                keys = [name]
+            defaults[name] = None
+            if "DEFAULT" in upper:
+                literal = words[upper.index("DEFAULT") + 1]
+                defaults[name] = (
+                    None
+                    if literal.upper() == "NULL"
+                    else literal.strip("'")
+                    if literal.startswith("'")
+                    else int(literal)
+                )
+        self.columns = tuple(columns)
+        self.keys = tuple(keys)
+        self.keyset = frozenset(keys)
+        self.types = types
+        self.defaults = defaults
+        self.select = f"SELECT {', '.join(columns)} FROM {table} WHERE " + " AND ".join(
+            f"{k} = ?" for k in keys
+        )
+
+
+def _split_columns(ddl: str) -> list[str]:
+    """The comma-separated parts of a column list, commas inside parentheses kept."""
+    parts, depth, start = [], 0, 0
+    for i, char in enumerate(ddl):
+        if char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+        elif char == "," and depth == 0:
+            parts.append(ddl[start:i].strip())
+            start = i + 1
+    parts.append(ddl[start:].strip())
+    return [p for p in parts if p]
+
+
+#: Every view table's schema, registered when its view class is defined.
+SCHEMAS: dict[str, TableSchema] = {}
+
+
+class RowCache:
+    """A bounded LRU of view rows by primary key, with the writes they still owe.
+
+    The engine keeps one across pages, so a row a handler looked up or wrote is not
+    read again; it is cleared whenever what it holds may no longer be what the database
+    holds: a page that failed (rolled back), a reset or rebuild, positions another
+    process moved, or a statement it cannot follow. Written rows are merged in memory
+    (one write per row and page, sent in batches when the page ends or a query reads
+    their table); the page's rows and its positions still commit in one transaction.
+    """
+
+    def __init__(self, limit: int = 10_000) -> None:
+        self.limit = limit
+        self.schemas = SCHEMAS
+        self.rows: OrderedDict[tuple[str, tuple[Any, ...]], _Entry] = OrderedDict()
+        #: The keys cached per table, and the ones owing a write (in order of writing).
+        self.tables: dict[str, set[tuple[Any, ...]]] = {}
+        self.dirty: dict[str, dict[tuple[Any, ...], _Entry]] = {}
+        #: Facts a view derives from its rows and that never change once written (e.g.
+        #: which primary key an aggregate's row has), cleared with the rows.
+        self.memo: dict[tuple[Any, ...], Any] = {}
+        #: Where a row owing a write goes when it is pushed out (set by the open Tx).
+        self.spill: Callable[[str, tuple[Any, ...], _Entry], None] | None = None
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def schema(self, table: str) -> TableSchema:
+        return self.schemas[table]
+
+    def entry(self, table: str, key: tuple[Any, ...]) -> _Entry | None:
+        found = self.rows.get((table, key))
+        if found is not None:
+            self.rows.move_to_end((table, key))
+        return found
+
+    def put(self, table: str, key: tuple[Any, ...], entry: _Entry, dirty: bool = False) -> None:
+        self.rows[(table, key)] = entry
+        self.rows.move_to_end((table, key))
+        self.tables.setdefault(table, set()).add(key)
+        if dirty:
+            self.mark(table, key, entry)
+        else:
+            found = self.dirty.get(table)
+            if found:
+                found.pop(key, None)
+        while len(self.rows) > self.limit:
+            (old_table, old_key), old = self.rows.popitem(last=False)
+            self.tables[old_table].discard(old_key)
+            owed = self.dirty.get(old_table)
+            if owed and owed.pop(old_key, None) is not None and self.spill is not None:
+                self.spill(old_table, old_key, old)
+
+    def mark(self, table: str, key: tuple[Any, ...], entry: _Entry) -> None:
+        found = self.dirty.setdefault(table, {})
+        found.pop(key, None)  # merged writes go in the order of their last change
+        found[key] = entry
+
+    def drop(self, table: str, key: tuple[Any, ...]) -> None:
+        self.rows.pop((table, key), None)
+        self.tables.get(table, set()).discard(key)
+        found = self.dirty.get(table)
+        if found:
+            found.pop(key, None)
+
+    def forget(self, table: str) -> None:
+        """Forget ``table``'s rows (their writes must have been queued before)."""
+        for key in self.tables.pop(table, ()):
+            self.rows.pop((table, key), None)
+        self.dirty.pop(table, None)
+
+    def clear(self) -> None:
+        self.rows.clear()
+        self.tables.clear()
+        self.dirty.clear()
+        self.memo.clear()
+
+    def remember(self, key: tuple[Any, ...], value: Any) -> None:
+        """Keep a fact in :attr:`memo` (bounded like the rows: full, it starts over)."""
+        if len(self.memo) >= self.limit:
+            self.memo.clear()
+        self.memo[key] = value
+
+
+def _entry_write(
+    schema: TableSchema, key: tuple[Any, ...], entry: _Entry
+) -> tuple[str, list[Any]] | None:
+    """One cached row's write as one statement (``?`` placeholders)."""
+    where = " AND ".join(f"{k} = ?" for k in schema.keys)
+    if entry.row is None:
+        return f"DELETE FROM {schema.table} WHERE {where}", list(key)
+    values = [c for c in schema.columns if c in entry.row and c not in schema.keyset]
+    if entry.dirty == _UPDATE:
+        if not values:
+            return None
+        sets = ", ".join(f"{c} = ?" for c in values)
+        return (
+            f"UPDATE {schema.table} SET {sets} WHERE {where}",
+            [*(entry.row[c] for c in values), *key],
+        )
+    return (
+        _upsert_sql(schema.table, schema.keys, tuple(values)),
+        [*key, *(entry.row[c] for c in values)],
+    )
+
+
+def _sqlite_merged(
+    schema: TableSchema, dirty: dict[tuple[Any, ...], _Entry]
+) -> list[tuple[str, Sequence[Any]]]:
+    """Merged rows' writes for SQLite: one statement per row, grouped by statement so
+    that each group goes through one ``executemany``."""
+    groups: dict[str, list[Sequence[Any]]] = {}
+    for key, entry in dirty.items():
+        write = _entry_write(schema, key, entry)
+        if write is not None:
+            groups.setdefault(write[0], []).append(write[1])
+    return [(sql, params) for sql, rows in groups.items() for params in rows]
+
+
+def _pg_merged(
+    schema: TableSchema, dirty: dict[tuple[Any, ...], _Entry]
+) -> list[tuple[str, Sequence[Any]]]:
+    """Merged rows' writes for PostgreSQL: one statement per kind of write and set of
+    columns, its rows passed as arrays (``unnest``): the server plans it once, whatever
+    the number of rows."""
+    table, keys, types = schema.table, schema.keys, schema.types
+    deletes: list[tuple[Any, ...]] = []
+    groups: dict[tuple[str, tuple[str, ...]], list[dict[str, Any]]] = {}
+    for key, entry in dirty.items():
+        if entry.row is None:
+            deletes.append(key)
+            continue
+        columns = tuple(c for c in schema.columns if c in entry.row)
+        kind = _UPDATE if entry.dirty == _UPDATE else _WRITE
+        groups.setdefault((kind, columns), []).append(entry.row)
+    out: list[tuple[str, Sequence[Any]]] = []
+
+    def arrays(columns: Sequence[str]) -> str:
+        return ", ".join(f"%s::{types[c]}[]" for c in columns)
+
+    if deletes:
+        out.append(
+            (
+                f"DELETE FROM {table} WHERE ({', '.join(keys)}) IN "
+                f"(SELECT * FROM unnest({arrays(keys)}))",
+                [[k[i] for k in deletes] for i in range(len(keys))],
+            )
+        )
+    for (kind, columns), rows in groups.items():
+        params = [[row[c] for row in rows] for c in columns]
+        values = [c for c in columns if c not in schema.keyset]
+        if kind == _UPDATE:
+            if not values:
+                continue
+            out.append(
+                (
+                    f"UPDATE {table} AS t SET {', '.join(f'{c} = u.{c}' for c in values)} "
+                    f"FROM unnest({arrays(columns)}) AS u({', '.join(columns)}) WHERE "
+                    + " AND ".join(f"t.{k} = u.{k}" for k in keys),
+                    params,
+                )
+            )
+            continue
+        update = (
+            "DO UPDATE SET " + ", ".join(f"{c} = excluded.{c}" for c in values)
+            if values
+            else "DO NOTHING"
+        )
+        out.append(
+            (
+                f"INSERT INTO {table} ({', '.join(columns)}) SELECT * FROM "
+                f"unnest({arrays(columns)}) ON CONFLICT ({', '.join(keys)}) {update}",
+                params,
+            )
+        )
+    return out
 
 
 _SEALED = re.compile(r"sealed:v1:[SOPT]:[A-Za-z0-9/_-]+:[A-Za-z0-9_-]+")
@@ -173,6 +599,36 @@ def _kind(sql: str) -> str:
     if first in ("INSERT", "UPDATE", "DELETE"):
         return "write"
     return "read" if first == "SELECT" else "other"
+
+
+_UPDATE_BY_KEY = re.compile(
+    r"UPDATE (\w+) SET (\w+ = \?(?:, \w+ = \?)*) WHERE (\w+ = \?(?: AND \w+ = \?)*)"
+)
+_SELECT_BY_KEY = re.compile(r"SELECT (\w+(?:, \w+)*) FROM (\w+) WHERE (\w+ = \?(?: AND \w+ = \?)*)")
+
+
+@lru_cache(maxsize=1024)
+def _by_key(sql: str) -> tuple[str, tuple[str, ...], tuple[str, ...]] | None:
+    """For ``UPDATE t SET a = ?, … WHERE k = ? AND …`` or ``SELECT a, … FROM t WHERE
+    k = ? AND …`` (nothing else): (table, the columns set or read, the columns of the
+    WHERE clause); None for any other statement. When the WHERE columns are the table's
+    primary key, the statement goes through the row cache."""
+    text = " ".join(sql.split())
+    found = _UPDATE_BY_KEY.fullmatch(text)
+    if found is not None:
+        table, sets, where = found.groups()
+        columns = tuple(part.split(" = ")[0] for part in sets.split(", "))
+    else:
+        found = _SELECT_BY_KEY.fullmatch(text)
+        if found is None:
+            return None
+        names, table, where = found.groups()
+        columns = tuple(names.split(", "))
+        schema = SCHEMAS.get(table)
+        if schema is None or not set(columns) <= set(schema.columns):
+            return None
+    keys = tuple(part.split(" = ")[0] for part in where.split(" AND "))
+    return table, columns, keys
 
 
 @lru_cache(maxsize=1024)
@@ -224,6 +680,12 @@ class ViewsDatabase(Protocol):
 
     def empty(self, tables: Sequence[str]) -> None:
         """Delete every row of ``tables``."""
+        ...
+
+    def merged_writes(
+        self, schema: TableSchema, dirty: dict[tuple[Any, ...], _Entry]
+    ) -> list[tuple[str, Sequence[Any]]]:
+        """The statements that write cached rows' merged changes."""
         ...
 
     def transaction(self, lock: bool) -> Any: ...
@@ -287,6 +749,11 @@ class SQLiteViews:
     ) -> list[Row]:
         self.run_batch(writes)
         return self.run(sql, params)
+
+    def merged_writes(
+        self, schema: TableSchema, dirty: dict[tuple[Any, ...], _Entry]
+    ) -> list[tuple[str, Sequence[Any]]]:
+        return _sqlite_merged(schema, dirty)
 
     def empty(self, tables: Sequence[str]) -> None:
         for table in tables:  # SQLite truncates a table deleted without WHERE
@@ -363,6 +830,11 @@ class PostgresViews:
             self._send(cur, writes)
             query.execute(_pg(sql), tuple(params))
             return [tuple(r) for r in query.fetchall()]
+
+    def merged_writes(
+        self, schema: TableSchema, dirty: dict[tuple[Any, ...], _Entry]
+    ) -> list[tuple[str, Sequence[Any]]]:
+        return _pg_merged(schema, dirty)
 
     def empty(self, tables: Sequence[str]) -> None:
         if tables:
@@ -514,6 +986,9 @@ class View:
                     if attr not in names:
                         names.append(attr)
         cls.handlers = handlers
+        for table, ddl in cls.tables.items():
+            if table not in SCHEMAS:
+                SCHEMAS[table] = TableSchema(table, ddl)
 
     def apply(self, tx: Tx, event: Any) -> None:
         for method in self.bound_handlers(type(event)):
@@ -584,6 +1059,10 @@ class ProjectionEngine:
         self._handled: set[type[Any]] = {cls for v in self.views for cls in v.handlers}
         self._topics = handled_topics(self._handled)
         self._handlers: dict[type[Any], list[Callable[[Tx, Any], None]]] = {}
+        #: View rows kept across pages (see :class:`RowCache`), valid while the
+        #: positions are those this engine last committed (``_committed``).
+        self.cache = RowCache()
+        self._committed: dict[str, int] | None = None
         self._open()
 
     # -- set-up ------------------------------------------------------------------
@@ -688,13 +1167,27 @@ class ProjectionEngine:
         last = upto if upto is not None else (page[-1].id if page else 0)
         if not last:
             return
-        with self._lock, self.db.transaction(lock=True):
+        with self._lock:
+            try:
+                self._process_page(page, last)
+            except BaseException:
+                # Rolled back: what the cache holds may be what was never committed.
+                self.cache.clear()
+                self._committed = None
+                raise
+
+    def _process_page(self, page: Sequence[Notification], last: int) -> None:
+        with self.db.transaction(lock=True):
             tracked = {
                 str(name): int(pos)
                 for name, pos in self.db.run(f"SELECT view, position FROM {TRACKING_TABLE}")
             }
+            if tracked != self._committed:
+                # Another process (or a reset) moved the positions: it may have written
+                # rows this cache holds.
+                self.cache.clear()
             behind_all = max((tracked.get(v.name, 0) for v in self.views), default=0)
-            tx = Tx(self.db, self.zone)
+            tx = Tx(self.db, self.zone, cache=self.cache)
             to_domain_event = self.mapper.to_domain_event
             for notification in page:
                 if notification.id <= behind_all:
@@ -722,6 +1215,8 @@ class ProjectionEngine:
                         f"UPDATE {TRACKING_TABLE} SET position = ? WHERE view = ?",
                         [last, view.name],
                     )
+                    tracked[view.name] = last
+        self._committed = tracked
 
     def reset(self) -> None:
         """Drop every view's rows and positions, in one transaction, without replaying.
@@ -730,6 +1225,8 @@ class ProjectionEngine:
         their definitions up to the views' versions, and emptying is much cheaper than
         schema changes (PostgreSQL's catalog) on a busy server."""
         with self._lock, self.db.setup():
+            self.cache.clear()
+            self._committed = None
             self.db.empty([table for view in self.views for table in view.tables])
             for view in self.views:
                 self.db.run(f"UPDATE {TRACKING_TABLE} SET position = 0 WHERE view = ?", [view.name])

@@ -80,11 +80,7 @@ class SuggestionFacts(View):
         _check_table(cls, "suggestion_table", SUGGESTION_COLUMNS)
 
     def _suggestion(self, tx: Tx, e: Suggestion.Event, **values: object) -> None:
-        assignments = ", ".join(f"{k} = ?" for k in values)
-        tx.rows(
-            f"UPDATE {self.suggestion_table} SET {assignments} WHERE suggestion_id = ?",
-            [*values.values(), str(e.originator_id)],
-        )
+        tx.update(self.suggestion_table, (str(e.originator_id),), values)
 
     @on(Suggestion.Drafted)
     def suggestion_drafted(self, tx: Tx, e: Suggestion.Drafted) -> None:
@@ -99,6 +95,7 @@ class SuggestionFacts(View):
                 "urged": 0,
                 "suggestion_type": e.suggestion_type.value,
             },
+            created=True,
         )
 
     @on(Suggestion.Served)
@@ -136,10 +133,9 @@ class SuggestionFacts(View):
 
     @on(Suggestion.Urged)
     def suggestion_urged(self, tx: Tx, e: Suggestion.Urged) -> None:
-        tx.rows(
-            f"UPDATE {self.suggestion_table} SET urged = urged + 1 WHERE suggestion_id = ?",
-            [str(e.originator_id)],
-        )
+        row = tx.get(self.suggestion_table, str(e.originator_id))
+        if row is not None:
+            tx.update(self.suggestion_table, (str(e.originator_id),), {"urged": row["urged"] + 1})
 
     @on(Suggestion.Escalated)
     def suggestion_escalated(self, tx: Tx, e: Suggestion.Escalated) -> None:
@@ -189,12 +185,12 @@ class PetitionFacts(View):
                 "excluded": int(e.anonymous or not e.has_contact),
                 "pos": tx.position,
             },
+            created=True,
         )
 
     def _petition(self, tx: Tx, e: Petition.Event, column: str) -> None:
-        tx.rows(
-            f"UPDATE {self.petition_table} SET {column} = ? WHERE petition_id = ?",
-            [tx.local_date(e.occurred_at), str(e.originator_id)],
+        tx.update(
+            self.petition_table, (str(e.originator_id),), {column: tx.local_date(e.occurred_at)}
         )
 
     @on(Petition.ProceduralReplied)
@@ -204,11 +200,13 @@ class PetitionFacts(View):
     @on(Petition.ProgressReplied)
     def petition_progress_replied(self, tx: Tx, e: Petition.ProgressReplied) -> None:
         self._petition(tx, e, "last_progress_on")
-        tx.rows(
-            f"UPDATE {self.petition_table} SET first_progress_on = last_progress_on "
-            "WHERE petition_id = ? AND first_progress_on IS NULL",
-            [str(e.originator_id)],
-        )
+        row = tx.get(self.petition_table, str(e.originator_id))
+        if row is not None and row["first_progress_on"] is None:
+            tx.update(
+                self.petition_table,
+                (str(e.originator_id),),
+                {"first_progress_on": row["last_progress_on"]},
+            )
 
     @on(Petition.ResultReplied)
     def petition_result_replied(self, tx: Tx, e: Petition.ResultReplied) -> None:
@@ -222,17 +220,11 @@ class PetitionFacts(View):
     def petition_found_unreachable(self, tx: Tx, e: Petition.FoundUnreachable) -> None:
         # Nobody to reply to after all: out of the reply rates from now on.
         self._petition(tx, e, "unreachable_on")
-        tx.rows(
-            f"UPDATE {self.petition_table} SET excluded = 1 WHERE petition_id = ?",
-            [str(e.originator_id)],
-        )
+        tx.update(self.petition_table, (str(e.originator_id),), {"excluded": 1})
 
     @on(Petition.LeaderAssigned)
     def petition_leader_assigned(self, tx: Tx, e: Petition.LeaderAssigned) -> None:
-        tx.rows(
-            f"UPDATE {self.petition_table} SET leader = ? WHERE petition_id = ?",
-            [e.leader, str(e.originator_id)],
-        )
+        tx.update(self.petition_table, (str(e.originator_id),), {"leader": e.leader})
 
 
 def suggestion_reply_due(

@@ -220,11 +220,7 @@ class FeedbackView(SuggestionFacts, PetitionFacts, View):
         )
 
     def _set(self, tx: Tx, e: Case.Event, opinion: str, **values: object) -> None:
-        assignments = ", ".join(f"{k} = ?" for k in values)
-        tx.rows(
-            f"UPDATE view_feedback_opinion SET {assignments} WHERE case_id = ? AND opinion = ?",
-            [*values.values(), str(e.originator_id), opinion],
-        )
+        tx.update("view_feedback_opinion", (str(e.originator_id), opinion), values)
 
     @on(Case.OpinionReceived)
     def received(self, tx: Tx, e: Case.OpinionReceived) -> None:
@@ -255,10 +251,7 @@ class FeedbackView(SuggestionFacts, PetitionFacts, View):
     @on(Case.OpinionRetracted)
     def retracted(self, tx: Tx, e: Case.OpinionRetracted) -> None:
         """A retracted opinion waits for nothing: it leaves the view."""
-        tx.rows(
-            "DELETE FROM view_feedback_opinion WHERE case_id = ? AND opinion = ?",
-            [str(e.originator_id), e.opinion],
-        )
+        tx.delete("view_feedback_opinion", (str(e.originator_id), e.opinion))
 
 
 def stage_of(

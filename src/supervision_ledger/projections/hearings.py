@@ -94,23 +94,15 @@ class HearingRegisterView(View):
     }
 
     def _set(self, tx: Tx, e: Hearing.Event, **values: object) -> None:
-        assignments = ", ".join(f"{k} = ?" for k in values)
-        tx.rows(
-            f"UPDATE view_hearing SET {assignments} WHERE hearing_id = ?",
-            [*values.values(), str(e.originator_id)],
-        )
+        tx.update("view_hearing", (str(e.originator_id),), values)
 
     def _advance(self, tx: Tx, e: Hearing.Event, status: HearingStatus) -> None:
-        """Move the hearing's status forward to ``status``, never back (one write, no
-        read: the condition compares the statuses' ranks in SQL)."""
-        earlier = HEARING_STATUS_ORDER[: HEARING_STATUS_ORDER.index(status)]
-        if not earlier:
-            return
-        tx.rows(
-            "UPDATE view_hearing SET status = ? WHERE hearing_id = ? "
-            f"AND status IN ({', '.join('?' for _ in earlier)})",
-            [status.value, str(e.originator_id), *(s.value for s in earlier)],
-        )
+        """Move the hearing's status forward to ``status``, never back (the row comes
+        from the engine's row cache: no read in a rebuild)."""
+        earlier = {s.value for s in HEARING_STATUS_ORDER[: HEARING_STATUS_ORDER.index(status)]}
+        row = tx.get("view_hearing", str(e.originator_id))
+        if row is not None and row["status"] in earlier:
+            tx.update("view_hearing", (str(e.originator_id),), {"status": status.value})
 
     def _participant(
         self, tx: Tx, e: Hearing.Event, key: str, role: Role, replaces: str | None = None
@@ -130,11 +122,7 @@ class HearingRegisterView(View):
     def _participant_status(
         self, tx: Tx, e: Hearing.Event, key: str, status: InvitationStatus
     ) -> None:
-        tx.rows(
-            "UPDATE view_hearing_participant SET status = ? "
-            "WHERE hearing_id = ? AND supervisor = ?",
-            [status.value, str(e.originator_id), key],
-        )
+        tx.update("view_hearing_participant", (str(e.originator_id), key), {"status": status.value})
 
     @on(Hearing.Proposed)
     def proposed(self, tx: Tx, e: Hearing.Proposed) -> None:
@@ -151,6 +139,7 @@ class HearingRegisterView(View):
                 "presided_by_chief": 0,
                 "departs": 0,
             },
+            created=True,
         )
 
     @on(Hearing.Approved)

@@ -156,6 +156,8 @@ class ListingView(View):
         status: str | None = None,
         label: str | None = None,
     ) -> None:
+        if kind != "activity":
+            tx.cache.remember(("listing", kind, str(e.originator_id)), ref or key)
         tx.upsert(
             TABLE,
             {"kind": kind, "ref": ref or key},
@@ -174,11 +176,25 @@ class ListingView(View):
 
     def _set(self, tx: Tx, kind: str, e: Any, **values: Any) -> None:
         """Update the row of the aggregate that recorded ``e`` (not an activity's)."""
-        assignments = ", ".join(f"{name} = ?" for name in values)
-        tx.rows(
-            f"UPDATE {TABLE} SET {assignments} WHERE aggregate_id = ? AND kind = ?",
-            [*values.values(), str(e.originator_id), kind],
+        ref = self._ref(tx, kind, str(e.originator_id))
+        if ref is not None:
+            tx.update(TABLE, (kind, ref), values)
+
+    @staticmethod
+    def _ref(tx: Tx, kind: str, aggregate_id: str) -> str | None:
+        """The ``ref`` of the aggregate's row of ``kind`` (remembered in the engine's row
+        cache: a row's ref never changes)."""
+        memo = ("listing", kind, aggregate_id)
+        if memo in tx.cache.memo:
+            ref: str | None = tx.cache.memo[memo]
+            return ref
+        found = tx.one(
+            f"SELECT ref FROM {TABLE} WHERE aggregate_id = ? AND kind = ?", [aggregate_id, kind]
         )
+        ref = None if found is None else str(found[0])
+        if ref is not None:
+            tx.cache.remember(memo, ref)
+        return ref
 
     # -- cases and their activities ----------------------------------------------------
 
@@ -207,16 +223,16 @@ class ListingView(View):
 
     @on(Case.ActivityOpened)
     def activity_opened(self, tx: Tx, e: Case.ActivityOpened) -> None:
-        found = tx.one(
-            f"SELECT key, unit, kind FROM {TABLE} WHERE aggregate_id = ? "
-            "AND kind IN ('case', 'unit_activity')",
-            [str(e.originator_id)],
-        )
-        assert found is not None, f"activity {e.activity} of an unlisted case"
-        if found[2] == "unit_activity":  # a unit activity is its one activity
+        cid = str(e.originator_id)
+        kind, ref = "case", self._ref(tx, "case", cid)
+        if ref is None:  # a unit activity is its one activity
+            kind, ref = "unit_activity", self._ref(tx, "unit_activity", cid)
+        row = None if ref is None else tx.get(TABLE, kind, ref)
+        assert row is not None, f"activity {e.activity} of an unlisted case"
+        if kind == "unit_activity":
             self._set(tx, "unit_activity", e, type=e.activity_type.value, label=e.title)
             return
-        case = str(found[0])
+        case = str(row["key"])
         self._add(
             tx,
             "activity",
@@ -224,7 +240,7 @@ class ListingView(View):
             e.activity,
             ref=json.dumps([case, e.activity]),
             case=case,
-            unit=str(found[1]),
+            unit=str(row["unit"]),
             on_day=tx.local_date(e.occurred_at),
             type_=e.activity_type.value,
             label=e.title,

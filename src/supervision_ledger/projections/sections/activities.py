@@ -60,10 +60,7 @@ class ActivityFacts(View):
 
     @on(Case.AttendanceRecorded)
     def activity_supervised(self, tx: Tx, e: Case.AttendanceRecorded) -> None:
-        tx.rows(
-            "UPDATE view_stat_activity SET supervised = 1 WHERE case_id = ? AND activity = ?",
-            [str(e.originator_id), e.activity],
-        )
+        tx.update("view_stat_activity", (str(e.originator_id), e.activity), {"supervised": 1})
 
 
 # == figures ==============================================================================

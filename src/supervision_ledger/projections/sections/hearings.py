@@ -60,6 +60,7 @@ class HearingFacts(View):
                 "case_kind": e.case_kind.value,
                 "public": None,
             },
+            created=True,
         )
 
     @on(Hearing.Scheduled)

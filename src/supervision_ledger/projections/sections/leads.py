@@ -45,17 +45,16 @@ class LeadFacts(View):
 
     @on(Lead.Accepted)
     def lead_accepted(self, tx: Tx, e: Lead.Accepted) -> None:
-        tx.rows("UPDATE view_flow_lead SET accepted = 1 WHERE lead_id = ?", [str(e.originator_id)])
+        tx.update("view_flow_lead", (str(e.originator_id),), {"accepted": 1})
 
     @on(Lead.Rejected)
     def lead_rejected(self, tx: Tx, e: Lead.Rejected) -> None:
-        tx.rows("UPDATE view_flow_lead SET rejected = 1 WHERE lead_id = ?", [str(e.originator_id)])
+        tx.update("view_flow_lead", (str(e.originator_id),), {"rejected": 1})
 
     @on(Lead.TurnedIntoCase)
     def lead_turned_into_case(self, tx: Tx, e: Lead.TurnedIntoCase) -> None:
-        tx.rows(
-            "UPDATE view_flow_lead SET case_on = ? WHERE lead_id = ?",
-            [tx.local_date(e.occurred_at), str(e.originator_id)],
+        tx.update(
+            "view_flow_lead", (str(e.originator_id),), {"case_on": tx.local_date(e.occurred_at)}
         )
 
 

@@ -47,13 +47,13 @@ class OpinionFacts(View):
     @on(Case.OpinionSubmitted)
     def opinion_submitted(self, tx: Tx, e: Case.OpinionSubmitted) -> None:
         case_id = str(e.originator_id)
-        unit = tx.one("SELECT unit FROM view_stat_case WHERE case_id = ?", [case_id])
-        assert unit is not None
+        case = tx.get("view_stat_case", case_id)
+        assert case is not None
         tx.upsert(
             "view_stat_opinion",
             {"case_id": case_id, "opinion": e.opinion},
             {
-                "unit": unit[0],
+                "unit": case["unit"],
                 "submitted_on": tx.local_date(e.occurred_at),
                 "activity": e.activity,
                 "supervisor": e.supervisor,
@@ -67,18 +67,13 @@ class OpinionFacts(View):
 
     @on(Case.OpinionDecided)
     def opinion_decided(self, tx: Tx, e: Case.OpinionDecided) -> None:
-        tx.rows(
-            "UPDATE view_stat_opinion SET outcome = ?, decided_on = ? "
-            "WHERE case_id = ? AND opinion = ?",
-            [e.outcome.value, tx.local_date(e.occurred_at), str(e.originator_id), e.opinion],
+        self._opinion_step(
+            tx, e.originator_id, e.opinion, outcome=e.outcome.value, decided_on=e.occurred_at
         )
 
     @on(Case.FeedbackGiven)
     def feedback_given(self, tx: Tx, e: Case.FeedbackGiven) -> None:
-        tx.rows(
-            "UPDATE view_stat_opinion SET feedback_on = ? WHERE case_id = ? AND opinion = ?",
-            [tx.local_date(e.occurred_at), str(e.originator_id), e.opinion],
-        )
+        self._opinion_step(tx, e.originator_id, e.opinion, feedback_on=e.occurred_at)
 
     @on(Case.ImplementationReported)
     def implementation_reported(self, tx: Tx, e: Case.ImplementationReported) -> None:
@@ -101,11 +96,10 @@ class OpinionFacts(View):
     @staticmethod
     def _opinion_step(tx: Tx, case_id: object, opinion: str, **values: object) -> None:
         """Set columns of an opinion row (a datetime is stored as its local date)."""
-        params = [tx.local_date(v) if isinstance(v, datetime) else v for v in values.values()]
-        assignments = ", ".join(f"{column} = ?" for column in values)
-        tx.rows(
-            f"UPDATE view_stat_opinion SET {assignments} WHERE case_id = ? AND opinion = ?",
-            [*params, str(case_id), opinion],
+        tx.update(
+            "view_stat_opinion",
+            (str(case_id), opinion),
+            {k: tx.local_date(v) if isinstance(v, datetime) else v for k, v in values.items()},
         )
 
 

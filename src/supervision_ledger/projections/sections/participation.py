@@ -138,26 +138,23 @@ class ParticipationFacts(View):
     @on(Case.AttendanceRecorded)
     def case_attendance(self, tx: Tx, e: Case.AttendanceRecorded) -> None:
         case_id = str(e.originator_id)
-        found = tx.one(
-            "SELECT i.role, c.unit, i.drawn, c.kind FROM view_stat_case_invitation i "
-            "JOIN view_stat_case c ON c.case_id = i.case_id "
-            "WHERE i.case_id = ? AND i.activity = ? AND i.supervisor = ?",
-            [case_id, e.activity, e.supervisor],
-        )
-        assert found is not None, "attendance follows an invitation"
+        invitation = tx.get("view_stat_case_invitation", case_id, e.activity, e.supervisor)
+        assert invitation is not None, "attendance follows an invitation"
+        case = tx.get("view_stat_case", case_id)
+        assert case is not None
         tx.upsert(
             "view_stat_participation",
             {
-                "source": found[3],
+                "source": case["kind"],
                 "owner_id": case_id,
                 "ref": e.activity,
                 "supervisor": e.supervisor,
             },
             {
-                "role": found[0],
-                "unit": found[1],
+                "role": invitation["role"],
+                "unit": case["unit"],
                 "attended_on": tx.local_date(e.occurred_at),
-                "drawn": found[2],
+                "drawn": invitation["drawn"],
                 "pos": tx.position,
             },
         )
@@ -203,28 +200,23 @@ class ParticipationFacts(View):
     @on(Hearing.Held)
     def hearing_attendance(self, tx: Tx, e: Hearing.Held) -> None:
         hearing_id, held_on = str(e.originator_id), tx.local_date(e.occurred_at)
-        # The hearing's unit and its invitations' roles, in one read.
-        rows = tx.rows(
-            "SELECT h.unit, i.supervisor, i.role, i.drawn FROM view_stat_hearing h "
-            "LEFT JOIN view_stat_hearing_invitation i ON i.hearing_id = h.hearing_id "
-            "WHERE h.hearing_id = ?",
-            [hearing_id],
-        )
-        assert rows, "a hearing is held after it was proposed"
-        unit = rows[0][0]
-        roles = {supervisor: role for _, supervisor, role, _ in rows if supervisor is not None}
-        drawn = {supervisor: d for _, supervisor, _, d in rows if supervisor is not None}
+        # The hearing's unit and each attendee's invitation, by primary key (from the
+        # engine's row cache when they were written or read before).
+        hearing = tx.get("view_stat_hearing", hearing_id)
+        assert hearing is not None, "a hearing is held after it was proposed"
+        unit = hearing["unit"]
         # Only those who attended count: declined and replaced invitations are not attendees.
         for key in e.attendees:
-            assert key in roles, "an attendee was invited"
+            invitation = tx.get("view_stat_hearing_invitation", hearing_id, key)
+            assert invitation is not None, "an attendee was invited"
             tx.upsert(
                 "view_stat_participation",
                 {"source": "hearing", "owner_id": hearing_id, "ref": "", "supervisor": key},
                 {
-                    "role": roles[key],
+                    "role": invitation["role"],
                     "unit": unit,
                     "attended_on": held_on,
-                    "drawn": drawn[key],
+                    "drawn": invitation["drawn"],
                     "pos": tx.position,
                 },
             )
