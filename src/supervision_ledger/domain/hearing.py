@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import ClassVar
 from uuid import UUID
@@ -34,7 +34,7 @@ from .errors import (
     RuleViolation,
     TooManyOfficers,
 )
-from .lifecycle import check_may_pick_by_name
+from .lifecycle import Invitation, check_may_pick_by_name
 from .policy import Policy, add_days
 from .supervisor import Supervisor
 from .values import (
@@ -53,22 +53,11 @@ OBSERVER_ROLES = frozenset({Role.PEOPLES_SUPERVISOR, Role.NPC_DEPUTY, Role.CPPCC
 
 
 @dataclass
-class HearingParticipant:
-    """An invited hearing officer (听证员) or observer."""
+class HearingParticipant(Invitation):
+    """An invited hearing officer (听证员) or observer: an :class:`Invitation` (its
+    lifecycle is written once, in ``lifecycle``) that knows whether it is an officer."""
 
-    supervisor: str
-    role: Role
-    officer: bool
-    invited_at: datetime
-    status: InvitationStatus = InvitationStatus.INVITED
-    replaces: str | None = None
-    replaced_by: str | None = None
-    reason: str | None = None
-
-    @property
-    def expected(self) -> bool:
-        """Still expected to take part (not declined, not replaced)."""
-        return self.status in (InvitationStatus.INVITED, InvitationStatus.ACCEPTED)
+    officer: bool = field(default=False, kw_only=True)
 
 
 @dataclass(frozen=True)
@@ -379,7 +368,7 @@ class Hearing(LedgerAggregate):
     @event(OfficerInvited)
     def _invite_officer(self, supervisor: str, occurred_at: datetime) -> None:
         self.participants[supervisor] = HearingParticipant(
-            supervisor, Role.HEARING_OFFICER, True, occurred_at
+            supervisor, Role.HEARING_OFFICER, occurred_at, officer=True
         )
 
     def draw_officers(
@@ -431,7 +420,7 @@ class Hearing(LedgerAggregate):
     ) -> None:
         for key in drawn:
             self.participants[key] = HearingParticipant(
-                key, Role.HEARING_OFFICER, True, occurred_at
+                key, Role.HEARING_OFFICER, occurred_at, drawn=True, officer=True
             )
 
     def invite_observer(
@@ -448,7 +437,7 @@ class Hearing(LedgerAggregate):
 
     @event(ObserverInvited)
     def _invite_observer(self, supervisor: str, role: Role, occurred_at: datetime) -> None:
-        self.participants[supervisor] = HearingParticipant(supervisor, role, False, occurred_at)
+        self.participants[supervisor] = HearingParticipant(supervisor, role, occurred_at)
 
     def _participant(self, supervisor: str) -> HearingParticipant:
         try:
@@ -459,17 +448,13 @@ class Hearing(LedgerAggregate):
     def decline(self, supervisor: str, reason: str | None, occurred_at: datetime) -> None:
         self._require(HearingStatus.APPROVED, HearingStatus.SCHEDULED, step="decline")
         p = self._participant(supervisor)
-        if not p.expected:
-            raise InvalidTransition(
-                f"{supervisor!r}'s invitation to hearing {self.key!r} is {p.status.value}"
-            )
+        p.check("decline", f"{supervisor!r}'s invitation to hearing {self.key!r} is {{status}}")
         not_before(occurred_at, p.invited_at, f"{supervisor!r} declining")
         self._decline(supervisor=supervisor, reason=reason, occurred_at=occurred_at)
 
     @event(InvitationDeclined)
     def _decline(self, supervisor: str, reason: str | None, occurred_at: datetime) -> None:
-        p = self.participants[supervisor]
-        p.status, p.reason = InvitationStatus.DECLINED, reason
+        self.participants[supervisor].take("decline", occurred_at, reason=reason)
 
     def replace_officer(
         self,
@@ -483,14 +468,7 @@ class Hearing(LedgerAggregate):
         p = self._participant(supervisor)
         if not p.officer:
             raise InvalidTransition(f"{supervisor!r} is an observer of hearing {self.key!r}")
-        if p.status not in (
-            InvitationStatus.INVITED,
-            InvitationStatus.ACCEPTED,
-            InvitationStatus.DECLINED,
-        ):
-            raise InvalidTransition(
-                f"{supervisor!r}'s invitation to hearing {self.key!r} is {p.status.value}"
-            )
+        p.check("replace", f"{supervisor!r}'s invitation to hearing {self.key!r} is {{status}}")
         self._check_can_invite(replacement, Role.HEARING_OFFICER, occurred_at, policy)
         self._replace_officer(
             supervisor=supervisor,
@@ -504,9 +482,9 @@ class Hearing(LedgerAggregate):
         self, supervisor: str, replacement: str, reason: str | None, occurred_at: datetime
     ) -> None:
         old = self.participants[supervisor]
-        old.status, old.replaced_by, old.reason = InvitationStatus.REPLACED, replacement, reason
+        old.take("replace", occurred_at, reason=reason, replaced_by=replacement)
         self.participants[replacement] = HearingParticipant(
-            replacement, Role.HEARING_OFFICER, True, occurred_at, replaces=supervisor
+            replacement, Role.HEARING_OFFICER, occurred_at, replaces=supervisor, officer=True
         )
 
     def hold(self, absent: tuple[str, ...], occurred_at: datetime, policy: Policy) -> None:
@@ -520,11 +498,9 @@ class Hearing(LedgerAggregate):
                 f"{policy.local_date(self.scheduled_for).isoformat()} and cannot be held before"
             )
         for key in absent:
-            p = self._participant(key)
-            if not p.expected:
-                raise InvalidTransition(
-                    f"{key!r} is {p.status.value} for hearing {self.key!r}, so cannot be absent"
-                )
+            self._participant(key).check(
+                "absent", f"{key!r} is {{status}} for hearing {self.key!r}, so cannot be absent"
+            )
         attendees = tuple(k for k, p in self.participants.items() if p.expected and k not in absent)
         self._hold(attendees=attendees, absent=tuple(absent), occurred_at=occurred_at)
 
@@ -534,9 +510,9 @@ class Hearing(LedgerAggregate):
     ) -> None:
         self.held_at, self.attendees = occurred_at, attendees
         for key in attendees:
-            self.participants[key].status = InvitationStatus.ATTENDED
+            self.participants[key].take("attend", occurred_at)
         for key in absent:
-            self.participants[key].status = InvitationStatus.ABSENT
+            self.participants[key].take("absent", occurred_at)
         self._advance(HearingStatus.HELD, occurred_at)
 
     def record_officer_opinion(
