@@ -47,10 +47,12 @@ from .domain.values import (
     ApproverRole,
     AssessmentGrade,
     CaseKind,
+    ClosedGround,
     ObjectionRuling,
     OpinionOutcome,
     Relationship,
     Role,
+    Stance,
     UnitLevel,
 )
 
@@ -546,6 +548,24 @@ class ProposeHearing(Command):
     hearing: Key = Field(description="The hearing's number, unique in the ledger.")
     case: Key
     reason: Text | None = None
+    applied_by: Name | None = Field(
+        default=None,
+        description="The party of the case who applied for the hearing (Art. 9); "
+        "omit when the office proposes it.",
+    )
+    handler_rank: ApproverRole | None = Field(
+        default=None,
+        description="The rank of the case's handling prosecutor when they are the chief "
+        "prosecutor, a deputy or a department head (Art. 13: they must preside).",
+    )
+
+
+class RefuseHearing(Command):
+    """Decide not to hold a proposed (or applied-for) hearing, with reasons (Art. 9)."""
+
+    type: Literal["refuse_hearing"] = "refuse_hearing"
+    hearing: Key
+    reasons: Text
 
 
 class ApproveHearing(Command):
@@ -576,6 +596,11 @@ class ScheduleHearing(Command):
     presiding_prosecutor: Name
     presided_by_chief: bool = False
     location: Text | None = None
+    closed_ground: ClosedGround | None = Field(
+        default=None,
+        description="Why a closed hearing is closed; default for a minor party "
+        "(minor_party) or a custody/arrest review (custody_review).",
+    )
 
 
 class InviteHearingOfficer(Command):
@@ -626,6 +651,20 @@ class RecordOfficerOpinion(Command):
     officer: Key
     recommendation: Name
     reasons: Text | None = None
+    stance: Stance | None = Field(
+        default=None, description="agree or disagree with the proposed decision."
+    )
+
+
+class RecordCollectiveOpinion(Command):
+    """The hearing officers' one collective opinion through a representative (Art. 15(5))."""
+
+    type: Literal["record_collective_opinion"] = "record_collective_opinion"
+    hearing: Key
+    representative: Key = Field(description="The attending hearing officer who gives it.")
+    recommendation: Name
+    stance: Stance | None = None
+    reasons: Text | None = None
 
 
 class DecideHearing(Command):
@@ -634,6 +673,11 @@ class DecideHearing(Command):
     decision: Name
     chief_approved: bool = False
     reasons: Text | None = None
+    follows_proposal: bool | None = Field(
+        default=None,
+        description="Whether the decision is the proposed one: departure from the majority "
+        "is then judged on the officers' stances.",
+    )
 
 
 class RecordPartyResponse(Command):
@@ -972,6 +1016,7 @@ CORE_COMMANDS: tuple[type[Command], ...] = (
     RecordCaseDecision,
     CloseCase,
     ProposeHearing,
+    RefuseHearing,
     ApproveHearing,
     ScheduleHearing,
     InviteHearingOfficer,
@@ -981,6 +1026,7 @@ CORE_COMMANDS: tuple[type[Command], ...] = (
     ReplaceHearingOfficer,
     HoldHearing,
     RecordOfficerOpinion,
+    RecordCollectiveOpinion,
     DecideHearing,
     RecordPartyResponse,
     ConcludeHearing,

@@ -119,7 +119,8 @@ class ListingView(View):
 
     name = "listing"
     # 2: typical-case nominations, partner agreements and trial-committee sittings.
-    version = 2
+    # 3: refused hearings.
+    version = 3
     tables = {  # noqa: RUF012 - class-level schema
         TABLE: "kind TEXT NOT NULL, ref TEXT NOT NULL, aggregate_id TEXT NOT NULL, "
         "key TEXT NOT NULL, case_key TEXT, unit TEXT NOT NULL, type TEXT, "
@@ -260,9 +261,17 @@ class ListingView(View):
             label=e.reason,
         )
 
-    @on(Hearing.Approved, Hearing.Scheduled, Hearing.Held, Hearing.Decided, Hearing.Concluded)
+    @on(
+        Hearing.Approved,
+        Hearing.Scheduled,
+        Hearing.Held,
+        Hearing.Decided,
+        Hearing.Concluded,
+        Hearing.Refused,
+    )
     def hearing_step(self, tx: Tx, e: Hearing.Event) -> None:
         status = {
+            Hearing.Refused: HearingStatus.REFUSED,
             Hearing.Approved: HearingStatus.APPROVED,
             Hearing.Scheduled: HearingStatus.SCHEDULED,
             Hearing.Held: HearingStatus.HELD,
