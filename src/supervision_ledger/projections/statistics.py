@@ -51,7 +51,9 @@ class StatisticsView(
     #    so each figure lists the events behind it (``Ledger.explain``); opinions carry
     #    ``retracted_on`` (corrections). The sections' own versions do not rebuild the
     #    view: this one does.
-    version = 7
+    # 8: hearings carry the applicant, refusal, closed ground, collective opinion and
+    #    departure from the majority (issue 12 point 8).
+    version = 8
     tables = tables_of(*_FACTS)
     indexes = indexes_of(*_FACTS)
 
