@@ -54,13 +54,18 @@ def all_aggregates() -> tuple[type[Aggregate], ...]:
 
 
 def event_classes(aggregate: type[Aggregate]) -> list[tuple[str, type[Aggregate.Event]]]:
-    """The aggregate's own event classes in declaration order, as ``Aggregate.Event``."""
+    """The aggregate's own event classes in declaration order, as ``Aggregate.Event``.
+
+    Events an aggregate inherits (a ``UnitActivity`` records the ``Case`` events after its
+    own opening) are the base's: eventsourcing redefines them on the subclass, unused."""
     found = []
+    inherited = {name for base in aggregate.__mro__[1:] for name in vars(base)}
     for name, member in vars(aggregate).items():
         if (
             inspect.isclass(member)
             and issubclass(member, Aggregate.Event)
             and name not in ("Event", "Created")
+            and name not in inherited
         ):
             found.append((f"{aggregate.__name__}.{name}", member))
     return found

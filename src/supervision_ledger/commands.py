@@ -21,7 +21,7 @@ import unicodedata
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from enum import Enum
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any, ClassVar, Literal, Self, Union
 
 from pydantic import (
     AfterValidator,
@@ -219,7 +219,15 @@ class Command(BaseModel):
         it in the policy's time zone before fingerprinting it.
         """
         # Who entered it is not what happened: a repeat by another clerk is the same command.
-        data = _normalised({k: v for k, v in self if k not in ("command_id", "actor")})
+        data = _normalised(
+            {
+                k: v
+                for k, v in self
+                if k not in ("command_id", "actor")
+                # A command on a case is fingerprinted as before unit activities existed.
+                and not (k == "unit_activity" and v is None)
+            }
+        )
         return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
     def same_as_recorded(self, recorded_fingerprint: str) -> bool:
@@ -388,12 +396,67 @@ class OpenActivity(Command):
     hearing: Key | None = None
 
 
-class DrawSupervisors(Command):
+class OnActivity(Command):
+    """A step on an activity or an opinion: of a ``case`` or of a ``unit_activity``
+    (issue 12: circuit inspections, briefings, open days… belong to a unit), exactly one.
+    On a unit activity, ``activity`` is left out: a unit activity is one activity."""
+
+    case: Key | None = Field(default=None, description="The case (or give unit_activity).")
+    unit_activity: Key | None = Field(
+        default=None, description="The unit activity (open_unit_activity), instead of a case."
+    )
+
+    #: Whether the command names an activity of a case (``activity``).
+    _names_activity: ClassVar[bool] = False
+
+    @model_validator(mode="after")
+    def _one_owner(self) -> Self:
+        if (self.case is None) == (self.unit_activity is None):
+            raise ValueError("give exactly one of 'case' and 'unit_activity'")
+        if self._names_activity:
+            activity = getattr(self, "activity", None)
+            if self.case is not None and activity is None:
+                raise ValueError("'activity' is required with 'case'")
+            if self.unit_activity is not None and activity is not None:
+                raise ValueError(
+                    "'activity' is not given with 'unit_activity': a unit activity is one activity"
+                )
+        return self
+
+    @property
+    def owner(self) -> tuple[str, str]:
+        """``("case", key)`` or ``("unit_activity", key)``."""
+        if self.case is not None:
+            return "case", self.case
+        assert self.unit_activity is not None
+        return "unit_activity", self.unit_activity
+
+
+class OnActivityStep(OnActivity):
+    """A step on one activity: of a case (``case`` and ``activity``) or a unit activity."""
+
+    _names_activity: ClassVar[bool] = True
+    activity: Key | None = Field(default=None, description="The case's activity.")
+
+
+class OpenUnitActivity(Command):
+    """Open an activity of a unit, not of a case (issue 12): a circuit inspection, a
+    judicial-conduct inspection, a briefing, an open day, an NPC/CPPCC visit."""
+
+    type: Literal["open_unit_activity"] = "open_unit_activity"
+    unit_activity: Key = Field(description="Its key, e.g. '清城检开放日〔2023〕1号'.")
+    unit: Key
+    activity_type: ActivityType
+    title: Text | None = None
+    initiated_by: Key | None = Field(
+        default=None, description="The supervisor, for a supervisor-initiated activity."
+    )
+
+
+class DrawSupervisors(OnActivityStep):
     """Draw supervisors at random from the eligible pool and invite them (随机抽选)."""
 
     type: Literal["draw_supervisors"] = "draw_supervisors"
-    case: Key
-    activity: Key
     role: Role = Role.PEOPLES_SUPERVISOR
     count: int = Field(ge=1, le=50)
     speciality: Name | None = None
@@ -405,102 +468,83 @@ class DrawSupervisors(Command):
     )
 
 
-class InviteSupervisor(Command):
+class InviteSupervisor(OnActivityStep):
     type: Literal["invite_supervisor"] = "invite_supervisor"
-    case: Key
-    activity: Key
     supervisor: Key
     role: Role = Role.PEOPLES_SUPERVISOR
 
 
-class AcceptInvitation(Command):
+class AcceptInvitation(OnActivityStep):
     type: Literal["accept_invitation"] = "accept_invitation"
-    case: Key
-    activity: Key
     supervisor: Key
 
 
-class DeclineInvitation(Command):
+class DeclineInvitation(OnActivityStep):
     type: Literal["decline_invitation"] = "decline_invitation"
-    case: Key
-    activity: Key
     supervisor: Key
     reason: Text | None = None
 
 
-class ReplaceSupervisor(Command):
+class ReplaceSupervisor(OnActivityStep):
     """补派: a replacement for someone who cannot attend; drawn if not named."""
 
     type: Literal["replace_supervisor"] = "replace_supervisor"
-    case: Key
-    activity: Key
     supervisor: Key
     replacement: Key | None = None
     reason: Text | None = None
     seed: int | None = Field(default=None, ge=0, lt=2**63)
 
 
-class RecordAttendance(Command):
+class RecordAttendance(OnActivityStep):
     type: Literal["record_attendance"] = "record_attendance"
-    case: Key
-    activity: Key
     supervisor: Key
 
 
-class SubmitOpinion(Command):
+class SubmitOpinion(OnActivityStep):
     type: Literal["submit_opinion"] = "submit_opinion"
-    case: Key
-    activity: Key
     supervisor: Key
     opinion: Key | None = Field(default=None, description="Default: O1, O2, … per case.")
     content: Text
 
 
-class ReceiveOpinion(Command):
+class ReceiveOpinion(OnActivity):
     type: Literal["receive_opinion"] = "receive_opinion"
-    case: Key
     opinion: Key
 
 
-class RouteOpinion(Command):
+class RouteOpinion(OnActivity):
     type: Literal["route_opinion"] = "route_opinion"
-    case: Key
     opinion: Key
     department: Name
 
 
-class DecideOpinion(Command):
+class DecideOpinion(OnActivity):
     type: Literal["decide_opinion"] = "decide_opinion"
-    case: Key
     opinion: Key
     outcome: OpinionOutcome
     explanation: Text | None = None
 
 
-class GiveFeedback(Command):
+class GiveFeedback(OnActivity):
     type: Literal["give_feedback"] = "give_feedback"
-    case: Key
     opinion: Key
     content: Text
 
 
-class ReportImplementation(Command):
+class ReportImplementation(OnActivity):
     type: Literal["report_implementation"] = "report_implementation"
-    case: Key
     opinion: Key
     content: Text
 
 
-class ObjectToFeedback(Command):
+class ObjectToFeedback(OnActivity):
     type: Literal["object_to_feedback"] = "object_to_feedback"
-    case: Key
     opinion: Key
     reason: Text
 
 
-class RuleOnObjection(Command):
+class RuleOnObjection(OnActivity):
     type: Literal["rule_on_objection"] = "rule_on_objection"
-    case: Key
     opinion: Key
     ruling: ObjectionRuling
     reasons: Text
@@ -509,21 +553,19 @@ class RuleOnObjection(Command):
     )
 
 
-class RetractOpinion(Command):
+class RetractOpinion(OnActivity):
     """Retract an opinion entered by mistake (issue 12: corrections); it then counts in no
     figure and waits for nothing. The entry and its retraction both stay in the history."""
 
     type: Literal["retract_opinion"] = "retract_opinion"
-    case: Key
     opinion: Key
     reason: Text = Field(description="Why it is retracted, e.g. 'entered on the wrong case'.")
 
 
-class CorrectOpinion(Command):
+class CorrectOpinion(OnActivity):
     """Correct the recorded text of an opinion (a typo, the wrong text entered)."""
 
     type: Literal["correct_opinion"] = "correct_opinion"
-    case: Key
     opinion: Key
     content: Text = Field(description="The corrected text of the opinion.")
     reason: Text = Field(description="Why it is corrected.")
@@ -997,6 +1039,7 @@ CORE_COMMANDS: tuple[type[Command], ...] = (
     RenewTerm,
     RegisterCase,
     OpenActivity,
+    OpenUnitActivity,
     DrawSupervisors,
     InviteSupervisor,
     AcceptInvitation,

@@ -170,7 +170,7 @@ def test_list_on_the_command_line(tmp_path: Path, capsys: pytest.CaptureFixture[
     assert refused.value.code == 2 and "invalid choice: 'casse'" in capsys.readouterr().err
     assert set(LIST_KINDS) == {"case", "supervisor", "hearing", "activity", "suggestion",
                                "petition", "lead", "typical_case", "partner_agreement",
-                               "trial_committee_sitting"}  # fmt: skip
+                               "trial_committee_sitting", "unit_activity"}  # fmt: skip
 
 
 @pytest.mark.parametrize(

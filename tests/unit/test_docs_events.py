@@ -20,11 +20,14 @@ COMMON = {"originator_id", "originator_version", "timestamp", "originator_topic"
 def event_classes() -> list[tuple[str, type[Aggregate.Event]]]:
     found = []
     for aggregate in AGGREGATES:
+        # A UnitActivity records Case's events: eventsourcing redefines them on it, unused.
+        inherited = {name for base in aggregate.__mro__[1:] for name in vars(base)}
         for name, member in vars(aggregate).items():
             if (
                 inspect.isclass(member)
                 and issubclass(member, Aggregate.Event)
                 and name not in ("Event", "Created")
+                and name not in inherited
             ):
                 found.append((f"{aggregate.__name__}.{name}", member))
     return found

@@ -68,6 +68,10 @@ class CommandMethods(ABC):
         """Open a supervision activity (one 件次) of one of the nine types."""
         return self.execute(command)
 
+    def open_unit_activity(self, command: c.OpenUnitActivity) -> CommandResult:
+        """Open an activity of a unit, not of a case (circuit inspection, open day, …)."""
+        return self.execute(command)
+
     def draw_supervisors(self, command: c.DrawSupervisors) -> CommandResult:
         """Draw supervisors at random from the eligible pool and invite them (随机抽选)."""
         return self.execute(command)

@@ -110,7 +110,9 @@ class LedgerLog:
 
     def __init__(self, app: LedgerApplication) -> None:
         self.app = app
-        self._keys: dict[UUID, str | None] = {}
+        #: Per aggregate: its key and kind, from the event that created it (a unit
+        #: activity records case events after its own ``Opened``: its kind is its own).
+        self._keys: dict[UUID, tuple[str | None, str | None]] = {}
         self._keys_lock = threading.Lock()
 
     @property
@@ -175,12 +177,13 @@ class LedgerLog:
             fields = event_fields(domain_event)
             originator_id = UUID(str(notification.originator_id))
             if notification.originator_version == 1:
-                self._remember(originator_id, _key_of(fields))
+                self._remember(originator_id, _key_of(fields), aggregate_kind(notification.topic))
+            key, kind = self._identity(originator_id)
             items.append(
                 LoggedEvent(
                     position=notification.id,
-                    aggregate_kind=aggregate_kind(notification.topic),
-                    aggregate_key=self.key_of(originator_id),
+                    aggregate_kind=kind or aggregate_kind(notification.topic),
+                    aggregate_key=key,
                     aggregate_id=originator_id,
                     version=notification.originator_version,
                     event=event_name(domain_event),
@@ -194,19 +197,27 @@ class LedgerLog:
 
     def key_of(self, originator_id: UUID) -> str | None:
         """The key of an aggregate, from the event that created it (remembered)."""
+        return self._identity(originator_id)[0]
+
+    def _identity(self, originator_id: UUID) -> tuple[str | None, str | None]:
+        """The key and kind of an aggregate, from the event that created it (remembered)."""
         with self._keys_lock:
             if originator_id in self._keys:
                 return self._keys[originator_id]
         first: Sequence[StoredEvent] = self.recorder.select_events(originator_id, limit=1)
-        key = _key_of(event_fields(self.app.mapper.to_domain_event(first[0]))) if first else None
-        self._remember(originator_id, key)
-        return key
+        if not first:
+            self._remember(originator_id, None, None)
+            return None, None
+        key = _key_of(event_fields(self.app.mapper.to_domain_event(first[0])))
+        kind = aggregate_kind(first[0].topic)
+        self._remember(originator_id, key, kind)
+        return key, kind
 
-    def _remember(self, originator_id: UUID, key: str | None) -> None:
+    def _remember(self, originator_id: UUID, key: str | None, kind: str | None) -> None:
         with self._keys_lock:
             if len(self._keys) >= _KEYS_REMEMBERED:
                 self._keys.clear()
-            self._keys[originator_id] = key
+            self._keys[originator_id] = (key, kind)
 
     def follow(
         self,

@@ -27,6 +27,7 @@ from ..domain.supervisor import Supervisor
 from ..domain.trial_committee import TrialCommitteeSitting
 from ..domain.typical_case import TypicalCaseLevel, TypicalCaseNomination
 from ..domain.unit import ProcuratorateUnit
+from ..domain.unit_activity import UnitActivity
 from ..errors import InvalidArgument
 from ..persistence.store import StoreConfig, ensure_postgres_schema, parse_store_url
 from ..persistence.store_meta import open_keyring, resolve_cipher_key
@@ -177,6 +178,11 @@ class Ledger(CommandMethods):
 
     def case(self, key: str) -> Case:
         return self._read(Case, key)
+
+    def unit_activity(self, key: str) -> UnitActivity:
+        """The unit activity ``key`` (an activity of a unit, not a case); raises
+        :class:`NotFound`."""
+        return self._read(UnitActivity, key)
 
     def hearing(self, key: str) -> Hearing:
         return self._read(Hearing, key)

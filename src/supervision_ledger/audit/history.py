@@ -28,7 +28,7 @@ from .redact import Redactor
 A = TypeVar("A", bound=LedgerAggregate)
 
 #: Kinds an auditor may name as ``kind:key``.
-KINDS = ("unit", "supervisor", "case", "hearing", "command")
+KINDS = ("unit", "supervisor", "case", "unit_activity", "hearing", "command")
 #: Event attributes shown beside, not inside, the decoded fields (``originator_topic``,
 #: the Python class a creating event names, is eventsourcing's own and not shown).
 _ENVELOPE = frozenset(

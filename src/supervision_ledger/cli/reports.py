@@ -42,6 +42,11 @@ def _period_error(args: argparse.Namespace) -> str | None:
     return None
 
 
+def _owner(case: str | None, unit_activity: str | None) -> str:
+    """Where an opinion or invitation was: its case, or ``unit activity <key>``."""
+    return case if case is not None else f"unit activity {unit_activity}"
+
+
 def _width(text: str) -> int:
     """Display width: CJK characters take two columns."""
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
@@ -240,7 +245,8 @@ def run_feedback(args: argparse.Namespace) -> int:
         return 0
     for item in pending.opinions:
         print(
-            f"opinion  {item.unit}  {item.case} {item.opinion}  {item.supervisor}  "
+            f"opinion  {item.unit}  {_owner(item.case, item.unit_activity)} {item.opinion}  "
+            f"{item.supervisor}  "
             f"submitted {item.submitted_on}  {item.stage.value} ({item.stage.zh})"
             f"{_due(item.due_on, item.overdue)}"
         )
@@ -279,12 +285,14 @@ def run_dossier(args: argparse.Namespace) -> int:
     for inv in found.invitations:
         what = inv.activity_type.value if inv.activity_type else f"hearing {inv.hearing}"
         print(
-            f"  {inv.invited_on}  invited  {inv.case}  {what}  {inv.role.value}  {inv.status.value}"
+            f"  {inv.invited_on}  invited  {_owner(inv.case, inv.unit_activity)}  {what}  "
+            f"{inv.role.value}  {inv.status.value}"
         )
     for op in found.opinions:
         outcome = op.outcome.value if op.outcome else "pending"
         print(
-            f"  {op.submitted_on}  opinion  {op.case} {op.opinion}  {outcome}  "
+            f"  {op.submitted_on}  opinion  {_owner(op.case, op.unit_activity)} {op.opinion}  "
+            f"{outcome}  "
             f"feedback {op.feedback_on or '—'}"
         )
     return 0

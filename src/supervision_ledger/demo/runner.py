@@ -18,6 +18,7 @@ from .neighbours import neighbouring_flows
 from .plan import YearPlan, plan_year
 from .roster import World, build_roster, roster_flow
 from .summary import DemoSummary, summarize
+from .unit_activities import unit_activity_flows
 
 
 def run_demo(
@@ -37,6 +38,8 @@ def run_demo(
     flows += neighbouring_flows(
         random.Random(rng.randrange(DRAW_SEED_LIMIT)), year, world, ledger.policy
     )
+    # Drawn last from ``rng``: the flows above keep their random choices.
+    flows += unit_activity_flows(random.Random(rng.randrange(DRAW_SEED_LIMIT)), world)
     executed, replayed = run_flows(ledger, seed, flows, progress)
     return summarize(ledger, seed, executed, replayed, breakdowns)
 

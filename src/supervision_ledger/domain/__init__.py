@@ -16,6 +16,7 @@ from .supervisor import Supervisor
 from .trial_committee import CommitteeOpinion, TrialCommitteeSitting
 from .typical_case import NominationStatus, TypicalCaseLevel, TypicalCaseNomination
 from .unit import ProcuratorateUnit
+from .unit_activity import UnitActivity
 from .values import (
     ActivityType,
     AssessmentGrade,
@@ -48,6 +49,7 @@ AGGREGATES = (
     TypicalCaseNomination,
     PartnerAgreement,
     TrialCommitteeSitting,
+    UnitActivity,
 )
 
 __all__ = [
@@ -93,6 +95,7 @@ __all__ = [
     "Supervisor",
     "SupervisorStatus",
     "TrialCommitteeSitting",
+    "UnitActivity",
     "TypicalCaseLevel",
     "TypicalCaseNomination",
     "UnitLevel",

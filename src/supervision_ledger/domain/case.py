@@ -336,6 +336,11 @@ class Case(LedgerAggregate):
         )
 
     @property
+    def label(self) -> str:
+        """How refusals name this record: ``case 'K-1'`` (a unit activity says its own)."""
+        return f"case {self.key!r}"
+
+    @property
     def is_closed(self) -> bool:
         return self.closed_at is not None
 
@@ -343,13 +348,13 @@ class Case(LedgerAggregate):
         try:
             return self.activities[key]
         except KeyError:
-            raise NotFound(f"case {self.key!r} has no activity {key!r}") from None
+            raise NotFound(f"{self.label} has no activity {key!r}") from None
 
     def opinion(self, key: str) -> Opinion:
         try:
             return self.opinions[key]
         except KeyError:
-            raise NotFound(f"case {self.key!r} has no opinion {key!r}") from None
+            raise NotFound(f"{self.label} has no opinion {key!r}") from None
 
     def invitation(self, activity: str, supervisor: str) -> Invitation:
         try:
@@ -357,7 +362,7 @@ class Case(LedgerAggregate):
         except KeyError:
             raise NotInvited(
                 f"supervisor {supervisor!r} was not invited to activity {activity!r} "
-                f"of case {self.key!r}"
+                f"of {self.label}"
             ) from None
 
     def unanswered_opinions(self) -> list[Opinion]:
@@ -375,7 +380,7 @@ class Case(LedgerAggregate):
 
     def _check_open(self) -> None:
         if self.closed_at is not None:
-            raise CaseClosed(f"case {self.key!r} is closed")
+            raise CaseClosed(f"{self.label} is closed")
 
     @staticmethod
     def check_registration(
@@ -394,7 +399,7 @@ class Case(LedgerAggregate):
         case was registered: back-filling is fine, inverting the order is not."""
         if occurred_at < self.registered_at:
             raise BeforeCaseRegistered(
-                f"{what} at {occurred_at.isoformat()} is before case {self.key!r} was "
+                f"{what} at {occurred_at.isoformat()} is before {self.label} was "
                 f"registered ({self.registered_at.isoformat()})"
             )
 
@@ -472,11 +477,11 @@ class Case(LedgerAggregate):
         self._check_open()
         self.check_after_registration(occurred_at, f"activity {activity!r}")
         if activity in self.activities:
-            raise AlreadyExists(f"case {self.key!r} already has an activity {activity!r}")
+            raise AlreadyExists(f"{self.label} already has an activity {activity!r}")
         if activity_type is ActivityType.SUPERVISOR_INITIATED:
             if initiated_by is None:
                 raise RuleViolation(
-                    f"supervisor-initiated activity {activity!r} of case {self.key!r} "
+                    f"supervisor-initiated activity {activity!r} of {self.label} "
                     "names the supervisor who initiated it"
                 )
             initiated_by.check_can_serve(
@@ -560,7 +565,7 @@ class Case(LedgerAggregate):
         pool = self.eligible_pool(activity, candidates, role, speciality, occurred_at, policy)
         what = f"{role.value}" + (f" with speciality {speciality!r}" if speciality else "")
         drawn = draw_from(
-            pool, count, seed, f"activity {activity!r} of case {self.key!r} (eligible {what})"
+            pool, count, seed, f"activity {activity!r} of {self.label} (eligible {what})"
         )
         self._draw(
             activity=activity,
@@ -608,13 +613,13 @@ class Case(LedgerAggregate):
         if supervisor.key in act.invitations:
             raise AlreadyInvited(
                 f"supervisor {supervisor.key!r} is already invited to activity {activity!r} "
-                f"of case {self.key!r}"
+                f"of {self.label}"
             )
         supervisor.check_can_serve(role, policy.local_date(occurred_at), self.facts, policy)
         check_may_pick_by_name(
             role,
             policy,
-            f"inviting {supervisor.key!r} to activity {activity!r} of case {self.key!r}",
+            f"inviting {supervisor.key!r} to activity {activity!r} of {self.label}",
         )
         self._invite(
             activity=activity, supervisor=supervisor.key, role=role, occurred_at=occurred_at
@@ -639,8 +644,8 @@ class Case(LedgerAggregate):
         inv = self.invitation(activity, supervisor)
         inv.check(
             step,
-            f"cannot record that {supervisor!r} {said} activity {activity!r} of case "
-            f"{self.key!r}: the invitation is {{status}}",
+            f"cannot record that {supervisor!r} {said} activity {activity!r} of "
+            f"{self.label}: the invitation is {{status}}",
         )
         not_before(occurred_at, inv.last_changed_at, f"{supervisor!r} {said}")
         return inv
@@ -697,7 +702,7 @@ class Case(LedgerAggregate):
                 pool,
                 1,
                 seed,
-                f"replacing {supervisor!r} in activity {activity!r} of case {self.key!r} "
+                f"replacing {supervisor!r} in activity {activity!r} of {self.label} "
                 f"(eligible {inv.role.value})",
             )[0]
             drawn_seed = seed
@@ -705,7 +710,7 @@ class Case(LedgerAggregate):
             if replacement.key in act.invitations:
                 raise AlreadyInvited(
                     f"replacement {replacement.key!r} is already invited to activity "
-                    f"{activity!r} of case {self.key!r}"
+                    f"{activity!r} of {self.label}"
                 )
             replacement.check_can_serve(
                 inv.role, policy.local_date(occurred_at), self.facts, policy
@@ -713,7 +718,7 @@ class Case(LedgerAggregate):
             check_may_pick_by_name(
                 inv.role,
                 policy,
-                f"sending {replacement.key!r} to activity {activity!r} of case {self.key!r}",
+                f"sending {replacement.key!r} to activity {activity!r} of {self.label}",
             )
             new_key = replacement.key
         self._replace(
@@ -770,7 +775,7 @@ class Case(LedgerAggregate):
         or from the initiator of a supervisor-initiated one, active on that date."""
         self._check_open()
         if opinion in self.opinions:
-            raise AlreadyExists(f"case {self.key!r} already has an opinion {opinion!r}")
+            raise AlreadyExists(f"{self.label} already has an opinion {opinion!r}")
         act = self.activity(activity)
         if act.type is ActivityType.SUPERVISOR_INITIATED and act.initiated_by == supervisor.key:
             role, since = Role.PEOPLES_SUPERVISOR, act.opened_at
@@ -780,7 +785,7 @@ class Case(LedgerAggregate):
                 state = "was not invited" if inv is None else f"invitation is {inv.status.value}"
                 raise NotAttended(
                     f"supervisor {supervisor.key!r} cannot submit an opinion on activity "
-                    f"{activity!r} of case {self.key!r}: {state}, not attended"
+                    f"{activity!r} of {self.label}: {state}, not attended"
                 )
             role, since = inv.role, inv.changed_at or inv.invited_at
         not_before(occurred_at, since, f"opinion {opinion!r}")
@@ -806,8 +811,7 @@ class Case(LedgerAggregate):
         op = self.opinion(opinion)
         if op.retracted:
             raise InvalidTransition(
-                f"cannot record '{step}' for opinion {opinion!r} of case {self.key!r}: "
-                "it was retracted"
+                f"cannot record '{step}' for opinion {opinion!r} of {self.label}: it was retracted"
             )
         return op
 
@@ -817,12 +821,12 @@ class Case(LedgerAggregate):
         op = self._live_opinion(opinion, step)
         if op.stage not in allowed:
             raise InvalidTransition(
-                f"cannot record '{step}' for opinion {opinion!r} of case {self.key!r}: "
+                f"cannot record '{step}' for opinion {opinion!r} of {self.label}: "
                 f"it is at stage {op.stage.value}"
             )
         if op.objection_pending:
             raise InvalidTransition(
-                f"opinion {opinion!r} of case {self.key!r} has an objection awaiting the "
+                f"opinion {opinion!r} of {self.label} has an objection awaiting the "
                 "chief prosecutor's ruling"
             )
         not_before(occurred_at, op.last_step_at, f"'{step}' of opinion {opinion!r}")
@@ -862,7 +866,7 @@ class Case(LedgerAggregate):
         self._opinion_step(opinion, {OpinionStage.ROUTED}, "decided", occurred_at)
         if outcome is not OpinionOutcome.ADOPTED and not (explanation or "").strip():
             raise ExplanationRequired(
-                f"opinion {opinion!r} of case {self.key!r} is {outcome.value}: "
+                f"opinion {opinion!r} of {self.label} is {outcome.value}: "
                 "a written explanation is required"
             )
         self._decide(
@@ -898,7 +902,7 @@ class Case(LedgerAggregate):
         )
         if op.outcome is OpinionOutcome.NOT_ADOPTED:
             raise InvalidTransition(
-                f"opinion {opinion!r} of case {self.key!r} was not adopted: "
+                f"opinion {opinion!r} of {self.label} was not adopted: "
                 "there is no implementation to report"
             )
         self._report_implementation(opinion=opinion, content=content, occurred_at=occurred_at)
@@ -919,9 +923,7 @@ class Case(LedgerAggregate):
             occurred_at,
         )
         if op.objected_at is not None:
-            raise InvalidTransition(
-                f"opinion {opinion!r} of case {self.key!r} already had an objection"
-            )
+            raise InvalidTransition(f"opinion {opinion!r} of {self.label} already had an objection")
         self._object(opinion=opinion, reason=reason, occurred_at=occurred_at)
 
     @event(FeedbackObjected)
@@ -944,7 +946,7 @@ class Case(LedgerAggregate):
         op = self._live_opinion(opinion, "ruling")
         if not op.objection_pending:
             raise InvalidTransition(
-                f"opinion {opinion!r} of case {self.key!r} has no objection awaiting a ruling"
+                f"opinion {opinion!r} of {self.label} has no objection awaiting a ruling"
             )
         not_before(occurred_at, op.last_step_at, f"ruling on opinion {opinion!r}")
         if not reasons.strip():
@@ -1005,7 +1007,7 @@ class Case(LedgerAggregate):
             raise ExplanationRequired(f"the correction of opinion {opinion!r} needs a reason")
         if content == op.content:
             raise RuleViolation(
-                f"the correction of opinion {opinion!r} of case {self.key!r} changes nothing"
+                f"the correction of opinion {opinion!r} of {self.label} changes nothing"
             )
         self._correct(opinion=opinion, content=content, reason=reason, occurred_at=occurred_at)
 
@@ -1018,7 +1020,7 @@ class Case(LedgerAggregate):
 
     def record_decision(self, decision: str, occurred_at: datetime) -> None:
         self._check_open()
-        self.check_after_registration(occurred_at, f"the decision on case {self.key!r}")
+        self.check_after_registration(occurred_at, f"the decision on {self.label}")
         self._record_decision(decision=decision, occurred_at=occurred_at)
 
     @event(DecisionRecorded)
@@ -1032,13 +1034,13 @@ class Case(LedgerAggregate):
         if unanswered:
             keys = ", ".join(repr(o.key) for o in unanswered)
             raise OpinionsUnanswered(
-                f"case {self.key!r} cannot close: opinions {keys} lack a decision, "
+                f"{self.label} cannot close: opinions {keys} lack a decision, "
                 "feedback or a ruling on an objection"
             )
         last = self.last_step_at
         if occurred_at < last:
             raise ClosedBeforeLastStep(
-                f"case {self.key!r} closed at {occurred_at.isoformat()}, before its last "
+                f"{self.label} closed at {occurred_at.isoformat()}, before its last "
                 f"recorded step at {last.isoformat()}"
             )
         self._close(occurred_at=occurred_at)
@@ -1054,10 +1056,8 @@ class Case(LedgerAggregate):
         Called by :meth:`Lead.turn_into_case`, which checks the lead's side."""
         self._check_open()
         if self.source_lead is not None:
-            raise AlreadyConverted(
-                f"case {self.key!r} was already made from lead {self.source_lead!r}"
-            )
-        not_before(occurred_at, self.registered_at, f"source lead of case {self.key!r}")
+            raise AlreadyConverted(f"{self.label} was already made from lead {self.source_lead!r}")
+        not_before(occurred_at, self.registered_at, f"source lead of {self.label}")
         self._link_source_lead(lead=lead, occurred_at=occurred_at)
 
     @event(SourceLeadLinked)

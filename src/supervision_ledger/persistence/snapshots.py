@@ -30,6 +30,7 @@ from ..domain.case import Activity, Case, Opinion
 from ..domain.hearing import CollectiveOpinion, Hearing, HearingParticipant, OfficerOpinion
 from ..domain.supervisor import DeclaredRelationship, Supervisor
 from ..domain.unit import ProcuratorateUnit
+from ..domain.unit_activity import UnitActivity
 from ..domain.values import (
     ApproverRole,
     AssessmentGrade,
@@ -86,6 +87,16 @@ SNAPSHOT_STATES: dict[type[Any], dict[str, Any]] = {
         "decided_at": datetime | None,
         "closed_at": datetime | None,
         "source_lead": str | None,
+    },
+    UnitActivity: {
+        "key": str,
+        "unit": str,
+        "registered_at": datetime,
+        "activities": dict[str, Activity],
+        "opinions": dict[str, Opinion],
+        "decision": str | None,
+        "decided_at": datetime | None,
+        "closed_at": datetime | None,
     },
     Hearing: {
         "key": str,

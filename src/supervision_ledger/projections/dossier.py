@@ -20,6 +20,7 @@ from ..domain.case import Case
 from ..domain.errors import NotFound
 from ..domain.hearing import Hearing
 from ..domain.supervisor import Supervisor
+from ..domain.unit_activity import UnitActivity
 from ..domain.values import ActivityType, InvitationStatus, OpinionOutcome, Role
 from .engine import Tx, View, on
 
@@ -37,7 +38,8 @@ class DossierInvitation(BaseModel):
     """One invitation, to a case activity or to a hearing."""
 
     source: str  # "activity" or "hearing"
-    case: str
+    #: The case of the activity or the hearing; None for a unit activity's invitation.
+    case: str | None
     activity: str | None
     activity_type: ActivityType | None
     hearing: str | None
@@ -45,10 +47,13 @@ class DossierInvitation(BaseModel):
     status: InvitationStatus
     invited_on: date
     replaces: str | None
+    #: The unit activity (issue 12) the invitation is to, instead of a case's activity.
+    unit_activity: str | None = None
 
 
 class DossierOpinion(BaseModel):
-    case: str
+    #: The case the opinion was given on; None for one on a unit activity.
+    case: str | None
     opinion: str
     activity: str
     submitted_on: date
@@ -57,6 +62,8 @@ class DossierOpinion(BaseModel):
     feedback_on: date | None
     implementation_on: date | None
     objection_ruling: str | None
+    #: The unit activity (issue 12) the opinion was given on, instead of a case.
+    unit_activity: str | None = None
 
 
 class Dossier(BaseModel):
@@ -87,7 +94,8 @@ class DossierView(View):
     name = "dossier"
     # 2: indexes by supervisor.
     # 3: a retracted opinion (issue 12) leaves the person's file.
-    version = 3
+    # 4: invitations and opinions on unit activities (issue 12): view_dossier_case.kind.
+    version = 4
     tables = {  # noqa: RUF012 - class-level schema
         "view_dossier_person": "person_id TEXT PRIMARY KEY, supervisor TEXT NOT NULL UNIQUE, "
         "name TEXT NOT NULL, unit TEXT NOT NULL, roles TEXT NOT NULL, industry TEXT, "
@@ -95,7 +103,7 @@ class DossierView(View):
         "view_dossier_record": "person_id TEXT NOT NULL, position BIGINT NOT NULL, "
         "seq INTEGER NOT NULL, kind TEXT NOT NULL, on_date TEXT NOT NULL, details TEXT NOT NULL, "
         "PRIMARY KEY (person_id, position, seq)",
-        "view_dossier_case": "case_id TEXT PRIMARY KEY, case_key TEXT NOT NULL",
+        "view_dossier_case": "case_id TEXT PRIMARY KEY, case_key TEXT NOT NULL, kind TEXT NOT NULL",
         "view_dossier_activity": "case_id TEXT NOT NULL, activity TEXT NOT NULL, "
         "type TEXT NOT NULL, PRIMARY KEY (case_id, activity)",
         "view_dossier_hearing": "hearing_id TEXT PRIMARY KEY, hearing TEXT NOT NULL, "
@@ -186,7 +194,19 @@ class DossierView(View):
 
     @on(Case.Registered)
     def case_registered(self, tx: Tx, e: Case.Registered) -> None:
-        tx.upsert("view_dossier_case", {"case_id": str(e.originator_id)}, {"case_key": e.key})
+        tx.upsert(
+            "view_dossier_case",
+            {"case_id": str(e.originator_id)},
+            {"case_key": e.key, "kind": "case"},
+        )
+
+    @on(UnitActivity.Opened)
+    def unit_activity_opened(self, tx: Tx, e: UnitActivity.Opened) -> None:
+        tx.upsert(
+            "view_dossier_case",
+            {"case_id": str(e.originator_id)},
+            {"case_key": e.key, "kind": "unit_activity"},
+        )
 
     @on(Case.ActivityOpened)
     def activity_opened(self, tx: Tx, e: Case.ActivityOpened) -> None:
@@ -383,7 +403,7 @@ def dossier(tx: Tx, supervisor: str) -> Dossier:
     invitations = []
     for row in tx.rows(
         "SELECT i.source, c.case_key, a.activity, a.type, h.hearing, h.case_key, i.role, "
-        "i.status, i.invited_on, i.replaces FROM view_dossier_invitation i "
+        "i.status, i.invited_on, i.replaces, c.kind FROM view_dossier_invitation i "
         "LEFT JOIN view_dossier_case c ON i.source = 'activity' AND c.case_id = i.owner_id "
         "LEFT JOIN view_dossier_activity a ON i.source = 'activity' "
         "AND a.case_id = i.owner_id AND a.activity = i.ref "
@@ -392,11 +412,13 @@ def dossier(tx: Tx, supervisor: str) -> Dossier:
         [supervisor],
     ):
         source, case_key, activity, atype, hearing, hearing_case = row[:6]
-        role, status, invited_on, replaces = row[6:]
+        role, status, invited_on, replaces, kind = row[6:]
+        on_unit = kind == "unit_activity"
         invitations.append(
             DossierInvitation(
                 source=source,
-                case=case_key if source == "activity" else hearing_case,
+                case=None if on_unit else case_key if source == "activity" else hearing_case,
+                unit_activity=case_key if on_unit else None,
                 activity=activity,
                 activity_type=ActivityType(atype) if atype else None,
                 hearing=hearing,
@@ -408,7 +430,8 @@ def dossier(tx: Tx, supervisor: str) -> Dossier:
         )
     opinions = [
         DossierOpinion(
-            case=case_key,
+            case=case_key if kind == "case" else None,
+            unit_activity=case_key if kind == "unit_activity" else None,
             opinion=opinion,
             activity=activity,
             submitted_on=date.fromisoformat(submitted),
@@ -418,9 +441,10 @@ def dossier(tx: Tx, supervisor: str) -> Dossier:
             implementation_on=_day(implementation),
             objection_ruling=ruling,
         )
-        for case_key, opinion, activity, submitted, outcome, decided, feedback, implementation, ruling in tx.rows(  # noqa: E501
-            "SELECT c.case_key, o.opinion, o.activity, o.submitted_on, o.outcome, o.decided_on, "
-            "o.feedback_on, o.implementation_on, o.objection_ruling FROM view_dossier_opinion o "
+        for kind, case_key, opinion, activity, submitted, outcome, decided, feedback, implementation, ruling in tx.rows(  # noqa: E501
+            "SELECT c.kind, c.case_key, o.opinion, o.activity, o.submitted_on, o.outcome, "
+            "o.decided_on, o.feedback_on, o.implementation_on, o.objection_ruling "
+            "FROM view_dossier_opinion o "
             "JOIN view_dossier_case c ON c.case_id = o.case_id WHERE o.supervisor = ? "
             "ORDER BY o.submitted_on, c.case_key, o.opinion",
             [supervisor],

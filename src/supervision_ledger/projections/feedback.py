@@ -29,6 +29,7 @@ from pydantic import BaseModel
 from ..domain.case import Case
 from ..domain.lifecycle import opinion_waits_for
 from ..domain.policy import Policy
+from ..domain.unit_activity import UnitActivity
 from ..domain.values import FeedbackStage, OpinionOutcome
 from ..errors import InvalidCursor
 from .engine import Row, Tx, View, on
@@ -47,7 +48,8 @@ class PendingOpinion(BaseModel):
     """One opinion that still needs an answer."""
 
     unit: str
-    case: str
+    #: The case the opinion was given on; None for an opinion on a unit activity.
+    case: str | None
     opinion: str
     activity: str
     supervisor: str
@@ -60,6 +62,8 @@ class PendingOpinion(BaseModel):
     #: None when the policy sets no deadline for the stage.
     due_on: date | None
     overdue: bool
+    #: The unit activity the opinion was given on (issue 12), instead of a case.
+    unit_activity: str | None = None
 
 
 class SuggestionStage(StrEnum):
@@ -161,12 +165,14 @@ class FeedbackView(SuggestionFacts, PetitionFacts, View):
     #    an unreachable petitioner and a leader (领导包案).
     # 6: suggestion and petition rows carry the position of the event that dates them.
     # 7: a retracted opinion (issue 12) leaves the view.
-    version = 7
+    # 8: opinions on unit activities (issue 12): view_feedback_case.kind.
+    version = 8
     suggestion_table = "view_feedback_suggestion"
     petition_table = "view_feedback_petition"
     tables = {  # noqa: RUF012 - class-level schema
+        # kind: 'case', or 'unit_activity' (case_key is then the unit activity's key).
         "view_feedback_case": "case_id TEXT PRIMARY KEY, case_key TEXT NOT NULL, "
-        "unit TEXT NOT NULL",
+        "unit TEXT NOT NULL, kind TEXT NOT NULL",
         "view_feedback_opinion": "case_id TEXT NOT NULL, opinion TEXT NOT NULL, "
         "activity TEXT NOT NULL, supervisor TEXT NOT NULL, submitted_on TEXT NOT NULL, "
         "received_on TEXT, decided_on TEXT, outcome TEXT, feedback_on TEXT, "
@@ -187,7 +193,15 @@ class FeedbackView(SuggestionFacts, PetitionFacts, View):
         tx.upsert(
             "view_feedback_case",
             {"case_id": str(e.originator_id)},
-            {"case_key": e.key, "unit": e.unit},
+            {"case_key": e.key, "unit": e.unit, "kind": "case"},
+        )
+
+    @on(UnitActivity.Opened)
+    def unit_activity_opened(self, tx: Tx, e: UnitActivity.Opened) -> None:
+        tx.upsert(
+            "view_feedback_case",
+            {"case_id": str(e.originator_id)},
+            {"case_key": e.key, "unit": e.unit, "kind": "unit_activity"},
         )
 
     @on(Case.OpinionSubmitted)
@@ -304,7 +318,7 @@ def pending_opinions(
     """The unanswered opinions, filtered, sorted by submission date, case and opinion."""
     scope, params = _in("c.unit", units)
     sql = (
-        "SELECT c.unit, c.case_key, o.opinion, o.activity, o.supervisor, o.submitted_on, "
+        "SELECT c.unit, c.kind, c.case_key, o.opinion, o.activity, o.supervisor, o.submitted_on, "
         "o.received_on, o.decided_on, o.outcome, o.feedback_on, o.implementation_on, "
         "o.objection_pending, o.objected_on FROM view_feedback_opinion o "
         f"JOIN view_feedback_case c ON c.case_id = o.case_id WHERE {_OPEN_OPINION}{scope}"
@@ -313,12 +327,12 @@ def pending_opinions(
         sql += " AND o.supervisor = ?"
         params.append(supervisor)
     if case is not None:
-        sql += " AND c.case_key = ?"
+        sql += " AND c.case_key = ? AND c.kind = 'case'"
         params.append(case)
     items: list[PendingOpinion] = []
     for row in tx.rows(sql, params):
-        unit, case_key, opinion, activity, person, submitted = row[:6]
-        received, decided, outcome, feedback, implementation, objection, objected = row[6:]
+        unit, kind, case_key, opinion, activity, person, submitted = row[:7]
+        received, decided, outcome, feedback, implementation, objection, objected = row[7:]
         stage = stage_of(received, decided, outcome, feedback, implementation, bool(objection))
         if stage is None:
             continue
@@ -334,7 +348,8 @@ def pending_opinions(
         items.append(
             PendingOpinion(
                 unit=unit,
-                case=case_key,
+                case=case_key if kind == "case" else None,
+                unit_activity=case_key if kind == "unit_activity" else None,
                 opinion=opinion,
                 activity=activity,
                 supervisor=person,
@@ -346,7 +361,7 @@ def pending_opinions(
                 overdue=overdue,
             )
         )
-    items.sort(key=lambda i: (i.submitted_on, i.unit, i.case, i.opinion))
+    items.sort(key=_opinion_place)
     return items
 
 
@@ -513,7 +528,7 @@ def pending_feedback(
 
 
 def _opinion_place(i: PendingOpinion) -> list[str]:
-    return [i.submitted_on.isoformat(), i.unit, i.case, i.opinion]
+    return [i.submitted_on.isoformat(), i.unit, i.case or "", i.unit_activity or "", i.opinion]
 
 
 def _suggestion_place(i: PendingSuggestion) -> list[str]:

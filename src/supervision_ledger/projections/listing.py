@@ -39,6 +39,7 @@ from ..domain.suggestion import Suggestion, SuggestionStage
 from ..domain.supervisor import Supervisor
 from ..domain.trial_committee import TrialCommitteeSitting
 from ..domain.typical_case import NominationStatus, TypicalCaseNomination
+from ..domain.unit_activity import UnitActivity
 from ..domain.values import HearingStatus, SupervisorStatus
 from ..errors import InvalidCursor, UnknownKind
 from .engine import Tx, View, on
@@ -57,6 +58,7 @@ ListKind = Literal[
     "typical_case",
     "partner_agreement",
     "trial_committee_sitting",
+    "unit_activity",
 ]
 LIST_KINDS: tuple[str, ...] = (
     "case",
@@ -69,6 +71,7 @@ LIST_KINDS: tuple[str, ...] = (
     "typical_case",
     "partner_agreement",
     "trial_committee_sitting",
+    "unit_activity",
 )
 #: The largest page a listing returns.
 MAX_LIMIT = 1000
@@ -119,8 +122,9 @@ class ListingView(View):
 
     name = "listing"
     # 2: typical-case nominations, partner agreements and trial-committee sittings.
-    # 3: refused hearings.
-    version = 3
+    # 3: unit activities (issue 12), one row each with their activity's type and title.
+    # 4: refused hearings.
+    version = 4
     tables = {  # noqa: RUF012 - class-level schema
         TABLE: "kind TEXT NOT NULL, ref TEXT NOT NULL, aggregate_id TEXT NOT NULL, "
         "key TEXT NOT NULL, case_key TEXT, unit TEXT NOT NULL, type TEXT, "
@@ -196,13 +200,22 @@ class ListingView(View):
     def case_closed(self, tx: Tx, e: Case.Closed) -> None:
         self._set(tx, "case", e, status="closed")
 
+    @on(UnitActivity.Opened)
+    def unit_activity_opened(self, tx: Tx, e: UnitActivity.Opened) -> None:
+        # Its type and title come with its one activity (Case.ActivityOpened, next).
+        self._add(tx, "unit_activity", e, e.key, unit=e.unit, on_day=tx.local_date(e.occurred_at))
+
     @on(Case.ActivityOpened)
     def activity_opened(self, tx: Tx, e: Case.ActivityOpened) -> None:
         found = tx.one(
-            f"SELECT key, unit FROM {TABLE} WHERE aggregate_id = ? AND kind = 'case'",
+            f"SELECT key, unit, kind FROM {TABLE} WHERE aggregate_id = ? "
+            "AND kind IN ('case', 'unit_activity')",
             [str(e.originator_id)],
         )
         assert found is not None, f"activity {e.activity} of an unlisted case"
+        if found[2] == "unit_activity":  # a unit activity is its one activity
+            self._set(tx, "unit_activity", e, type=e.activity_type.value, label=e.title)
+            return
         case = str(found[0])
         self._add(
             tx,
@@ -432,6 +445,7 @@ PLURALS = {
     "typical-cases": "typical_case",
     "partners": "partner_agreement",
     "sittings": "trial_committee_sitting",
+    "unit-activities": "unit_activity",
 }
 
 

@@ -51,9 +51,11 @@ class StatisticsView(
     #    so each figure lists the events behind it (``Ledger.explain``); opinions carry
     #    ``retracted_on`` (corrections). The sections' own versions do not rebuild the
     #    view: this one does.
-    # 8: hearings carry the applicant, refusal, closed ground, collective opinion and
+    # 8: activities of units, not of cases (issue 12): ``view_stat_case.kind``; their
+    #    attendances and replacements carry the source ``unit_activity``.
+    # 9: hearings carry the applicant, refusal, closed ground, collective opinion and
     #    departure from the majority (issue 12 point 8).
-    version = 8
+    version = 9
     tables = tables_of(*_FACTS)
     indexes = indexes_of(*_FACTS)
 

@@ -8,6 +8,7 @@ from ...domain.errors import NotFound, RuleViolation
 from ...domain.hearing import Hearing
 from ...domain.supervisor import Supervisor
 from ...domain.unit import ProcuratorateUnit
+from ...domain.unit_activity import ACTIVITY, UnitActivity
 from ...domain.values import Party
 from ..results import Ids
 from ..unit_of_work import UnitOfWork, handles
@@ -40,6 +41,40 @@ def register_case(uow: UnitOfWork, cmd: c.RegisterCase) -> Ids:
     return {"case": cmd.case}
 
 
+def _owner(uow: UnitOfWork, cmd: c.OnActivity) -> tuple[Case, Ids]:
+    """The case or the unit activity a step is on, and the ids that name it."""
+    if cmd.unit_activity is not None:
+        return uow.get(UnitActivity, cmd.unit_activity), {"unit_activity": cmd.unit_activity}
+    assert cmd.case is not None  # the command checked it names exactly one
+    return uow.get(Case, cmd.case), {"case": cmd.case}
+
+
+def _activity(cmd: c.OnActivityStep) -> str:
+    """The activity a step is on: a case's named one, or a unit activity's only one."""
+    return ACTIVITY if cmd.activity is None else cmd.activity
+
+
+@handles(c.OpenUnitActivity)
+def open_unit_activity(uow: UnitOfWork, cmd: c.OpenUnitActivity) -> Ids:
+    uow.require_absent(UnitActivity, cmd.unit_activity)
+    uow.get(ProcuratorateUnit, cmd.unit)
+    initiator = uow.get(Supervisor, cmd.initiated_by) if cmd.initiated_by else None
+    uow.add(
+        UnitActivity.open(
+            cmd.unit_activity,
+            cmd.unit,
+            cmd.activity_type,
+            cmd.title,
+            initiator,
+            cmd.occurred_at,
+            uow.policy,
+        )
+    )
+    if initiator is not None:  # the initiator serves on the activity it opens
+        uow.served(initiator, cmd.occurred_at)
+    return {"unit_activity": cmd.unit_activity}
+
+
 @handles(c.OpenActivity)
 def open_activity(uow: UnitOfWork, cmd: c.OpenActivity) -> Ids:
     case = uow.get(Case, cmd.case)
@@ -59,21 +94,22 @@ def open_activity(uow: UnitOfWork, cmd: c.OpenActivity) -> Ids:
 
 @handles(c.DrawSupervisors)
 def draw_supervisors(uow: UnitOfWork, cmd: c.DrawSupervisors) -> Ids:
-    case = uow.get(Case, cmd.case)
+    case, ids = _owner(uow, cmd)
+    activity = _activity(cmd)
     seed, basis = uow.draw_seed(
         cmd.seed,
         case.id,
         {
             "event": "Case.SupervisorsDrawn",
-            "activity": cmd.activity,
+            "activity": activity,
             "role": cmd.role.value,
             "speciality": cmd.speciality,
             "count": cmd.count,
         },
-        f"draw for activity {cmd.activity!r} of case {cmd.case!r}",
+        f"draw for activity {activity!r} of {case.label}",
     )
     drawn = case.draw_supervisors(
-        cmd.activity,
+        activity,
         draw_candidates(uow, case.unit, cmd.role),
         cmd.role,
         cmd.count,
@@ -86,8 +122,8 @@ def draw_supervisors(uow: UnitOfWork, cmd: c.DrawSupervisors) -> Ids:
     for key in drawn:
         uow.served(uow.get(Supervisor, key), cmd.occurred_at)
     return {
-        "case": cmd.case,
-        "activity": cmd.activity,
+        **ids,
+        "activity": activity,
         "drawn": list(drawn),
         "seed": str(seed),
     }
@@ -95,34 +131,38 @@ def draw_supervisors(uow: UnitOfWork, cmd: c.DrawSupervisors) -> Ids:
 
 @handles(c.InviteSupervisor)
 def invite_supervisor(uow: UnitOfWork, cmd: c.InviteSupervisor) -> Ids:
-    case = uow.get(Case, cmd.case)
+    case, ids = _owner(uow, cmd)
+    activity = _activity(cmd)
     supervisor = uow.get(Supervisor, cmd.supervisor)
-    case.invite(cmd.activity, supervisor, cmd.role, cmd.occurred_at, uow.policy)
+    case.invite(activity, supervisor, cmd.role, cmd.occurred_at, uow.policy)
     uow.served(supervisor, cmd.occurred_at)
-    return {"case": cmd.case, "activity": cmd.activity, "supervisor": cmd.supervisor}
+    return {**ids, "activity": activity, "supervisor": cmd.supervisor}
 
 
 @handles(c.AcceptInvitation)
 def accept_invitation(uow: UnitOfWork, cmd: c.AcceptInvitation) -> Ids:
-    uow.get(Case, cmd.case).accept_invitation(cmd.activity, cmd.supervisor, cmd.occurred_at)
-    return {"case": cmd.case, "activity": cmd.activity, "supervisor": cmd.supervisor}
+    owner, ids = _owner(uow, cmd)
+    activity = _activity(cmd)
+    owner.accept_invitation(activity, cmd.supervisor, cmd.occurred_at)
+    return {**ids, "activity": activity, "supervisor": cmd.supervisor}
 
 
 @handles(c.DeclineInvitation)
 def decline_invitation(uow: UnitOfWork, cmd: c.DeclineInvitation) -> Ids:
-    uow.get(Case, cmd.case).decline_invitation(
-        cmd.activity, cmd.supervisor, cmd.reason, cmd.occurred_at
-    )
-    return {"case": cmd.case, "activity": cmd.activity, "supervisor": cmd.supervisor}
+    owner, ids = _owner(uow, cmd)
+    activity = _activity(cmd)
+    owner.decline_invitation(activity, cmd.supervisor, cmd.reason, cmd.occurred_at)
+    return {**ids, "activity": activity, "supervisor": cmd.supervisor}
 
 
 @handles(c.ReplaceSupervisor)
 def replace_supervisor(uow: UnitOfWork, cmd: c.ReplaceSupervisor) -> Ids:
-    case = uow.get(Case, cmd.case)
+    case, ids = _owner(uow, cmd)
+    activity = _activity(cmd)
     replacement = uow.get(Supervisor, cmd.replacement) if cmd.replacement else None
     # A drawn replacement comes from the rosters of the replaced person's role; an unknown
     # activity or invitation is left for the aggregate to refuse, in its order of checks.
-    act = case.activities.get(cmd.activity)
+    act = case.activities.get(activity)
     invited = act.invitations.get(cmd.supervisor) if act is not None else None
     candidates = (
         draw_candidates(uow, case.unit, invited.role)
@@ -136,14 +176,13 @@ def replace_supervisor(uow: UnitOfWork, cmd: c.ReplaceSupervisor) -> Ids:
             case.id,
             {
                 "event": "Case.SupervisorReplaced",
-                "activity": cmd.activity,
+                "activity": activity,
                 "supervisor": cmd.supervisor,
             },
-            f"drawn replacement of {cmd.supervisor!r} in activity {cmd.activity!r} "
-            f"of case {cmd.case!r}",
+            f"drawn replacement of {cmd.supervisor!r} in activity {activity!r} of {case.label}",
         )
     new_key = case.replace_supervisor(
-        cmd.activity,
+        activity,
         cmd.supervisor,
         replacement,
         candidates,
@@ -154,74 +193,82 @@ def replace_supervisor(uow: UnitOfWork, cmd: c.ReplaceSupervisor) -> Ids:
         seed_basis=basis,
     )
     uow.served(uow.get(Supervisor, new_key), cmd.occurred_at)
-    return {"case": cmd.case, "activity": cmd.activity, "replacement": new_key}
+    return {**ids, "activity": activity, "replacement": new_key}
 
 
 @handles(c.RecordAttendance)
 def record_attendance(uow: UnitOfWork, cmd: c.RecordAttendance) -> Ids:
-    uow.get(Case, cmd.case).record_attendance(cmd.activity, cmd.supervisor, cmd.occurred_at)
+    owner, ids = _owner(uow, cmd)
+    activity = _activity(cmd)
+    owner.record_attendance(activity, cmd.supervisor, cmd.occurred_at)
     uow.served(uow.get(Supervisor, cmd.supervisor), cmd.occurred_at)
-    return {"case": cmd.case, "activity": cmd.activity, "supervisor": cmd.supervisor}
+    return {**ids, "activity": activity, "supervisor": cmd.supervisor}
 
 
 @handles(c.SubmitOpinion)
 def submit_opinion(uow: UnitOfWork, cmd: c.SubmitOpinion) -> Ids:
-    case = uow.get(Case, cmd.case)
+    case, ids = _owner(uow, cmd)
+    activity = _activity(cmd)
     key = cmd.opinion or case.next_opinion_key()
     supervisor = uow.get(Supervisor, cmd.supervisor)
     case.submit_opinion(
         key,
-        cmd.activity,
+        activity,
         supervisor,
         cmd.content,
         cmd.occurred_at,
         uow.policy,
     )
     uow.served(supervisor, cmd.occurred_at)
-    return {"case": cmd.case, "opinion": key}
+    return {**ids, "opinion": key}
 
 
 @handles(c.ReceiveOpinion)
 def receive_opinion(uow: UnitOfWork, cmd: c.ReceiveOpinion) -> Ids:
-    uow.get(Case, cmd.case).receive_opinion(cmd.opinion, cmd.occurred_at)
-    return {"case": cmd.case, "opinion": cmd.opinion}
+    owner, ids = _owner(uow, cmd)
+    owner.receive_opinion(cmd.opinion, cmd.occurred_at)
+    return {**ids, "opinion": cmd.opinion}
 
 
 @handles(c.RouteOpinion)
 def route_opinion(uow: UnitOfWork, cmd: c.RouteOpinion) -> Ids:
-    uow.get(Case, cmd.case).route_opinion(cmd.opinion, cmd.department, cmd.occurred_at)
-    return {"case": cmd.case, "opinion": cmd.opinion}
+    owner, ids = _owner(uow, cmd)
+    owner.route_opinion(cmd.opinion, cmd.department, cmd.occurred_at)
+    return {**ids, "opinion": cmd.opinion}
 
 
 @handles(c.DecideOpinion)
 def decide_opinion(uow: UnitOfWork, cmd: c.DecideOpinion) -> Ids:
-    uow.get(Case, cmd.case).decide_opinion(
-        cmd.opinion, cmd.outcome, cmd.explanation, cmd.occurred_at
-    )
-    return {"case": cmd.case, "opinion": cmd.opinion}
+    owner, ids = _owner(uow, cmd)
+    owner.decide_opinion(cmd.opinion, cmd.outcome, cmd.explanation, cmd.occurred_at)
+    return {**ids, "opinion": cmd.opinion}
 
 
 @handles(c.GiveFeedback)
 def give_feedback(uow: UnitOfWork, cmd: c.GiveFeedback) -> Ids:
-    uow.get(Case, cmd.case).give_feedback(cmd.opinion, cmd.content, cmd.occurred_at)
-    return {"case": cmd.case, "opinion": cmd.opinion}
+    owner, ids = _owner(uow, cmd)
+    owner.give_feedback(cmd.opinion, cmd.content, cmd.occurred_at)
+    return {**ids, "opinion": cmd.opinion}
 
 
 @handles(c.ReportImplementation)
 def report_implementation(uow: UnitOfWork, cmd: c.ReportImplementation) -> Ids:
-    uow.get(Case, cmd.case).report_implementation(cmd.opinion, cmd.content, cmd.occurred_at)
-    return {"case": cmd.case, "opinion": cmd.opinion}
+    owner, ids = _owner(uow, cmd)
+    owner.report_implementation(cmd.opinion, cmd.content, cmd.occurred_at)
+    return {**ids, "opinion": cmd.opinion}
 
 
 @handles(c.ObjectToFeedback)
 def object_to_feedback(uow: UnitOfWork, cmd: c.ObjectToFeedback) -> Ids:
-    uow.get(Case, cmd.case).object_to_feedback(cmd.opinion, cmd.reason, cmd.occurred_at)
-    return {"case": cmd.case, "opinion": cmd.opinion}
+    owner, ids = _owner(uow, cmd)
+    owner.object_to_feedback(cmd.opinion, cmd.reason, cmd.occurred_at)
+    return {**ids, "opinion": cmd.opinion}
 
 
 @handles(c.RuleOnObjection)
 def rule_on_objection(uow: UnitOfWork, cmd: c.RuleOnObjection) -> Ids:
-    uow.get(Case, cmd.case).rule_on_objection(
+    owner, ids = _owner(uow, cmd)
+    owner.rule_on_objection(
         cmd.opinion,
         cmd.ruling,
         cmd.reasons,
@@ -229,19 +276,21 @@ def rule_on_objection(uow: UnitOfWork, cmd: c.RuleOnObjection) -> Ids:
         approver=cmd.approver.value() if cmd.approver is not None else None,
         policy=uow.policy,
     )
-    return {"case": cmd.case, "opinion": cmd.opinion}
+    return {**ids, "opinion": cmd.opinion}
 
 
 @handles(c.RetractOpinion)
 def retract_opinion(uow: UnitOfWork, cmd: c.RetractOpinion) -> Ids:
-    uow.get(Case, cmd.case).retract_opinion(cmd.opinion, cmd.reason, cmd.occurred_at)
-    return {"case": cmd.case, "opinion": cmd.opinion}
+    owner, ids = _owner(uow, cmd)
+    owner.retract_opinion(cmd.opinion, cmd.reason, cmd.occurred_at)
+    return {**ids, "opinion": cmd.opinion}
 
 
 @handles(c.CorrectOpinion)
 def correct_opinion(uow: UnitOfWork, cmd: c.CorrectOpinion) -> Ids:
-    uow.get(Case, cmd.case).correct_opinion(cmd.opinion, cmd.content, cmd.reason, cmd.occurred_at)
-    return {"case": cmd.case, "opinion": cmd.opinion}
+    owner, ids = _owner(uow, cmd)
+    owner.correct_opinion(cmd.opinion, cmd.content, cmd.reason, cmd.occurred_at)
+    return {**ids, "opinion": cmd.opinion}
 
 
 @handles(c.RecordCaseDecision)

@@ -1,7 +1,9 @@
 """Supervision activities (监督活动): case activities in which supervision took place.
 
 An activity counts when at least one invited person's attendance was recorded on it;
-a supervisor-initiated activity counts from its opening.
+a supervisor-initiated activity counts from its opening. Activities of units, not of
+cases (``UnitActivity``, issue 12) count alike: their one activity is opened by the same
+event; an item names it ``unit_activity`` instead of ``case``.
 """
 
 from __future__ import annotations
@@ -92,9 +94,7 @@ def _activity_items(activity_type: ActivityType | None) -> ItemQuery:
         where, params = _supervised(q)
         if activity_type is not None:
             where, params = f"{where} AND a.type = ?", [*params, activity_type.value]
-        return q.items(
-            f"SELECT c.case_key, a.activity, a.pos {where}", params, ("case", "activity")
-        )
+        return q.owned_items(f"SELECT c.kind, c.case_key, a.activity, a.pos {where}", params)
 
     return items
 
@@ -107,9 +107,10 @@ def _activity_figure(activity_type: ActivityType) -> None:
         f"activities.{activity_type.value}",
         f"{activity_type.zh}（件次）",
         f"{activity_type.en} (activities)",
-        f"Activities of type {activity_type.value} (ActivityOpened) of cases of the units in "
-        "scope in which at least one invited person's attendance was recorded; a "
-        "supervisor-initiated activity counts from its opening.",
+        f"Activities of type {activity_type.value} (ActivityOpened) of cases and unit "
+        "activities (open_unit_activity) of the units in scope in which at least one invited "
+        "person's attendance was recorded; a supervisor-initiated activity counts from its "
+        "opening.",
         count,
         items=_activity_items(activity_type),
     )

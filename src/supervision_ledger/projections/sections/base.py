@@ -121,6 +121,22 @@ class FigureQuery:
         items.sort(key=lambda i: (i.positions[:1], [str(v) for _, v in i.key]))
         return items
 
+    def owned_items(self, sql: str, params: Sequence[Any]) -> list[Item]:
+        """Items of activities: each row of ``sql`` holds the owner's kind (``case`` or
+        ``unit_activity``), its key, the activity and one event position; an item is
+        named ``(kind, key), ("activity", activity)``."""
+        grouped: dict[tuple[Any, ...], list[int]] = {}
+        for kind, owner, activity, position in self.rows(sql, params):
+            found = grouped.setdefault((str(kind), owner, activity), [])
+            if position is not None:
+                found.append(int(position))
+        items = [
+            Item(((kind, owner), ("activity", activity)), tuple(sorted(set(p))))
+            for (kind, owner, activity), p in grouped.items()
+        ]
+        items.sort(key=lambda i: (i.positions[:1], [str(v) for _, v in i.key]))
+        return items
+
     def shared(self, name: str, compute: Callable[[FigureQuery], Any]) -> Any:
         """One query result shared by several figures of the same report."""
         if name not in self._cache:

@@ -8,7 +8,9 @@ counts once for its initiator.
 
 Tables: the invitations of case activities and of hearings (their role is what an
 attendance counts under, and whether the person was drawn or invited by name), one
-participation row per attendance, and one row per replacement sent (补派).
+participation row per attendance, and one row per replacement sent (补派). An
+attendance or replacement on a unit activity (issue 12) has the source ``unit_activity``
+(a case's: ``case``), the kind of its row in ``view_stat_case``.
 """
 
 from __future__ import annotations
@@ -69,12 +71,12 @@ class ParticipationFacts(View):
         # The person who raised it takes part in it (Wuhai counts these among the
         # supervisors' participations: 98 = 94 on invitation + 4 initiated).
         case_id = str(e.originator_id)
-        unit = tx.one("SELECT unit FROM view_stat_case WHERE case_id = ?", [case_id])
+        unit = tx.one("SELECT unit, kind FROM view_stat_case WHERE case_id = ?", [case_id])
         assert unit is not None
         tx.upsert(
             "view_stat_participation",
             {
-                "source": "case",
+                "source": unit[1],
                 "owner_id": case_id,
                 "ref": e.activity,
                 "supervisor": e.initiated_by,
@@ -105,9 +107,9 @@ class ParticipationFacts(View):
         )
         assert found is not None, "a replaced invitation was recorded before"
         case_id = str(e.originator_id)
-        unit = tx.one("SELECT unit FROM view_stat_case WHERE case_id = ?", [case_id])
+        unit = tx.one("SELECT unit, kind FROM view_stat_case WHERE case_id = ?", [case_id])
         assert unit is not None
-        self._replaced(tx, "case", case_id, e.activity, e.replacement, unit[0], e.occurred_at)
+        self._replaced(tx, unit[1], case_id, e.activity, e.replacement, unit[0], e.occurred_at)
         # A replacement drawn from the pool carries the seed it was drawn with.
         self._invited(
             tx, case_id, e.activity, e.replacement, str(found[0]), drawn=e.seed is not None
@@ -137,7 +139,7 @@ class ParticipationFacts(View):
     def case_attendance(self, tx: Tx, e: Case.AttendanceRecorded) -> None:
         case_id = str(e.originator_id)
         found = tx.one(
-            "SELECT i.role, c.unit, i.drawn FROM view_stat_case_invitation i "
+            "SELECT i.role, c.unit, i.drawn, c.kind FROM view_stat_case_invitation i "
             "JOIN view_stat_case c ON c.case_id = i.case_id "
             "WHERE i.case_id = ? AND i.activity = ? AND i.supervisor = ?",
             [case_id, e.activity, e.supervisor],
@@ -145,7 +147,12 @@ class ParticipationFacts(View):
         assert found is not None, "attendance follows an invitation"
         tx.upsert(
             "view_stat_participation",
-            {"source": "case", "owner_id": case_id, "ref": e.activity, "supervisor": e.supervisor},
+            {
+                "source": found[3],
+                "owner_id": case_id,
+                "ref": e.activity,
+                "supervisor": e.supervisor,
+            },
             {
                 "role": found[0],
                 "unit": found[1],
@@ -324,7 +331,7 @@ def _by_type(q: FigureQuery) -> tuple[str, list[object]]:
     period, pp = q.period("p.attended_on")
     return (
         "FROM view_stat_participation p "
-        "LEFT JOIN view_stat_activity a ON p.source = 'case' AND a.case_id = p.owner_id "
+        "LEFT JOIN view_stat_activity a ON p.source <> 'hearing' AND a.case_id = p.owner_id "
         f"AND a.activity = p.ref WHERE p.role = ?{scope}{period}",
         [Role.PEOPLES_SUPERVISOR.value, *sp, *pp],
     )
@@ -367,9 +374,9 @@ def _participation_type_figure(activity_type: ActivityType) -> None:
         f"人民监督员参与{activity_type.zh}（人次）",
         f"people's supervisors taking part in {activity_type.en} (person-times)",
         f"The attendances counted in participation.peoples_supervisor.person_times that were "
-        f"on case activities of type {activity_type.value}{hearing_note}; the ten by_type "
-        "figures add up to person_times (seed 001 publishes this table: 52 / 6 / 5 / 3 / 12 / "
-        "3 / 4 / 1 / 8 + 4 = 98).",
+        f"on case (or unit) activities of type {activity_type.value}{hearing_note}; the ten "
+        "by_type figures add up to person_times (seed 001 publishes this table: 52 / 6 / 5 / "
+        "3 / 12 / 3 / 4 / 1 / 8 + 4 = 98).",
         count,
         items=_by_type_items(activity_type),
     )

@@ -1,5 +1,9 @@
 """The scope of every report: units and their hierarchy, and the unit of each case.
 
+A unit activity (issue 12: an activity of a unit, not of a case) has a row beside the
+cases (``kind`` ``unit_activity``, its key as ``case_key``): its activity, attendances and
+opinions are recorded by the case events and so are counted by the same rows.
+
 Every statistics section places its matters in a unit through these rows (a case's
 unit; a hearing's and a person's are their own columns), and :func:`unit_scope` turns
 "this unit, alone or rolled up" into the list of units a report covers.
@@ -10,6 +14,7 @@ from __future__ import annotations
 from ...domain.case import Case
 from ...domain.errors import NotFound
 from ...domain.unit import ProcuratorateUnit
+from ...domain.unit_activity import UnitActivity
 from ..engine import Tx, View, on
 
 
@@ -18,7 +23,9 @@ class ScopeFacts(View):
 
     tables = {  # noqa: RUF012 - class-level schema
         "view_stat_unit": "unit TEXT PRIMARY KEY, parent TEXT, name TEXT NOT NULL",
-        "view_stat_case": "case_id TEXT PRIMARY KEY, case_key TEXT NOT NULL, unit TEXT NOT NULL",
+        "view_stat_case": "case_id TEXT PRIMARY KEY, case_key TEXT NOT NULL, unit TEXT NOT NULL, "
+        # 'case' or 'unit_activity'
+        "kind TEXT NOT NULL",
     }
     indexes = {  # noqa: RUF012 - class-level schema
         "view_stat_unit_by_parent": "view_stat_unit (parent)",
@@ -32,7 +39,17 @@ class ScopeFacts(View):
     @on(Case.Registered)
     def case_registered(self, tx: Tx, e: Case.Registered) -> None:
         tx.upsert(
-            "view_stat_case", {"case_id": str(e.originator_id)}, {"case_key": e.key, "unit": e.unit}
+            "view_stat_case",
+            {"case_id": str(e.originator_id)},
+            {"case_key": e.key, "unit": e.unit, "kind": "case"},
+        )
+
+    @on(UnitActivity.Opened)
+    def unit_activity_opened(self, tx: Tx, e: UnitActivity.Opened) -> None:
+        tx.upsert(
+            "view_stat_case",
+            {"case_id": str(e.originator_id)},
+            {"case_key": e.key, "unit": e.unit, "kind": "unit_activity"},
         )
 
 
