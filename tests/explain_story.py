@@ -112,3 +112,53 @@ def record(ledger: Ledger) -> None:
     do("record_trial_committee_sitting", sitting="西法审委〔2023〕1号", unit=UNIT,
        court="西山区人民法院", attendee="副检察长 王某", entrusted_deputy=True,
        occurred_at=t("2023-07-01"))  # fmt: skip
+    # Hearings (issue 12 point 8): one applied for by a party and refused with reasons;
+    # one held closed on each ground; an officer's stance the decision departs from; the
+    # officers' collective opinion through a representative.
+    do("appoint_supervisor", supervisor="XS-H", unit=UNIT, name="H某", roles=["hearing_officer"],
+       term_start="2021-01-01", occurred_at=t("2021-01-01"))  # fmt: skip
+    grounds = ("minor_party", "state_secret", "trade_secret", "privacy", "custody_review",
+               "other_by_law")  # fmt: skip
+    for n, ground in enumerate(grounds):
+        case, hearing = f"XS-H{n}", f"西检听〔2023〕{n + 1}号"
+        party = {"name": f"钱{n}某", "minor": ground == "minor_party"}
+        kind = "custody_review" if ground == "custody_review" else "other"
+        do("register_case", case=case, unit=UNIT, kind=kind, handling_prosecutor="李检",
+           received_on="2023-08-01", parties=[party], occurred_at=t("2023-08-01"))  # fmt: skip
+        do("propose_hearing", hearing=hearing, case=case, applied_by=party["name"],
+           occurred_at=t("2023-08-02"))  # fmt: skip
+        do("approve_hearing", hearing=hearing,
+           approver={"role": "chief_prosecutor", "name": "张某"},
+           occurred_at=t("2023-08-03"))  # fmt: skip
+        # A minor party and a custody review close the hearing by default, on their ground.
+        implied = ground in ("minor_party", "custody_review")
+        closed = {} if implied else {"public": False, "closed_ground": ground}
+        do("schedule_hearing", hearing=hearing, scheduled_for=t("2023-08-10"),
+           presiding_prosecutor="李检", occurred_at=t("2023-08-04"), **closed)  # fmt: skip
+        if n < 2:
+            do("invite_hearing_officer", hearing=hearing, supervisor="XS-H",
+               occurred_at=t("2023-08-04", 10))  # fmt: skip
+        do("hold_hearing", hearing=hearing, occurred_at=t("2023-08-10"))
+        if n == 0:
+            do("record_officer_opinion", hearing=hearing, officer="XS-H",
+               recommendation="建议起诉", stance="disagree",
+               occurred_at=t("2023-08-10", 11))  # fmt: skip
+            do("decide_hearing", hearing=hearing, decision="不起诉", follows_proposal=True,
+               chief_approved=True, reasons="经检察长决定。",
+               occurred_at=t("2023-08-11"))  # fmt: skip
+        if n == 1:
+            do(
+                "record_collective_opinion",
+                hearing=hearing,
+                representative="XS-H",
+                recommendation="同意",
+                stance="agree",
+                occurred_at=t("2023-08-10", 11),
+            )
+    do("register_case", case="XS-HR", unit=UNIT, kind="other", handling_prosecutor="李检",
+       received_on="2023-08-01", parties=[{"name": "赵某"}],
+       occurred_at=t("2023-08-01"))  # fmt: skip
+    do("propose_hearing", hearing="西检听〔2023〕9号", case="XS-HR", applied_by="赵某",
+       occurred_at=t("2023-08-02"))  # fmt: skip
+    do("refuse_hearing", hearing="西检听〔2023〕9号", reasons="不符合听证条件。",
+       occurred_at=t("2023-08-03"))  # fmt: skip

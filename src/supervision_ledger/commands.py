@@ -49,11 +49,13 @@ from .domain.values import (
     ApproverRole,
     AssessmentGrade,
     CaseKind,
+    ClosedGround,
     ObjectionRuling,
     OpinionOutcome,
     RecipientType,
     Relationship,
     Role,
+    Stance,
     UnitLevel,
 )
 
@@ -627,6 +629,24 @@ class ProposeHearing(Command):
     hearing: Key = Field(description="The hearing's number, unique in the ledger.")
     case: Key
     reason: Text | None = None
+    applied_by: Name | None = Field(
+        default=None,
+        description="The party of the case who applied for the hearing (Art. 9); "
+        "omit when the office proposes it.",
+    )
+    handler_rank: ApproverRole | None = Field(
+        default=None,
+        description="The rank of the case's handling prosecutor when they are the chief "
+        "prosecutor, a deputy or a department head (Art. 13: they must preside).",
+    )
+
+
+class RefuseHearing(Command):
+    """Decide not to hold a proposed (or applied-for) hearing, with reasons (Art. 9)."""
+
+    type: Literal["refuse_hearing"] = "refuse_hearing"
+    hearing: Key
+    reasons: Text
 
 
 class ApproveHearing(Command):
@@ -657,6 +677,11 @@ class ScheduleHearing(Command):
     presiding_prosecutor: Name
     presided_by_chief: bool = False
     location: Text | None = None
+    closed_ground: ClosedGround | None = Field(
+        default=None,
+        description="Why a closed hearing is closed; default for a minor party "
+        "(minor_party) or a custody/arrest review (custody_review).",
+    )
 
 
 class InviteHearingOfficer(Command):
@@ -707,6 +732,20 @@ class RecordOfficerOpinion(Command):
     officer: Key
     recommendation: Name
     reasons: Text | None = None
+    stance: Stance | None = Field(
+        default=None, description="agree or disagree with the proposed decision."
+    )
+
+
+class RecordCollectiveOpinion(Command):
+    """The hearing officers' one collective opinion through a representative (Art. 15(5))."""
+
+    type: Literal["record_collective_opinion"] = "record_collective_opinion"
+    hearing: Key
+    representative: Key = Field(description="The attending hearing officer who gives it.")
+    recommendation: Name
+    stance: Stance | None = None
+    reasons: Text | None = None
 
 
 class DecideHearing(Command):
@@ -715,6 +754,11 @@ class DecideHearing(Command):
     decision: Name
     chief_approved: bool = False
     reasons: Text | None = None
+    follows_proposal: bool | None = Field(
+        default=None,
+        description="Whether the decision is the proposed one: departure from the majority "
+        "is then judged on the officers' stances.",
+    )
 
 
 class RecordPartyResponse(Command):
@@ -1097,6 +1141,7 @@ CORE_COMMANDS: tuple[type[Command], ...] = (
     RecordCaseDecision,
     CloseCase,
     ProposeHearing,
+    RefuseHearing,
     ApproveHearing,
     ScheduleHearing,
     InviteHearingOfficer,
@@ -1106,6 +1151,7 @@ CORE_COMMANDS: tuple[type[Command], ...] = (
     ReplaceHearingOfficer,
     HoldHearing,
     RecordOfficerOpinion,
+    RecordCollectiveOpinion,
     DecideHearing,
     RecordPartyResponse,
     ConcludeHearing,

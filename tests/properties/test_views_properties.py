@@ -23,7 +23,7 @@ from stores import drop_schema, new_postgres_url, require_postgres
 
 from supervision_ledger import Ledger, LedgerError
 from supervision_ledger.domain import Case, Hearing, Supervisor
-from supervision_ledger.domain.values import ActivityType, Role
+from supervision_ledger.domain.values import ActivityType, ClosedGround, Role
 from supervision_ledger.projections import (
     FIGURES,
     ProjectionEngine,
@@ -426,7 +426,10 @@ def story_of(
     hearing = f"HF{len(keys) + 1}"
     keys.append(hearing)
     ref = {"hearing": hearing}
-    do(when, "propose_hearing", **ref, case=case)
+    # Issue 12 point 8: some hearings are applied for by a party, some held closed on a
+    # ground, some given a collective opinion a decision departs from.
+    applied = {"applied_by": "甲"} if len(observers) % 2 == 1 else {}
+    do(when, "propose_hearing", **ref, case=case, **applied)
     do(when, "approve_hearing", **ref, approved_by="检察长")
     day = when + timedelta(days=7)
     do(
@@ -436,6 +439,7 @@ def story_of(
         presiding_prosecutor="检察长",
         presided_by_chief=len(officers) % 2 == 1,
         scheduled_for=day.isoformat(),
+        **({"public": False, "closed_ground": "privacy"} if len(officers) % 3 == 2 else {}),
     )
     absent: list[str] = []
     invited = list(dict.fromkeys(OFFICERS[o] for o, _ in officers))
@@ -470,7 +474,15 @@ def story_of(
     if not held:
         return steps
     do(day, "hold_hearing", **ref, absent=absent)
-    do(day, "decide_hearing", **ref, decision="结论")
+    came = [p for p, (_, mode) in zip(invited, officers, strict=False) if mode == 0]
+    if came:
+        stance = "disagree" if linked else "agree"
+        do(day, "record_collective_opinion", **ref, representative=came[0],
+           recommendation="集体意见", stance=stance)  # fmt: skip
+        do(day, "decide_hearing", **ref, decision="结论", follows_proposal=True,
+           chief_approved=True, reasons="检察长决定")  # fmt: skip
+    else:
+        do(day, "decide_hearing", **ref, decision="结论")
     for party, accepted in zip(["甲", "乙"], responses, strict=False):
         do(day + timedelta(days=1), "record_party_response", **ref, party=party, accepted=accepted)
     return steps
@@ -579,9 +591,22 @@ def naive(ledger: Ledger, units: set[str] | None, start: date, end: date) -> dic
                 "responses": [],
                 "kind": e.case_kind,
                 "public": None,
+                # Issue 12 point 8: the day of a party's application, of a refusal; the
+                # closed ground, a collective opinion, a departure from the majority.
+                "applied": day(e) if e.applied_by is not None else None,
+                "refused": None,
+                "ground": None,
+                "collective": False,
+                "departs": False,
             }
+        elif isinstance(e, Hearing.Refused):
+            hearings[oid]["refused"] = day(e)
+        elif isinstance(e, Hearing.CollectiveOpinionRecorded):
+            hearings[oid]["collective"] = True
+        elif isinstance(e, Hearing.Decided):
+            hearings[oid]["departs"] = e.departs_from_majority
         elif isinstance(e, Hearing.Scheduled):
-            hearings[oid].update(chief=e.presided_by_chief, public=e.public)
+            hearings[oid].update(chief=e.presided_by_chief, public=e.public, ground=e.closed_ground)
         elif isinstance(e, Hearing.OfficerInvited):
             hearings[oid]["roles"][e.supervisor] = "hearing_officer"
         elif isinstance(e, Hearing.ObserverInvited):
@@ -714,6 +739,19 @@ def naive(ledger: Ledger, units: set[str] | None, start: date, end: date) -> dic
         f["hearings.mandatory_supervision"],
     )
     f["hearings.parties_accepted"] = sum(bool(h["responses"]) and all(h["responses"]) for h in held)
+    f["hearings.applied_for"] = sum(
+        h["applied"] is not None and inside(h["applied"], h["unit"]) for h in hearings.values()
+    )
+    f["hearings.refused"] = sum(
+        h["refused"] is not None and inside(h["refused"], h["unit"]) for h in hearings.values()
+    )
+    f["hearings.closed"] = sum(h["public"] is False for h in held)
+    for ground in ClosedGround:
+        f[f"hearings.closed_{ground.value}"] = sum(
+            h["public"] is False and h["ground"] is ground for h in held
+        )
+    f["hearings.collective_opinions"] = sum(h["collective"] for h in held)
+    f["hearings.departed_from_majority"] = sum(h["departs"] for h in held)
     # The three core rates, as (numerator, denominator).
     decided = sum(o["outcome"] is not None for o in cohort)
     f["opinions.adoption_rate"] = (f["opinions.adopted"], decided)
@@ -848,6 +886,10 @@ def reached(figures: dict[str, Any]) -> None:
         figures["feedback.receipt_overdue"] + figures["feedback.decision_overdue"]
     )
     REACHED["officer attendances"] += figures["hearings.officer_person_times"]
+    REACHED["hearings applied for"] += figures["hearings.applied_for"]
+    REACHED["closed hearings"] += figures["hearings.closed_privacy"]
+    REACHED["collective opinions"] += figures["hearings.collective_opinions"]
+    REACHED["departures from the majority"] += figures["hearings.departed_from_majority"]
     REACHED["party responses"] += figures["hearings.acceptance_rate"][1]
     REACHED["hearings with a people's supervisor"] += figures["hearings.with_peoples_supervisor"]
     REACHED["hearings with an NPC deputy"] += figures["hearings.with_npc_deputy"]
@@ -921,6 +963,10 @@ def run_and_check_reach(run: Callable[[], None]) -> None:
         "officers by name",
         "mandatory hearing with a people's supervisor",
         "mandatory hearing without",
+        "hearings applied for",
+        "closed hearings",
+        "collective opinions",
+        "departures from the majority",
     ]:
         assert REACHED[state] > 0, f"no history reached {state}: {dict(REACHED)}"
 

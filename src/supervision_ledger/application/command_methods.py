@@ -152,6 +152,10 @@ class CommandMethods(ABC):
         """Record a ``approve_hearing`` command."""
         return self.execute(command)
 
+    def refuse_hearing(self, command: c.RefuseHearing) -> CommandResult:
+        """Refuse a proposed or applied-for hearing, with reasons (Art. 9)."""
+        return self.execute(command)
+
     def schedule_hearing(self, command: c.ScheduleHearing) -> CommandResult:
         """Record a ``schedule_hearing`` command."""
         return self.execute(command)
@@ -182,6 +186,10 @@ class CommandMethods(ABC):
 
     def record_officer_opinion(self, command: c.RecordOfficerOpinion) -> CommandResult:
         """Record a ``record_officer_opinion`` command."""
+        return self.execute(command)
+
+    def record_collective_opinion(self, command: c.RecordCollectiveOpinion) -> CommandResult:
+        """The hearing officers' collective opinion through a representative (Art. 15(5))."""
         return self.execute(command)
 
     def decide_hearing(self, command: c.DecideHearing) -> CommandResult:

@@ -19,7 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
 from ..domain.base import LedgerAggregate
 from ..domain.case import Activity, Case, Opinion
-from ..domain.hearing import Hearing, HearingParticipant, OfficerOpinion
+from ..domain.hearing import CollectiveOpinion, Hearing, HearingParticipant, OfficerOpinion
 from ..domain.lead import Lead, LeadSource, LeadStatus
 from ..domain.partner import PartnerAgreement
 from ..domain.petition import Petition, PetitionChannel, PetitionStage, ProceduralOutcome
@@ -35,8 +35,10 @@ from ..domain.trial_committee import CommitteeOpinion, TrialCommitteeSitting
 from ..domain.typical_case import NominationStatus, TypicalCaseLevel, TypicalCaseNomination
 from ..domain.unit import ProcuratorateUnit
 from ..domain.values import (
+    ApproverRole,
     AssessmentGrade,
     CaseKind,
+    ClosedGround,
     HearingStatus,
     InactivePeriod,
     Party,
@@ -189,6 +191,19 @@ class HearingState(AggregateState):
     #: Whether each responding party accepted the hearing opinion.
     party_responses: dict[str, bool]
     concluded_at: datetime | None
+    #: The party who applied for the hearing (Art. 9); None: proposed by the office.
+    applied_by: str | None
+    #: The case's handling prosecutor and their rank (Art. 13: chief or head presides).
+    handler: str | None
+    handler_rank: ApproverRole | None
+    #: Why the hearing was refused (status refused).
+    refusal_reasons: str | None
+    #: Why a closed hearing is closed.
+    closed_ground: ClosedGround | None
+    #: The officers' one collective opinion through a representative (Art. 15(5)).
+    collective_opinion: CollectiveOpinion | None
+    #: Whether the decision is the proposed one (None: not said).
+    follows_proposal: bool | None
 
 
 class SuggestionState(AggregateState):

@@ -30,7 +30,7 @@ _NAMED = frozenset({crypto.SUPERVISOR, crypto.OFFICIAL})
 
 #: Fields that hold a party name, per event name.
 PARTY_FIELDS: dict[str, tuple[str, ...]] = {
-    "Hearing.Proposed": ("party_names",),
+    "Hearing.Proposed": ("party_names", "applied_by"),
     "Hearing.PartyResponded": ("party",),
     "Supervisor.RelationshipDeclared": ("party",),
 }

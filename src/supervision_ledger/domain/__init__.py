@@ -1,12 +1,13 @@
 """The pure domain: aggregates, events, rules and policies. No I/O, no storage."""
 
 from .base import LedgerAggregate, aggregate_id
-from .case import Activity, Case, Invitation, Opinion
+from .case import Activity, Case, Opinion
 from .draw import draw, draw_rank
 from .errors import *  # noqa: F403
 from .errors import __all__ as _errors
 from .hearing import Hearing
 from .lead import Lead, LeadSource, LeadStatus
+from .lifecycle import Invitation
 from .partner import PartnerAgreement
 from .petition import Petition, PetitionChannel, PetitionStage, ProceduralOutcome
 from .policy import DEFAULT_POLICY, Deadline, Policy, WeekdayCalendar, WorkingDayCalendar

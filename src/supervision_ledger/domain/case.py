@@ -37,7 +37,7 @@ from .errors import (
     RegisteredBeforeReceived,
     RuleViolation,
 )
-from .lifecycle import CLOSABLE, check_may_pick_by_name, opinion_waits_for
+from .lifecycle import CLOSABLE, Invitation, check_may_pick_by_name, opinion_waits_for
 from .policy import Policy
 from .supervisor import Supervisor
 from .values import (
@@ -53,21 +53,6 @@ from .values import (
     Party,
     Role,
 )
-
-
-@dataclass
-class Invitation:
-    """One person's invitation to one activity."""
-
-    supervisor: str
-    role: Role
-    invited_at: datetime
-    status: InvitationStatus = InvitationStatus.INVITED
-    drawn: bool = False
-    replaces: str | None = None
-    replaced_by: str | None = None
-    changed_at: datetime | None = None
-    reason: str | None = None
 
 
 @dataclass(frozen=True)
@@ -650,41 +635,33 @@ class Case(LedgerAggregate):
         self,
         activity: str,
         supervisor: str,
-        allowed: set[InvitationStatus],
         step: str,
+        said: str,
         occurred_at: datetime,
     ) -> Invitation:
+        """The invitation, once its lifecycle (``lifecycle.Invitation``) allows ``step``."""
         self._check_open()
         inv = self.invitation(activity, supervisor)
-        if inv.status not in allowed:
-            raise InvalidTransition(
-                f"cannot record that {supervisor!r} {step} activity {activity!r} of "
-                f"{self.label}: the invitation is {inv.status.value}"
-            )
-        not_before(occurred_at, inv.changed_at or inv.invited_at, f"{supervisor!r} {step}")
+        inv.check(
+            step,
+            f"cannot record that {supervisor!r} {said} activity {activity!r} of "
+            f"{self.label}: the invitation is {{status}}",
+        )
+        not_before(occurred_at, inv.last_changed_at, f"{supervisor!r} {said}")
         return inv
 
     def accept_invitation(self, activity: str, supervisor: str, occurred_at: datetime) -> None:
-        self._check_invitation_step(
-            activity, supervisor, {InvitationStatus.INVITED}, "accepted", occurred_at
-        )
+        self._check_invitation_step(activity, supervisor, "accept", "accepted", occurred_at)
         self._accept(activity=activity, supervisor=supervisor, occurred_at=occurred_at)
 
     @event(InvitationAccepted)
     def _accept(self, activity: str, supervisor: str, occurred_at: datetime) -> None:
-        inv = self.activities[activity].invitations[supervisor]
-        inv.status, inv.changed_at = InvitationStatus.ACCEPTED, occurred_at
+        self.activities[activity].invitations[supervisor].take("accept", occurred_at)
 
     def decline_invitation(
         self, activity: str, supervisor: str, reason: str | None, occurred_at: datetime
     ) -> None:
-        self._check_invitation_step(
-            activity,
-            supervisor,
-            {InvitationStatus.INVITED, InvitationStatus.ACCEPTED},
-            "declined",
-            occurred_at,
-        )
+        self._check_invitation_step(activity, supervisor, "decline", "declined", occurred_at)
         self._decline(
             activity=activity, supervisor=supervisor, reason=reason, occurred_at=occurred_at
         )
@@ -694,7 +671,7 @@ class Case(LedgerAggregate):
         self, activity: str, supervisor: str, reason: str | None, occurred_at: datetime
     ) -> None:
         inv = self.activities[activity].invitations[supervisor]
-        inv.status, inv.changed_at, inv.reason = InvitationStatus.DECLINED, occurred_at, reason
+        inv.take("decline", occurred_at, reason=reason)
 
     def replace_supervisor(
         self,
@@ -714,11 +691,7 @@ class Case(LedgerAggregate):
         eligible ``candidates`` with ``seed``, as the original draw was.
         """
         inv = self._check_invitation_step(
-            activity,
-            supervisor,
-            {InvitationStatus.INVITED, InvitationStatus.ACCEPTED, InvitationStatus.DECLINED},
-            "was replaced in",
-            occurred_at,
+            activity, supervisor, "replace", "was replaced in", occurred_at
         )
         act = self.activities[activity]
         pool: tuple[str, ...] = ()
@@ -774,30 +747,18 @@ class Case(LedgerAggregate):
     ) -> None:
         act = self.activities[activity]
         old = act.invitations[supervisor]
-        old.status, old.changed_at, old.replaced_by = (
-            InvitationStatus.REPLACED,
-            occurred_at,
-            replacement,
-        )
-        old.reason = reason
+        old.take("replace", occurred_at, reason=reason, replaced_by=replacement)
         act.invitations[replacement] = Invitation(
             replacement, old.role, occurred_at, drawn=seed is not None, replaces=supervisor
         )
 
     def record_attendance(self, activity: str, supervisor: str, occurred_at: datetime) -> None:
-        self._check_invitation_step(
-            activity,
-            supervisor,
-            {InvitationStatus.INVITED, InvitationStatus.ACCEPTED},
-            "attended",
-            occurred_at,
-        )
+        self._check_invitation_step(activity, supervisor, "attend", "attended", occurred_at)
         self._attend(activity=activity, supervisor=supervisor, occurred_at=occurred_at)
 
     @event(AttendanceRecorded)
     def _attend(self, activity: str, supervisor: str, occurred_at: datetime) -> None:
-        inv = self.activities[activity].invitations[supervisor]
-        inv.status, inv.changed_at = InvitationStatus.ATTENDED, occurred_at
+        self.activities[activity].invitations[supervisor].take("attend", occurred_at)
 
     # -- opinions ----------------------------------------------------------------
 

@@ -149,6 +149,25 @@ class ClosedHearingRequired(RuleViolation):
     rule = "closed_hearing_required"
 
 
+class NotAParty(RuleViolation):
+    """Only a party of the case may apply for a hearing on it (Art. 9)."""
+
+    rule = "not_a_party"
+
+
+class ClosedGroundRequired(RuleViolation):
+    """A closed hearing records why it is closed (minor party, state secret, privacy, …)."""
+
+    rule = "closed_ground_required"
+
+
+class HandlerMustPreside(RuleViolation):
+    """When the chief prosecutor or a department head handles the case, they preside
+    over its hearing (Art. 13; the ranks are ``Policy.handler_must_preside``)."""
+
+    rule = "handler_must_preside"
+
+
 class DepartureNeedsApproval(RuleViolation):
     """Departing from the hearing officers' majority needs the chief prosecutor and reasons."""
 
@@ -254,6 +273,7 @@ __all__ = [
     "BusinessTimeOutOfRange",
     "CaseClosed",
     "ClosedBeforeLastStep",
+    "ClosedGroundRequired",
     "ClosedHearingRequired",
     "CommandIdConflict",
     "ConcurrencyConflict",
@@ -261,12 +281,14 @@ __all__ = [
     "DrawRequired",
     "EscalationNeedsApproval",
     "ExplanationRequired",
+    "HandlerMustPreside",
     "InvalidDeadline",
     "InvalidPeriod",
     "InvalidTerm",
     "InvalidTransition",
     "InvalidUnit",
     "LedgerError",
+    "NotAParty",
     "NotAttended",
     "NotEnoughEligible",
     "NotFound",

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import ClassVar
 from uuid import UUID
@@ -25,27 +25,34 @@ from .errors import (
     AlreadyExists,
     AlreadyInvited,
     CaseClosed,
+    ClosedGroundRequired,
     ClosedHearingRequired,
     DepartureNeedsApproval,
+    ExplanationRequired,
+    HandlerMustPreside,
     InvalidTransition,
+    NotAParty,
     NotAttended,
     NoticeTooShort,
     NotInvited,
     RuleViolation,
     TooManyOfficers,
 )
-from .lifecycle import check_may_pick_by_name
+from .lifecycle import Invitation, check_may_pick_by_name
 from .policy import Policy, add_days
 from .supervisor import Supervisor
 from .values import (
     CLOSED_BY_DEFAULT_KINDS,
     HEARING_STATUS_ORDER,
     Approver,
+    ApproverRole,
     CaseFacts,
     CaseKind,
+    ClosedGround,
     HearingStatus,
     InvitationStatus,
     Role,
+    Stance,
 )
 
 #: Roles that may observe a hearing (人民监督员、人大代表、政协委员).
@@ -53,28 +60,30 @@ OBSERVER_ROLES = frozenset({Role.PEOPLES_SUPERVISOR, Role.NPC_DEPUTY, Role.CPPCC
 
 
 @dataclass
-class HearingParticipant:
-    """An invited hearing officer (听证员) or observer."""
+class HearingParticipant(Invitation):
+    """An invited hearing officer (听证员) or observer: an :class:`Invitation` (its
+    lifecycle is written once, in ``lifecycle``) that knows whether it is an officer."""
 
-    supervisor: str
-    role: Role
-    officer: bool
-    invited_at: datetime
-    status: InvitationStatus = InvitationStatus.INVITED
-    replaces: str | None = None
-    replaced_by: str | None = None
-    reason: str | None = None
-
-    @property
-    def expected(self) -> bool:
-        """Still expected to take part (not declined, not replaced)."""
-        return self.status in (InvitationStatus.INVITED, InvitationStatus.ACCEPTED)
+    officer: bool = field(default=False, kw_only=True)
 
 
 @dataclass(frozen=True)
 class OfficerOpinion:
     officer: str
     recommendation: str
+    reasons: str | None
+    occurred_at: datetime
+    #: Agree or disagree with the proposed decision; None: recorded without a stance.
+    stance: Stance | None = None
+
+
+@dataclass(frozen=True)
+class CollectiveOpinion:
+    """The officers' one collective opinion, given through a representative (Art. 15(5))."""
+
+    representative: str
+    recommendation: str
+    stance: Stance | None
     reasons: str | None
     occurred_at: datetime
 
@@ -84,6 +93,15 @@ class Hearing(LedgerAggregate):
 
     kind: ClassVar[str] = "hearing"
     status: HearingStatus
+    # State added by issue 12 point 8, with the defaults a snapshot taken before it
+    # (persistence/snapshots.py, SNAPSHOT_OPTIONAL) leaves in place.
+    applied_by: str | None = None
+    handler: str | None = None
+    handler_rank: ApproverRole | None = None
+    refusal_reasons: str | None = None
+    closed_ground: ClosedGround | None = None
+    collective_opinion: CollectiveOpinion | None = None
+    follows_proposal: bool | None = None
 
     # -- events ----------------------------------------------------------------
 
@@ -95,6 +113,23 @@ class Hearing(LedgerAggregate):
         party_names: tuple[str, ...]
         has_minor: bool
         reason: str | None
+        #: The party who applied for the hearing (Art. 9); None: proposed by the office.
+        applied_by: str | None
+        #: The case's handling prosecutor and their rank (None: an ordinary prosecutor).
+        handler: str | None
+        handler_rank: ApproverRole | None
+
+        #: Version 2 records the applicant and the handler's rank (issue 12 point 8).
+        class_version = 2
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, object]) -> None:
+            state["applied_by"] = None
+            state["handler"] = None
+            state["handler_rank"] = None
+
+    class Refused(LedgerAggregate.Event):
+        reasons: str
 
     class Approved(LedgerAggregate.Event):
         #: The office and person that approved holding the hearing (issue 12: was the
@@ -113,6 +148,15 @@ class Hearing(LedgerAggregate):
         presiding_prosecutor: str
         presided_by_chief: bool
         location: str | None
+        #: Why a closed hearing is closed; None when public.
+        closed_ground: ClosedGround | None
+
+        #: Version 2 records the ground of a closed hearing (issue 12 point 8).
+        class_version = 2
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, object]) -> None:
+            state["closed_ground"] = None  # recorded before grounds were
 
     class OfficersDrawn(LedgerAggregate.Event):
         count: int
@@ -154,6 +198,20 @@ class Hearing(LedgerAggregate):
         officer: str
         recommendation: str
         reasons: str | None
+        stance: Stance | None
+
+        #: Version 2 records the stance on the proposed decision (issue 12 point 8).
+        class_version = 2
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, object]) -> None:
+            state["stance"] = None
+
+    class CollectiveOpinionRecorded(LedgerAggregate.Event):
+        representative: str
+        recommendation: str
+        stance: Stance | None
+        reasons: str | None
 
     class Decided(LedgerAggregate.Event):
         decision: str
@@ -161,6 +219,18 @@ class Hearing(LedgerAggregate):
         departs_from_majority: bool
         chief_approved: bool
         reasons: str | None
+        #: Whether the decision is the one proposed (None: not said); the majority's
+        #: stance it was judged against (None: judged on recommendation texts).
+        follows_proposal: bool | None
+        majority_stance: Stance | None
+
+        #: Version 2 judges departure on the officers' stances (issue 12 point 8).
+        class_version = 2
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, object]) -> None:
+            state["follows_proposal"] = None
+            state["majority_stance"] = None
 
     class PartyResponded(LedgerAggregate.Event):
         party: str
@@ -188,12 +258,26 @@ class Hearing(LedgerAggregate):
         return {k: p for k, p in self.participants.items() if not p.officer}
 
     def majority_recommendation(self) -> str | None:
-        """The recommendation more than half of the recorded officer opinions share."""
+        """The recommendation more than half of the recorded officer opinions share; the
+        collective opinion's, when the officers gave one."""
+        if self.collective_opinion is not None:
+            return self.collective_opinion.recommendation
         counts = Counter(o.recommendation for o in self.officer_opinions.values())
         if not counts:
             return None
         recommendation, n = counts.most_common(1)[0]
         return recommendation if n * 2 > sum(counts.values()) else None
+
+    def majority_stance(self) -> Stance | None:
+        """The stance more than half of the officers' opinions take on the proposed
+        decision (the collective opinion's, when given); None without a majority."""
+        if self.collective_opinion is not None:
+            return self.collective_opinion.stance
+        counts = Counter(o.stance for o in self.officer_opinions.values())
+        for stance in Stance:
+            if counts[stance] * 2 > sum(counts.values()):
+                return stance
+        return None
 
     @property
     def parties_accepted(self) -> bool | None:
@@ -221,6 +305,27 @@ class Hearing(LedgerAggregate):
         if case_closed:
             raise CaseClosed(f"case {case!r} is closed: no hearing can be proposed")
 
+    @staticmethod
+    def check_applicant(applied_by: str | None, party_names: tuple[str, ...], case: str) -> None:
+        """Only a party of the case may apply for a hearing (Art. 9)."""
+        if applied_by is not None and applied_by not in party_names:
+            raise NotAParty(f"{applied_by!r} is not a party of case {case!r}")
+
+    def refuse(self, reasons: str, occurred_at: datetime) -> None:
+        """Decide not to hold the proposed (or applied-for) hearing; the reasons are
+        required, to be told to the applicant (Art. 9)."""
+        self._require(HearingStatus.PROPOSED, step="refuse")
+        not_before(occurred_at, self.last_step_at, f"refusal of hearing {self.key!r}")
+        if not reasons.strip():
+            raise ExplanationRequired(f"the refusal of hearing {self.key!r} needs reasons")
+        self._refuse(reasons=reasons, occurred_at=occurred_at)
+
+    @event(Refused)
+    def _refuse(self, reasons: str, occurred_at: datetime) -> None:
+        self.refusal_reasons = reasons
+        self.status = HearingStatus.REFUSED
+        self.last_step_at = occurred_at
+
     @event(Proposed)
     def __init__(
         self,
@@ -232,6 +337,9 @@ class Hearing(LedgerAggregate):
         has_minor: bool,
         reason: str | None,
         occurred_at: datetime,
+        applied_by: str | None = None,
+        handler: str | None = None,
+        handler_rank: ApproverRole | None = None,
     ) -> None:
         self.key = key
         self.case = case
@@ -240,6 +348,13 @@ class Hearing(LedgerAggregate):
         self.party_names = party_names
         self.has_minor = has_minor
         self.reason = reason
+        self.applied_by = applied_by
+        self.handler = handler
+        self.handler_rank = handler_rank
+        self.refusal_reasons = None
+        self.closed_ground = None
+        self.collective_opinion = None
+        self.follows_proposal = None
         self.proposed_at = occurred_at
         self.status = HearingStatus.PROPOSED
         self.last_step_at = occurred_at
@@ -279,6 +394,15 @@ class Hearing(LedgerAggregate):
         """Public unless custody review, arrest review or a minor party [C]."""
         return not (self.case_kind in CLOSED_BY_DEFAULT_KINDS or self.has_minor)
 
+    def default_closed_ground(self) -> ClosedGround | None:
+        """The ground a hearing closed by default is closed on: a minor party, or a
+        review of custody or arrest."""
+        if self.has_minor:
+            return ClosedGround.MINOR_PARTY
+        if self.case_kind in CLOSED_BY_DEFAULT_KINDS:
+            return ClosedGround.CUSTODY_REVIEW
+        return None
+
     def schedule(
         self,
         scheduled_for: datetime,
@@ -289,6 +413,7 @@ class Hearing(LedgerAggregate):
         occurred_at: datetime,
         policy: Policy,
         people: Mapping[str, Supervisor] | None = None,
+        closed_ground: ClosedGround | None = None,
     ) -> None:
         """Give notice of the hearing: at least ``policy.hearing_notice_days`` ahead.
 
@@ -305,10 +430,32 @@ class Hearing(LedgerAggregate):
                 f"can be held on {earliest.isoformat()} at the earliest, not "
                 f"{policy.local_date(scheduled_for).isoformat()}"
             )
-        if public and self.has_minor:
+        if public and self.has_minor and policy.minor_hearings_closed:
             raise ClosedHearingRequired(
                 f"hearing {self.key!r} concerns a minor party of case {self.case!r} "
                 "and must be closed"
+            )
+        is_public = self.default_public() if public is None else public
+        if is_public and closed_ground is not None:
+            raise RuleViolation(
+                f"hearing {self.key!r} is public: it has no ground to be closed "
+                f"({closed_ground.value})"
+            )
+        ground = None if is_public else closed_ground or self.default_closed_ground()
+        if not is_public and ground is None:
+            raise ClosedGroundRequired(
+                f"hearing {self.key!r} is closed: record its ground (minor_party, "
+                "state_secret, trade_secret, privacy, …)"
+            )
+        if (
+            self.handler_rank is not None
+            and self.handler_rank in policy.handler_must_preside
+            and presiding_prosecutor != self.handler
+        ):
+            raise HandlerMustPreside(
+                f"case {self.case!r} is handled by the {self.handler_rank.value} "
+                f"{self.handler!r}, who must preside over hearing {self.key!r}, "
+                f"not {presiding_prosecutor!r}"
             )
         expected = [p for p in self.participants.values() if p.expected]
         if expected:
@@ -321,10 +468,11 @@ class Hearing(LedgerAggregate):
                 )
         self._schedule(
             scheduled_for=scheduled_for,
-            public=self.default_public() if public is None else public,
+            public=is_public,
             presiding_prosecutor=presiding_prosecutor,
             presided_by_chief=presided_by_chief,
             location=location,
+            closed_ground=ground,
             occurred_at=occurred_at,
         )
 
@@ -336,9 +484,11 @@ class Hearing(LedgerAggregate):
         presiding_prosecutor: str,
         presided_by_chief: bool,
         location: str | None,
+        closed_ground: ClosedGround | None,
         occurred_at: datetime,
     ) -> None:
         self.scheduled_for, self.noticed_at, self.public = scheduled_for, occurred_at, public
+        self.closed_ground = closed_ground
         self.presiding_prosecutor, self.presided_by_chief = presiding_prosecutor, presided_by_chief
         self.location = location
         self._advance(HearingStatus.SCHEDULED, occurred_at)
@@ -379,7 +529,7 @@ class Hearing(LedgerAggregate):
     @event(OfficerInvited)
     def _invite_officer(self, supervisor: str, occurred_at: datetime) -> None:
         self.participants[supervisor] = HearingParticipant(
-            supervisor, Role.HEARING_OFFICER, True, occurred_at
+            supervisor, Role.HEARING_OFFICER, occurred_at, officer=True
         )
 
     def draw_officers(
@@ -431,7 +581,7 @@ class Hearing(LedgerAggregate):
     ) -> None:
         for key in drawn:
             self.participants[key] = HearingParticipant(
-                key, Role.HEARING_OFFICER, True, occurred_at
+                key, Role.HEARING_OFFICER, occurred_at, drawn=True, officer=True
             )
 
     def invite_observer(
@@ -448,7 +598,7 @@ class Hearing(LedgerAggregate):
 
     @event(ObserverInvited)
     def _invite_observer(self, supervisor: str, role: Role, occurred_at: datetime) -> None:
-        self.participants[supervisor] = HearingParticipant(supervisor, role, False, occurred_at)
+        self.participants[supervisor] = HearingParticipant(supervisor, role, occurred_at)
 
     def _participant(self, supervisor: str) -> HearingParticipant:
         try:
@@ -459,17 +609,13 @@ class Hearing(LedgerAggregate):
     def decline(self, supervisor: str, reason: str | None, occurred_at: datetime) -> None:
         self._require(HearingStatus.APPROVED, HearingStatus.SCHEDULED, step="decline")
         p = self._participant(supervisor)
-        if not p.expected:
-            raise InvalidTransition(
-                f"{supervisor!r}'s invitation to hearing {self.key!r} is {p.status.value}"
-            )
+        p.check("decline", f"{supervisor!r}'s invitation to hearing {self.key!r} is {{status}}")
         not_before(occurred_at, p.invited_at, f"{supervisor!r} declining")
         self._decline(supervisor=supervisor, reason=reason, occurred_at=occurred_at)
 
     @event(InvitationDeclined)
     def _decline(self, supervisor: str, reason: str | None, occurred_at: datetime) -> None:
-        p = self.participants[supervisor]
-        p.status, p.reason = InvitationStatus.DECLINED, reason
+        self.participants[supervisor].take("decline", occurred_at, reason=reason)
 
     def replace_officer(
         self,
@@ -483,14 +629,7 @@ class Hearing(LedgerAggregate):
         p = self._participant(supervisor)
         if not p.officer:
             raise InvalidTransition(f"{supervisor!r} is an observer of hearing {self.key!r}")
-        if p.status not in (
-            InvitationStatus.INVITED,
-            InvitationStatus.ACCEPTED,
-            InvitationStatus.DECLINED,
-        ):
-            raise InvalidTransition(
-                f"{supervisor!r}'s invitation to hearing {self.key!r} is {p.status.value}"
-            )
+        p.check("replace", f"{supervisor!r}'s invitation to hearing {self.key!r} is {{status}}")
         self._check_can_invite(replacement, Role.HEARING_OFFICER, occurred_at, policy)
         self._replace_officer(
             supervisor=supervisor,
@@ -504,9 +643,9 @@ class Hearing(LedgerAggregate):
         self, supervisor: str, replacement: str, reason: str | None, occurred_at: datetime
     ) -> None:
         old = self.participants[supervisor]
-        old.status, old.replaced_by, old.reason = InvitationStatus.REPLACED, replacement, reason
+        old.take("replace", occurred_at, reason=reason, replaced_by=replacement)
         self.participants[replacement] = HearingParticipant(
-            replacement, Role.HEARING_OFFICER, True, occurred_at, replaces=supervisor
+            replacement, Role.HEARING_OFFICER, occurred_at, replaces=supervisor, officer=True
         )
 
     def hold(self, absent: tuple[str, ...], occurred_at: datetime, policy: Policy) -> None:
@@ -520,11 +659,9 @@ class Hearing(LedgerAggregate):
                 f"{policy.local_date(self.scheduled_for).isoformat()} and cannot be held before"
             )
         for key in absent:
-            p = self._participant(key)
-            if not p.expected:
-                raise InvalidTransition(
-                    f"{key!r} is {p.status.value} for hearing {self.key!r}, so cannot be absent"
-                )
+            self._participant(key).check(
+                "absent", f"{key!r} is {{status}} for hearing {self.key!r}, so cannot be absent"
+            )
         attendees = tuple(k for k, p in self.participants.items() if p.expected and k not in absent)
         self._hold(attendees=attendees, absent=tuple(absent), occurred_at=occurred_at)
 
@@ -534,13 +671,18 @@ class Hearing(LedgerAggregate):
     ) -> None:
         self.held_at, self.attendees = occurred_at, attendees
         for key in attendees:
-            self.participants[key].status = InvitationStatus.ATTENDED
+            self.participants[key].take("attend", occurred_at)
         for key in absent:
-            self.participants[key].status = InvitationStatus.ABSENT
+            self.participants[key].take("absent", occurred_at)
         self._advance(HearingStatus.HELD, occurred_at)
 
     def record_officer_opinion(
-        self, officer: str, recommendation: str, reasons: str | None, occurred_at: datetime
+        self,
+        officer: str,
+        recommendation: str,
+        reasons: str | None,
+        occurred_at: datetime,
+        stance: Stance | None = None,
     ) -> None:
         """An attending hearing officer's opinion (听证员意见)."""
         self._require(HearingStatus.HELD, step="record an officer's opinion")
@@ -553,31 +695,100 @@ class Hearing(LedgerAggregate):
             raise AlreadyExists(f"hearing officer {officer!r} already gave an opinion")
         not_before(occurred_at, self.held_at, f"opinion of {officer!r}")
         self._record_officer_opinion(
-            officer=officer, recommendation=recommendation, reasons=reasons, occurred_at=occurred_at
+            officer=officer,
+            recommendation=recommendation,
+            reasons=reasons,
+            stance=stance,
+            occurred_at=occurred_at,
         )
 
     @event(OfficerOpinionRecorded)
     def _record_officer_opinion(
-        self, officer: str, recommendation: str, reasons: str | None, occurred_at: datetime
+        self,
+        officer: str,
+        recommendation: str,
+        reasons: str | None,
+        stance: Stance | None,
+        occurred_at: datetime,
     ) -> None:
         self.officer_opinions[officer] = OfficerOpinion(
-            officer, recommendation, reasons, occurred_at
+            officer, recommendation, reasons, occurred_at, stance
         )
         self.last_step_at = max(self.last_step_at, occurred_at)
 
+    def record_collective_opinion(
+        self,
+        representative: str,
+        recommendation: str,
+        stance: Stance | None,
+        reasons: str | None,
+        occurred_at: datetime,
+    ) -> None:
+        """The hearing officers' one collective opinion, given through a representative
+        who attended as a hearing officer (Art. 15(5)); it stands for the majority."""
+        self._require(HearingStatus.HELD, step="record the officers' collective opinion")
+        p = self._participant(representative)
+        if not p.officer or p.status is not InvitationStatus.ATTENDED:
+            raise NotAttended(
+                f"{representative!r} did not attend hearing {self.key!r} as a hearing officer"
+            )
+        if self.collective_opinion is not None:
+            raise AlreadyExists(
+                f"the officers of hearing {self.key!r} already gave a collective opinion"
+            )
+        not_before(occurred_at, self.held_at, f"collective opinion on hearing {self.key!r}")
+        self._record_collective_opinion(
+            representative=representative,
+            recommendation=recommendation,
+            stance=stance,
+            reasons=reasons,
+            occurred_at=occurred_at,
+        )
+
+    @event(CollectiveOpinionRecorded)
+    def _record_collective_opinion(
+        self,
+        representative: str,
+        recommendation: str,
+        stance: Stance | None,
+        reasons: str | None,
+        occurred_at: datetime,
+    ) -> None:
+        self.collective_opinion = CollectiveOpinion(
+            representative, recommendation, stance, reasons, occurred_at
+        )
+        self.last_step_at = max(self.last_step_at, occurred_at)
+
+    def departs(self, decision: str, follows_proposal: bool | None) -> bool:
+        """Whether ``decision`` departs from the officers' majority: judged on their
+        stances when the decision says whether it follows the proposal and the officers
+        took a majority stance; else on equal recommendation texts (as before)."""
+        stance = self.majority_stance()
+        if follows_proposal is not None and stance is not None:
+            return follows_proposal != (stance is Stance.AGREE)
+        majority = self.majority_recommendation()
+        return majority is not None and decision != majority
+
     def decide(
-        self, decision: str, chief_approved: bool, reasons: str | None, occurred_at: datetime
+        self,
+        decision: str,
+        chief_approved: bool,
+        reasons: str | None,
+        occurred_at: datetime,
+        follows_proposal: bool | None = None,
     ) -> None:
         """The procuratorate decides; departing from the officers' majority needs the chief
         prosecutor's approval and written reasons [U]."""
         self._require(HearingStatus.HELD, step="decide")
         not_before(occurred_at, self.last_step_at, f"decision on hearing {self.key!r}")
         majority = self.majority_recommendation()
-        departs = majority is not None and decision != majority
+        stance = self.majority_stance() if follows_proposal is not None else None
+        departs = self.departs(decision, follows_proposal)
         if departs and not (chief_approved and (reasons or "").strip()):
+            against = f"stance {stance.value!r}" if stance is not None else repr(majority)
             raise DepartureNeedsApproval(
                 f"decision {decision!r} on hearing {self.key!r} departs from the officers' "
-                f"majority {majority!r}: it needs the chief prosecutor's approval and reasons"
+                f"majority {against}: it needs the chief prosecutor's approval and reasons"
             )
         self._decide(
             decision=decision,
@@ -585,6 +796,8 @@ class Hearing(LedgerAggregate):
             departs_from_majority=departs,
             chief_approved=chief_approved,
             reasons=reasons,
+            follows_proposal=follows_proposal,
+            majority_stance=stance,
             occurred_at=occurred_at,
         )
 
@@ -596,9 +809,12 @@ class Hearing(LedgerAggregate):
         departs_from_majority: bool,
         chief_approved: bool,
         reasons: str | None,
+        follows_proposal: bool | None,
+        majority_stance: Stance | None,
         occurred_at: datetime,
     ) -> None:
         self.decision, self.majority = decision, majority
+        self.follows_proposal = follows_proposal
         self.departs_from_majority, self.chief_approved = departs_from_majority, chief_approved
         self.decision_reasons = reasons
         self._advance(HearingStatus.DECIDED, occurred_at)

@@ -4,13 +4,21 @@ views alike.
 What an opinion still waits for is asked by the ``Case`` aggregate (may the case
 close?) and by the feedback view (what is pending, what is overdue?). Both call
 :func:`opinion_waits_for` with what they know, so a new step or rule lands here once.
+
+The invitation lifecycle (invite / draw / accept / decline / replace / attend / absent)
+is :class:`Invitation`: one table of allowed steps, used by ``Case`` activities and
+by ``Hearing`` (whose ``HearingParticipant`` is an ``Invitation``).
 """
 
 from __future__ import annotations
 
-from .errors import DrawRequired
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+
+from .errors import DrawRequired, InvalidTransition
 from .policy import Policy
-from .values import FeedbackStage, OpinionOutcome, Role
+from .values import FeedbackStage, InvitationStatus, OpinionOutcome, Role
 
 
 def opinion_waits_for(
@@ -52,3 +60,83 @@ def check_may_pick_by_name(role: Role, policy: Policy, what: str) -> None:
         raise DrawRequired(
             f"{what}: {role.value} are drawn at random under this policy, not picked by name"
         )
+
+
+#: The steps of an invitation (invite / draw → accept → decline / replace / attend /
+#: absent): for each step, the statuses it may be taken from and the status it leads to.
+#: Written once for the invitations of a case's activities and of hearings alike.
+INVITATION_STEPS: Mapping[str, tuple[frozenset[InvitationStatus], InvitationStatus]] = {
+    "accept": (frozenset({InvitationStatus.INVITED}), InvitationStatus.ACCEPTED),
+    "decline": (
+        frozenset({InvitationStatus.INVITED, InvitationStatus.ACCEPTED}),
+        InvitationStatus.DECLINED,
+    ),
+    "replace": (
+        frozenset({InvitationStatus.INVITED, InvitationStatus.ACCEPTED, InvitationStatus.DECLINED}),
+        InvitationStatus.REPLACED,
+    ),
+    "attend": (
+        frozenset({InvitationStatus.INVITED, InvitationStatus.ACCEPTED}),
+        InvitationStatus.ATTENDED,
+    ),
+    "absent": (
+        frozenset({InvitationStatus.INVITED, InvitationStatus.ACCEPTED}),
+        InvitationStatus.ABSENT,
+    ),
+}
+
+#: Statuses in which the person is still expected to take part.
+EXPECTED = frozenset({InvitationStatus.INVITED, InvitationStatus.ACCEPTED})
+
+
+@dataclass
+class Invitation:
+    """One person's invitation to one activity or hearing, and its lifecycle.
+
+    ``check`` refuses a step the status does not allow (rule ``invalid_transition``);
+    ``take`` records it. The aggregates add their own checks (dates, eligibility) and
+    word the refusal for their own setting.
+    """
+
+    supervisor: str
+    role: Role
+    invited_at: datetime
+    status: InvitationStatus = InvitationStatus.INVITED
+    drawn: bool = False
+    replaces: str | None = None
+    replaced_by: str | None = None
+    changed_at: datetime | None = None
+    reason: str | None = None
+
+    @property
+    def expected(self) -> bool:
+        """Still expected to take part (not declined, not replaced, not yet recorded)."""
+        return self.status in EXPECTED
+
+    @property
+    def last_changed_at(self) -> datetime:
+        return self.changed_at or self.invited_at
+
+    def allows(self, step: str) -> bool:
+        return self.status in INVITATION_STEPS[step][0]
+
+    def check(self, step: str, refusal: str) -> None:
+        """Refuse ``step`` unless the status allows it; ``refusal`` may name ``{status}``."""
+        if not self.allows(step):
+            raise InvalidTransition(refusal.format(status=self.status.value))
+
+    def take(
+        self,
+        step: str,
+        occurred_at: datetime,
+        *,
+        reason: str | None = None,
+        replaced_by: str | None = None,
+    ) -> None:
+        """Record ``step`` (already checked): the new status, when, and why."""
+        self.status = INVITATION_STEPS[step][1]
+        self.changed_at = occurred_at
+        if step in ("decline", "replace"):
+            self.reason = reason
+        if replaced_by is not None:
+            self.replaced_by = replaced_by

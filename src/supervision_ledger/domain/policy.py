@@ -218,6 +218,19 @@ class Policy:
     hearing_notice_days: int = 3
     #: Most hearing officers on one hearing (typical 3–7 [P]); None for no limit.
     hearing_officers_max: int | None = 7
+    #: Ranks of a case's handler (``propose_hearing``'s ``handler_rank``) who must preside
+    #: over its hearing themselves: ``schedule_hearing`` names them as the presiding
+    #: prosecutor or is refused (``handler_must_preside``). [C: 2020 SPP hearing rules
+    #: Art. 13 — 检察长或者业务部门负责人承办案件的，应当担任主持人.] Empty: never checked.
+    handler_must_preside: frozenset[ApproverRole] = frozenset(
+        {ApproverRole.CHIEF_PROSECUTOR, ApproverRole.DEPARTMENT_HEAD}
+    )
+    #: True: a hearing on a case with a minor party is always closed (a public one is
+    #: refused, ``closed_hearing_required``); False: a minor party only makes it closed
+    #: *by default* (ground ``minor_party``), and ``public: true`` may still open it.
+    #: [U: the rules close hearings of 未成年人犯罪 cases; a minor victim or witness may
+    #: allow a public one. True by default, the stricter reading.]
+    minor_hearings_closed: bool = True
     #: Length of a supervisor's term in years [P: 5].
     term_years: int = 5
     #: Most consecutive terms [P: 2].

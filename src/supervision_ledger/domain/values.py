@@ -271,9 +271,30 @@ class HearingStatus(StrEnum):
     HELD = "held"
     DECIDED = "decided"
     CONCLUDED = "concluded"
+    #: Not held: refused with reasons (a party's application, Art. 9), from proposed.
+    REFUSED = "refused"
 
 
 HEARING_STATUS_ORDER = list(HearingStatus)
+
+
+class ClosedGround(StrEnum):
+    """Why a hearing is held closed (不公开听证, 2020 SPP hearing rules Art. 4)."""
+
+    MINOR_PARTY = "minor_party"  # 未成年人
+    STATE_SECRET = "state_secret"  # 国家秘密
+    TRADE_SECRET = "trade_secret"  # 商业秘密
+    PRIVACY = "privacy"  # 个人隐私
+    #: Review of custody or arrest (CLOSED_BY_DEFAULT_KINDS): closed unless decided public.
+    CUSTODY_REVIEW = "custody_review"
+    OTHER_BY_LAW = "other_by_law"  # 其他依法不公开
+
+
+class Stance(StrEnum):
+    """A hearing officer's stance on the decision the procuratorate proposes (拟处理意见)."""
+
+    AGREE = "agree"
+    DISAGREE = "disagree"
 
 
 @dataclass(frozen=True)

@@ -71,7 +71,13 @@ PERSONAL_FIELDS: dict[str, dict[str, tuple[str, Rule]]] = {
     "Case.OpinionRetracted": {"reason": (crypto.TEXT, _REC)},
     "Case.OpinionCorrected": {"content": (crypto.TEXT, _REC), "reason": (crypto.TEXT, _REC)},
     "Case.DecisionRecorded": {"decision": (crypto.TEXT, _REC)},
-    "Hearing.Proposed": {"party_names": (crypto.PERSON, _NAME), "reason": (crypto.TEXT, _REC)},
+    "Hearing.Proposed": {
+        "party_names": (crypto.PERSON, _NAME),
+        "reason": (crypto.TEXT, _REC),
+        "applied_by": (crypto.PERSON, _NAME),
+        "handler": (crypto.OFFICIAL, _NAME),
+    },
+    "Hearing.Refused": {"reasons": (crypto.TEXT, _REC)},
     # ``approved_by``: the free text of events stored before the structured approver.
     "Hearing.Approved": {
         "approved_by": (crypto.OFFICIAL, _NAME),
@@ -84,6 +90,9 @@ PERSONAL_FIELDS: dict[str, dict[str, tuple[str, Rule]]] = {
     "Hearing.InvitationDeclined": {"reason": (crypto.TEXT, _sup("supervisor"))},
     "Hearing.OfficerReplaced": {"reason": (crypto.TEXT, _sup("supervisor"))},
     "Hearing.OfficerOpinionRecorded": {"reasons": (crypto.TEXT, _sup("officer"))},
+    # The representative is a supervisor's key (not a name), the recommendation a short
+    # name as in OfficerOpinionRecorded; the reasons are the officers' free text.
+    "Hearing.CollectiveOpinionRecorded": {"reasons": (crypto.TEXT, _REC)},
     "Hearing.Decided": {"reasons": (crypto.TEXT, _REC)},
     "Hearing.PartyResponded": {"party": (crypto.PERSON, _NAME)},
     "Lead.Reported": {"summary": (crypto.TEXT, _REC)},

@@ -9,7 +9,15 @@ from typing import Any
 from pydantic import BaseModel
 
 from ..domain.hearing import Hearing
-from ..domain.values import HEARING_STATUS_ORDER, CaseKind, HearingStatus, InvitationStatus, Role
+from ..domain.values import (
+    HEARING_STATUS_ORDER,
+    CaseKind,
+    ClosedGround,
+    HearingStatus,
+    InvitationStatus,
+    Role,
+    Stance,
+)
 from ..errors import InvalidCursor
 from .engine import Tx, View, on
 from .listing import decode_place, encode_place
@@ -26,6 +34,16 @@ class HearingParticipantEntry(BaseModel):
 class OfficerOpinionEntry(BaseModel):
     officer: str
     recommendation: str
+    #: agree / disagree with the proposed decision; None: no stance recorded.
+    stance: Stance | None = None
+
+
+class CollectiveOpinionEntry(BaseModel):
+    """The officers' one collective opinion, through a representative (Art. 15(5))."""
+
+    representative: str
+    recommendation: str
+    stance: Stance | None
 
 
 class PartyResponseEntry(BaseModel):
@@ -42,8 +60,12 @@ class HearingEntry(BaseModel):
     case_kind: CaseKind
     status: HearingStatus
     proposed_on: date
+    #: The party who applied for the hearing (Art. 9); None: proposed by the office.
+    applied_by: str | None = None
     approved_by: str | None
     public: bool | None
+    #: Why a closed hearing is closed (None when public or recorded before grounds).
+    closed_ground: ClosedGround | None = None
     presiding_prosecutor: str | None
     presided_by_chief: bool
     scheduled_for: date | None
@@ -51,8 +73,11 @@ class HearingEntry(BaseModel):
     officers: list[HearingParticipantEntry]
     observers: list[HearingParticipantEntry]
     officer_opinions: list[OfficerOpinionEntry]
+    collective_opinion: CollectiveOpinionEntry | None = None
     decision: str | None
     majority: str | None
+    #: Whether the decision is the proposed one (None: not said).
+    follows_proposal: bool | None = None
     departs_from_majority: bool
     party_responses: list[PartyResponseEntry]
     #: True when every responding party accepted the hearing opinion; None: no response.
@@ -73,18 +98,21 @@ class HearingRegisterView(View):
     name = "hearings"
     # 2: indexes by unit and date.
     # 3: indexes in the register's order (proposal date, number), for paging.
-    version = 3
+    # 4: applicant, closed ground, stances, collective opinion, refusal (issue 12.8).
+    version = 4
     tables = {  # noqa: RUF012 - class-level schema
         "view_hearing": "hearing_id TEXT PRIMARY KEY, hearing TEXT NOT NULL, "
         "case_key TEXT NOT NULL, unit TEXT NOT NULL, case_kind TEXT NOT NULL, "
         "status TEXT NOT NULL, proposed_on TEXT NOT NULL, approved_by TEXT, public INTEGER, "
         "presiding TEXT, presided_by_chief INTEGER NOT NULL, scheduled_for TEXT, held_on TEXT, "
-        "decision TEXT, majority TEXT, departs INTEGER NOT NULL, concluded_on TEXT",
+        "decision TEXT, majority TEXT, departs INTEGER NOT NULL, concluded_on TEXT, "
+        "applied_by TEXT, closed_ground TEXT, follows_proposal INTEGER, "
+        "collective_representative TEXT, collective_recommendation TEXT, collective_stance TEXT",
         "view_hearing_participant": "hearing_id TEXT NOT NULL, supervisor TEXT NOT NULL, "
         "role TEXT NOT NULL, officer INTEGER NOT NULL, status TEXT NOT NULL, replaces TEXT, "
         "position BIGINT NOT NULL, PRIMARY KEY (hearing_id, supervisor)",
         "view_hearing_officer_opinion": "hearing_id TEXT NOT NULL, officer TEXT NOT NULL, "
-        "recommendation TEXT NOT NULL, PRIMARY KEY (hearing_id, officer)",
+        "recommendation TEXT NOT NULL, stance TEXT, PRIMARY KEY (hearing_id, officer)",
         "view_hearing_party": "hearing_id TEXT NOT NULL, party TEXT NOT NULL, "
         "accepted INTEGER NOT NULL, PRIMARY KEY (hearing_id, party)",
     }
@@ -138,9 +166,14 @@ class HearingRegisterView(View):
                 "proposed_on": tx.local_date(e.occurred_at),
                 "presided_by_chief": 0,
                 "departs": 0,
+                "applied_by": e.applied_by,
             },
             created=True,
         )
+
+    @on(Hearing.Refused)
+    def refused(self, tx: Tx, e: Hearing.Refused) -> None:
+        self._advance(tx, e, HearingStatus.REFUSED)
 
     @on(Hearing.Approved)
     def approved(self, tx: Tx, e: Hearing.Approved) -> None:
@@ -156,6 +189,7 @@ class HearingRegisterView(View):
             presiding=e.presiding_prosecutor,
             presided_by_chief=int(e.presided_by_chief),
             scheduled_for=tx.local_date(e.scheduled_for),
+            closed_ground=None if e.closed_ground is None else e.closed_ground.value,
         )
         self._advance(tx, e, HearingStatus.SCHEDULED)
 
@@ -195,13 +229,31 @@ class HearingRegisterView(View):
         tx.upsert(
             "view_hearing_officer_opinion",
             {"hearing_id": str(e.originator_id), "officer": e.officer},
-            {"recommendation": e.recommendation},
+            {
+                "recommendation": e.recommendation,
+                "stance": None if e.stance is None else e.stance.value,
+            },
+        )
+
+    @on(Hearing.CollectiveOpinionRecorded)
+    def collective_opinion(self, tx: Tx, e: Hearing.CollectiveOpinionRecorded) -> None:
+        self._set(
+            tx,
+            e,
+            collective_representative=e.representative,
+            collective_recommendation=e.recommendation,
+            collective_stance=None if e.stance is None else e.stance.value,
         )
 
     @on(Hearing.Decided)
     def decided(self, tx: Tx, e: Hearing.Decided) -> None:
         self._set(
-            tx, e, decision=e.decision, majority=e.majority, departs=int(e.departs_from_majority)
+            tx,
+            e,
+            decision=e.decision,
+            majority=e.majority,
+            departs=int(e.departs_from_majority),
+            follows_proposal=None if e.follows_proposal is None else int(e.follows_proposal),
         )
         self._advance(tx, e, HearingStatus.DECIDED)
 
@@ -239,7 +291,9 @@ def hearing_register(
     sql = (
         "SELECT hearing_id, hearing, case_key, unit, case_kind, status, proposed_on, approved_by, "
         "public, presiding, presided_by_chief, scheduled_for, held_on, decision, majority, "
-        "departs, concluded_on FROM view_hearing WHERE 1 = 1"
+        "departs, concluded_on, applied_by, closed_ground, follows_proposal, "
+        "collective_representative, collective_recommendation, collective_stance "
+        "FROM view_hearing WHERE 1 = 1"
     )
     params: list[object] = []
     if units is not None:
@@ -298,8 +352,10 @@ def hearing_register(
                 case_kind=CaseKind(row[4]),
                 status=HearingStatus(row[5]),
                 proposed_on=date.fromisoformat(row[6]),
+                applied_by=row[17],
                 approved_by=row[7],
                 public=None if row[8] is None else bool(row[8]),
+                closed_ground=None if row[18] is None else ClosedGround(row[18]),
                 presiding_prosecutor=row[9],
                 presided_by_chief=bool(row[10]),
                 scheduled_for=_day(row[11]),
@@ -307,15 +363,25 @@ def hearing_register(
                 officers=[p for officer, p in people if officer],
                 observers=[p for officer, p in people if not officer],
                 officer_opinions=[
-                    OfficerOpinionEntry(officer=o, recommendation=r)
-                    for o, r in tx.rows(
-                        "SELECT officer, recommendation FROM view_hearing_officer_opinion "
+                    OfficerOpinionEntry(
+                        officer=o, recommendation=r, stance=None if st is None else Stance(st)
+                    )
+                    for o, r, st in tx.rows(
+                        "SELECT officer, recommendation, stance FROM view_hearing_officer_opinion "
                         "WHERE hearing_id = ? ORDER BY officer",
                         [hid],
                     )
                 ],
+                collective_opinion=None
+                if row[20] is None
+                else CollectiveOpinionEntry(
+                    representative=row[20],
+                    recommendation=row[21],
+                    stance=None if row[22] is None else Stance(row[22]),
+                ),
                 decision=row[13],
                 majority=row[14],
+                follows_proposal=None if row[19] is None else bool(row[19]),
                 departs_from_majority=bool(row[15]),
                 party_responses=responses,
                 parties_accepted=all(r.accepted for r in responses) if responses else None,

@@ -124,7 +124,8 @@ class ListingView(View):
     # 2: typical-case nominations, partner agreements and trial-committee sittings.
     # 3: unit activities (issue 12), one row each with their activity's type and title.
     # 4: a suggestion withdrawn after the recipient's objection (Art. 23) shows it.
-    version = 4
+    # 5: refused hearings.
+    version = 5
     tables = {  # noqa: RUF012 - class-level schema
         TABLE: "kind TEXT NOT NULL, ref TEXT NOT NULL, aggregate_id TEXT NOT NULL, "
         "key TEXT NOT NULL, case_key TEXT, unit TEXT NOT NULL, type TEXT, "
@@ -290,9 +291,17 @@ class ListingView(View):
             label=e.reason,
         )
 
-    @on(Hearing.Approved, Hearing.Scheduled, Hearing.Held, Hearing.Decided, Hearing.Concluded)
+    @on(
+        Hearing.Approved,
+        Hearing.Scheduled,
+        Hearing.Held,
+        Hearing.Decided,
+        Hearing.Concluded,
+        Hearing.Refused,
+    )
     def hearing_step(self, tx: Tx, e: Hearing.Event) -> None:
         status = {
+            Hearing.Refused: HearingStatus.REFUSED,
             Hearing.Approved: HearingStatus.APPROVED,
             Hearing.Scheduled: HearingStatus.SCHEDULED,
             Hearing.Held: HearingStatus.HELD,

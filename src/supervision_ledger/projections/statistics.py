@@ -53,7 +53,9 @@ class StatisticsView(
     #    view: this one does.
     # 8: activities of units, not of cases (issue 12): ``view_stat_case.kind``; their
     #    attendances and replacements carry the source ``unit_activity``.
-    version = 8
+    # 9: hearings carry the applicant, refusal, closed ground, collective opinion and
+    #    departure from the majority (issue 12 point 8).
+    version = 9
     tables = tables_of(*_FACTS)
     indexes = indexes_of(*_FACTS)
 

@@ -113,6 +113,7 @@ _ENUM_SETS: dict[str, Any] = {
     "drawn_roles": Role,
     "mandatory_supervision_kinds": CaseKind,
     "chief_approval_roles": ApproverRole,
+    "handler_must_preside": ApproverRole,
 }
 
 

@@ -20,6 +20,7 @@ def propose_hearing(uow: UnitOfWork, cmd: c.ProposeHearing) -> Ids:
     Hearing.check_case_open(case.is_closed, case.key)
     case.check_after_registration(cmd.occurred_at, f"hearing {cmd.hearing!r} proposed")
     facts = case.facts
+    Hearing.check_applicant(cmd.applied_by, facts.party_names, case.key)
     uow.add(
         Hearing(
             key=cmd.hearing,
@@ -29,10 +30,19 @@ def propose_hearing(uow: UnitOfWork, cmd: c.ProposeHearing) -> Ids:
             party_names=facts.party_names,
             has_minor=facts.has_minor,
             reason=cmd.reason,
+            applied_by=cmd.applied_by,
+            handler=case.handling_prosecutor,
+            handler_rank=cmd.handler_rank,
             occurred_at=cmd.occurred_at,
         )
     )
     return {"hearing": cmd.hearing, "case": cmd.case}
+
+
+@handles(c.RefuseHearing)
+def refuse_hearing(uow: UnitOfWork, cmd: c.RefuseHearing) -> Ids:
+    uow.get(Hearing, cmd.hearing).refuse(cmd.reasons, cmd.occurred_at)
+    return {"hearing": cmd.hearing}
 
 
 @handles(c.ApproveHearing)
@@ -55,6 +65,7 @@ def schedule_hearing(uow: UnitOfWork, cmd: c.ScheduleHearing) -> Ids:
         cmd.occurred_at,
         uow.policy,
         people,
+        closed_ground=cmd.closed_ground,
     )
     return {"hearing": cmd.hearing}
 
@@ -136,15 +147,27 @@ def hold_hearing(uow: UnitOfWork, cmd: c.HoldHearing) -> Ids:
 @handles(c.RecordOfficerOpinion)
 def record_officer_opinion(uow: UnitOfWork, cmd: c.RecordOfficerOpinion) -> Ids:
     uow.get(Hearing, cmd.hearing).record_officer_opinion(
-        cmd.officer, cmd.recommendation, cmd.reasons, cmd.occurred_at
+        cmd.officer, cmd.recommendation, cmd.reasons, cmd.occurred_at, stance=cmd.stance
     )
     return {"hearing": cmd.hearing, "officer": cmd.officer}
+
+
+@handles(c.RecordCollectiveOpinion)
+def record_collective_opinion(uow: UnitOfWork, cmd: c.RecordCollectiveOpinion) -> Ids:
+    uow.get(Hearing, cmd.hearing).record_collective_opinion(
+        cmd.representative, cmd.recommendation, cmd.stance, cmd.reasons, cmd.occurred_at
+    )
+    return {"hearing": cmd.hearing, "representative": cmd.representative}
 
 
 @handles(c.DecideHearing)
 def decide_hearing(uow: UnitOfWork, cmd: c.DecideHearing) -> Ids:
     uow.get(Hearing, cmd.hearing).decide(
-        cmd.decision, cmd.chief_approved, cmd.reasons, cmd.occurred_at
+        cmd.decision,
+        cmd.chief_approved,
+        cmd.reasons,
+        cmd.occurred_at,
+        follows_proposal=cmd.follows_proposal,
     )
     return {"hearing": cmd.hearing}
 

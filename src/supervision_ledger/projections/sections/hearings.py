@@ -12,7 +12,7 @@ from pydantic import BaseModel
 
 from ...domain.hearing import Hearing
 from ...domain.policy import Policy
-from ...domain.values import CaseKind, Role
+from ...domain.values import CaseKind, ClosedGround, Role
 from ..engine import Tx, View, on
 from .base import FigureQuery, FigureValue, Item, ItemQuery, Rate, Section, item
 
@@ -38,12 +38,20 @@ class HearingFacts(View):
         # The hearing's number, case kind and openness: mandatory supervision (Art. 9).
         "hearing TEXT NOT NULL, case_kind TEXT NOT NULL, public INTEGER, "
         # The position of the Held event (what explains the hearing's figures).
-        "pos BIGINT",
+        "pos BIGINT, "
+        # Issue 12 point 8: proposed on a party's application (the Proposed date and
+        # position), refused (date, position), the closed ground, the collective opinion's
+        # position, and whether the decision departed from the majority (its position).
+        "applied INTEGER NOT NULL DEFAULT 0, proposed_on TEXT, proposed_pos BIGINT, "
+        "refused_on TEXT, refused_pos BIGINT, closed_ground TEXT, collective_pos BIGINT, "
+        "departs INTEGER NOT NULL DEFAULT 0, decided_pos BIGINT",
         "view_stat_hearing_response": "hearing_id TEXT NOT NULL, party TEXT NOT NULL, "
         "accepted INTEGER NOT NULL, pos BIGINT NOT NULL, PRIMARY KEY (hearing_id, party)",
     }
     indexes = {  # noqa: RUF012 - class-level schema
         "view_stat_hearing_by_unit": "view_stat_hearing (unit, held_on)",
+        "view_stat_hearing_by_proposal": "view_stat_hearing (unit, proposed_on)",
+        "view_stat_hearing_by_refusal": "view_stat_hearing (unit, refused_on)",
     }
 
     @on(Hearing.Proposed)
@@ -59,15 +67,42 @@ class HearingFacts(View):
                 "hearing": e.key,
                 "case_kind": e.case_kind.value,
                 "public": None,
+                "applied": int(e.applied_by is not None),
+                "proposed_on": tx.local_date(e.occurred_at),
+                "proposed_pos": tx.position,
+                "departs": 0,
             },
             created=True,
         )
 
+    @on(Hearing.Refused)
+    def hearing_refused(self, tx: Tx, e: Hearing.Refused) -> None:
+        tx.rows(
+            "UPDATE view_stat_hearing SET refused_on = ?, refused_pos = ? WHERE hearing_id = ?",
+            [tx.local_date(e.occurred_at), tx.position, str(e.originator_id)],
+        )
+
     @on(Hearing.Scheduled)
     def hearing_scheduled(self, tx: Tx, e: Hearing.Scheduled) -> None:
+        ground = None if e.closed_ground is None else e.closed_ground.value
         tx.rows(
-            "UPDATE view_stat_hearing SET presided_by_chief = ?, public = ? WHERE hearing_id = ?",
-            [int(e.presided_by_chief), int(e.public), str(e.originator_id)],
+            "UPDATE view_stat_hearing SET presided_by_chief = ?, public = ?, closed_ground = ? "
+            "WHERE hearing_id = ?",
+            [int(e.presided_by_chief), int(e.public), ground, str(e.originator_id)],
+        )
+
+    @on(Hearing.CollectiveOpinionRecorded)
+    def collective_opinion(self, tx: Tx, e: Hearing.CollectiveOpinionRecorded) -> None:
+        tx.rows(
+            "UPDATE view_stat_hearing SET collective_pos = ? WHERE hearing_id = ?",
+            [tx.position, str(e.originator_id)],
+        )
+
+    @on(Hearing.Decided)
+    def hearing_decided(self, tx: Tx, e: Hearing.Decided) -> None:
+        tx.rows(
+            "UPDATE view_stat_hearing SET departs = ?, decided_pos = ? WHERE hearing_id = ?",
+            [int(e.departs_from_majority), tx.position, str(e.originator_id)],
         )
 
     @on(Hearing.Held)
@@ -520,3 +555,131 @@ def _parties_accepted(q: FigureQuery) -> FigureValue:
 )
 def _acceptance_rate(q: FigureQuery) -> FigureValue:
     return Rate.of(len(_responded(0)(q)), len(_responded(1)(q)))
+
+
+# -- applications, refusals, closed hearings, collective opinions (issue 12 point 8) ----
+
+
+def _dated_items(column: str, condition: str, pos: str) -> ItemQuery:
+    """The hearings whose ``column`` (an ISO local date) falls in the period in scope and
+    that meet ``condition``, each explained by the event at ``pos``."""
+
+    def items(q: FigureQuery) -> list[Item]:
+        scope, sp = q.scope("unit")
+        period, pp = q.period(column)
+        return q.items(
+            f"SELECT hearing, {pos} FROM view_stat_hearing "
+            f"WHERE {column} IS NOT NULL{condition}{scope}{period}",
+            [*sp, *pp],
+            ("hearing",),
+        )
+
+    return items
+
+
+@figure(
+    "hearings.applied_for",
+    "当事人申请听证（件）",
+    "hearings applied for by a party",
+    "Hearing.Proposed events with applied_by (a party of the case applied, 2020 SPP hearing "
+    "rules Art. 9), counted by the local date proposed — not by the day held, as the other "
+    "hearing figures are.",
+    items=_dated_items("proposed_on", " AND applied = 1", "proposed_pos"),
+)
+def _applied_for(q: FigureQuery) -> FigureValue:
+    return len(_dated_items("proposed_on", " AND applied = 1", "proposed_pos")(q))
+
+
+@figure(
+    "hearings.refused",
+    "决定不召开听证（件）",
+    "hearings refused",
+    "Hearing.Refused events (not held, with reasons told to the applicant, Art. 9), counted "
+    "by the local date refused.",
+    items=_dated_items("refused_on", "", "refused_pos"),
+)
+def _refused(q: FigureQuery) -> FigureValue:
+    return len(_dated_items("refused_on", "", "refused_pos")(q))
+
+
+@figure(
+    "hearings.closed",
+    "不公开听证（件次）",
+    "closed hearings held",
+    "Hearings counted in hearings.held whose last Scheduled event made them closed (public "
+    "false), whatever their ground.",
+    items=_held_items("hearing", " AND public = 0"),
+)
+def _closed(q: FigureQuery) -> FigureValue:
+    return len(_held_items("hearing", " AND public = 0")(q))
+
+
+def _closed_figure(ground: ClosedGround) -> None:
+    items = _held_items("hearing", f" AND public = 0 AND closed_ground = '{ground.value}'")
+
+    def count(q: FigureQuery) -> FigureValue:
+        return len(items(q))
+
+    define(
+        f"hearings.closed_{ground.value}",
+        f"不公开听证：{_CLOSED_ZH[ground]}（件次）",
+        f"closed hearings held on the ground {ground.value}",
+        f"Of hearings.closed, those whose Scheduled event records the closed_ground "
+        f"{ground.value}. Closed hearings scheduled before grounds were recorded (version-1 "
+        f"events) have none and are in no hearings.closed_<ground>.",
+        count,
+        items=items,
+    )
+
+
+_CLOSED_ZH = {
+    ClosedGround.MINOR_PARTY: "涉未成年人",
+    ClosedGround.STATE_SECRET: "涉国家秘密",
+    ClosedGround.TRADE_SECRET: "涉商业秘密",
+    ClosedGround.PRIVACY: "涉个人隐私",
+    ClosedGround.CUSTODY_REVIEW: "羁押、逮捕审查",
+    ClosedGround.OTHER_BY_LAW: "其他依法不公开",
+}
+
+for _ground in ClosedGround:
+    _closed_figure(_ground)
+
+
+def _held_with(column: str, condition: str) -> ItemQuery:
+    """Hearings held in scope meeting ``condition``, explained by the event at ``column``."""
+
+    def items(q: FigureQuery) -> list[Item]:
+        where, params = _held_where(q)
+        return q.items(
+            f"SELECT hearing, {column} FROM view_stat_hearing WHERE {where}{condition}",
+            params,
+            ("hearing",),
+        )
+
+    return items
+
+
+@figure(
+    "hearings.collective_opinions",
+    "听证员推选代表发表集体意见（件次）",
+    "hearings with the officers' collective opinion",
+    "Hearings counted in hearings.held whose officers gave one collective opinion through a "
+    "representative (Hearing.CollectiveOpinionRecorded, Art. 15(5)).",
+    items=_held_with("collective_pos", " AND collective_pos IS NOT NULL"),
+)
+def _collective_opinions(q: FigureQuery) -> FigureValue:
+    return len(_held_with("collective_pos", " AND collective_pos IS NOT NULL")(q))
+
+
+@figure(
+    "hearings.departed_from_majority",
+    "未采纳听证员多数意见（件次）",
+    "hearings decided against the officers' majority",
+    "Hearings counted in hearings.held whose Hearing.Decided says departs_from_majority: "
+    "judged on the officers' stances (agree / disagree with the proposed decision) when the "
+    "decision says whether it follows the proposal, else on the recommendation text more "
+    "than half of the officers share (or the collective opinion's).",
+    items=_held_with("decided_pos", " AND departs = 1"),
+)
+def _departed(q: FigureQuery) -> FigureValue:
+    return len(_held_with("decided_pos", " AND departs = 1")(q))
