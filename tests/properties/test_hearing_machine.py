@@ -1,16 +1,17 @@
 """A hypothesis state machine over the hearing commands, through the Ledger (issue 12
 point 8 and the invitation lifecycle written once).
 
-Whatever order the commands come in — many refused — every hearing keeps the rules:
-an applicant is a party of the case; a refused hearing has reasons and was never
-approved; a closed hearing has its ground and a public one none; a hearing with a minor
-party is never public (default policy); a chief or department head handling the case
-presides; at most one collective opinion, given by an officer who attended; a decision
-departs from the majority exactly as the officers' stances (or, without them, texts)
-say, and only with the chief's approval and reasons; a replaced invitation names its
-replacement, who is invited in turn. A refused command writes nothing. At the end, the
-figures count the applications, refusals, closed hearings, collective opinions and
-departures the aggregates hold, and the runs must have reached the new commands.
+Whatever order the commands come in — many refused — every hearing keeps the rules: an
+applicant is a party of the case; a refused hearing has reasons and was never approved;
+a closed hearing has its ground and a public one none; a hearing with a minor party is
+never public (under the strict Policy.minor_hearings_closed); a chief or department head
+handling the case presides; at most one collective opinion, given by an officer who
+attended; a decision departs from the majority exactly as the officers' stances (or,
+without them, texts) say, and only with the chief's approval and reasons; a replaced
+invitation names its replacement, who is invited in turn. A refused command writes
+nothing. At the end, the figures count the applications, refusals, closed hearings,
+collective opinions and departures the aggregates hold, and the runs must have reached
+the new commands.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ from hypothesis.stateful import (
 )
 
 from supervision_ledger import Ledger
-from supervision_ledger.domain import HearingStatus, InvitationStatus, LedgerError
+from supervision_ledger.domain import HearingStatus, InvitationStatus, LedgerError, Policy
 from supervision_ledger.domain.values import ApproverRole, Stance
 
 START = datetime(2023, 1, 5, 9, 0)
@@ -40,6 +41,8 @@ OFFICERS = ("O1", "O2", "O3", "O4", "O5")
 #: case → (its parties, whether one is a minor).
 CASES = {"K0": ("甲某",), "KM": ("乙某",)}
 HANDLER = "承办检察官"
+#: The stricter reading of minors' hearings (the default lets ``public: true`` open one).
+STRICT = Policy(minor_hearings_closed=True)
 #: Accepted commands by type, over every run of the test; read at its end.
 REACHED: Counter[str] = Counter()
 
@@ -47,7 +50,8 @@ REACHED: Counter[str] = Counter()
 class HearingMachine(RuleBasedStateMachine):
     def __init__(self) -> None:
         super().__init__()
-        self.ledger = Ledger(store="sqlite:///:memory:")
+        # The strict reading: a minor party always closes the hearing.
+        self.ledger = Ledger(store="sqlite:///:memory:", policy=STRICT)
         self.now = START
         self.hearings: list[str] = []
 

@@ -299,8 +299,9 @@ def test_a_hearing_for_a_minor_must_be_closed() -> None:
     h = hearing(has_minor=True)
     h.approve(CHIEF, at(2023, 4, 2), POLICY)
     fresh(h)
+    strict = replace(POLICY, minor_hearings_closed=True)
     with refused(ClosedHearingRequired, h, names=["H1", "K1"]):
-        h.schedule(at(2023, 4, 10), True, "x", False, None, at(2023, 4, 3), POLICY)
+        h.schedule(at(2023, 4, 10), True, "x", False, None, at(2023, 4, 3), strict)
 
 
 def test_scheduling_before_approval_time_is_out_of_order() -> None:

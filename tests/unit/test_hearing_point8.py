@@ -140,8 +140,10 @@ def test_default_grounds() -> None:
 def test_a_minor_closes_a_hearing_always_or_by_default_as_the_policy_says() -> None:
     h = approved(has_minor=True)
     with refused(ClosedHearingRequired, h):
-        schedule(h, public=True)
-    schedule(h, public=True, policy=replace(POLICY, minor_hearings_closed=False))
+        schedule(h, public=True, policy=replace(POLICY, minor_hearings_closed=True))
+    schedule(h, policy=POLICY)
+    assert (h.public, h.closed_ground) == (False, ClosedGround.MINOR_PARTY)
+    schedule(h, public=True, policy=POLICY)
     assert (h.public, h.closed_ground) == (True, None)
 
 

@@ -229,8 +229,9 @@ class Policy:
     #: refused, ``closed_hearing_required``); False: a minor party only makes it closed
     #: *by default* (ground ``minor_party``), and ``public: true`` may still open it.
     #: [U: the rules close hearings of 未成年人犯罪 cases; a minor victim or witness may
-    #: allow a public one. True by default, the stricter reading.]
-    minor_hearings_closed: bool = True
+    #: allow a public one. False by default: a minor party closes a hearing *by default*,
+    #: not always (issue 12); True is the stricter reading.]
+    minor_hearings_closed: bool = False
     #: Length of a supervisor's term in years [P: 5].
     term_years: int = 5
     #: Most consecutive terms [P: 2].
