@@ -20,6 +20,7 @@ from .application.states import (
     SupervisorState,
     TrialCommitteeSittingState,
     TypicalCaseState,
+    UnitActivityState,
     UnitState,
     state_json_schema,
 )
@@ -103,6 +104,7 @@ __all__ = [
     "SupervisorState",
     "TrialCommitteeSittingState",
     "TypicalCaseState",
+    "UnitActivityState",
     "UnitState",
     "UnknownFigure",
     "UnknownKind",

@@ -621,6 +621,14 @@ class CloseCase(Command):
     case: Key
 
 
+class CloseUnitActivity(Command):
+    """Close a unit activity (办结), under the rules of closing a case: refused while an
+    opinion waits for its answer; a closed unit activity takes no further step."""
+
+    type: Literal["close_unit_activity"] = "close_unit_activity"
+    unit_activity: Key = Field(description="The unit activity (open_unit_activity).")
+
+
 # -- hearings --------------------------------------------------------------------
 
 
@@ -1140,6 +1148,7 @@ CORE_COMMANDS: tuple[type[Command], ...] = (
     CorrectOpinion,
     RecordCaseDecision,
     CloseCase,
+    CloseUnitActivity,
     ProposeHearing,
     RefuseHearing,
     ApproveHearing,

@@ -16,6 +16,7 @@ from supervision_ledger.application.states import (
     STATES,
     CaseState,
     SupervisorState,
+    UnitActivityState,
     state_json_schema,
 )
 from supervision_ledger.cli import main
@@ -117,3 +118,36 @@ def test_show_prints_the_state_as_json(tmp_path: Path, capsys: pytest.CaptureFix
     ]
     assert main(["show", "units", "QY", "--store", f"sqlite:///{db}"]) == 2  # a usage error
     assert "did you mean 'unit'" in capsys.readouterr().err
+
+
+def test_a_unit_activity_state_holds_its_one_activity_and_closing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    store = f"sqlite:///{tmp_path / 'ledger.db'}"
+    with Ledger(store=store) as ledger:
+        for command in (
+            {"type": "register_unit", "unit": "QC", "name": "清城区人民检察院",
+             "level": "district", "occurred_at": "2023-01-01T09:00"},
+            {"type": "open_unit_activity", "unit_activity": "QC-OD-1", "unit": "QC",
+             "activity_type": "other", "title": "检察开放日", "occurred_at": "2023-05-16T09:00"},
+            {"type": "close_unit_activity", "unit_activity": "QC-OD-1",
+             "occurred_at": "2023-05-17T09:00"},
+        ):  # fmt: skip
+            ledger.execute(command)
+        state = ledger.state("unit_activity", "QC-OD-1")
+        assert isinstance(state, UnitActivityState)
+        assert (state.kind, state.key, state.unit, state.version) == (
+            "unit_activity", "QC-OD-1", "QC", 3,
+        )  # fmt: skip
+        assert list(state.activities) == ["A1"] and state.activities["A1"].title == "检察开放日"
+        assert state.closed_at is not None and state.opinions == {}
+        opened = ledger.state("unit_activity", "QC-OD-1", at_position=3)
+        assert opened.version == 2 and opened.closed_at is None
+        assert STATE_ADAPTER.validate_json(state.model_dump_json()) == state
+    assert main(["show", "unit_activity", "QC-OD-1", "--json", "--store", store]) == 0
+    shown = json.loads(capsys.readouterr().out)
+    assert shown["kind"] == "unit_activity" and shown["closed_at"] == "2023-05-17T09:00:00+08:00"
+    assert shown["activities"]["A1"]["type"] == "other"
+    schema = state_json_schema()
+    assert schema["discriminator"]["mapping"]["unit_activity"].endswith("/UnitActivityState")
+    assert "closed_at" in schema["$defs"]["UnitActivityState"]["required"]

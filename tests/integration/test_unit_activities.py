@@ -15,7 +15,14 @@ import pytest
 from ledger_stories import Story, at
 
 from supervision_ledger import Ledger
-from supervision_ledger.domain import AlreadyExists, NotAttended, NotFound
+from supervision_ledger.domain import (
+    AlreadyExists,
+    CaseClosed,
+    ClosedBeforeLastStep,
+    NotAttended,
+    NotFound,
+    OpinionsUnanswered,
+)
 from supervision_ledger.domain.unit_activity import UnitActivity
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -277,3 +284,58 @@ def test_dossier_listing_and_history_name_the_unit_activity(store_url: str) -> N
         assert history[0].event == "UnitActivity.Opened"
         assert history[1].event == "Case.ActivityOpened"
         assert ledger.unit_activity("QC-CI-1").label == "unit activity 'QC-CI-1'"
+
+
+def test_closing_a_unit_activity_follows_the_rules_of_closing_a_case(store_url: str) -> None:
+    """close_unit_activity: not while an opinion waits, not before the last step; once
+    closed, every further step is refused (unit_activity_closed), and the
+    listing shows it closed as it shows a case."""
+    with Ledger(store=store_url) as ledger:
+        story = Story(ledger)
+        keys = _year(story)
+        with pytest.raises(OpinionsUnanswered, match="unit activity 'QC-CI-1' cannot close"):
+            story.do("close_unit_activity", unit_activity="QC-CI-1", occurred_at=at("2023-06-01"))
+        with pytest.raises(ClosedBeforeLastStep) as early:
+            story.do("close_unit_activity", unit_activity="QC-OD-1", occurred_at=at("2023-04-01"))
+        assert early.value.rule == "closed_before_last_step"
+        ids = story.do("close_unit_activity", unit_activity="QC-OD-1", occurred_at=at("2023-04-03"))
+        assert ids == {"unit_activity": "QC-OD-1"}
+        assert ledger.unit_activity("QC-OD-1").is_closed
+        for step, fields in [
+            ("close_unit_activity", {}),
+            ("invite_supervisor", {"supervisor": "S04"}),
+            ("draw_supervisors", {"count": 1}),
+            ("submit_opinion", {"supervisor": "N01", "content": "迟到的意见"}),
+        ]:
+            with pytest.raises(CaseClosed) as refused:  # its subclass UnitActivityClosed
+                story.do(step, unit_activity="QC-OD-1", occurred_at=at("2023-04-04"), **fields)
+            assert refused.value.rule == "unit_activity_closed"
+            assert str(refused.value) == "unit_activity_closed: unit activity 'QC-OD-1' is closed"
+        # The other one closes once its waiting opinion is answered.
+        for step, fields in [
+            ("receive_opinion", {}),
+            ("route_opinion", {"department": "刑事执行检察部"}),
+            ("decide_opinion", {"outcome": "not_adopted", "explanation": "涉密"}),
+            ("give_feedback", {"content": "暂不公开"}),
+        ]:
+            story.do(
+                step,
+                unit_activity="QC-CI-1",
+                opinion=keys["waiting"],
+                occurred_at=at("2023-05-06"),
+                **fields,
+            )
+        story.do("close_unit_activity", unit_activity="QC-CI-1", occurred_at=at("2023-05-07"))
+        listed = ledger.listing("unit_activity").items
+        assert [(i.key, i.status) for i in listed] == [
+            ("QC-OD-1", "closed"),
+            ("QC-CI-1", "closed"),
+        ]
+        assert [i.key for i in ledger.listing("unit_activity", status="closed").items] == [
+            "QC-OD-1",
+            "QC-CI-1",
+        ]
+        # A case's row keeps its own status.
+        [case] = ledger.listing("case").items
+        assert (case.key, case.status) == (keys["case"], "open")
+        assert ledger.history("unit_activity:QC-OD-1")[-1].event == "Case.Closed"

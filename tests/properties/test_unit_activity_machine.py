@@ -1,6 +1,6 @@
 """A stateful test of unit activities (issue 12, point 4): random sequences of
-``open_unit_activity`` and the steps on their activity and opinions, against a model
-written here.
+``open_unit_activity``, the steps on their activity and opinions and
+``close_unit_activity``, against a model written here.
 
 A separate machine from the case machine (test_ledger_machine.py), so that its "must
 reach" list stays what it was: this one has its own, reached in every run by steering.
@@ -40,6 +40,8 @@ from supervision_ledger.domain import (
     NotAttended,
     NotEnoughEligible,
     NotInvited,
+    OpinionsUnanswered,
+    UnitActivityClosed,
     draw,
 )
 from supervision_ledger.domain.draw import chain_seed
@@ -51,7 +53,14 @@ PEOPLE = ("S1", "S2", "S3", "S4")
 PICK = st.integers(min_value=0, max_value=10_000)
 #: Most steps are steered towards a command that can succeed.
 STEER = st.sampled_from([True, True, True, False])
-TYPES = ("circuit_inspection", "conduct_inspection", "work_briefing", "other")
+TYPES = (
+    "circuit_inspection",
+    "conduct_inspection",
+    "work_briefing",
+    "other",
+    "open_day",
+    "npc_cppcc_visit",
+)
 NEXT_STEP = {
     "submitted": ("receive_opinion", "received", {}),
     "received": ("route_opinion", "routed", {"department": "第一检察部"}),
@@ -73,6 +82,8 @@ class UnitActivityModel:
     invitations: dict[str, str] = field(default_factory=dict)
     #: opinion → stage
     opinions: dict[str, str] = field(default_factory=dict)
+    #: close_unit_activity recorded: every later step is refused (unit_activity_closed).
+    closed: bool = False
 
 
 class UnitActivityMachine(RuleBasedStateMachine):
@@ -105,10 +116,15 @@ class UnitActivityMachine(RuleBasedStateMachine):
         REACHED[f"{command['type']}:{refusal.__name__}"] += 1
         return {}
 
+    @property
+    def live(self) -> list[UnitActivityModel]:
+        """The unit activities not closed: the ones the steps below act on."""
+        return [a for a in self.activities.values() if not a.closed]
+
     def with_status(self, *statuses: str) -> list[tuple[UnitActivityModel, str]]:
         return [
             (a, person)
-            for a in self.activities.values()
+            for a in self.live
             for person, status in a.invitations.items()
             if status in statuses
         ]
@@ -140,7 +156,7 @@ class UnitActivityMachine(RuleBasedStateMachine):
 
     @rule(kind=PICK)
     def open_unit_activity(self, kind: int) -> None:
-        if len(self.activities) >= 4:
+        if len(self.live) >= 4 or len(self.activities) >= 8:
             return
         key = f"UA-{len(self.activities) + 1}"
         activity_type = pick(list(TYPES), kind)
@@ -158,9 +174,9 @@ class UnitActivityMachine(RuleBasedStateMachine):
 
     @rule(which=PICK, who=PICK, steer=STEER)
     def invite(self, which: int, who: int, steer: bool) -> None:
-        if not self.activities:
+        if not self.live:
             return
-        act = pick(list(self.activities.values()), which)
+        act = pick(self.live, which)
         free = [p for p in PEOPLE if p not in act.invitations]
         person = pick(free, who) if steer and free else pick(list(PEOPLE), who)
         refusal = AlreadyInvited if person in act.invitations else None
@@ -173,9 +189,9 @@ class UnitActivityMachine(RuleBasedStateMachine):
 
     @rule(which=PICK)
     def draw_one(self, which: int) -> None:
-        if not self.activities:
+        if not self.live:
             return
-        act = pick(list(self.activities.values()), which)
+        act = pick(self.live, which)
         free = [p for p in PEOPLE if p not in act.invitations]
         refusal = None if free else NotEnoughEligible
         ids = self.send({"type": "draw_supervisors", "unit_activity": act.key, "count": 1}, refusal)
@@ -191,9 +207,9 @@ class UnitActivityMachine(RuleBasedStateMachine):
             act, person = pick(open_, which)
             refusal = None
         else:
-            if not self.activities:
+            if not self.live:
                 return
-            act = pick(list(self.activities.values()), which)
+            act = pick(self.live, which)
             person = pick(list(PEOPLE), which)
             status = act.invitations.get(person)
             refusal = (
@@ -253,10 +269,7 @@ class UnitActivityMachine(RuleBasedStateMachine):
             refusal = None
         else:
             absent = [
-                (a, p)
-                for a in self.activities.values()
-                for p in PEOPLE
-                if a.invitations.get(p) != "attended"
+                (a, p) for a in self.live for p in PEOPLE if a.invitations.get(p) != "attended"
             ]
             if not absent:
                 return
@@ -278,9 +291,11 @@ class UnitActivityMachine(RuleBasedStateMachine):
     def attend_and_give_an_opinion(self, which: int) -> None:
         """Invite a person not yet invited, record the attendance and the opinion: the
         usual course, in one rule, so runs reach opinions and their answers."""
-        if not self.activities:
+        if not self.live:
             self.open_unit_activity(which)
-        act = pick(list(self.activities.values()), which)
+            if not self.live:
+                return
+        act = pick(self.live, which)
         free = [p for p in PEOPLE if p not in act.invitations]
         if not free:
             return
@@ -307,10 +322,7 @@ class UnitActivityMachine(RuleBasedStateMachine):
         """One step of an opinion's answer (or every step left, so runs reach answered
         opinions as often as waiting ones)."""
         waiting = [
-            (a, o)
-            for a in self.activities.values()
-            for o, stage in a.opinions.items()
-            if stage in NEXT_STEP
+            (a, o) for a in self.live for o, stage in a.opinions.items() if stage in NEXT_STEP
         ]
         if not waiting:
             return
@@ -326,6 +338,50 @@ class UnitActivityMachine(RuleBasedStateMachine):
             if not to_the_end:
                 break
 
+    @rule(which=PICK, steer=STEER)
+    def close(self, which: int, steer: bool) -> None:
+        """close_unit_activity: refused while an opinion waits for its answer (steered
+        to one whose opinions are all answered)."""
+        ready = [a for a in self.live if all(s == "feedback_given" for s in a.opinions.values())]
+        waiting = [a for a in self.live if not any(a is r for r in ready)]
+        if not self.live:
+            return
+        # Steered to a closable one, else to one with a waiting opinion (refused).
+        act = pick(ready if steer and ready else waiting or self.live, which)
+        refusal = None if any(a is act for a in ready) else OpinionsUnanswered
+        ids = self.send({"type": "close_unit_activity", "unit_activity": act.key}, refusal)
+        if refusal is None:
+            assert ids == {"unit_activity": act.key}
+            act.closed = True
+            REACHED["closed"] += 1
+
+    @rule(which=PICK)
+    def close_while_an_opinion_waits(self, which: int) -> None:
+        """Refused: closing a unit activity whose opinion still waits for its answer."""
+        waiting = [a for a in self.live if any(s != "feedback_given" for s in a.opinions.values())]
+        if waiting:
+            act = pick(waiting, which)
+            self.send({"type": "close_unit_activity", "unit_activity": act.key}, OpinionsUnanswered)
+
+    @rule(which=PICK, step=PICK)
+    def step_on_a_closed_one(self, which: int, step: int) -> None:
+        """Refused: any step on a closed unit activity, closing it again included."""
+        closed = [a for a in self.activities.values() if a.closed]
+        if not closed:
+            return
+        act = pick(closed, which)
+        person = pick(list(PEOPLE), step)
+        command = pick(
+            [
+                {"type": "invite_supervisor", "supervisor": person},
+                {"type": "draw_supervisors", "count": 1},
+                {"type": "submit_opinion", "supervisor": person, "content": "意见"},
+                {"type": "close_unit_activity"},
+            ],
+            step // 7,
+        )
+        self.send({**command, "unit_activity": act.key}, UnitActivityClosed)
+
     # -- invariants ------------------------------------------------------------------------
 
     @invariant()
@@ -337,6 +393,11 @@ class UnitActivityMachine(RuleBasedStateMachine):
             invitations = ua.activities["A1"].invitations
             assert {p: i.status.value for p, i in invitations.items()} == model.invitations
             assert {o: op.stage.value for o, op in ua.opinions.items()} == model.opinions
+            assert ua.is_closed == model.closed
+        listed = {i.key: i.status for i in self.ledger.listing("unit_activity", limit=20).items}
+        assert listed == {
+            key: "closed" if model.closed else "open" for key, model in self.activities.items()
+        }
 
     @invariant()
     def figures_count_unit_activities(self) -> None:
@@ -430,6 +491,10 @@ MUST_REACH = [
     "replacement_drawn",
     "submit_opinion:NotAttended",
     "invite_supervisor:AlreadyInvited",
+    "closed",
+    "close_unit_activity:OpinionsUnanswered",
+    "close_unit_activity:UnitActivityClosed",
+    "invite_supervisor:UnitActivityClosed",
 ]
 
 
@@ -440,4 +505,4 @@ def test_unit_activities() -> None:
         settings=settings(settings.default, max_examples=40, stateful_step_count=40),
     )
     missed = [state for state in MUST_REACH if not REACHED[state]]
-    assert not missed, f"no run reached {missed}"
+    assert not missed, f"no run reached {missed}: {REACHED}"

@@ -144,6 +144,10 @@ class CommandMethods(ABC):
         """Record a ``close_case`` command."""
         return self.execute(command)
 
+    def close_unit_activity(self, command: c.CloseUnitActivity) -> CommandResult:
+        """Close a unit activity (办结); refused while an opinion waits for its answer."""
+        return self.execute(command)
+
     def propose_hearing(self, command: c.ProposeHearing) -> CommandResult:
         """Record a ``propose_hearing`` command."""
         return self.execute(command)

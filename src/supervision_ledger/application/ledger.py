@@ -60,6 +60,7 @@ from .states import (
     SupervisorState,
     TrialCommitteeSittingState,
     TypicalCaseState,
+    UnitActivityState,
     UnitState,
     state_model,
 )
@@ -240,6 +241,16 @@ class Ledger(CommandMethods):
         as_of: datetime | date | str | None = None,
         at_position: int | None = None,
     ) -> CaseState: ...
+
+    @overload
+    def state(
+        self,
+        kind: Literal["unit_activity"],
+        key: str,
+        *,
+        as_of: datetime | date | str | None = None,
+        at_position: int | None = None,
+    ) -> UnitActivityState: ...
 
     @overload
     def state(

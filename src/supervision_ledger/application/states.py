@@ -34,6 +34,7 @@ from ..domain.supervisor import DeclaredRelationship, Supervisor
 from ..domain.trial_committee import CommitteeOpinion, TrialCommitteeSitting
 from ..domain.typical_case import NominationStatus, TypicalCaseLevel, TypicalCaseNomination
 from ..domain.unit import ProcuratorateUnit
+from ..domain.unit_activity import UnitActivity
 from ..domain.values import (
     ApproverRole,
     AssessmentGrade,
@@ -60,8 +61,9 @@ class AggregateState(BaseModel):
     #: The aggregate class the state is read from.
     aggregate: ClassVar[type[LedgerAggregate]]
 
-    #: ``unit``, ``supervisor``, ``case``, ``hearing``, ``suggestion``, ``petition``,
-    #: ``lead``, ``typical_case``, ``partner_agreement`` or ``trial_committee_sitting``.
+    #: ``unit``, ``supervisor``, ``case``, ``unit_activity``, ``hearing``, ``suggestion``,
+    #: ``petition``, ``lead``, ``typical_case``, ``partner_agreement`` or
+    #: ``trial_committee_sitting``.
     kind: str
     key: str
     #: The aggregate's version (its number of events) in this state.
@@ -155,6 +157,26 @@ class CaseState(AggregateState):
     closed_at: datetime | None
     #: The lead (线索) the case came from, if any.
     source_lead: str | None
+
+
+class UnitActivityState(AggregateState):
+    """An activity of a unit, not of a case (open_unit_activity): its one activity
+    (``A1``) with its invitations and draws, and its opinions, as a case holds them."""
+
+    aggregate = UnitActivity
+    kind: Literal["unit_activity"] = "unit_activity"
+    unit: str
+    #: When it was opened (open_unit_activity).
+    registered_at: datetime
+    #: Its one activity, under the key ``A1``, with its type, title, invitations, draws.
+    activities: dict[str, Activity]
+    #: Opinions by key, each at its stage of 件件有着落、事事有回音.
+    opinions: dict[str, Opinion]
+    #: Kept as a case keeps them; no command records a decision on a unit activity.
+    decision: str | None
+    decided_at: datetime | None
+    #: When it was closed (close_unit_activity), else None.
+    closed_at: datetime | None
 
 
 class HearingState(AggregateState):
@@ -350,6 +372,7 @@ STATES: dict[str, type[AggregateState]] = {
         UnitState,
         SupervisorState,
         CaseState,
+        UnitActivityState,
         HearingState,
         SuggestionState,
         PetitionState,
@@ -365,6 +388,7 @@ AnyState = Annotated[
     UnitState
     | SupervisorState
     | CaseState
+    | UnitActivityState
     | HearingState
     | SuggestionState
     | PetitionState

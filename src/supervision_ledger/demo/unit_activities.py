@@ -1,6 +1,7 @@
 """Activities of the district's procuratorate, not of a case (issue 12): an open day
-with drawn people's supervisors and an NPC deputy, and a circuit inspection of the
-detention centre whose opinion is answered — the same invitations, draws, attendance
+with drawn people's supervisors and an NPC deputy, a circuit inspection of the
+detention centre whose opinion is answered, and a visit of NPC deputies (人大代表视察)
+with a drawn people's supervisor — the same invitations, draws, attendance
 and opinions as a case's activity, counted by the same figures."""
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from .roster import World, pay
 UNIT_ACTIVITIES = (
     (
         f"清城检开放日〔{YEAR}〕1号",
-        ActivityType.OTHER,
+        ActivityType.OPEN_DAY,
         "检察开放日",
         date(YEAR, 5, 16),
         2,
@@ -33,6 +34,15 @@ UNIT_ACTIVITIES = (
         2,
         False,
         "建议完善在押人员权利告知台账，并定期公开巡回检察发现问题的整改情况。",
+    ),
+    (
+        f"清城检视察〔{YEAR}〕1号",
+        ActivityType.NPC_CPPCC_VISIT,
+        "人大代表、政协委员视察未成年人检察工作",
+        date(YEAR, 11, 21),
+        1,
+        True,
+        None,
     ),
 )
 

@@ -111,6 +111,13 @@ class CaseClosed(RuleViolation):
     rule = "case_closed"
 
 
+class UnitActivityClosed(CaseClosed):
+    """A step on a unit activity after close_unit_activity (a ``CaseClosed`` by its rule,
+    which names the unit activity)."""
+
+    rule = "unit_activity_closed"
+
+
 class OpinionsUnanswered(RuleViolation):
     """A case cannot close while an opinion lacks a decision or feedback (件件有着落)."""
 
@@ -306,4 +313,5 @@ __all__ = [
     "SupervisorRecused",
     "TermLimitExceeded",
     "TooManyOfficers",
+    "UnitActivityClosed",
 ]

@@ -12,7 +12,8 @@ rule of invitations, draws and opinions is the case's, written once there, and t
 events after the opening are the case's events (``Case.SupervisorsDrawn``,
 ``Case.OpinionSubmitted``, …), so the export check and the views read them alike. Only
 the opening is its own (``UnitActivity.Opened``: the key and the unit), and refusals
-name the unit activity, not a case.
+name the unit activity, not a case. It closes as a case does (``Case.Closed``, by
+``close_unit_activity``); a step after that is refused as ``unit_activity_closed``.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from eventsourcing.domain import event
 
 from .base import LedgerAggregate, aggregate_id
 from .case import Activity, Case, Opinion
-from .errors import RuleViolation
+from .errors import RuleViolation, UnitActivityClosed
 from .policy import Policy
 from .supervisor import Supervisor
 from .values import ActivityType, CaseFacts, CaseKind
@@ -80,6 +81,10 @@ class UnitActivity(Case):
             ACTIVITY, activity_type, title, initiated_by, None, occurred_at, policy
         )
         return opened
+
+    def _check_open(self) -> None:
+        if self.closed_at is not None:
+            raise UnitActivityClosed(f"{self.label} is closed")
 
     @property
     def label(self) -> str:

@@ -54,7 +54,9 @@ _ROLE_EN = {
 
 class ActivityType(StrEnum):
     """The nine supervised activity types of the 2019 SPP rules (Art. 8), plus
-    supervision the supervisor initiates (人民监督员主动提出监督)."""
+    supervision the supervisor initiates (人民监督员主动提出监督), and two activities of a
+    unit rather than a case (issue 12): open days (检察开放日) and visits of NPC deputies
+    and CPPCC members (人大代表、政协委员视察)."""
 
     PUBLIC_HEARING = "public_hearing"
     COURT_APPEARANCE = "court_appearance"
@@ -66,6 +68,8 @@ class ActivityType(StrEnum):
     WORK_BRIEFING = "work_briefing"
     OTHER = "other"
     SUPERVISOR_INITIATED = "supervisor_initiated"
+    OPEN_DAY = "open_day"
+    NPC_CPPCC_VISIT = "npc_cppcc_visit"
 
     @property
     def zh(self) -> str:
@@ -87,6 +91,8 @@ _ACTIVITY_ZH = {
     ActivityType.WORK_BRIEFING: "检察工作情况通报",
     ActivityType.OTHER: "其他相关司法办案工作",
     ActivityType.SUPERVISOR_INITIATED: "人民监督员主动提出监督",
+    ActivityType.OPEN_DAY: "检察开放日",
+    ActivityType.NPC_CPPCC_VISIT: "人大代表、政协委员视察",
 }
 _ACTIVITY_EN = {
     ActivityType.PUBLIC_HEARING: "public review / public hearing",
@@ -99,6 +105,8 @@ _ACTIVITY_EN = {
     ActivityType.WORK_BRIEFING: "briefing on procuratorial work",
     ActivityType.OTHER: "other case-handling work",
     ActivityType.SUPERVISOR_INITIATED: "supervisor-initiated supervision",
+    ActivityType.OPEN_DAY: "procuratorate open day",
+    ActivityType.NPC_CPPCC_VISIT: "visit by NPC deputies and CPPCC members",
 }
 
 

@@ -96,9 +96,9 @@ class ListItem(BaseModel):
     type: str | None
     #: A person's roles; empty for every other kind.
     roles: list[str]
-    #: As last recorded: a case ``open``/``closed``; a person ``active``/``suspended``/
-    #: ``removed``; a hearing, suggestion, petition or lead its status or stage; a
-    #: nomination ``nominated``/``selected``/``not_selected``; an agreement
+    #: As last recorded: a case or a unit activity ``open``/``closed``; a person
+    #: ``active``/``suspended``/``removed``; a hearing, suggestion, petition or lead its
+    #: status or stage; a nomination ``nominated``/``selected``/``not_selected``; an agreement
     #: ``signed``/``terminated``; a sitting ``attended``; None for an activity.
     status: str | None
     #: The local business date of the event that created it (what orders the listing).
@@ -125,7 +125,8 @@ class ListingView(View):
     # 3: unit activities (issue 12), one row each with their activity's type and title.
     # 4: a suggestion withdrawn after the recipient's objection (Art. 23) shows it.
     # 5: refused hearings.
-    version = 5
+    # 6: a unit activity's status, open or closed (close_unit_activity), as a case's.
+    version = 6
     tables = {  # noqa: RUF012 - class-level schema
         TABLE: "kind TEXT NOT NULL, ref TEXT NOT NULL, aggregate_id TEXT NOT NULL, "
         "key TEXT NOT NULL, case_key TEXT, unit TEXT NOT NULL, type TEXT, "
@@ -215,12 +216,23 @@ class ListingView(View):
 
     @on(Case.Closed)
     def case_closed(self, tx: Tx, e: Case.Closed) -> None:
-        self._set(tx, "case", e, status="closed")
+        # A unit activity closes by the case's event (close_unit_activity).
+        cid = str(e.originator_id)
+        kind = "case" if self._ref(tx, "case", cid) is not None else "unit_activity"
+        self._set(tx, kind, e, status="closed")
 
     @on(UnitActivity.Opened)
     def unit_activity_opened(self, tx: Tx, e: UnitActivity.Opened) -> None:
         # Its type and title come with its one activity (Case.ActivityOpened, next).
-        self._add(tx, "unit_activity", e, e.key, unit=e.unit, on_day=tx.local_date(e.occurred_at))
+        self._add(
+            tx,
+            "unit_activity",
+            e,
+            e.key,
+            unit=e.unit,
+            on_day=tx.local_date(e.occurred_at),
+            status="open",
+        )
 
     @on(Case.ActivityOpened)
     def activity_opened(self, tx: Tx, e: Case.ActivityOpened) -> None:

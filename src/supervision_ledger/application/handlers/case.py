@@ -303,3 +303,11 @@ def record_case_decision(uow: UnitOfWork, cmd: c.RecordCaseDecision) -> Ids:
 def close_case(uow: UnitOfWork, cmd: c.CloseCase) -> Ids:
     uow.get(Case, cmd.case).close(cmd.occurred_at)
     return {"case": cmd.case}
+
+
+@handles(c.CloseUnitActivity)
+def close_unit_activity(uow: UnitOfWork, cmd: c.CloseUnitActivity) -> Ids:
+    # Case.close: the same rules (opinions_unanswered, closed_before_last_step); once
+    # closed, UnitActivity refuses every step as unit_activity_closed.
+    uow.get(UnitActivity, cmd.unit_activity).close(cmd.occurred_at)
+    return {"unit_activity": cmd.unit_activity}

@@ -121,7 +121,7 @@ for _type in ActivityType:
     "activities.total",
     "监督活动合计（件次）",
     "supervision activities, total",
-    "Sum of the ten activities.* counts above.",
+    f"Sum of the {len(ActivityType)} activities.* counts above (one per activity type).",
     items=_activity_items(None),
 )
 def _activities_total(q: FigureQuery) -> FigureValue:

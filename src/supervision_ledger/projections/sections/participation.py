@@ -366,8 +366,9 @@ def _participation_type_figure(activity_type: ActivityType) -> None:
         f"人民监督员参与{activity_type.zh}（人次）",
         f"people's supervisors taking part in {activity_type.en} (person-times)",
         f"The attendances counted in participation.peoples_supervisor.person_times that were "
-        f"on case (or unit) activities of type {activity_type.value}{hearing_note}; the ten "
-        "by_type figures add up to person_times (seed 001 publishes this table: 52 / 6 / 5 / "
+        f"on case (or unit) activities of type {activity_type.value}{hearing_note}; the "
+        f"{len(ActivityType)} by_type figures (one per activity type) add up to "
+        "person_times (seed 001 publishes this table: 52 / 6 / 5 / "
         "3 / 12 / 3 / 4 / 1 / 8 + 4 = 98).",
         count,
         items=_by_type_items(activity_type),
