@@ -40,6 +40,7 @@ SEED = 2023
 KEY_FIELDS = {
     "supervisor",
     "case",
+    "unit_activity",
     "hearing",
     "suggestion",
     "petition",
@@ -49,12 +50,15 @@ KEY_FIELDS = {
     "replacement",
     "initiated_by",
     "officer",
+    "representative",
     "absent",
     "reporter",
     "reference",
     "command_id",
 }
 UNIT_FIELDS = {"unit", "parent"}
+#: The fields that name where an activity step happens: a case's activity or a unit activity.
+OWNER_FIELDS = ("case", "activity", "unit_activity")
 
 
 def city_of(copy: int) -> str:
@@ -108,12 +112,11 @@ def without_draws(command: dict[str, Any], result: Any) -> list[dict[str, Any]]:
                 "supervisor": key,
             }
             if kind == "draw_supervisors":
-                invitation.update(
-                    type="invite_supervisor",
-                    case=command["case"],
-                    activity=command["activity"],
-                    role=command["role"],
-                )
+                # A step names its case and activity, or its unit activity (issue 12).
+                owner = {
+                    k: command[k] for k in ("case", "activity", "unit_activity") if k in command
+                }
+                invitation.update(type="invite_supervisor", role=command["role"], **owner)
             else:
                 invitation.update(type="invite_hearing_officer", hearing=command["hearing"])
             invitations.append(invitation)
