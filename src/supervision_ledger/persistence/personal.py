@@ -22,6 +22,9 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable
+from datetime import date, datetime
+from decimal import Decimal
+from enum import Enum
 from typing import Any
 from uuid import UUID
 
@@ -222,7 +225,41 @@ def sealed_values(value: Any) -> list[str]:
 
 def reseal(value: Any, sealed: Callable[[str], str | None]) -> Any:
     """``value`` (an aggregate's state, for a snapshot) with every string that
-    ``sealed`` knows as a personal value replaced by its sealed form."""
+    ``sealed`` knows as a personal value replaced by its sealed form.
+
+    A large aggregate's state holds tens of thousands of values and a snapshot walks
+    them all, so the walk dispatches on the exact type and keeps each dataclass's field
+    names (values that hold no string are returned as they are).
+    """
+    kind = type(value)
+    if kind is str:
+        found = sealed(value)
+        return value if found is None else found
+    if kind in _ATOMS or isinstance(value, Enum):
+        return value
+    if kind is dict:
+        return {k: reseal(v, sealed) for k, v in value.items()}
+    if kind is list:
+        return [reseal(v, sealed) for v in value]
+    if kind is tuple:
+        return tuple(reseal(v, sealed) for v in value)
+    names = _DATACLASS_FIELDS.get(kind)
+    if names is None:
+        if not dataclasses.is_dataclass(value) or isinstance(value, type):
+            return reseal_other(value, sealed)
+        names = _DATACLASS_FIELDS[kind] = tuple(f.name for f in dataclasses.fields(value))
+    changes = {}
+    for name in names:
+        old = getattr(value, name)
+        new = reseal(old, sealed)
+        if new is not old:
+            changes[name] = new
+    return dataclasses.replace(value, **changes) if changes else value
+
+
+def reseal_other(value: Any, sealed: Callable[[str], str | None]) -> Any:
+    """:func:`reseal` of a value of no exact type it knows (subclasses of str, dict,
+    list, tuple; anything else is returned as it is)."""
     if isinstance(value, str):
         found = sealed(value)
         return value if found is None else found
@@ -232,12 +269,10 @@ def reseal(value: Any, sealed: Callable[[str], str | None]) -> Any:
         return [reseal(v, sealed) for v in value]
     if isinstance(value, tuple):
         return tuple(reseal(v, sealed) for v in value)
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        changes = {}
-        for f in dataclasses.fields(value):
-            old = getattr(value, f.name)
-            new = reseal(old, sealed)
-            if new is not old:
-                changes[f.name] = new
-        return dataclasses.replace(value, **changes) if changes else value
     return value
+
+
+#: Types whose values never hold a string to seal.
+_ATOMS: frozenset[type] = frozenset({type(None), bool, int, float, Decimal, date, datetime, UUID})
+#: Field names of the dataclasses in aggregate state, per class.
+_DATACLASS_FIELDS: dict[type, tuple[str, ...]] = {}
