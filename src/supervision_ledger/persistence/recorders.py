@@ -226,18 +226,34 @@ class ChainedSQLiteRecorder(SQLiteApplicationRecorder):
         keys = kwargs.get("subject_keys")
         if keys:
             self._insert_subject_keys(c, keys)
+        # One statement reads the chain's tail and, when the command read aggregates it
+        # did not write, their current versions (rows with a NULL id hold the tail).
+        tail_sql = (
+            f"SELECT * FROM (SELECT NULL, position, chain_hash FROM {CHAIN_TABLE} "
+            "ORDER BY position DESC LIMIT 1)"
+        )
         expected = _read_versions(kwargs)
-        if expected:
-            ids = list(expected)
+        # Rows name ids in hex: map them back without parsing a UUID per row.
+        by_hex = {i.hex: i for i in expected}
+        if by_hex:
             c.execute(
-                f"SELECT originator_id, MAX(originator_version) FROM {self.events_table_name} "
-                f"WHERE originator_id IN ({','.join('?' for _ in ids)}) GROUP BY originator_id",
-                [i.hex for i in ids],
+                f"SELECT originator_id, MAX(originator_version), NULL "
+                f"FROM {self.events_table_name} "
+                f"WHERE originator_id IN ({','.join('?' for _ in by_hex)}) "
+                f"GROUP BY originator_id UNION ALL {tail_sql}",
+                list(by_hex),
             )
-            check_read_versions(expected, {UUID(r[0]): int(r[1]) for r in c.fetchall()})
-        c.execute(f"SELECT position, chain_hash FROM {CHAIN_TABLE} ORDER BY position DESC LIMIT 1")
-        row = c.fetchone()
-        tail = None if row is None else (int(row[0]), bytes(row[1]))
+        else:
+            c.execute(tail_sql)
+        tail = None
+        found: dict[UUID, int] = {}
+        for originator_id, value, digest in c.fetchall():
+            if originator_id is None:
+                tail = (int(value), bytes(digest))
+            else:
+                found[by_hex[originator_id]] = int(value)
+        if by_hex:
+            check_read_versions(expected, found)
         rows = link(tail, stored_events, positions, _command_ids(kwargs, len(stored_events)))
         c.executemany(
             f"INSERT INTO {CHAIN_TABLE} VALUES (?,?,?,?,?,?)",
