@@ -455,13 +455,18 @@ class Case(LedgerAggregate):
         self.handling_prosecutor = handling_prosecutor
         self.parties = parties
         self.received_on = received_on
+        self._start(occurred_at)
+        self.source_lead: str | None = None
+
+    def _start(self, occurred_at: datetime) -> None:
+        """The state a case and a unit activity (its subclass) start with: registered
+        at ``occurred_at``, no activities, opinions or decision, open."""
         self.registered_at = occurred_at
         self.activities: dict[str, Activity] = {}
         self.opinions: dict[str, Opinion] = {}
         self.decision: str | None = None
         self.decided_at: datetime | None = None
         self.closed_at: datetime | None = None
-        self.source_lead: str | None = None
 
     def open_activity(
         self,

@@ -25,7 +25,7 @@ from uuid import UUID
 from eventsourcing.domain import event
 
 from .base import LedgerAggregate, aggregate_id
-from .case import Activity, Case, Opinion
+from .case import Case
 from .errors import RuleViolation, UnitActivityClosed
 from .policy import Policy
 from .supervisor import Supervisor
@@ -52,12 +52,7 @@ class UnitActivity(Case):
     def __init__(self, key: str, unit: str, occurred_at: datetime) -> None:
         self.key = key
         self.unit = unit
-        self.registered_at = occurred_at
-        self.activities: dict[str, Activity] = {}
-        self.opinions: dict[str, Opinion] = {}
-        self.decision: str | None = None
-        self.decided_at: datetime | None = None
-        self.closed_at: datetime | None = None
+        self._start(occurred_at)
 
     @classmethod
     def open(
