@@ -211,5 +211,13 @@ def test_hearing_participants_are_invitations_with_one_table_of_steps() -> None:
         False,
     )
     with pytest.raises(InvalidTransition, match="T1 is declined"):
-        p.check("attend", "T1 is {status}")
-    p.check("replace", "unused {status}")
+        p.check("attend", lambda status: f"T1 is {status}")
+    p.check("replace", lambda status: f"unused {status}")
+
+
+def test_a_refused_step_names_a_key_with_braces_as_it_is() -> None:
+    # Keys may hold braces: the refusal is worded by a function, never by str.format.
+    p = HearingParticipant("T{1}", Role.HEARING_OFFICER, at(2023, 4, 4), officer=True)
+    p.take("decline", at(2023, 4, 5))
+    with pytest.raises(InvalidTransition, match=r"'T\{1\}' is declined"):
+        p.check("attend", lambda status: f"{p.supervisor!r} is {status}")

@@ -649,8 +649,10 @@ class Case(LedgerAggregate):
         inv = self.invitation(activity, supervisor)
         inv.check(
             step,
-            f"cannot record that {supervisor!r} {said} activity {activity!r} of "
-            f"{self.label}: the invitation is {{status}}",
+            lambda status: (
+                f"cannot record that {supervisor!r} {said} activity {activity!r} of "
+                f"{self.label}: the invitation is {status}"
+            ),
         )
         not_before(occurred_at, inv.last_changed_at, f"{supervisor!r} {said}")
         return inv
@@ -792,7 +794,7 @@ class Case(LedgerAggregate):
                     f"supervisor {supervisor.key!r} cannot submit an opinion on activity "
                     f"{activity!r} of {self.label}: {state}, not attended"
                 )
-            role, since = inv.role, inv.changed_at or inv.invited_at
+            role, since = inv.role, inv.last_changed_at
         not_before(occurred_at, since, f"opinion {opinion!r}")
         # The case's facts, so that a relationship declared for the case or one of its
         # parties stops an opinion as it stops an invitation.

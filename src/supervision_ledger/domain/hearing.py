@@ -609,7 +609,10 @@ class Hearing(LedgerAggregate):
     def decline(self, supervisor: str, reason: str | None, occurred_at: datetime) -> None:
         self._require(HearingStatus.APPROVED, HearingStatus.SCHEDULED, step="decline")
         p = self._participant(supervisor)
-        p.check("decline", f"{supervisor!r}'s invitation to hearing {self.key!r} is {{status}}")
+        p.check(
+            "decline",
+            lambda status: f"{supervisor!r}'s invitation to hearing {self.key!r} is {status}",
+        )
         not_before(occurred_at, p.invited_at, f"{supervisor!r} declining")
         self._decline(supervisor=supervisor, reason=reason, occurred_at=occurred_at)
 
@@ -629,7 +632,10 @@ class Hearing(LedgerAggregate):
         p = self._participant(supervisor)
         if not p.officer:
             raise InvalidTransition(f"{supervisor!r} is an observer of hearing {self.key!r}")
-        p.check("replace", f"{supervisor!r}'s invitation to hearing {self.key!r} is {{status}}")
+        p.check(
+            "replace",
+            lambda status: f"{supervisor!r}'s invitation to hearing {self.key!r} is {status}",
+        )
         self._check_can_invite(replacement, Role.HEARING_OFFICER, occurred_at, policy)
         self._replace_officer(
             supervisor=supervisor,
@@ -659,11 +665,15 @@ class Hearing(LedgerAggregate):
                 f"{policy.local_date(self.scheduled_for).isoformat()} and cannot be held before"
             )
         for key in absent:
-            self._participant(key).check(
-                "absent", f"{key!r} is {{status}} for hearing {self.key!r}, so cannot be absent"
-            )
+            self._check_may_be_absent(key)
         attendees = tuple(k for k, p in self.participants.items() if p.expected and k not in absent)
         self._hold(attendees=attendees, absent=tuple(absent), occurred_at=occurred_at)
+
+    def _check_may_be_absent(self, key: str) -> None:
+        self._participant(key).check(
+            "absent",
+            lambda status: f"{key!r} is {status} for hearing {self.key!r}, so cannot be absent",
+        )
 
     @event(Held)
     def _hold(

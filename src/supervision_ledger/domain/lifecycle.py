@@ -12,7 +12,7 @@ by ``Hearing`` (whose ``HearingParticipant`` is an ``Invitation``).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -120,10 +120,12 @@ class Invitation:
     def allows(self, step: str) -> bool:
         return self.status in INVITATION_STEPS[step][0]
 
-    def check(self, step: str, refusal: str) -> None:
-        """Refuse ``step`` unless the status allows it; ``refusal`` may name ``{status}``."""
+    def check(self, step: str, refusal: Callable[[str], str]) -> None:
+        """Refuse ``step`` unless the status allows it, with the message ``refusal``
+        words for the current status (a function, not a format string: keys may hold
+        braces)."""
         if not self.allows(step):
-            raise InvalidTransition(refusal.format(status=self.status.value))
+            raise InvalidTransition(refusal(self.status.value))
 
     def take(
         self,
