@@ -147,6 +147,12 @@ def _command_ids(kwargs: dict[str, Any], count: int) -> list[str | None]:
 
 # -- SQLite ---------------------------------------------------------------------------
 
+#: The chain's last row, as a row of the read-version query (its id column NULL).
+_TAIL_SQL = (
+    f"SELECT * FROM (SELECT NULL, position, chain_hash FROM {CHAIN_TABLE} "
+    "ORDER BY position DESC LIMIT 1)"
+)
+
 
 class ChainedSQLiteRecorder(SQLiteApplicationRecorder):
     """SQLite events table (position = rowid) plus the chain table."""
@@ -228,10 +234,6 @@ class ChainedSQLiteRecorder(SQLiteApplicationRecorder):
             self._insert_subject_keys(c, keys)
         # One statement reads the chain's tail and, when the command read aggregates it
         # did not write, their current versions (rows with a NULL id hold the tail).
-        tail_sql = (
-            f"SELECT * FROM (SELECT NULL, position, chain_hash FROM {CHAIN_TABLE} "
-            "ORDER BY position DESC LIMIT 1)"
-        )
         expected = _read_versions(kwargs)
         # Rows name ids in hex: map them back without parsing a UUID per row.
         by_hex = {i.hex: i for i in expected}
@@ -240,11 +242,11 @@ class ChainedSQLiteRecorder(SQLiteApplicationRecorder):
                 f"SELECT originator_id, MAX(originator_version), NULL "
                 f"FROM {self.events_table_name} "
                 f"WHERE originator_id IN ({','.join('?' for _ in by_hex)}) "
-                f"GROUP BY originator_id UNION ALL {tail_sql}",
+                f"GROUP BY originator_id UNION ALL {_TAIL_SQL}",
                 list(by_hex),
             )
         else:
-            c.execute(tail_sql)
+            c.execute(_TAIL_SQL)
         tail = None
         found: dict[UUID, int] = {}
         for originator_id, value, digest in c.fetchall():

@@ -129,7 +129,7 @@ class Tx:
         kind = _kind(sql)
         cache = self.cache
         by_key = _by_key(sql) if self.by_key else None
-        if by_key is not None and self.by_key:
+        if by_key is not None:
             # A row by its primary key: through the cache (:meth:`get` / :meth:`update`).
             table, columns, where = by_key
             schema = cache.schemas.get(table)
@@ -371,9 +371,9 @@ class TableSchema:
         self.keyset = frozenset(keys)
         self.types = types
         self.defaults = defaults
-        self.select = f"SELECT {', '.join(columns)} FROM {table} WHERE " + " AND ".join(
-            f"{k} = ?" for k in keys
-        )
+        #: ``k1 = ? AND …`` over the primary key, for a row's select, update and delete.
+        self.where = " AND ".join(f"{k} = ?" for k in keys)
+        self.select = f"SELECT {', '.join(columns)} FROM {table} WHERE {self.where}"
 
 
 def _split_columns(ddl: str) -> list[str]:
@@ -483,7 +483,7 @@ def _entry_write(
     schema: TableSchema, key: tuple[Any, ...], entry: _Entry
 ) -> tuple[str, list[Any]] | None:
     """One cached row's write as one statement (``?`` placeholders)."""
-    where = " AND ".join(f"{k} = ?" for k in schema.keys)
+    where = schema.where
     if entry.row is None:
         return f"DELETE FROM {schema.table} WHERE {where}", list(key)
     values = [c for c in schema.columns if c in entry.row and c not in schema.keyset]
