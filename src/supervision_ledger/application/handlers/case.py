@@ -43,10 +43,8 @@ def register_case(uow: UnitOfWork, cmd: c.RegisterCase) -> Ids:
 
 def _owner(uow: UnitOfWork, cmd: c.OnActivity) -> tuple[Case, Ids]:
     """The case or the unit activity a step is on, and the ids that name it."""
-    if cmd.unit_activity is not None:
-        return uow.get(UnitActivity, cmd.unit_activity), {"unit_activity": cmd.unit_activity}
-    assert cmd.case is not None  # the command checked it names exactly one
-    return uow.get(Case, cmd.case), {"case": cmd.case}
+    kind, key = cmd.owner  # the command checked it names exactly one
+    return uow.get(UnitActivity if kind == "unit_activity" else Case, key), {kind: key}
 
 
 def _activity(cmd: c.OnActivityStep) -> str:
