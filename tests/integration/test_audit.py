@@ -100,6 +100,44 @@ def test_history_shows_both_times_positions_and_command_ids(sqlite_file_url: str
             ledger.history("K1")
 
 
+def test_history_finds_command_ids_without_a_chain_index(store_url: str) -> None:
+    # An aggregate's chain rows are found through its events' positions; the chain has
+    # no index by aggregate (a write would pay for it), and older stores' is dropped.
+    with Ledger(store=store_url) as ledger:
+        story(ledger)
+        assert [e.command_id for e in ledger.history("case:K1")] == ["case-K1", "open-A1", None]
+        assert ledger.history("supervisor:S1")[0].command_id == "appoint-S1"
+        assert "ledger_chain_originator" not in chain_indexes(ledger)
+
+
+def chain_indexes(ledger: Ledger) -> set[str]:
+    datastore: Any = ledger.app.recorder.datastore  # type: ignore[attr-defined]
+    if hasattr(datastore, "schema"):  # PostgreSQL
+        with datastore.transaction(commit=False) as curs:
+            curs.execute(
+                "SELECT indexname FROM pg_indexes WHERE schemaname = %s AND tablename = %s",
+                (datastore.schema, "ledger_chain"),
+            )
+            return {r["indexname"] for r in curs.fetchall()}
+    with datastore.transaction(commit=False) as c:
+        c.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'ledger_chain'"
+        )
+        return {r[0] for r in c.fetchall()}
+
+
+def test_an_older_stores_chain_index_is_dropped_on_open(sqlite_file_url: str) -> None:
+    with Ledger(store=sqlite_file_url) as ledger:
+        story(ledger)
+    raw = sqlite3.connect(sqlite_file_url.removeprefix("sqlite:///"))
+    raw.execute("CREATE INDEX ledger_chain_originator ON ledger_chain (originator_id)")
+    raw.commit()
+    raw.close()
+    with Ledger(store=sqlite_file_url) as ledger:
+        assert "ledger_chain_originator" not in chain_indexes(ledger)
+        assert ledger.history("case:K1")[1].command_id == "open-A1"
+
+
 def test_case_as_of_a_business_date(sqlite_file_url: str) -> None:
     with Ledger(store=sqlite_file_url) as ledger:
         story(ledger)

@@ -19,6 +19,8 @@ EVENT_TAG = b"supervision-ledger/event/v1"
 GENESIS = bytes(32)
 #: Name of the chain table, beside eventsourcing's events table.
 CHAIN_TABLE = "ledger_chain"
+#: An index of the chain by aggregate that older stores have (dropped when a store opens).
+CHAIN_ORIGINATOR_INDEX = f"{CHAIN_TABLE}_originator"
 
 
 def _uint(value: int) -> bytes:
