@@ -233,3 +233,30 @@ def test_a_store_written_before_service_dates_is_back_filled_once(
                 reason="涉嫌违纪",
                 occurred_at="2023-05-12T18:00",
             )
+
+
+def test_the_store_checks_the_versions_of_what_a_command_only_read(sqlite_file_url: str) -> None:
+    # An aggregate the command changed is checked by its own new versions' insert; a
+    # version check of it would be redundant (and read the whole aggregate's index range).
+    with Ledger(store=sqlite_file_url) as ledger:
+        setup(ledger)
+        checked: list[dict[Any, int]] = []
+        original = ledger.app.record
+
+        def recording(*args: Any, **kwargs: Any) -> Any:
+            checked.append(dict(kwargs["read_versions"]))
+            return original(*args, **kwargs)
+
+        ledger.app.record = recording  # type: ignore[method-assign]
+        do(
+            ledger,
+            "open_activity",
+            case="K1",
+            activity="A2",
+            activity_type="quality_review",
+            occurred_at="2023-04-03T09:00",
+        )
+        assert ledger.case("K1").id not in checked[0]
+        invite_s1(ledger)  # the invitation reads the case, writes it and the person
+        assert ledger.case("K1").id not in checked[1]
+        assert ledger.supervisor("S1").id not in checked[1]

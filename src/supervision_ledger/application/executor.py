@@ -146,6 +146,9 @@ class CommandExecutor:
                 return repeated
             raise
         changed = uow.changed()
+        # Before the events are collected: an aggregate with pending events is written,
+        # not only read (once collected, it would look unchanged and be checked twice).
+        read_versions = uow.read_versions()
         events: list[Any] = []
         for agg in changed:
             events.extend(agg.collect_events())
@@ -166,7 +169,7 @@ class CommandExecutor:
                 events,
                 changed,
                 command_ids=[command.command_id] * len(events),
-                read_versions=uow.read_versions(),
+                read_versions=read_versions,
             )
         except IntegrityError:
             repeated = self._repeat(submitted, command) if repeatable and not fresh else None

@@ -248,11 +248,12 @@ class ChainedSQLiteRecorder(SQLiteApplicationRecorder):
         # Rows name ids in hex: map them back without parsing a UUID per row.
         by_hex = {i.hex: i for i in expected}
         if by_hex:
+            # One MAX per id, each an index lookup of the last version (a MAX grouped
+            # over an IN list would read every version of each aggregate).
             c.execute(
-                f"SELECT originator_id, MAX(originator_version), NULL "
-                f"FROM {self.events_table_name} "
-                f"WHERE originator_id IN ({','.join('?' for _ in by_hex)}) "
-                f"GROUP BY originator_id UNION ALL {_TAIL_SQL}",
+                f"WITH ids(id) AS (VALUES {','.join('(?)' for _ in by_hex)}) "
+                f"SELECT id, (SELECT MAX(originator_version) FROM {self.events_table_name} "
+                f"WHERE originator_id = ids.id), NULL FROM ids UNION ALL {_TAIL_SQL}",
                 list(by_hex),
             )
         else:
@@ -262,7 +263,7 @@ class ChainedSQLiteRecorder(SQLiteApplicationRecorder):
         for originator_id, value, digest in c.fetchall():
             if originator_id is None:
                 tail = (int(value), bytes(digest))
-            else:
+            elif value is not None:
                 found[by_hex[originator_id]] = int(value)
         if by_hex:
             check_read_versions(expected, found)
@@ -575,9 +576,11 @@ class ChainedPostgresRecorder(PostgresApplicationRecorder):
             inserted.execute(self.insert_events_statement, (pg_events,))
             if expected:
                 versions.execute(
+                    # One MAX per id, each an index lookup of the last version.
                     SQL(
-                        "SELECT originator_id, MAX(originator_version) AS version "
-                        "FROM {} WHERE originator_id = ANY(%s) GROUP BY originator_id"
+                        "SELECT i.id AS originator_id, (SELECT MAX(originator_version) "
+                        "FROM {} WHERE originator_id = i.id) AS version "
+                        "FROM unnest(%s::uuid[]) AS i(id)"
                     ).format(self.events_table),
                     (list(expected),),
                 )
@@ -591,7 +594,11 @@ class ChainedPostgresRecorder(PostgresApplicationRecorder):
             if expected:
                 check_read_versions(
                     expected,
-                    {UUID(str(r["originator_id"])): int(r["version"]) for r in versions},
+                    {
+                        UUID(str(r["originator_id"])): int(r["version"])
+                        for r in versions
+                        if r["version"] is not None
+                    },
                 )
             row = tail.fetchone()
             last = None if row is None else (int(row["position"]), bytes(row["chain_hash"]))

@@ -1,0 +1,129 @@
+"""A command costs the store as much on a case of thousands of events as on a small one.
+
+Counted, not timed: the SQLite virtual-machine steps (``set_progress_handler``) that the
+same commands take on a case of ~2,000 events and on one of ~20. A statement that reads
+every event of an aggregate (a version check grouped over all its versions, say) would
+make the large case's count grow with its size.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from supervision_ledger import Ledger
+from supervision_ledger import commands as c
+
+START = datetime(2024, 1, 2, 9, 0)
+
+
+def moments() -> Iterator[datetime]:
+    n = 0
+    while True:
+        n += 1
+        yield START + timedelta(minutes=n)
+
+
+def setup(ledger: Ledger, when: Iterator[datetime]) -> None:
+    ledger.execute_many(
+        [
+            c.RegisterUnit(
+                unit="QC", name="清城区人民检察院", level="district", occurred_at=next(when)
+            )
+        ]  # type: ignore[arg-type]
+        + [
+            c.AppointSupervisor(
+                supervisor=f"P{i}",
+                unit="QC",
+                name=f"张某{i}",
+                roles=["peoples_supervisor"],  # type: ignore[list-item]
+                term_start=date(2024, 1, 1),
+                occurred_at=next(when),
+            )
+            for i in range(3)
+        ]
+    )
+
+
+def case_steps(case: str, n: int, when: Iterator[datetime]) -> list[c.Command]:
+    """Open an activity, invite, attend and hear an opinion: four events on ``case``."""
+    activity, person = f"A{n}", f"P{n % 3}"
+    return [
+        c.OpenActivity(
+            case=case,
+            activity=activity,
+            activity_type="public_hearing",  # type: ignore[arg-type]
+            occurred_at=next(when),
+        ),
+        c.InviteSupervisor(case=case, activity=activity, supervisor=person, occurred_at=next(when)),
+        c.RecordAttendance(case=case, activity=activity, supervisor=person, occurred_at=next(when)),
+        c.SubmitOpinion(
+            case=case,
+            activity=activity,
+            supervisor=person,
+            content="建议规范告知程序",
+            occurred_at=next(when),
+        ),
+    ]
+
+
+def grow(ledger: Ledger, case: str, events: int, when: Iterator[datetime]) -> int:
+    ledger.execute(
+        c.RegisterCase(
+            case=case,
+            unit="QC",
+            kind="intended_non_prosecution",  # type: ignore[arg-type]
+            handling_prosecutor="李某",
+            received_on=date(2024, 1, 2),
+            occurred_at=next(when),
+        )
+    )
+    n = 0
+    while ledger.case(case).version < events:
+        batch = min(50, (events - ledger.case(case).version + 3) // 4)
+        ledger.execute_many([s for i in range(n, n + batch) for s in case_steps(case, i, when)])
+        n += batch
+    return n
+
+
+@contextmanager
+def counted(ledger: Ledger) -> Iterator[list[int]]:
+    """Count the VM steps of every statement on the store's connections meanwhile."""
+    steps = [0]
+
+    def tick() -> int:
+        steps[0] += 1
+        return 0
+
+    pool: Any = ledger.app.recorder.datastore.pool  # type: ignore[attr-defined]
+    connections = [conn._sqlite_conn for conn in pool._pool]
+    for raw in connections:
+        raw.set_progress_handler(tick, 1)
+    try:
+        yield steps
+    finally:
+        for raw in connections:
+            raw.set_progress_handler(None, 1)
+
+
+def test_a_command_costs_the_store_the_same_on_a_large_case(tmp_path: Path) -> None:
+    when = moments()
+    with Ledger(f"sqlite:///{tmp_path / 'ledger.db'}", env={"SNAPSHOT_INTERVAL": "0"}) as ledger:
+        setup(ledger, when)
+        grow(ledger, "BIG", 2000, when)
+        grow(ledger, "SMALL", 20, when)
+        cost: dict[str, int] = {}
+        for window, case in enumerate(("BIG", "SMALL", "BIG")):
+            todo = [
+                step for n in range(5) for step in case_steps(case, 10_000 * (window + 1) + n, when)
+            ]
+            with counted(ledger) as steps:
+                for command in todo:
+                    ledger.execute(command)
+            cost[case] = steps[0]
+        assert ledger.case("BIG").version > 2000 > 60 > ledger.case("SMALL").version
+        # Equal but for a B-tree a level deeper here and there.
+        assert cost["BIG"] <= 1.1 * cost["SMALL"], cost
