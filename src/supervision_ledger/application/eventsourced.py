@@ -33,6 +33,7 @@ from ..persistence.snapshots import (
     SNAPSHOT_STATES,
     LedgerSnapshot,
     SnapshotSchemaError,
+    snapshot_due,
 )
 from ..persistence.store_meta import Keyring
 from .locks import GuardedRepository
@@ -47,7 +48,8 @@ class LedgerApplication(Application[UUID]):
     """The eventsourcing application behind a :class:`Ledger` (msgspec-encoded events).
 
     Units, supervisors, cases and hearings are snapshotted every ``SNAPSHOT_INTERVAL``
-    events (default 100), so loading one replays its latest snapshot and at most that
+    events (default 100; from twenty intervals' events on, every tenth to twentieth
+    part of their events), so loading one replays its latest snapshot and at most that
     many events (``persistence/snapshots.py``)."""
 
     name = "SupervisionLedger"
@@ -158,8 +160,8 @@ class LedgerApplication(Application[UUID]):
 
     def after_write(self, aggregates: dict[UUID, Aggregate], events: Iterable[Any]) -> None:
         """After a write: drop the written aggregates' cached copies (the writer checks
-        its own in again), and snapshot each one whose new events crossed a multiple of
-        the interval, from its state in memory (no reload)."""
+        its own in again), and snapshot each one whose new events passed one of its
+        snapshot points (``snapshot_due``), from its state in memory (no reload)."""
         cache = self.repository.cache
         if cache is not None:  # a cached copy is now behind the store (see checkin)
             for agg_id in aggregates:
@@ -176,7 +178,7 @@ class LedgerApplication(Application[UUID]):
             agg = aggregates.get(agg_id)
             if agg is None or type(agg) not in SNAPSHOT_STATES:
                 continue
-            if agg.version // interval > (start - 1) // interval:
+            if snapshot_due(interval, start - 1, agg.version):
                 try:
                     due.append(LedgerSnapshot.take(agg))
                 except SnapshotSchemaError:  # a programming error, but the events are stored
