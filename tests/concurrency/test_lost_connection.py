@@ -38,6 +38,8 @@ def test_the_write_survives_a_terminated_connection(
                 yield conn
 
         monkeypatch.setattr(datastore, "get_connection", recording)
+        ledger.app.chain_head()  # a read: the pooled connection the write will use
+        assert pids
         original_save = ledger.app.record
         terminated: list[int] = []
 

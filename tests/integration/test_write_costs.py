@@ -14,8 +14,11 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from supervision_ledger import Ledger
 from supervision_ledger import commands as c
+from supervision_ledger.domain.errors import AlreadyExists
 
 START = datetime(2024, 1, 2, 9, 0)
 
@@ -127,3 +130,30 @@ def test_a_command_costs_the_store_the_same_on_a_large_case(tmp_path: Path) -> N
         assert ledger.case("BIG").version > 2000 > 60 > ledger.case("SMALL").version
         # Equal but for a B-tree a level deeper here and there.
         assert cost["BIG"] <= 1.1 * cost["SMALL"], cost
+
+
+def test_a_new_key_costs_no_query_and_a_taken_one_is_still_refused(tmp_path: Path) -> None:
+    when = moments()
+    with Ledger(f"sqlite:///{tmp_path / 'ledger.db'}") as ledger:
+        setup(ledger, when)
+        pool: Any = ledger.app.recorder.datastore.pool  # type: ignore[attr-defined]
+        statements: list[str] = []
+        for conn in pool._pool:
+            conn._sqlite_conn.set_trace_callback(statements.append)
+        register = c.RegisterCase(
+            case="K1",
+            unit="QC",
+            kind="other",  # type: ignore[arg-type]
+            handling_prosecutor="李某",
+            received_on=date(2024, 1, 2),
+            occurred_at=next(when),
+        )
+        ledger.execute(register)
+        # One transaction: the write. No look-up of the new key before it.
+        assert [s for s in statements if s.startswith("BEGIN")] == ["BEGIN"]
+        assert not any("DISTINCT" in s for s in statements)
+        ledger.app.repository.cache.clear()  # type: ignore[union-attr]
+        with pytest.raises(AlreadyExists, match="K1"):
+            ledger.execute(register.model_copy(update={"title": "另一案"}))
+        assert ledger.case("K1").title is None
+        assert len(ledger.history("case:K1")) == 1

@@ -145,9 +145,14 @@ class LedgerApplication(Application[UUID]):
         """Store ``events`` (collected from ``aggregates``, which are now at their new
         versions) in one transaction, each chained with its command id; returns their
         positions. Then drops their stale cached copies and, when due, snapshots them."""
-        recordings = self.events.put(events, command_ids=command_ids, read_versions=read_versions)
+        # The event store's put without its notifications: only the positions are kept.
+        stored = list(map(self.mapper.to_stored_event, events))
+        positions = self.recorder.insert_events(
+            stored, command_ids=command_ids, read_versions=read_versions
+        )
+        assert positions is not None and len(positions) == len(stored)
         self.after_write({agg.id: agg for agg in aggregates}, events)
-        return [r.notification.id for r in recordings]
+        return list(positions)
 
     def _take_snapshots(self, processing_event: ProcessingEvent[UUID]) -> None:
         # Called by Application.save once the events are stored.

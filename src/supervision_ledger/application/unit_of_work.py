@@ -88,8 +88,9 @@ class UnitOfWork:
 
     def require_absent(self, cls: type[LedgerAggregate], key: str) -> None:
         """Refuse if the aggregate exists: seen by this command or its batch, cached, or
-        stored (one query; nothing is loaded). Two creations of one key still conflict
-        at the write (version 1 is taken), so nothing is added to the read versions."""
+        stored (one query, but for a single command's first attempt, see ``_exists``;
+        nothing is loaded). Two creations of one key still conflict at the write
+        (version 1 is taken), so nothing is added to the read versions."""
         agg_id = cls.id_for(key)
         if agg_id in self.loaded or (self.overlay is not None and agg_id in self.overlay):
             exists = True
@@ -109,6 +110,11 @@ class UnitOfWork:
                 pass
             else:
                 return True
+            if self.checkout and self.overlay is None:
+                # A single command's first attempt does not ask the store: if the key is
+                # taken there, the write of its version 1 fails, and the retry (fresh)
+                # asks and refuses it. A new key — nearly always — costs no query.
+                return False
         return agg_id in self.app.existing([agg_id])
 
     def add(self, agg: LedgerAggregate) -> None:

@@ -25,7 +25,7 @@ from typing import Any
 import msgspec
 from eventsourcing.domain import DomainEventProtocol
 from eventsourcing.persistence import Mapper, StoredEvent, Transcoder
-from eventsourcing.utils import resolve_topic
+from eventsourcing.utils import get_topic, resolve_topic
 
 from .crypto import PERSON
 from .personal import PERSON_IDS, Sealer, open_all, reseal
@@ -81,17 +81,34 @@ class MsgspecMapper(Mapper[Any]):
         self.sealer = None if keyring is None else Sealer(keyring.seal, keyring.name_subject)
 
     def to_stored_event(self, domain_event: DomainEventProtocol[Any]) -> StoredEvent:
+        """eventsourcing's ``Mapper.to_stored_event`` (the event's attributes, its class
+        version when above 1, encoded, compressed, encrypted), its personal fields
+        sealed on the way without copying the event."""
+        event_class = type(domain_event)
+        state = dict(vars(domain_event))
         if self.sealer is not None and self.keyring is not None:
             self.keyring.check_writable()
-            sealed = self.sealer.sealed_fields(domain_event)
-            if type(domain_event).__qualname__ == "CommandRecord.Recorded":
-                sealed.update(self._sealed_record(domain_event.__dict__))
+            state.update(self.sealer.sealed_fields(domain_event))
+            if event_class.__qualname__ == "CommandRecord.Recorded":
+                state.update(self._sealed_record(state))
             elif isinstance(domain_event, LedgerSnapshot):
-                sealed["state"] = reseal(domain_event.__dict__["state"], self.keyring.sealed_form)
-            if sealed:
-                domain_event = copy.copy(domain_event)
-                domain_event.__dict__.update(sealed)
-        return super().to_stored_event(domain_event)
+                state["state"] = reseal(state["state"], self.keyring.sealed_form)
+        originator_id = state.pop("originator_id")
+        originator_version = state.pop("originator_version")
+        class_version = getattr(event_class, "class_version", 1)
+        if class_version > 1:
+            state["class_version"] = class_version
+        stored_state = self.transcoder.encode(state)
+        if self.compressor:
+            stored_state = self.compressor.compress(stored_state)
+        if self.cipher:
+            stored_state = self.cipher.encrypt(stored_state)
+        return StoredEvent(
+            originator_id=originator_id,
+            originator_version=originator_version,
+            topic=get_topic(event_class),
+            state=stored_state,
+        )
 
     def _sealed_record(self, state: dict[str, Any]) -> dict[str, Any]:
         """A command record keeps a keyed digest of its command's fingerprint (which

@@ -35,6 +35,7 @@ from eventsourcing.sqlite import (
     SQLiteApplicationRecorder,
     SQLiteCursor,
     SQLiteDatastore,
+    SQLiteTransaction,
 )
 from eventsourcing.utils import retry
 from psycopg import Cursor, errors
@@ -155,11 +156,14 @@ def _command_ids(kwargs: dict[str, Any], count: int) -> list[str | None]:
 
 # -- SQLite ---------------------------------------------------------------------------
 
-#: The chain's last row, as a row of the read-version query (its id column NULL).
+#: The chain's last row (its id column NULL) and the rowid of the last event inserted
+#: (its id column ``#``), as rows of the read-version query.
 _TAIL_SQL = (
     f"SELECT * FROM (SELECT NULL, position, chain_hash FROM {CHAIN_TABLE} "
-    "ORDER BY position DESC LIMIT 1)"
+    "ORDER BY position DESC LIMIT 1) UNION ALL SELECT '#', last_insert_rowid(), NULL"
 )
+#: The largest rowid SQLite gives (past it, new rows get random rowids).
+_MAX_ROWID = 2**63 - 1
 
 
 class ChainedSQLiteRecorder(SQLiteApplicationRecorder):
@@ -177,9 +181,23 @@ class ChainedSQLiteRecorder(SQLiteApplicationRecorder):
         keyring = self.keyring
         pending = keyring.pending() if keyring is not None else {}
         if not pending:
-            return super().insert_events(stored_events, **kwargs)
-        positions = super().insert_events(stored_events, subject_keys=pending, **kwargs)
+            return self._write(stored_events, **kwargs)
+        positions = self._write(stored_events, subject_keys=pending, **kwargs)
         keyring.stored(pending)  # committed with the events
+        return positions
+
+    def _write(self, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int]:
+        """eventsourcing's ``insert_events`` — one transaction on the writer connection,
+        its errors raised as eventsourcing's (``SQLiteTransaction``) — without the three
+        generator context managers it wraps that in, which every command paid for."""
+        pool = self.datastore.pool
+        conn = pool.get_connection(is_writer=True)
+        try:
+            with SQLiteTransaction(conn, commit=True) as curs, curs:
+                positions = self._insert_events(curs, stored_events, **kwargs)
+        finally:
+            pool.put_connection(conn)
+        assert positions is not None
         return positions
 
     def _insert_subject_keys(self, c: SQLiteCursor, keys: dict[str, bytes]) -> None:
@@ -235,15 +253,23 @@ class ChainedSQLiteRecorder(SQLiteApplicationRecorder):
     def _insert_events(
         self, c: SQLiteCursor, stored_events: Sequence[StoredEvent], **kwargs: Any
     ) -> Sequence[int] | None:
-        # The INSERT has taken SQLite's write lock, so the tail read below is the
-        # committed tail that no other writer can move until we commit.
-        positions = super()._insert_events(c, stored_events, **kwargs)
-        assert positions is not None
-        keys = kwargs.get("subject_keys")
-        if keys:
-            self._insert_subject_keys(c, keys)
-        # One statement reads the chain's tail and, when the command read aggregates it
-        # did not write, their current versions (rows with a NULL id hold the tail).
+        # The INSERT takes SQLite's write lock, so the tail read below is the committed
+        # tail that no other writer can move until we commit. One statement for all the
+        # events: SQLite numbers them one after another from the largest rowid.
+        c.executemany(
+            self.insert_events_statement,
+            [
+                (
+                    s.originator_id.hex if isinstance(s.originator_id, UUID) else s.originator_id,
+                    s.originator_version,
+                    s.topic,
+                    s.state,
+                )
+                for s in stored_events
+            ],
+        )
+        # One statement reads the chain's tail, the last event's rowid and, when the
+        # command read aggregates it did not write, their current versions.
         expected = _read_versions(kwargs)
         # Rows name ids in hex: map them back without parsing a UUID per row.
         by_hex = {i.hex: i for i in expected}
@@ -259,14 +285,23 @@ class ChainedSQLiteRecorder(SQLiteApplicationRecorder):
         else:
             c.execute(_TAIL_SQL)
         tail = None
+        last = 0
         found: dict[UUID, int] = {}
         for originator_id, value, digest in c.fetchall():
             if originator_id is None:
                 tail = (int(value), bytes(digest))
+            elif originator_id == "#":
+                last = int(value)
             elif value is not None:
                 found[by_hex[originator_id]] = int(value)
+        if last >= _MAX_ROWID:  # pragma: no cover - 9.2e18 events
+            raise ChainConflict("the events table has no rowid left to number events in order")
+        positions = list(range(last - len(stored_events) + 1, last + 1))
         if by_hex:
             check_read_versions(expected, found)
+        keys = kwargs.get("subject_keys")
+        if keys:
+            self._insert_subject_keys(c, keys)
         rows = link(tail, stored_events, positions, _command_ids(kwargs, len(stored_events)))
         c.executemany(
             f"INSERT INTO {CHAIN_TABLE} VALUES (?,?,?,?,?,?)",
