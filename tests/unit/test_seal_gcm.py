@@ -3,6 +3,10 @@ value sealed before opens as before, and the other way round)."""
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -39,5 +43,19 @@ def test_a_sealed_value_opens(key: bytes, text: str) -> None:
 def test_forgetting_drops_the_cached_ciphers() -> None:
     crypto.seal(bytes(32), crypto.PERSON, "sup/x", "张某")
     assert crypto._gcm_key.cache_info().currsize > 0
+    assert crypto._nonce_key.cache_info().currsize > 0
     crypto.forget_cached_keys()
     assert crypto._gcm_key.cache_info().currsize == 0
+    assert crypto._nonce_key.cache_info().currsize == 0
+
+
+@given(key=st.binary(min_size=32, max_size=32), text=st.text(max_size=100))
+def test_a_seal_is_the_same_bytes_as_ever(key: bytes, text: str) -> None:
+    # The synthetic nonce: HMAC under HMAC(key, label) of the header and the text, then
+    # AES-GCM under the key; spelled out here as sealing always computed it.
+    data, header = text.encode(), b"P:sup/x"
+    nonce_key = hmac.new(key, b"supervision-ledger seal nonce", hashlib.sha256).digest()
+    nonce = hmac.new(nonce_key, header + b"\x00" + data, hashlib.sha256).digest()[:12]
+    body, tag = crypto._gcm_encrypt_reference(key, nonce, header, data)
+    blob = base64.urlsafe_b64encode(nonce + tag + body).decode().rstrip("=")
+    assert crypto.seal(key, crypto.PERSON, "sup/x", text) == f"{crypto.SEALED_PREFIX}P:sup/x:{blob}"

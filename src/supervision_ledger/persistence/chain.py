@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from functools import lru_cache
 from uuid import UUID
 
 #: Name of the algorithm, carried in every digest and export header.
@@ -48,19 +49,60 @@ def event_hash(
 ) -> bytes:
     """SHA-256 over the length-prefixed (tag, position, originator, version, topic,
     stored state bytes, command id) of one stored event."""
-    command = b"\x00" if command_id is None else b"\x01" + command_id.encode("utf-8")
-    fields = (
-        EVENT_TAG,
-        _uint(position),
-        canonical_originator(originator_id).encode("utf-8"),
-        _uint(originator_version),
-        topic.encode("utf-8"),
+    return canonical_event_hash(
+        position,
+        canonical_originator(originator_id),
+        originator_version,
+        topic,
         state,
-        command,
+        command_id,
     )
+
+
+#: The first field of every event hash, length-prefixed.
+_TAG_FIELD = len(EVENT_TAG).to_bytes(8, "big") + EVENT_TAG
+#: The length prefix of an 8-byte field.
+_EIGHT = (8).to_bytes(8, "big")
+
+
+@lru_cache(maxsize=1024)
+def _text_field(text: str) -> bytes:
+    """A topic as hashed: its UTF-8 bytes, length-prefixed (topics repeat)."""
+    data = text.encode("utf-8")
+    return len(data).to_bytes(8, "big") + data
+
+
+def canonical_event_hash(
+    position: int,
+    originator: str,
+    originator_version: int,
+    topic: str,
+    state: bytes,
+    command_id: str | None,
+) -> bytes:
+    """:func:`event_hash` of an event whose originator is given as hashed already
+    (``canonical_originator``): the writer's path, which has that text at hand."""
+    command = b"\x00" if command_id is None else b"\x01" + command_id.encode("utf-8")
+    origin = originator.encode("utf-8")
     # Each field length-prefixed (8-byte big-endian length, then the bytes), in one pass.
-    data = b"".join([part for f in fields for part in (len(f).to_bytes(8, "big"), f)])
-    return hashlib.sha256(data).digest()
+    return hashlib.sha256(
+        b"".join(
+            (
+                _TAG_FIELD,
+                _EIGHT,
+                position.to_bytes(8, "big"),
+                len(origin).to_bytes(8, "big"),
+                origin,
+                _EIGHT,
+                originator_version.to_bytes(8, "big"),
+                _text_field(topic),
+                len(state).to_bytes(8, "big"),
+                state,
+                len(command).to_bytes(8, "big"),
+                command,
+            )
+        )
+    ).digest()
 
 
 def chain_hash(previous: bytes, this_event_hash: bytes) -> bytes:

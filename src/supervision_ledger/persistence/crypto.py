@@ -98,8 +98,7 @@ def seal(key: bytes, cls: str, subject: str, text: str) -> str:
     header = f"{cls}:{subject}".encode()
     # The synthetic nonce is a MAC under a key derived from the subject's key, not the
     # AES key itself, over the header and the text: one key, one purpose.
-    nonce_key = hmac.new(key, b"supervision-ledger seal nonce", hashlib.sha256).digest()
-    nonce = hmac.new(nonce_key, header + b"\x00" + data, hashlib.sha256).digest()[:_NONCE]
+    nonce = hmac.new(_nonce_key(key), header + b"\x00" + data, hashlib.sha256).digest()[:_NONCE]
     body, tag = _gcm_encrypt(key, nonce, header, data)
     blob = base64.urlsafe_b64encode(nonce + tag + body).decode("ascii").rstrip("=")
     return f"{SEALED_PREFIX}{cls}:{subject}:{blob}"
@@ -122,9 +121,16 @@ def _gcm_key(key: bytes) -> tuple[Any, bytes]:
     return ecb, ecb.encrypt(bytes(16))
 
 
+@lru_cache(maxsize=4096)
+def _nonce_key(key: bytes) -> bytes:
+    """The key of a subject's synthetic nonces, derived from the subject's key."""
+    return hmac.new(key, b"supervision-ledger seal nonce", hashlib.sha256).digest()
+
+
 def forget_cached_keys() -> None:
-    """Drop the block ciphers made from subject keys (a forgotten key leaves no copy)."""
+    """Drop what was derived from subject keys (a forgotten key leaves no copy)."""
     _gcm_key.cache_clear()
+    _nonce_key.cache_clear()
 
 
 def _pad16(data: bytes) -> bytes:

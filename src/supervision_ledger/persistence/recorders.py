@@ -49,8 +49,8 @@ from .chain import (
     GENESIS,
     ChainRow,
     LogRow,
+    canonical_event_hash,
     chain_hash,
-    event_hash,
 )
 
 
@@ -100,9 +100,9 @@ def link(
         if not isinstance(uid, UUID):
             uid = UUID(str(uid))
         originator = str(uid)
-        this = event_hash(
+        this = canonical_event_hash(
             position,
-            uid,
+            originator,
             stored.originator_version,
             stored.topic,
             stored.state,
