@@ -93,6 +93,8 @@ def read_lines(stream: IO[bytes]) -> Iterator[tuple[int, str]]:
 
 
 def _check_nesting(number: int, line: str) -> None:
+    if line.count("[") + line.count("{") <= MAX_NESTING:
+        return  # fewer brackets than the limit, in strings or not: it cannot be deeper
     depth = deepest = 0
     for bracket in _BRACKETS.finditer(_STRINGS.sub("", line)):
         depth += 1 if bracket.group() in "[{" else -1
