@@ -8,6 +8,7 @@ make the large case's count grow with its size.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, datetime, timedelta
@@ -18,7 +19,8 @@ import pytest
 
 from supervision_ledger import Ledger
 from supervision_ledger import commands as c
-from supervision_ledger.domain.errors import AlreadyExists
+from supervision_ledger.domain.errors import AlreadyExists, NotFound
+from supervision_ledger.persistence.recorders import ChainConflict
 
 START = datetime(2024, 1, 2, 9, 0)
 
@@ -157,3 +159,59 @@ def test_a_new_key_costs_no_query_and_a_taken_one_is_still_refused(tmp_path: Pat
             ledger.execute(register.model_copy(update={"title": "另一案"}))
         assert ledger.case("K1").title is None
         assert len(ledger.history("case:K1")) == 1
+
+
+def test_a_write_after_this_ledgers_own_reads_no_chain_tail(tmp_path: Path) -> None:
+    when = moments()
+    with Ledger(f"sqlite:///{tmp_path / 'ledger.db'}") as ledger:
+        setup(ledger, when)
+        ledger.execute(register("K1", when))
+        statements: list[str] = []
+        pool: Any = ledger.app.recorder.datastore.pool  # type: ignore[attr-defined]
+        for conn in pool._pool:
+            conn._sqlite_conn.set_trace_callback(statements.append)
+        ledger.execute(case_steps("K1", 1, when)[0])  # opens an activity: reads nothing else
+        # The chain ends where this ledger's last write left it: nothing is read.
+        assert [s.split()[0] for s in statements] == ["BEGIN", "INSERT", "INSERT", "COMMIT"]
+        assert ledger.verify().ok
+
+
+def test_writers_taking_turns_chain_from_the_stored_tail(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'ledger.db'}"
+    when = moments()
+    with Ledger(url) as first, Ledger(url) as second:
+        setup(first, when)
+        for n in range(6):
+            writer = (first, second)[n % 2]  # each write follows the other's
+            writer.execute_many(case_steps("K1", n, when)[:1] if n else [register("K1", when)])
+        assert first.verify().ok and second.verify().ok
+        assert first.digest() == second.digest()
+
+
+def test_a_position_reused_under_a_running_ledger_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "ledger.db"
+    when = moments()
+    with Ledger(f"sqlite:///{path}") as ledger:
+        setup(ledger, when)
+        ledger.execute(register("K1", when))
+        last = ledger.digest().position
+        raw = sqlite3.connect(path)
+        raw.execute("DELETE FROM stored_events WHERE rowid = ?", (last,))
+        raw.commit()
+        raw.close()
+        # SQLite gives the deleted row's position again: the chain already covers it.
+        with pytest.raises(ChainConflict, match=f"position {last}"):
+            ledger.execute(register("K2", when))
+        with pytest.raises(NotFound):
+            ledger.case("K2")
+
+
+def register(case: str, when: Iterator[datetime]) -> c.Command:
+    return c.RegisterCase(
+        case=case,
+        unit="QC",
+        kind="other",  # type: ignore[arg-type]
+        handling_prosecutor="李某",
+        received_on=date(2024, 1, 2),
+        occurred_at=next(when),
+    )

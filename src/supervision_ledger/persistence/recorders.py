@@ -164,6 +164,9 @@ _TAIL_SQL = (
 )
 #: The largest rowid SQLite gives (past it, new rows get random rowids).
 _MAX_ROWID = 2**63 - 1
+#: Up to this many events (a command's), each is inserted on its own and its rowid read
+#: as inserted; more (a batch's) are inserted in one statement.
+_ONE_BY_ONE = 8
 
 
 class ChainedSQLiteRecorder(SQLiteApplicationRecorder):
@@ -174,6 +177,9 @@ class ChainedSQLiteRecorder(SQLiteApplicationRecorder):
         #: The store's keyring (``store_meta.Keyring``), when new subjects' keys are to
         #: be stored in the transaction of the events first sealed under them.
         self.keyring: Any = None
+        #: (position, chain hash) of the chain's end as this recorder's last committed
+        #: write left it (None: unknown; read it from the store).
+        self._tail: tuple[int, bytes] | None = None
 
     def insert_events(
         self, stored_events: Sequence[StoredEvent], **kwargs: Any
@@ -189,15 +195,21 @@ class ChainedSQLiteRecorder(SQLiteApplicationRecorder):
     def _write(self, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int]:
         """eventsourcing's ``insert_events`` — one transaction on the writer connection,
         its errors raised as eventsourcing's (``SQLiteTransaction``) — without the three
-        generator context managers it wraps that in, which every command paid for."""
+        generator context managers it wraps that in, which every command paid for.
+        Remembers where it left the chain (``_tail``) once committed; forgets on any
+        failure."""
         pool = self.datastore.pool
         conn = pool.get_connection(is_writer=True)
         try:
             with SQLiteTransaction(conn, commit=True) as curs, curs:
-                positions = self._insert_events(curs, stored_events, **kwargs)
+                positions, rows = self._insert(curs, stored_events, **kwargs)
+        except BaseException:
+            self._tail = None
+            raise
         finally:
             pool.put_connection(conn)
-        assert positions is not None
+        if rows:
+            self._tail = (rows[-1].position, rows[-1].chain_hash)
         return positions
 
     def _insert_subject_keys(self, c: SQLiteCursor, keys: dict[str, bytes]) -> None:
@@ -253,26 +265,72 @@ class ChainedSQLiteRecorder(SQLiteApplicationRecorder):
     def _insert_events(
         self, c: SQLiteCursor, stored_events: Sequence[StoredEvent], **kwargs: Any
     ) -> Sequence[int] | None:
-        # The INSERT takes SQLite's write lock, so the tail read below is the committed
-        # tail that no other writer can move until we commit. One statement for all the
-        # events: SQLite numbers them one after another from the largest rowid.
-        c.executemany(
-            self.insert_events_statement,
-            [
-                (
-                    s.originator_id.hex if isinstance(s.originator_id, UUID) else s.originator_id,
-                    s.originator_version,
-                    s.topic,
-                    s.state,
-                )
-                for s in stored_events
-            ],
-        )
-        # One statement reads the chain's tail, the last event's rowid and, when the
-        # command read aggregates it did not write, their current versions.
+        return self._insert(c, stored_events, **kwargs)[0]
+
+    def _insert(
+        self, c: SQLiteCursor, stored_events: Sequence[StoredEvent], **kwargs: Any
+    ) -> tuple[list[int], list[ChainRow]]:
+        """Insert the events and their chain rows (in the caller's transaction); their
+        positions and chain rows."""
+        # The INSERT takes SQLite's write lock: the chain's tail cannot move until we
+        # commit. SQLite numbers the events one after another from the largest rowid.
+        params = [
+            (
+                s.originator_id.hex if isinstance(s.originator_id, UUID) else s.originator_id,
+                s.originator_version,
+                s.topic,
+                s.state,
+            )
+            for s in stored_events
+        ]
         expected = _read_versions(kwargs)
         # Rows name ids in hex: map them back without parsing a UUID per row.
         by_hex = {i.hex: i for i in expected}
+        tail: tuple[int, bytes] | None = None
+        positions: list[int] = []
+        if 0 < len(params) <= _ONE_BY_ONE:
+            for row in params:  # a command's few events: each one's rowid as inserted
+                c.execute(self.insert_events_statement, row)
+                positions.append(c.lastrowid)
+            known = self._tail
+            if not by_hex and known is not None and positions[0] == known[0] + 1:
+                # Right after the position where this recorder's last write ended the
+                # chain: no one has written since (their events would lie in between),
+                # so the chain ends where it left it, and nothing need be read.
+                tail = known
+        else:
+            c.executemany(self.insert_events_statement, params)
+        if tail is None:
+            tail, last = self._read_tail(c, expected, by_hex)
+            if not positions:
+                if last >= _MAX_ROWID:  # pragma: no cover - 9.2e18 events
+                    raise ChainConflict("the events table has no rowid left to number events")
+                positions = list(range(last - len(params) + 1, last + 1))
+        keys = kwargs.get("subject_keys")
+        if keys:
+            self._insert_subject_keys(c, keys)
+        rows = link(tail, stored_events, positions, _command_ids(kwargs, len(stored_events)))
+        c.executemany(
+            f"INSERT INTO {CHAIN_TABLE} VALUES (?,?,?,?,?,?)",
+            [
+                (
+                    r.position,
+                    r.originator_id,
+                    r.originator_version,
+                    r.command_id,
+                    r.event_hash,
+                    r.chain_hash,
+                )
+                for r in rows
+            ],
+        )
+        return positions, rows
+
+    def _read_tail(
+        self, c: SQLiteCursor, expected: dict[UUID, int], by_hex: dict[str, UUID]
+    ) -> tuple[tuple[int, bytes] | None, int]:
+        """One statement: the chain's tail, the last event's rowid and, when the command
+        read aggregates it did not write, their current versions (refused if moved on)."""
         if by_hex:
             # One MAX per id, each an index lookup of the last version (a MAX grouped
             # over an IN list would read every version of each aggregate).
@@ -294,30 +352,9 @@ class ChainedSQLiteRecorder(SQLiteApplicationRecorder):
                 last = int(value)
             elif value is not None:
                 found[by_hex[originator_id]] = int(value)
-        if last >= _MAX_ROWID:  # pragma: no cover - 9.2e18 events
-            raise ChainConflict("the events table has no rowid left to number events in order")
-        positions = list(range(last - len(stored_events) + 1, last + 1))
         if by_hex:
             check_read_versions(expected, found)
-        keys = kwargs.get("subject_keys")
-        if keys:
-            self._insert_subject_keys(c, keys)
-        rows = link(tail, stored_events, positions, _command_ids(kwargs, len(stored_events)))
-        c.executemany(
-            f"INSERT INTO {CHAIN_TABLE} VALUES (?,?,?,?,?,?)",
-            [
-                (
-                    r.position,
-                    r.originator_id,
-                    r.originator_version,
-                    r.command_id,
-                    r.event_hash,
-                    r.chain_hash,
-                )
-                for r in rows
-            ],
-        )
-        return positions
+        return tail, last
 
     def events_page(self, after: int, upto: int, limit: int) -> list[LogRow]:
         with self.datastore.transaction(commit=False) as c:
