@@ -78,9 +78,9 @@ class LedgerApplication(Application[UUID]):
                 f"{type(recorder).__name__} does not chain events; set "
                 "APPLICATION_RECORDER_TOPIC as supervision_ledger.persistence.store does"
             )
-        if isinstance(recorder, ChainedSQLiteRecorder) and self.keyring is not None:
+        if self.keyring is not None:
             # New subjects' keys are stored in the transaction of the events first sealed
-            # under them (the keys table is in the same file), not committed apart.
+            # under them (the keys table is beside the events), not committed apart.
             recorder.keyring = self.keyring
             self.keyring.writer_stores_keys = True
         return recorder

@@ -52,6 +52,7 @@ from .chain import (
     canonical_event_hash,
     chain_hash,
 )
+from .store_meta import KEYS_TABLE
 
 
 class ChainConflict(LedgerError):
@@ -216,8 +217,6 @@ class ChainedSQLiteRecorder(SQLiteApplicationRecorder):
         """Store new subjects' keys in the events' transaction (no commit of their own).
         If another writer stored a key for one of them first, the events just sealed
         under ours would be unreadable: the write is refused and retried."""
-        from .store_meta import KEYS_TABLE
-
         c.executemany(
             f"INSERT INTO {KEYS_TABLE} (subject, wrapped) VALUES (?, ?) "
             "ON CONFLICT (subject) DO NOTHING",
@@ -542,8 +541,12 @@ class ChainedPostgresRecorder(PostgresApplicationRecorder):
         self, datastore: PostgresDatastore, *, events_table_name: str = "stored_events"
     ) -> None:
         super().__init__(datastore, events_table_name=events_table_name)
+        #: The store's keyring (``store_meta.Keyring``), when new subjects' keys are to
+        #: be stored in the transaction of the events first sealed under them.
+        self.keyring: Any = None
         schema = Identifier(self.datastore.schema)
         self.chain_table = SQL("{}.{}").format(schema, Identifier(CHAIN_TABLE))
+        self.keys_table = SQL("{}.{}").format(schema, Identifier(KEYS_TABLE))
         self.events_table = SQL("{}.{}").format(schema, Identifier(self.events_table_name))
         self.sql_create_statements.append(
             SQL(
@@ -588,6 +591,15 @@ class ChainedPostgresRecorder(PostgresApplicationRecorder):
         """
         if not stored_events:
             return []
+        keyring = self.keyring
+        pending = keyring.pending() if keyring is not None else {}
+        if not pending:
+            return self._write(stored_events, **kwargs)
+        positions = self._write(stored_events, subject_keys=pending, **kwargs)
+        keyring.stored(pending)  # committed with the events
+        return positions
+
+    def _write(self, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int]:
         for attempt in range(1, self.write_attempts + 1):
             try:
                 return self._insert_once(stored_events, **kwargs)
@@ -642,6 +654,8 @@ class ChainedPostgresRecorder(PostgresApplicationRecorder):
             conn.cursor() as inserted,
             conn.cursor() as versions,
             conn.cursor() as tail,
+            conn.cursor() as key_rows,
+            conn.cursor() as stored_keys,
         ):
             self._lock_table(inserted)  # EXCLUSIVE: writers queue here, readers do not
             self._notify_channel(inserted)
@@ -661,7 +675,36 @@ class ChainedPostgresRecorder(PostgresApplicationRecorder):
                     self.chain_table
                 )
             )
+            keys: dict[str, bytes] = kwargs.get("subject_keys") or {}
+            if keys:
+                # New subjects' keys: stored with the first events sealed under them.
+                key_rows.executemany(
+                    SQL(
+                        "INSERT INTO {} (subject, wrapped) VALUES (%s, %s) "
+                        "ON CONFLICT (subject) DO NOTHING"
+                    ).format(self.keys_table),
+                    list(keys.items()),
+                )
+                stored_keys.execute(
+                    SQL("SELECT subject, wrapped FROM {} WHERE subject = ANY(%s)").format(
+                        self.keys_table
+                    ),
+                    (list(keys),),
+                )
             pipeline.sync()  # round trip one; a duplicate aggregate version raises here
+            if keys:
+                # Another writer stored a key for one of them first: the events just
+                # sealed under ours would be unreadable. Refused, and retried under theirs.
+                lost = [
+                    str(r["subject"])
+                    for r in stored_keys
+                    if bytes(r["wrapped"]) != keys[str(r["subject"])]
+                ]
+                if lost:
+                    self.keyring.lost(lost)
+                    raise IntegrityError(
+                        f"{len(lost)} data subject key(s) were created by another writer meanwhile"
+                    )
             positions = [int(row["notification_id"]) for row in inserted.fetchall()]
             if expected:
                 check_read_versions(

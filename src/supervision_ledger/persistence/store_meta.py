@@ -108,7 +108,7 @@ class Keyring:
         #: subject's key, so a value sealed again is the same token (names repeat).
         self._sealed: dict[tuple[str, str, str], str] = {}
         #: Set by a writer that stores new subjects' keys in its own transactions (the
-        #: SQLite recorder, in the events' transaction: ``pending`` then ``stored``); otherwise a
+        #: event recorders, in the events' transaction: ``pending`` then ``stored``); otherwise a
         #: new key is committed on its own before it seals anything.
         self.writer_stores_keys = False
         #: Subject → wrapped key: created here, not stored yet (see ``writer_stores_keys``).
