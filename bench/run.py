@@ -7,8 +7,9 @@
 Each side module (``read_side.py``, ``write_side.py``, …) exposes
 ``run(quick: bool, ...) -> dict[str, float]``: it prints what it measures as it goes and
 returns its figures — ratios against baselines measured in the same run. This driver
-runs them in name order and prints, as its **last line**, one JSON object merging their
-figures. Nothing here asserts a speed; the targets and the results are in
+runs them in name order, each in a process of its own (one side's large heaps and caches
+must not tax the next side's timings), and prints, as its **last line**, one JSON object
+merging their figures. Nothing here asserts a speed; the targets and the results are in
 docs/performance.md.
 """
 
@@ -18,6 +19,7 @@ import argparse
 import importlib
 import json
 import platform
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -35,6 +37,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--only", action="append", default=None, help="run only this side module (repeatable)"
     )
+    parser.add_argument("--in-process", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     sys.path.insert(0, str(HERE))
     names = side_modules()
@@ -48,16 +51,37 @@ def main(argv: list[str] | None = None) -> int:
     )
     merged: dict[str, float] = {}
     for name in names:
-        module = importlib.import_module(name)
-        started = time.perf_counter()
-        figures = module.run(args.quick)
-        print(f"{name}: {time.perf_counter() - started:.0f} s")
+        if args.in_process:
+            started = time.perf_counter()
+            figures = importlib.import_module(name).run(args.quick)
+            print(f"{name}: {time.perf_counter() - started:.0f} s", flush=True)
+        else:
+            figures = in_child(name, args.quick)  # the child prints its time
         clash = set(figures) & set(merged)
         if clash:
             raise SystemExit(f"{name} reports figures another module reported: {sorted(clash)}")
         merged.update(figures)
     print(json.dumps(merged, sort_keys=True))
     return 0
+
+
+def in_child(name: str, quick: bool) -> dict[str, float]:
+    """Run one side module in a fresh interpreter, passing its output through; its
+    figures are the JSON object on its last line."""
+    command = [sys.executable, str(HERE / "run.py"), "--only", name, "--in-process"]
+    with subprocess.Popen(
+        [*command, *(["--quick"] if quick else [])], stdout=subprocess.PIPE, text=True
+    ) as child:
+        assert child.stdout is not None
+        last = ""
+        for line in child.stdout:
+            if last:
+                print(last, end="", flush=True)
+            last = line
+    if child.returncode != 0:
+        raise SystemExit(f"{name} failed with status {child.returncode}")
+    figures: dict[str, float] = json.loads(last)
+    return figures
 
 
 if __name__ == "__main__":
