@@ -7,6 +7,7 @@ import base64
 import hashlib
 import hmac
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -59,3 +60,33 @@ def test_a_seal_is_the_same_bytes_as_ever(key: bytes, text: str) -> None:
     body, tag = crypto._gcm_encrypt_reference(key, nonce, header, data)
     blob = base64.urlsafe_b64encode(nonce + tag + body).decode().rstrip("=")
     assert crypto.seal(key, crypto.PERSON, "sup/x", text) == f"{crypto.SEALED_PREFIX}P:sup/x:{blob}"
+
+
+def test_the_fast_decryption_is_in_use() -> None:
+    assert crypto._gcm_decrypt is crypto._gcm_decrypt_fast
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    key=st.binary(min_size=32, max_size=32),
+    nonce=st.binary(min_size=12, max_size=12),
+    header=st.binary(max_size=80),
+    data=st.binary(max_size=600),
+    flip=st.integers(0, 10_000),
+)
+def test_fast_decryption_equals_pycryptodome(
+    key: bytes, nonce: bytes, header: bytes, data: bytes, flip: int
+) -> None:
+    body, tag = crypto._gcm_encrypt_reference(key, nonce, header, data)
+    assert crypto._gcm_decrypt_fast(key, nonce, header, body, tag) == data
+    # Any one bit changed in the header, the ciphertext or the tag: both refuse.
+    sealed = bytearray(header + body + tag)
+    sealed[flip % len(sealed)] ^= 1 << (flip % 8)
+    h, b, t = (
+        bytes(sealed[: len(header)]),
+        bytes(sealed[len(header) : len(header) + len(body)]),
+        bytes(sealed[len(header) + len(body) :]),
+    )
+    for decrypt in (crypto._gcm_decrypt_fast, crypto._gcm_decrypt_reference):
+        with pytest.raises(ValueError):
+            decrypt(key, nonce, h, b, t)

@@ -137,26 +137,56 @@ def _pad16(data: bytes) -> bytes:
     return data + bytes(-len(data) % 16)
 
 
-def _gcm_encrypt_fast(key: bytes, nonce: bytes, header: bytes, data: bytes) -> tuple[bytes, bytes]:
-    """AES-GCM (NIST SP 800-38D) with a 96-bit nonce and a 128-bit tag, the same bytes as
-    ``AES.new(key, MODE_GCM, nonce=nonce)`` gives: the counter blocks encrypted in one
-    call of the cached block cipher, GHASH by pycryptodome's own implementation."""
+def _gcm_stream(key: bytes, nonce: bytes, size: int) -> tuple[bytes, bytes, bytes]:
+    """(E(K, J0), the key stream for ``size`` bytes, the hash subkey H) of AES-GCM with a
+    96-bit nonce: the counter blocks encrypted in one call of the cached block cipher."""
     ecb, h = _gcm_key(key)
-    blocks = (len(data) + 15) // 16
+    blocks = (size + 15) // 16
     counters = b"".join([nonce + (i & 0xFFFFFFFF).to_bytes(4, "big") for i in range(1, blocks + 2)])
     stream = ecb.encrypt(counters)  # E(J0), then the key stream from inc32(J0)
+    return stream[:16], stream[16 : 16 + size], h
+
+
+def _xor(data: bytes, stream: bytes) -> bytes:
     size = len(data)
-    body = (
-        (int.from_bytes(data, "big") ^ int.from_bytes(stream[16 : 16 + size], "big")).to_bytes(
-            size, "big"
-        )
-        if size
-        else b""
-    )
-    lengths = (8 * len(header)).to_bytes(8, "big") + (8 * size).to_bytes(8, "big")
+    if not size:
+        return b""
+    return (int.from_bytes(data, "big") ^ int.from_bytes(stream, "big")).to_bytes(size, "big")
+
+
+def _gcm_tag(h: bytes, first: bytes, header: bytes, body: bytes) -> bytes:
+    """GHASH (pycryptodome's own implementation) of the header and the ciphertext,
+    masked with E(K, J0)."""
+    lengths = (8 * len(header)).to_bytes(8, "big") + (8 * len(body)).to_bytes(8, "big")
     s = _GHASH(h, _GHASH_C).update(_pad16(header) + _pad16(body) + lengths).digest()
-    tag = (int.from_bytes(s, "big") ^ int.from_bytes(stream[:16], "big")).to_bytes(16, "big")
-    return body, tag
+    return _xor(s, first)
+
+
+def _gcm_encrypt_fast(key: bytes, nonce: bytes, header: bytes, data: bytes) -> tuple[bytes, bytes]:
+    """AES-GCM (NIST SP 800-38D) with a 96-bit nonce and a 128-bit tag, the same bytes as
+    ``AES.new(key, MODE_GCM, nonce=nonce)`` gives."""
+    first, stream, h = _gcm_stream(key, nonce, len(data))
+    body = _xor(data, stream)
+    return body, _gcm_tag(h, first, header, body)
+
+
+def _gcm_decrypt_fast(key: bytes, nonce: bytes, header: bytes, body: bytes, tag: bytes) -> bytes:
+    """What ``AES.new(key, MODE_GCM, nonce=nonce)`` gives for ``decrypt_and_verify``:
+    the plaintext, or ``ValueError`` if the tag does not fit (checked in constant time,
+    before anything is decrypted)."""
+    first, stream, h = _gcm_stream(key, nonce, len(body))
+    if not hmac.compare_digest(_gcm_tag(h, first, header, body), tag):
+        raise ValueError("MAC check failed")
+    return _xor(body, stream)
+
+
+def _gcm_decrypt_reference(
+    key: bytes, nonce: bytes, header: bytes, body: bytes, tag: bytes
+) -> bytes:
+    cipher = AES.new(key, AES.MODE_GCM, nonce=nonce)
+    cipher.update(header)
+    plain: bytes = cipher.decrypt_and_verify(body, tag)
+    return plain
 
 
 def _fast_gcm_works() -> bool:
@@ -167,10 +197,18 @@ def _fast_gcm_works() -> bool:
     samples = [(b"", b""), (b"P:sup/x", "张某".encode()), (b"T:rec/y", bytes(range(256)) * 3)]
     key, nonce = bytes(range(32)), bytes(range(12))
     try:
-        return all(
-            _gcm_encrypt_fast(key, nonce, h, d) == _gcm_encrypt_reference(key, nonce, h, d)
-            for h, d in samples
-        )
+        for h, d in samples:
+            body, tag = _gcm_encrypt_reference(key, nonce, h, d)
+            if _gcm_encrypt_fast(key, nonce, h, d) != (body, tag):
+                return False
+            if _gcm_decrypt_fast(key, nonce, h, body, tag) != d:
+                return False
+            try:
+                _gcm_decrypt_fast(key, nonce, h, body, bytes(16))
+            except ValueError:
+                continue
+            return False  # a wrong tag was accepted
+        return True
     except Exception:  # pragma: no cover - another pycryptodome
         return False
 
@@ -184,7 +222,9 @@ except (ImportError, AttributeError):  # pragma: no cover - another pycryptodome
     _GHASH = None
     _GHASH_C = None
 
-_gcm_encrypt = _gcm_encrypt_fast if _fast_gcm_works() else _gcm_encrypt_reference
+_FAST = _fast_gcm_works()
+_gcm_encrypt = _gcm_encrypt_fast if _FAST else _gcm_encrypt_reference
+_gcm_decrypt = _gcm_decrypt_fast if _FAST else _gcm_decrypt_reference
 
 
 def parse(token: str) -> tuple[str, str, bytes] | None:
@@ -207,9 +247,7 @@ def parse(token: str) -> tuple[str, str, bytes] | None:
 def unseal(key: bytes, cls: str, subject: str, raw: bytes) -> str:
     """The text of a sealed value; raises ``ValueError`` if ``key`` is not its key."""
     nonce, tag, body = raw[:_NONCE], raw[_NONCE : _NONCE + _TAG], raw[_NONCE + _TAG :]
-    cipher = AES.new(key, AES.MODE_GCM, nonce=nonce)
-    cipher.update(f"{cls}:{subject}".encode())
-    return cipher.decrypt_and_verify(body, tag).decode("utf-8")
+    return _gcm_decrypt(key, nonce, f"{cls}:{subject}".encode(), body, tag).decode("utf-8")
 
 
 def keyed_digest(pepper: bytes, label: str, text: str) -> str:
