@@ -8,6 +8,7 @@ make the large case's count grow with its size.
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -19,6 +20,7 @@ import pytest
 
 from supervision_ledger import Ledger
 from supervision_ledger import commands as c
+from supervision_ledger.domain.case import Case
 from supervision_ledger.domain.errors import AlreadyExists, NotFound
 from supervision_ledger.persistence.recorders import ChainConflict
 
@@ -154,9 +156,15 @@ def test_a_new_key_costs_no_query_and_a_taken_one_is_still_refused(tmp_path: Pat
         # One transaction: the write. No look-up of the new key before it.
         assert [s for s in statements if s.startswith("BEGIN")] == ["BEGIN"]
         assert not any("DISTINCT" in s for s in statements)
-        ledger.app.repository.cache.clear()  # type: ignore[union-attr]
+        uncache(ledger, "K1")  # as in another process, which has not seen it
         with pytest.raises(AlreadyExists, match="K1"):
             ledger.execute(register.model_copy(update={"title": "另一案"}))
+        # Taken and breaking another rule (a party listed twice): the taken key is
+        # named, as when the store was asked first.
+        uncache(ledger, "K1")
+        twice = [c.PartyInput(name="王某"), c.PartyInput(name="王某")]
+        with pytest.raises(AlreadyExists, match="K1"):
+            ledger.execute(register.model_copy(update={"parties": twice}))
         assert ledger.case("K1").title is None
         assert len(ledger.history("case:K1")) == 1
 
@@ -204,6 +212,12 @@ def test_a_position_reused_under_a_running_ledger_is_refused(tmp_path: Path) -> 
             ledger.execute(register("K2", when))
         with pytest.raises(NotFound):
             ledger.case("K2")
+
+
+def uncache(ledger: Ledger, case: str) -> None:
+    cache: Any = ledger.app.repository.cache
+    with contextlib.suppress(KeyError):
+        cache.get(Case.id_for(case), evict=True)
 
 
 def register(case: str, when: Iterator[datetime]) -> c.Command:

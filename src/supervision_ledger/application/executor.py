@@ -144,6 +144,7 @@ class CommandExecutor:
             repeated = self._repeat(submitted, command) if repeatable and not fresh else None
             if repeated is not None:
                 return repeated
+            uow.check_unasked()  # a taken key is the refusal named first
             raise
         changed = uow.changed()
         # Before the events are collected: an aggregate with pending events is written,

@@ -49,6 +49,8 @@ class UnitOfWork:
     created: list[LedgerAggregate] = field(default_factory=list)
     #: The stored version of each aggregate this command loaded from the store.
     versions_from_store: dict[UUID, int] = field(default_factory=dict)
+    #: Keys ``require_absent`` took as new without asking the store (see ``_exists``).
+    unasked: list[tuple[str, str, UUID]] = field(default_factory=list)
 
     def find(self, cls: type[A], key: str) -> A | None:
         agg_id = cls.id_for(key)
@@ -97,11 +99,22 @@ class UnitOfWork:
         else:
             if self.locks is not None:  # two creations of one key queue in this process
                 self.locks.take(agg_id)
-            exists = self._exists(agg_id)
+            exists = self._exists(agg_id, cls.kind, key)
         if exists:
             raise AlreadyExists(f"{cls.kind} {key!r} already exists")
 
-    def _exists(self, agg_id: UUID) -> bool:
+    def check_unasked(self) -> None:
+        """Ask the store about the keys ``require_absent`` took as new unasked: called
+        when the command was refused for another reason, so that a taken key is still
+        the refusal named first, as if it had been asked at once."""
+        if not self.unasked:
+            return
+        taken = self.app.existing([agg_id for _, _, agg_id in self.unasked])
+        for kind, key, agg_id in self.unasked:
+            if agg_id in taken:
+                raise AlreadyExists(f"{kind} {key!r} already exists")
+
+    def _exists(self, agg_id: UUID, kind: str, key: str) -> bool:
         cache = self.app.repository.cache
         if cache is not None and not self.fresh:
             try:
@@ -114,6 +127,7 @@ class UnitOfWork:
                 # A single command's first attempt does not ask the store: if the key is
                 # taken there, the write of its version 1 fails, and the retry (fresh)
                 # asks and refuses it. A new key — nearly always — costs no query.
+                self.unasked.append((kind, key, agg_id))
                 return False
         return agg_id in self.app.existing([agg_id])
 
