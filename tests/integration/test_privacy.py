@@ -461,3 +461,42 @@ def test_forgetting_a_petitioner(tmp_path: Path) -> None:
         with pytest.raises(NotFound):
             ledger.forget("XF-2099-999", kind="petitioner", reason="删除申请")
     assert subject.encode() not in Path(url.removeprefix("sqlite:///")).read_bytes()
+
+
+def test_forgetting_empties_the_aggregates_in_memory(tmp_path: Path) -> None:
+    # The ledger that forgets keeps no aggregate holding the name: a command on the
+    # person right after (which would take it from the cache) and the snapshot it takes
+    # (every event here) hold the forgotten marker, never the name.
+    url = f"sqlite:///{tmp_path / 'ledger.db'}"
+    with Ledger(store=url, env={"SNAPSHOT_INTERVAL": "1"}) as ledger:
+        ledger.execute(
+            c.RegisterUnit(
+                unit="QC",
+                name="清城区人民检察院",
+                level="district",  # type: ignore[arg-type]
+                occurred_at="2023-01-01T09:00",  # type: ignore[arg-type]
+            )
+        )
+        ledger.execute(
+            c.AppointSupervisor(
+                supervisor="S1",
+                unit="QC",
+                name="周监督",
+                roles=["peoples_supervisor"],  # type: ignore[list-item]
+                term_start="2023-01-01",  # type: ignore[arg-type]
+                occurred_at="2023-01-02T09:00",  # type: ignore[arg-type]
+            )
+        )
+        ledger.forget("S1", reason="删除申请")
+        cache: Any = ledger.app.repository.cache
+        assert not cache.cache  # the mapping itself, not only the recency list
+        ledger.execute(
+            c.RecordTraining(
+                supervisor="S1",
+                topic="履职培训",
+                hours="2",  # type: ignore[arg-type]
+                occurred_at="2023-02-01T09:00",  # type: ignore[arg-type]
+            )
+        )
+        assert ledger.supervisor("S1").name == FORGOTTEN
+    assert "周监督".encode() not in raw_store(url)

@@ -12,6 +12,7 @@ from uuid import UUID
 from eventsourcing.application import (
     AggregateNotFoundError,
     Application,
+    LRUCache,
     ProcessingEvent,
     Repository,
 )
@@ -278,6 +279,20 @@ class LedgerApplication(Application[UUID]):
         if missing:
             found.update(self.load_many(missing))
         return found
+
+    def empty_cache(self) -> None:
+        """Drop every cached aggregate. (eventsourcing 9.5.6's ``LRUCache.clear`` resets
+        only its recency list and keeps the aggregates: emptied here under its lock.)"""
+        cache = self.repository.cache
+        if cache is None:
+            return
+        if isinstance(cache, LRUCache):
+            with cache.lock:
+                cache.cache.clear()
+                cache.clear()
+                cache.full = False
+        else:
+            cache.cache.clear()
 
     def checkin(self, aggregates: Iterable[Aggregate]) -> None:
         """Put aggregates back in the cache once every event of theirs is stored."""

@@ -6,8 +6,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from eventsourcing.application import LRUCache
-
 from ..domain.errors import NotFound, RuleViolation
 from ..domain.forgetting import SUBJECT_KINDS, Forgetting
 from ..domain.petition import Petition
@@ -83,11 +81,6 @@ def forget(
         db.run(f"DELETE FROM {table}")  # a cache; they may hold the person's values
 
     keyring.destroy(subject, after=drop_snapshots)
-    cache = app.repository.cache
-    if cache is not None:  # aggregates in memory hold the person's values in plain
-        if isinstance(cache, LRUCache):
-            cache.clear()
-        else:
-            cache.cache.clear()
+    app.empty_cache()  # aggregates in memory hold the person's values in plain
     keyring.scrub()
     return ForgetResult(kind=kind, subject=subject, position=position)
