@@ -24,10 +24,6 @@ CHAIN_TABLE = "ledger_chain"
 CHAIN_ORIGINATOR_INDEX = f"{CHAIN_TABLE}_originator"
 
 
-def _uint(value: int) -> bytes:
-    return value.to_bytes(8, "big")
-
-
 def canonical_originator(originator_id: UUID | str) -> str:
     """An originator id as hashed: the lowercase hyphenated UUID text (a stored value
     that is no UUID — only a tampered row holds one — is hashed as it is)."""

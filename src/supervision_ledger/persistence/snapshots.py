@@ -145,7 +145,8 @@ SNAPSHOT_OPTIONAL: dict[type[Any], dict[str, Any]] = {
     },
 }
 
-#: Events between two snapshots of an aggregate of up to ten times as many events.
+#: Events between two snapshots of an aggregate of fewer than twenty times as many
+#: events (then they are spaced further apart: ``snapshot_step``).
 DEFAULT_SNAPSHOT_INTERVAL = 100
 
 
