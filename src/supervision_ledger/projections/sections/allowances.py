@@ -14,7 +14,7 @@ SECTION = Section(
     "Allowances",
     "the local date the allowance was paid (AllowancePaid)",
 )
-figure, define = SECTION.figure, SECTION.define
+figure, count = SECTION.figure, SECTION.count
 
 
 class AllowanceFacts(View):
@@ -76,12 +76,10 @@ def _allowance_amount(q: FigureQuery) -> FigureValue:
     return str(amount.quantize(Decimal("0.01")))
 
 
-@figure(
+count(
     "allowances.payments",
     "补贴发放（笔）",
     "allowance payments",
     "AllowancePaid events counted in allowances.amount.",
     items=_allowances,
 )
-def _allowance_payments(q: FigureQuery) -> FigureValue:
-    return len(_allowances(q))

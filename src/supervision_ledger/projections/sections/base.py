@@ -206,6 +206,11 @@ class Section:
             Figure(key, zh, en, " ".join(definition.split()), compute, self.key, explainer)
         )
 
+    def count(self, key: str, zh: str, en: str, definition: str, *, items: ItemQuery) -> None:
+        """Add figure ``key``: how many ``items`` there are (a count is its items, so
+        it is declared once, with what explains it)."""
+        self.define(key, zh, en, definition, lambda q: len(items(q)), items=items)
+
     def figure(
         self,
         key: str,

@@ -23,7 +23,7 @@ SECTION = Section(
     "Feedback to supervisors",
     "the local date the opinion was submitted (OpinionSubmitted)",
 )
-figure, define = SECTION.figure, SECTION.define
+figure, count = SECTION.figure, SECTION.count
 
 
 @dataclass
@@ -68,18 +68,16 @@ def _feedback_due(q: FigureQuery) -> list[Item]:
     return [*_feedback("given")(q), *_feedback("overdue")(q)]
 
 
-@figure(
+count(
     "feedback.given",
     "已反馈（件）",
     "feedback given",
     "Opinions counted in opinions.submitted with a FeedbackGiven event.",
     items=_feedback("given"),
 )
-def _feedback_given(q: FigureQuery) -> FigureValue:
-    return len(_feedback("given")(q))
 
 
-@figure(
+count(
     "feedback.on_time",
     "按期反馈（件）",
     "feedback on time",
@@ -88,22 +86,18 @@ def _feedback_given(q: FigureQuery) -> FigureValue:
     "days; working days when the policy says so).",
     items=_feedback("on_time"),
 )
-def _feedback_on_time(q: FigureQuery) -> FigureValue:
-    return len(_feedback("on_time")(q))
 
 
-@figure(
+count(
     "feedback.late",
     "超期反馈（件）",
     "feedback given late",
     "Of feedback.given, those whose FeedbackGiven local date is after the due date.",
     items=_feedback("late"),
 )
-def _feedback_late(q: FigureQuery) -> FigureValue:
-    return len(_feedback("late")(q))
 
 
-@figure(
+count(
     "feedback.overdue",
     "超期未反馈（件）",
     "feedback overdue",
@@ -111,8 +105,6 @@ def _feedback_late(q: FigureQuery) -> FigureValue:
     "date before as_of.",
     items=_feedback("overdue"),
 )
-def _feedback_overdue(q: FigureQuery) -> FigureValue:
-    return len(_feedback("overdue")(q))
 
 
 @figure(
@@ -217,17 +209,13 @@ def _stage_overdue_figure(stage: FeedbackStage) -> None:
 
     items = _waiting(stage)
 
-    def count(q: FigureQuery) -> FigureValue:
-        return len(items(q))
-
-    define(
+    count(
         f"feedback.{name}",
         zh,
         en,
         f"Opinions counted in opinions.submitted that wait for the step of stage "
         f"{stage.value} (as the feedback view lists them) and whose due date — the policy's "
         f"{due} — is before as_of.",
-        count,
         items=items,
     )
 
@@ -236,7 +224,7 @@ for _stage in _STAGE_FIGURES:
     _stage_overdue_figure(_stage)
 
 
-@figure(
+count(
     "feedback.any_overdue",
     "超期未办结的监督意见（件）",
     "opinions overdue at any step",
@@ -247,5 +235,3 @@ for _stage in _STAGE_FIGURES:
     "forever: each of these opinions is listed as overdue by the feedback view.",
     items=_any_overdue_items,
 )
-def _any_overdue(q: FigureQuery) -> FigureValue:
-    return len(_any_overdue_items(q))

@@ -25,7 +25,7 @@ SECTION = Section(
     "Hearings",
     "the local date the hearing was held (Held)",
 )
-figure, define = SECTION.figure, SECTION.define
+figure, count = SECTION.figure, SECTION.count
 
 
 class HearingFacts(View):
@@ -345,10 +345,7 @@ def _observed_by(roles: tuple[Role, ...], public_only: bool = False) -> ItemQuer
 def _observer_figure(role: Role) -> None:
     items = _observed_by((role,))
 
-    def count(q: FigureQuery) -> FigureValue:
-        return len(items(q))
-
-    define(
+    count(
         f"hearings.with_{role.value}",
         f"{role.zh}参加的听证（件次）",
         f"hearings attended by {role.en}",
@@ -356,7 +353,6 @@ def _observer_figure(role: Role) -> None:
         f"invited as an observer and attending (Hearing.Held attendees), or attending "
         f"(Case.AttendanceRecorded) a case activity opened with this hearing as its "
         f"`hearing`. A hearing counts once however many such people attended.",
-        count,
         items=items,
     )
 
@@ -365,7 +361,7 @@ for _role in OBSERVER_ROLES:
     _observer_figure(_role)
 
 
-@figure(
+count(
     "hearings.with_supervisors_deputies_or_members",
     "邀请人民监督员、人大代表、政协委员参与听证（件次）",
     "hearings attended by people's supervisors, NPC deputies or CPPCC members",
@@ -375,11 +371,9 @@ for _role in OBSERVER_ROLES:
     "is not the sum of the three hearings.with_* figures.",
     items=_observed_by(OBSERVER_ROLES),
 )
-def _with_any_observer_count(q: FigureQuery) -> FigureValue:
-    return len(_observed_by(OBSERVER_ROLES)(q))
 
 
-@figure(
+count(
     "hearings.public_with_supervisors_deputies_or_members",
     "邀请人民监督员、人大代表、政协委员参与公开听证（件次）",
     "public hearings attended by people's supervisors, NPC deputies or CPPCC members",
@@ -387,8 +381,6 @@ def _with_any_observer_count(q: FigureQuery) -> FigureValue:
     "publishes 邀请人民监督员、人大代表、政协委员参与公开听证37件次 as this one number).",
     items=_observed_by(OBSERVER_ROLES, public_only=True),
 )
-def _public_with_any_observer(q: FigureQuery) -> FigureValue:
-    return len(_observed_by(OBSERVER_ROLES, public_only=True)(q))
 
 
 # -- mandatory invitation of people's supervisors (2019 SPP rules, Art. 9) --------------
@@ -463,7 +455,7 @@ def _mandatory(which: int) -> ItemQuery:
     return items
 
 
-@figure(
+count(
     "hearings.mandatory_supervision",
     "应邀请人民监督员的公开听证（件次）",
     "public hearings that must have people's supervisors",
@@ -472,11 +464,9 @@ def _mandatory(which: int) -> ItemQuery:
     "intended_non_prosecution, custody_review — 2019 SPP rules, Art. 9).",
     items=_mandatory(0),
 )
-def _mandatory_due(q: FigureQuery) -> FigureValue:
-    return len(_mandatory(0)(q))
 
 
-@figure(
+count(
     "hearings.mandatory_supervision_met",
     "其中有人民监督员参加（件次）",
     "of which attended by people's supervisors",
@@ -485,8 +475,6 @@ def _mandatory_due(q: FigureQuery) -> FigureValue:
     "Ledger.unsupervised_hearings.",
     items=_mandatory(1),
 )
-def _mandatory_met(q: FigureQuery) -> FigureValue:
-    return len(_mandatory(1)(q))
 
 
 @figure(
@@ -532,7 +520,7 @@ def _responded(which: int) -> ItemQuery:
     return items
 
 
-@figure(
+count(
     "hearings.parties_accepted",
     "当事人认可听证意见（件）",
     "hearings whose parties accepted the hearing opinion",
@@ -540,8 +528,6 @@ def _responded(which: int) -> ItemQuery:
     "responding party accepting.",
     items=_responded(0),
 )
-def _parties_accepted(q: FigureQuery) -> FigureValue:
-    return len(_responded(0)(q))
 
 
 @figure(
@@ -577,7 +563,7 @@ def _dated_items(column: str, condition: str, pos: str) -> ItemQuery:
     return items
 
 
-@figure(
+count(
     "hearings.applied_for",
     "当事人申请听证（件）",
     "hearings applied for by a party",
@@ -586,11 +572,9 @@ def _dated_items(column: str, condition: str, pos: str) -> ItemQuery:
     "hearing figures are.",
     items=_dated_items("proposed_on", " AND applied = 1", "proposed_pos"),
 )
-def _applied_for(q: FigureQuery) -> FigureValue:
-    return len(_dated_items("proposed_on", " AND applied = 1", "proposed_pos")(q))
 
 
-@figure(
+count(
     "hearings.refused",
     "决定不召开听证（件）",
     "hearings refused",
@@ -598,11 +582,9 @@ def _applied_for(q: FigureQuery) -> FigureValue:
     "by the local date refused.",
     items=_dated_items("refused_on", "", "refused_pos"),
 )
-def _refused(q: FigureQuery) -> FigureValue:
-    return len(_dated_items("refused_on", "", "refused_pos")(q))
 
 
-@figure(
+count(
     "hearings.closed",
     "不公开听证（件次）",
     "closed hearings held",
@@ -610,24 +592,18 @@ def _refused(q: FigureQuery) -> FigureValue:
     "false), whatever their ground.",
     items=_held_items("hearing", " AND public = 0"),
 )
-def _closed(q: FigureQuery) -> FigureValue:
-    return len(_held_items("hearing", " AND public = 0")(q))
 
 
 def _closed_figure(ground: ClosedGround) -> None:
     items = _held_items("hearing", f" AND public = 0 AND closed_ground = '{ground.value}'")
 
-    def count(q: FigureQuery) -> FigureValue:
-        return len(items(q))
-
-    define(
+    count(
         f"hearings.closed_{ground.value}",
         f"不公开听证：{_CLOSED_ZH[ground]}（件次）",
         f"closed hearings held on the ground {ground.value}",
         f"Of hearings.closed, those whose Scheduled event records the closed_ground "
         f"{ground.value}. Closed hearings scheduled before grounds were recorded (version-1 "
         f"events) have none and are in no hearings.closed_<ground>.",
-        count,
         items=items,
     )
 
@@ -659,7 +635,7 @@ def _held_with(column: str, condition: str) -> ItemQuery:
     return items
 
 
-@figure(
+count(
     "hearings.collective_opinions",
     "听证员推选代表发表集体意见（件次）",
     "hearings with the officers' collective opinion",
@@ -667,11 +643,9 @@ def _held_with(column: str, condition: str) -> ItemQuery:
     "representative (Hearing.CollectiveOpinionRecorded, Art. 15(5)).",
     items=_held_with("collective_pos", " AND collective_pos IS NOT NULL"),
 )
-def _collective_opinions(q: FigureQuery) -> FigureValue:
-    return len(_held_with("collective_pos", " AND collective_pos IS NOT NULL")(q))
 
 
-@figure(
+count(
     "hearings.departed_from_majority",
     "未采纳听证员多数意见（件次）",
     "hearings decided against the officers' majority",
@@ -681,5 +655,3 @@ def _collective_opinions(q: FigureQuery) -> FigureValue:
     "than half of the officers share (or the collective opinion's).",
     items=_held_with("decided_pos", " AND departs = 1"),
 )
-def _departed(q: FigureQuery) -> FigureValue:
-    return len(_held_with("decided_pos", " AND departs = 1")(q))

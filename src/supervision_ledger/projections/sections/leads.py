@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ...domain.lead import Lead, LeadSource
 from ..engine import Tx, View, on
-from .base import FigureQuery, FigureValue, Item, ItemQuery, Section, item
+from .base import FigureQuery, Item, ItemQuery, Section, item
 
 SECTION = Section(
     "leads",
@@ -13,7 +13,7 @@ SECTION = Section(
     "the local date the lead was reported (Reported); acceptance and cases count whenever "
     "they happened",
 )
-figure, define = SECTION.figure, SECTION.define
+count = SECTION.count
 
 
 class LeadFacts(View):
@@ -94,18 +94,16 @@ def _leads_with(source: str | None, outcome: str) -> ItemQuery:
     return items
 
 
-@figure(
+count(
     "leads.reported",
     "收到线索（件）",
     "leads reported",
     "Reported events of leads of the units in scope, from every source.",
     items=_leads_with(None, "reported"),
 )
-def _leads_reported(q: FigureQuery) -> FigureValue:
-    return len(_leads_with(None, "reported")(q))
 
 
-@figure(
+count(
     "leads.accepted",
     "线索受理（件）",
     "leads accepted",
@@ -113,22 +111,18 @@ def _leads_reported(q: FigureQuery) -> FigureValue:
     "into cases).",
     items=_leads_with(None, "accepted"),
 )
-def _leads_accepted(q: FigureQuery) -> FigureValue:
-    return len(_leads_with(None, "accepted")(q))
 
 
-@figure(
+count(
     "leads.rejected",
     "线索不予受理（件）",
     "leads rejected",
     "Leads counted in leads.reported with a Rejected event.",
     items=_leads_with(None, "rejected"),
 )
-def _leads_rejected(q: FigureQuery) -> FigureValue:
-    return len(_leads_with(None, "rejected")(q))
 
 
-@figure(
+count(
     "leads.turned_into_cases",
     "线索成案（件）",
     "leads turned into cases",
@@ -136,8 +130,6 @@ def _leads_rejected(q: FigureQuery) -> FigureValue:
     "case).",
     items=_leads_with(None, "turned_into_cases"),
 )
-def _leads_cases(q: FigureQuery) -> FigureValue:
-    return len(_leads_with(None, "turned_into_cases")(q))
 
 
 def _lead_source_figures(source: LeadSource) -> None:
@@ -145,38 +137,26 @@ def _lead_source_figures(source: LeadSource) -> None:
     accepted_items = _leads_with(source.value, "accepted")
     case_items = _leads_with(source.value, "turned_into_cases")
 
-    def reported(q: FigureQuery) -> FigureValue:
-        return len(reported_items(q))
-
-    def accepted(q: FigureQuery) -> FigureValue:
-        return len(accepted_items(q))
-
-    def cases(q: FigureQuery) -> FigureValue:
-        return len(case_items(q))
-
     en = source.en
-    define(
+    count(
         f"leads.{source.value}.reported",
         f"{source.zh}线索（件）",
         f"leads {en}",
         f"Leads counted in leads.reported whose source is {source.value}.",
-        reported,
         items=reported_items,
     )
-    define(
+    count(
         f"leads.{source.value}.accepted",
         f"{source.zh}线索受理（件）",
         f"leads {en}, accepted",
         f"Leads counted in leads.{source.value}.reported with an Accepted event.",
-        accepted,
         items=accepted_items,
     )
-    define(
+    count(
         f"leads.{source.value}.turned_into_cases",
         f"{source.zh}线索成案（件）",
         f"leads {en}, turned into cases",
         f"Leads counted in leads.{source.value}.reported with a TurnedIntoCase event.",
-        cases,
         items=case_items,
     )
 

@@ -20,7 +20,7 @@ SECTION = Section(
     "Supervision opinions",
     "the local date the opinion was submitted (OpinionSubmitted)",
 )
-figure, define = SECTION.figure, SECTION.define
+figure, count = SECTION.figure, SECTION.count
 
 
 class OpinionFacts(View):
@@ -165,7 +165,7 @@ def _person_time_items(q: FigureQuery) -> list[Item]:
     )
 
 
-@figure(
+count(
     "opinions.submitted",
     "提出监督意见（件）",
     "opinions submitted",
@@ -173,8 +173,6 @@ def _person_time_items(q: FigureQuery) -> list[Item]:
     "(OpinionRetracted: entered by mistake; counted in opinions.retracted instead).",
     items=submitted_items,
 )
-def _submitted(q: FigureQuery) -> FigureValue:
-    return len(submitted_items(q))
 
 
 @figure(
@@ -200,16 +198,12 @@ def _opinion_person_times(q: FigureQuery) -> FigureValue:
 def _outcome_figure(outcome: OpinionOutcome, en: str) -> None:
     items = _with_outcome(outcome.value)
 
-    def count(q: FigureQuery) -> FigureValue:
-        return len(items(q))
-
-    define(
+    count(
         f"opinions.{outcome.value}",
         f"{outcome.zh}（件）",
         en,
         f"Opinions counted in opinions.submitted whose decision (OpinionDecided) is "
         f"{outcome.value}, whenever it was decided.",
-        count,
         items=items,
     )
 
@@ -219,15 +213,13 @@ _outcome_figure(OpinionOutcome.PARTLY_ADOPTED, "opinions partly adopted")
 _outcome_figure(OpinionOutcome.NOT_ADOPTED, "opinions not adopted")
 
 
-@figure(
+count(
     "opinions.pending",
     "尚未办理（件）",
     "opinions not yet decided",
     "Opinions counted in opinions.submitted without an OpinionDecided event.",
     items=_with_outcome(None),
 )
-def _pending(q: FigureQuery) -> FigureValue:
-    return len(_with_outcome(None)(q))
 
 
 def _retracted_items(q: FigureQuery) -> list[Item]:
@@ -241,7 +233,7 @@ def _retracted_items(q: FigureQuery) -> list[Item]:
     )
 
 
-@figure(
+count(
     "opinions.retracted",
     "撤回的误录监督意见（件）",
     "opinions retracted as entered by mistake",
@@ -249,8 +241,6 @@ def _retracted_items(q: FigureQuery) -> list[Item]:
     "event (issue 12: corrections), whenever retracted; they count in no other figure.",
     items=_retracted_items,
 )
-def _retracted(q: FigureQuery) -> FigureValue:
-    return len(_retracted_items(q))
 
 
 @figure(

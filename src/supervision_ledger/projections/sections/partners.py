@@ -6,7 +6,7 @@ from datetime import date
 
 from ...domain.partner import PartnerAgreement
 from ..engine import Tx, View, on
-from .base import FigureQuery, FigureValue, Item, Section, item
+from .base import FigureQuery, Item, Section, item
 
 SECTION = Section(
     "partners",
@@ -15,7 +15,7 @@ SECTION = Section(
     "the day agreements are judged in force on: the period's end, or as_of when the period "
     "is open-ended (partners.agreements_signed: the local date of signing)",
 )
-figure, define = SECTION.figure, SECTION.define
+count = SECTION.count
 
 
 class AgreementFacts(View):
@@ -109,7 +109,7 @@ def _units_signed_items(q: FigureQuery) -> list[Item]:
     return _partners(q.shared("signed", _signed))
 
 
-@figure(
+count(
     "partners.units_in_force",
     "协作单位（个）",
     "partner units",
@@ -119,33 +119,27 @@ def _units_signed_items(q: FigureQuery) -> list[Item]:
     "same partner counts the partner once.",
     items=_units_in_force_items,
 )
-def _partner_units(q: FigureQuery) -> FigureValue:
-    return len(_units_in_force_items(q))
 
 
-@figure(
+count(
     "partners.agreements_in_force",
     "有效协作协议（份）",
     "agreements in force",
     "Agreements of the units in scope in force on the period's end, as in partners.units_in_force.",
     items=_agreements_in_force_items,
 )
-def _agreements_in_force(q: FigureQuery) -> FigureValue:
-    return len(_agreements_in_force_items(q))
 
 
-@figure(
+count(
     "partners.agreements_signed",
     "签订协作协议（份）",
     "agreements signed",
     "Signed events of the units in scope whose local date (occurred_at) is in the period.",
     items=_agreements_signed_items,
 )
-def _agreements_signed(q: FigureQuery) -> FigureValue:
-    return len(_agreements_signed_items(q))
 
 
-@figure(
+count(
     "partners.units_signed",
     "达成合作协议的单位（个）",
     "partner units that signed",
@@ -154,5 +148,3 @@ def _agreements_signed(q: FigureQuery) -> FigureValue:
     "partners.units_in_force is the roster on the period's end).",
     items=_units_signed_items,
 )
-def _units_signed(q: FigureQuery) -> FigureValue:
-    return len(_units_signed_items(q))

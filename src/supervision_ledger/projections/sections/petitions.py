@@ -20,7 +20,7 @@ SECTION = Section(
     "Petitions",
     "the local date the petition was received (Received); replies count whenever given",
 )
-figure, define = SECTION.figure, SECTION.define
+figure, count = SECTION.figure, SECTION.count
 
 
 class PetitionSectionFacts(PetitionFacts):
@@ -112,18 +112,16 @@ def _timed(reply: str, *wanted: ReplyTiming) -> ItemQuery:
     return timed(found, *wanted)
 
 
-@figure(
+count(
     "petitions.received",
     "受理信访（件）",
     "petitions received",
     "Received events of petitions to the units in scope, anonymous ones included.",
     items=_listed("received"),
 )
-def _petitions_received(q: FigureQuery) -> FigureValue:
-    return len(_listed("received")(q))
 
 
-@figure(
+count(
     "petitions.excluded_from_reply_rate",
     "匿名、联系方式不详或无法联系、不计入答复率（件）",
     "anonymous, without contact or unreachable, left out of the reply rates",
@@ -133,11 +131,9 @@ def _petitions_received(q: FigureQuery) -> FigureValue:
     "out.",
     items=_listed("excluded"),
 )
-def _petitions_excluded(q: FigureQuery) -> FigureValue:
-    return len(_listed("excluded")(q))
 
 
-@figure(
+count(
     "petitions.found_unreachable",
     "事后无法联系（件）",
     "petitioners found unreachable later",
@@ -145,11 +141,9 @@ def _petitions_excluded(q: FigureQuery) -> FigureValue:
     "its reason), whenever it was recorded.",
     items=_listed("unreachable"),
 )
-def _petitions_unreachable(q: FigureQuery) -> FigureValue:
-    return len(_listed("unreachable")(q))
 
 
-@figure(
+count(
     "petitions.leader_handled",
     "领导包案（件）",
     "petitions handled by a leader personally",
@@ -157,11 +151,9 @@ def _petitions_unreachable(q: FigureQuery) -> FigureValue:
     "publishes 97), whenever it was recorded.",
     items=_listed("leader"),
 )
-def _petitions_leader(q: FigureQuery) -> FigureValue:
-    return len(_listed("leader")(q))
 
 
-@figure(
+count(
     "petitions.procedural_on_time",
     "7日内程序性回复（件）",
     "procedural reply within 7 days",
@@ -170,11 +162,9 @@ def _petitions_leader(q: FigureQuery) -> FigureValue:
     "calendar days; 7 working days when the policy counts working days).",
     items=_timed("procedural", ReplyTiming.ON_TIME),
 )
-def _procedural_on_time(q: FigureQuery) -> FigureValue:
-    return len(_timed("procedural", ReplyTiming.ON_TIME)(q))
 
 
-@figure(
+count(
     "petitions.procedural_late",
     "超期程序性回复（件）",
     "procedural reply late",
@@ -182,11 +172,9 @@ def _procedural_on_time(q: FigureQuery) -> FigureValue:
     "is after that due date.",
     items=_timed("procedural", ReplyTiming.LATE),
 )
-def _procedural_late(q: FigureQuery) -> FigureValue:
-    return len(_timed("procedural", ReplyTiming.LATE)(q))
 
 
-@figure(
+count(
     "petitions.procedural_overdue",
     "程序性回复逾期未复（件）",
     "procedural reply overdue",
@@ -194,8 +182,6 @@ def _procedural_late(q: FigureQuery) -> FigureValue:
     "whose due date is before as_of.",
     items=_timed("procedural", ReplyTiming.OVERDUE),
 )
-def _procedural_overdue(q: FigureQuery) -> FigureValue:
-    return len(_timed("procedural", ReplyTiming.OVERDUE)(q))
 
 
 @figure(
@@ -213,7 +199,7 @@ def _procedural_rate(q: FigureQuery) -> FigureValue:
     return Rate.of(len(on_time), len(_timed("procedural", *_REPLY_DUE)(q)))
 
 
-@figure(
+count(
     "petitions.result_on_time",
     "3个月内答复办理结果（件）",
     "result answered within 3 months",
@@ -222,11 +208,9 @@ def _procedural_rate(q: FigureQuery) -> FigureValue:
     "months); a progress reply does not count as the result.",
     items=_timed("result", ReplyTiming.ON_TIME),
 )
-def _result_on_time(q: FigureQuery) -> FigureValue:
-    return len(_timed("result", ReplyTiming.ON_TIME)(q))
 
 
-@figure(
+count(
     "petitions.result_late",
     "超过3个月答复结果（件）",
     "result answered after 3 months",
@@ -234,11 +218,9 @@ def _result_on_time(q: FigureQuery) -> FigureValue:
     "after that date.",
     items=_timed("result", ReplyTiming.LATE),
 )
-def _result_late(q: FigureQuery) -> FigureValue:
-    return len(_timed("result", ReplyTiming.LATE)(q))
 
 
-@figure(
+count(
     "petitions.result_pending_past_3_months",
     "3个月未答复结果（件）",
     "no result after 3 months",
@@ -246,8 +228,6 @@ def _result_late(q: FigureQuery) -> FigureValue:
     "whose 3-month date is before as_of (progress replies may have been given).",
     items=_timed("result", ReplyTiming.OVERDUE),
 )
-def _result_overdue(q: FigureQuery) -> FigureValue:
-    return len(_timed("result", ReplyTiming.OVERDUE)(q))
 
 
 @figure(
@@ -264,7 +244,7 @@ def _result_rate(q: FigureQuery) -> FigureValue:
     return Rate.of(len(on_time), len(_timed("result", *_REPLY_DUE)(q)))
 
 
-@figure(
+count(
     "petitions.answered_within_3_months",
     "3个月内答复办理过程或结果（件）",
     "process or result answered within 3 months",
@@ -274,11 +254,9 @@ def _result_rate(q: FigureQuery) -> FigureValue:
     "petitions.result_on_time is the result-only figure beside it).",
     items=_timed("answered", ReplyTiming.ON_TIME),
 )
-def _answered_on_time(q: FigureQuery) -> FigureValue:
-    return len(_timed("answered", ReplyTiming.ON_TIME)(q))
 
 
-@figure(
+count(
     "petitions.answered_after_3_months",
     "超过3个月答复过程或结果（件）",
     "process or result first answered after 3 months",
@@ -286,11 +264,9 @@ def _answered_on_time(q: FigureQuery) -> FigureValue:
     "reply came after that date.",
     items=_timed("answered", ReplyTiming.LATE),
 )
-def _answered_late(q: FigureQuery) -> FigureValue:
-    return len(_timed("answered", ReplyTiming.LATE)(q))
 
 
-@figure(
+count(
     "petitions.unanswered_past_3_months",
     "3个月未答复过程或结果（件）",
     "neither process nor result after 3 months",
@@ -298,8 +274,6 @@ def _answered_late(q: FigureQuery) -> FigureValue:
     "nor a ResultReplied event whose 3-month date is before as_of.",
     items=_timed("answered", ReplyTiming.OVERDUE),
 )
-def _answered_overdue(q: FigureQuery) -> FigureValue:
-    return len(_timed("answered", ReplyTiming.OVERDUE)(q))
 
 
 @figure(
@@ -317,12 +291,10 @@ def _answered_rate(q: FigureQuery) -> FigureValue:
     return Rate.of(len(on_time), len(_timed("answered", *_REPLY_DUE)(q)))
 
 
-@figure(
+count(
     "petitions.closed",
     "办结（件）",
     "closed",
     "Petitions counted in petitions.received with a Closed event.",
     items=_listed("closed"),
 )
-def _petitions_closed(q: FigureQuery) -> FigureValue:
-    return len(_listed("closed")(q))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from ...domain.supervisor import Supervisor
 from ...domain.values import Role
 from ..engine import Tx, View, on
-from .base import FigureQuery, FigureValue, Item, ItemQuery, Section, item
+from .base import FigureQuery, Item, ItemQuery, Section, item
 
 SECTION = Section(
     "roster",
@@ -13,7 +13,7 @@ SECTION = Section(
     "Roster",
     "the roster date: the period's end, or as_of when the period is open-ended",
 )
-figure, define = SECTION.figure, SECTION.define
+count = SECTION.count
 
 
 class RosterFacts(View):
@@ -117,17 +117,13 @@ def _on_roster(role: Role) -> ItemQuery:
 def _roster_figure(role: Role) -> None:
     items = _on_roster(role)
 
-    def count(q: FigureQuery) -> FigureValue:
-        return len(items(q))
-
-    define(
+    count(
         f"roster.{role.value}",
         f"在册{role.zh}（人）",
         f"{role.en} on the roster",
         f"Persons appointed (Appointed) to the units in scope holding the role {role.value} "
         "and active on the roster date: within a term (Appointed or TermRenewed) and neither "
         "suspended nor removed on that date.",
-        count,
         items=items,
     )
 

@@ -23,7 +23,7 @@ SECTION = Section(
     "Procuratorial suggestions",
     "the local date the suggestion was served (Served); what followed counts whenever it happened",
 )
-figure, define = SECTION.figure, SECTION.define
+figure, count = SECTION.figure, SECTION.count
 
 
 class SuggestionSectionFacts(SuggestionFacts):
@@ -129,32 +129,26 @@ def _decided(q: FigureQuery) -> list[Item]:
     return sorted([*_sc(q).adopted, *_sc(q).not_adopted], key=lambda i: i.positions)
 
 
-@figure(
+count(
     "suggestions.served",
     "制发送达检察建议（件）",
     "suggestions served",
     "Served events of suggestions (Drafted on a case of the units in scope).",
     items=_listed("served"),
 )
-def _suggestions_served(q: FigureQuery) -> FigureValue:
-    return len(_sc(q).served)
 
 
 def _suggestion_type_figure(kind: SuggestionType, en: str) -> None:
     def items(q: FigureQuery) -> list[Item]:
         return _sc(q).by_type.get(kind.value, [])
 
-    def count(q: FigureQuery) -> FigureValue:
-        return len(items(q))
-
-    define(
+    count(
         f"suggestions.by_type.{kind.value}",
         f"制发{kind.zh}（件）",
         f"{en} served",
         f"Suggestions counted in suggestions.served whose Drafted suggestion_type is "
         f"{kind.value}; the by_type figures add up to suggestions.served (seed 004's 21 are "
         "social-governance suggestions).",
-        count,
         items=items,
     )
 
@@ -169,18 +163,16 @@ for _kind, _en in (
     _suggestion_type_figure(_kind, _en)
 
 
-@figure(
+count(
     "suggestions.recipients",
     "被建议单位（个）",
     "recipient units",
     "Distinct recipient names among the suggestions counted in suggestions.served.",
     items=_listed("recipients"),
 )
-def _suggestion_recipients(q: FigureQuery) -> FigureValue:
-    return len(_listed("recipients")(q))
 
 
-@figure(
+count(
     "suggestions.replied_on_time",
     "按期书面回复（件）",
     "replied on time",
@@ -193,22 +185,18 @@ def _suggestion_recipients(q: FigureQuery) -> FigureValue:
     "withdrawn (ObjectionReviewed withdrawn) before any reply counts in no reply figure.",
     items=_timed(ReplyTiming.ON_TIME),
 )
-def _suggestions_on_time(q: FigureQuery) -> FigureValue:
-    return len(_timed(ReplyTiming.ON_TIME)(q))
 
 
-@figure(
+count(
     "suggestions.replied_late",
     "逾期回复（件）",
     "replied late",
     "Suggestions counted in suggestions.served replied (Replied) after the reply due date.",
     items=_timed(ReplyTiming.LATE),
 )
-def _suggestions_late(q: FigureQuery) -> FigureValue:
-    return len(_timed(ReplyTiming.LATE)(q))
 
 
-@figure(
+count(
     "suggestions.overdue",
     "逾期未回复（件）",
     "reply overdue",
@@ -216,8 +204,6 @@ def _suggestions_late(q: FigureQuery) -> FigureValue:
     "is before as_of.",
     items=_timed(ReplyTiming.OVERDUE),
 )
-def _suggestions_overdue(q: FigureQuery) -> FigureValue:
-    return len(_timed(ReplyTiming.OVERDUE)(q))
 
 
 @figure(
@@ -234,26 +220,22 @@ def _suggestions_reply_rate(q: FigureQuery) -> FigureValue:
     return Rate.of(len(_timed(ReplyTiming.ON_TIME)(q)), len(_timed(*_REPLY_DUE)(q)))
 
 
-@figure(
+count(
     "suggestions.adopted",
     "采纳（件）",
     "adopted",
     "Suggestions counted in suggestions.served with an Adopted event.",
     items=_listed("adopted"),
 )
-def _suggestions_adopted(q: FigureQuery) -> FigureValue:
-    return len(_listed("adopted")(q))
 
 
-@figure(
+count(
     "suggestions.not_adopted",
     "未采纳（件）",
     "not adopted",
     "Suggestions counted in suggestions.served with a NotAdopted event.",
     items=_listed("not_adopted"),
 )
-def _suggestions_not_adopted(q: FigureQuery) -> FigureValue:
-    return len(_listed("not_adopted")(q))
 
 
 @figure(
@@ -269,15 +251,13 @@ def _suggestions_adoption_rate(q: FigureQuery) -> FigureValue:
     return Rate.of(len(_sc(q).adopted), len(_decided(q)))
 
 
-@figure(
+count(
     "suggestions.rectified",
     "整改完成（件）",
     "rectified",
     "Suggestions counted in suggestions.served with a RectificationCompleted event.",
     items=_listed("rectified"),
 )
-def _suggestions_rectified(q: FigureQuery) -> FigureValue:
-    return len(_listed("rectified")(q))
 
 
 @figure(
@@ -292,29 +272,25 @@ def _suggestions_rectification_rate(q: FigureQuery) -> FigureValue:
     return Rate.of(len(_sc(q).rectified), len(_sc(q).adopted))
 
 
-@figure(
+count(
     "suggestions.rectification_verified",
     "整改经核实（件）",
     "rectification verified",
     "Suggestions counted in suggestions.served with a RectificationVerified event.",
     items=_listed("verified"),
 )
-def _suggestions_verified(q: FigureQuery) -> FigureValue:
-    return len(_listed("verified")(q))
 
 
-@figure(
+count(
     "suggestions.urged",
     "催办（件）",
     "urged",
     "Suggestions counted in suggestions.served urged (Urged) at least once.",
     items=_listed("urged"),
 )
-def _suggestions_urged(q: FigureQuery) -> FigureValue:
-    return len(_listed("urged")(q))
 
 
-@figure(
+count(
     "suggestions.escalated",
     "逾期报请上级督促（件）",
     "escalated",
@@ -323,11 +299,9 @@ def _suggestions_urged(q: FigureQuery) -> FigureValue:
     "count here too).",
     items=_listed("escalated"),
 )
-def _suggestions_escalated(q: FigureQuery) -> FigureValue:
-    return len(_listed("escalated")(q))
 
 
-@figure(
+count(
     "suggestions.escalated_after_reply",
     "回复后不整改或整改不到位报请督促（件）",
     "escalated after the reply (not rectified, or inadequately)",
@@ -336,11 +310,9 @@ def _suggestions_escalated(q: FigureQuery) -> FigureValue:
     "no_reply).",
     items=_listed("escalated_after_reply"),
 )
-def _suggestions_escalated_after_reply(q: FigureQuery) -> FigureValue:
-    return len(_listed("escalated_after_reply")(q))
 
 
-@figure(
+count(
     "suggestions.objected",
     "被建议单位提出异议（件）",
     "objected to by the recipient",
@@ -348,22 +320,18 @@ def _suggestions_escalated_after_reply(q: FigureQuery) -> FigureValue:
     "counted once however often objected.",
     items=_listed("objected"),
 )
-def _suggestions_objected(q: FigureQuery) -> FigureValue:
-    return len(_listed("objected")(q))
 
 
-@figure(
+count(
     "suggestions.amended",
     "经复核修改（件）",
     "amended on review of an objection",
     "Suggestions counted in suggestions.served with an ObjectionReviewed event of outcome amended.",
     items=_listed("amended"),
 )
-def _suggestions_amended(q: FigureQuery) -> FigureValue:
-    return len(_listed("amended")(q))
 
 
-@figure(
+count(
     "suggestions.withdrawn",
     "经复核撤回（件）",
     "withdrawn on review of an objection",
@@ -371,25 +339,19 @@ def _suggestions_amended(q: FigureQuery) -> FigureValue:
     "withdrawn; one withdrawn before any reply counts in no reply figure.",
     items=_listed("withdrawn"),
 )
-def _suggestions_withdrawn(q: FigureQuery) -> FigureValue:
-    return len(_listed("withdrawn")(q))
 
 
 def _recipient_type_figure(kind: RecipientType, en: str) -> None:
     def items(q: FigureQuery) -> list[Item]:
         return _sc(q).by_recipient_type.get(kind.value, [])
 
-    def count(q: FigureQuery) -> FigureValue:
-        return len(items(q))
-
-    define(
+    count(
         f"suggestions.by_recipient_type.{kind.value}",
         f"向{kind.zh}制发（件）",
         f"served on {en}",
         f"Suggestions counted in suggestions.served whose Served recipient_type is "
         f"{kind.value} (suggestions served before issue 12 count as other); the "
         "by_recipient_type figures add up to suggestions.served.",
-        count,
         items=items,
     )
 

@@ -14,7 +14,7 @@ SECTION = Section(
     "the local date of the sitting (Attended) for sittings, and of the opinion "
     "(OpinionGiven) for opinions; adoption counts whenever recorded",
 )
-figure, define = SECTION.figure, SECTION.define
+figure, count = SECTION.figure, SECTION.count
 
 
 class SittingFacts(View):
@@ -127,7 +127,7 @@ def _opinions_with(*adoptions: int | None) -> ItemQuery:
     return items
 
 
-@figure(
+count(
     "trial_committee.sittings",
     "列席审判委员会（次）",
     "trial-committee sittings attended",
@@ -135,52 +135,42 @@ def _opinions_with(*adoptions: int | None) -> ItemQuery:
     "the chief prosecutor or a deputy he entrusted.",
     items=_sittings_of(0),
 )
-def _sittings_attended(q: FigureQuery) -> FigureValue:
-    return len(_sittings_of(0)(q))
 
 
-@figure(
+count(
     "trial_committee.sittings_by_entrusted_deputy",
     "其中受委托副检察长列席（次）",
     "of which attended by an entrusted deputy",
     "Sittings counted in trial_committee.sittings whose Attended event says entrusted_deputy.",
     items=_sittings_of(1),
 )
-def _sittings_by_deputy(q: FigureQuery) -> FigureValue:
-    return len(_sittings_of(1)(q))
 
 
-@figure(
+count(
     "trial_committee.opinions_given",
     "发表意见（件）",
     "opinions given",
     "OpinionGiven events at sittings of the units in scope.",
     items=_opinions_with(1, 0, None),
 )
-def _committee_given(q: FigureQuery) -> FigureValue:
-    return len(_opinions_with(1, 0, None)(q))
 
 
-@figure(
+count(
     "trial_committee.opinions_adopted",
     "意见被采纳（件）",
     "opinions adopted",
     "Opinions counted in trial_committee.opinions_given with an OpinionAdopted event.",
     items=_opinions_with(1),
 )
-def _committee_adopted(q: FigureQuery) -> FigureValue:
-    return len(_opinions_with(1)(q))
 
 
-@figure(
+count(
     "trial_committee.opinions_not_adopted",
     "意见未被采纳（件）",
     "opinions not adopted",
     "Opinions counted in trial_committee.opinions_given with an OpinionNotAdopted event.",
     items=_opinions_with(0),
 )
-def _committee_not_adopted(q: FigureQuery) -> FigureValue:
-    return len(_opinions_with(0)(q))
 
 
 @figure(

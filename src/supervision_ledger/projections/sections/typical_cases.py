@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ...domain.typical_case import TypicalCaseLevel, TypicalCaseNomination
 from ..engine import Tx, View, on
-from .base import FigureQuery, FigureValue, Item, ItemQuery, Section, item
+from .base import FigureQuery, Item, ItemQuery, Section, item
 
 SECTION = Section(
     "typical_cases",
@@ -13,7 +13,7 @@ SECTION = Section(
     "the local date of the nomination (Nominated) for nominations, and of the selection "
     "(Selected) for selections",
 )
-figure, define = SECTION.figure, SECTION.define
+count = SECTION.count
 
 
 class NominationFacts(View):
@@ -102,28 +102,20 @@ def _made(which: int, level: str | None) -> ItemQuery:
 def _typical_level_figures(level: TypicalCaseLevel) -> None:
     nominated_items, selected_items = _made(0, level.value), _made(1, level.value)
 
-    def nominated(q: FigureQuery) -> FigureValue:
-        return len(nominated_items(q))
-
-    def selected(q: FigureQuery) -> FigureValue:
-        return len(selected_items(q))
-
-    define(
+    count(
         f"typical_cases.{level.value}.nominated",
         f"报送{level.zh}典型案例（件）",
         f"nominated at the {level.en} level",
         f"Nominated events at the level {level.value} for cases of the units in scope, by "
         "nomination date.",
-        nominated,
         items=nominated_items,
     )
-    define(
+    count(
         f"typical_cases.{level.value}.selected",
         f"入选{level.zh}典型案例（件）",
         f"selected at the {level.en} level",
         f"Selected events of nominations at the level {level.value} for cases of the units in "
         "scope, by selection date (whenever the nomination was made).",
-        selected,
         items=selected_items,
     )
 
@@ -132,12 +124,10 @@ for _level in TypicalCaseLevel:
     _typical_level_figures(_level)
 
 
-@figure(
+count(
     "typical_cases.selected",
     "入选典型案例合计（件次）",
     "typical-case selections, all levels",
     "Sum of the typical_cases.*.selected counts (a case selected at two levels counts twice).",
     items=_made(1, None),
 )
-def _typical_selected(q: FigureQuery) -> FigureValue:
-    return len(_made(1, None)(q))
