@@ -62,6 +62,8 @@ class HearingEntry(BaseModel):
     proposed_on: date
     #: The party who applied for the hearing (Art. 9); None: proposed by the office.
     applied_by: str | None = None
+    #: Why the hearing was refused (``refuse_hearing``, Art. 9); None: not refused.
+    refusal_reasons: str | None = None
     approved_by: str | None
     public: bool | None
     #: Why a closed hearing is closed (None when public or recorded before grounds).
@@ -99,7 +101,8 @@ class HearingRegisterView(View):
     # 2: indexes by unit and date.
     # 3: indexes in the register's order (proposal date, number), for paging.
     # 4: applicant, closed ground, stances, collective opinion, refusal (issue 12.8).
-    version = 4
+    # 5: a refused hearing's reasons.
+    version = 5
     tables = {  # noqa: RUF012 - class-level schema
         "view_hearing": "hearing_id TEXT PRIMARY KEY, hearing TEXT NOT NULL, "
         "case_key TEXT NOT NULL, unit TEXT NOT NULL, case_kind TEXT NOT NULL, "
@@ -107,7 +110,8 @@ class HearingRegisterView(View):
         "presiding TEXT, presided_by_chief INTEGER NOT NULL, scheduled_for TEXT, held_on TEXT, "
         "decision TEXT, majority TEXT, departs INTEGER NOT NULL, concluded_on TEXT, "
         "applied_by TEXT, closed_ground TEXT, follows_proposal INTEGER, "
-        "collective_representative TEXT, collective_recommendation TEXT, collective_stance TEXT",
+        "collective_representative TEXT, collective_recommendation TEXT, collective_stance TEXT, "
+        "refusal_reasons TEXT",
         "view_hearing_participant": "hearing_id TEXT NOT NULL, supervisor TEXT NOT NULL, "
         "role TEXT NOT NULL, officer INTEGER NOT NULL, status TEXT NOT NULL, replaces TEXT, "
         "position BIGINT NOT NULL, PRIMARY KEY (hearing_id, supervisor)",
@@ -173,6 +177,7 @@ class HearingRegisterView(View):
 
     @on(Hearing.Refused)
     def refused(self, tx: Tx, e: Hearing.Refused) -> None:
+        self._set(tx, e, refusal_reasons=e.reasons)
         self._advance(tx, e, HearingStatus.REFUSED)
 
     @on(Hearing.Approved)
@@ -292,8 +297,8 @@ def hearing_register(
         "SELECT hearing_id, hearing, case_key, unit, case_kind, status, proposed_on, approved_by, "
         "public, presiding, presided_by_chief, scheduled_for, held_on, decision, majority, "
         "departs, concluded_on, applied_by, closed_ground, follows_proposal, "
-        "collective_representative, collective_recommendation, collective_stance "
-        "FROM view_hearing WHERE 1 = 1"
+        "collective_representative, collective_recommendation, collective_stance, "
+        "refusal_reasons FROM view_hearing WHERE 1 = 1"
     )
     params: list[object] = []
     if units is not None:
@@ -353,6 +358,7 @@ def hearing_register(
                 status=HearingStatus(row[5]),
                 proposed_on=date.fromisoformat(row[6]),
                 applied_by=row[17],
+                refusal_reasons=row[23],
                 approved_by=row[7],
                 public=None if row[8] is None else bool(row[8]),
                 closed_ground=None if row[18] is None else ClosedGround(row[18]),
