@@ -78,16 +78,7 @@ def case_steps(case: str, n: int, when: Iterator[datetime]) -> list[c.Command]:
 
 
 def grow(ledger: Ledger, case: str, events: int, when: Iterator[datetime]) -> int:
-    ledger.execute(
-        c.RegisterCase(
-            case=case,
-            unit="QC",
-            kind="intended_non_prosecution",  # type: ignore[arg-type]
-            handling_prosecutor="李某",
-            received_on=date(2024, 1, 2),
-            occurred_at=next(when),
-        )
-    )
+    ledger.execute(register(case, when))
     n = 0
     while ledger.case(case).version < events:
         batch = min(50, (events - ledger.case(case).version + 3) // 4)

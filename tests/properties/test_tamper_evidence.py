@@ -1,5 +1,6 @@
 """Any single mutation of the stored tables is reported against a digest taken before it,
-on SQLite and PostgreSQL; an untouched store verifies; the stdlib verifier agrees."""
+on SQLite and PostgreSQL; an untouched store verifies; the stdlib verifier agrees, and
+the writer's event hash is the one it computes."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import tempfile
 from pathlib import Path
 from types import ModuleType
 from typing import Any
+from uuid import UUID
 
 import pytest
 from audit_story import MUTATIONS, RawStore, random_history
@@ -19,6 +21,11 @@ from hypothesis import strategies as st
 from stores import drop_schema, new_postgres_url, require_postgres
 
 from supervision_ledger import Ledger
+from supervision_ledger.persistence.chain import (
+    canonical_event_hash,
+    canonical_originator,
+    event_hash,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -100,3 +107,25 @@ def test_every_mutation_kind_on_sqlite(mutation: str, tmp_path: Path) -> None:
 @pytest.mark.parametrize("mutation", sorted(MUTATIONS))
 def test_every_mutation_kind_on_postgres(mutation: str, postgres_url: str) -> None:
     check_one(postgres_url, 11, 8, mutation)
+
+
+@given(
+    position=st.integers(0, 2**63 - 1),
+    originator=st.uuids(),
+    version=st.integers(0, 2**63 - 1),
+    topic=st.text(),
+    state=st.binary(max_size=300),
+    command_id=st.none() | st.text(),
+)
+def test_the_writers_event_hash_is_the_specified_one(
+    position: int,
+    originator: UUID,
+    version: int,
+    topic: str,
+    state: bytes,
+    command_id: str | None,
+) -> None:
+    expected = TOOL.event_hash(position, str(originator), version, topic, state, command_id)
+    assert event_hash(position, originator, version, topic, state, command_id) == expected
+    text = canonical_originator(originator)
+    assert canonical_event_hash(position, text, version, topic, state, command_id) == expected

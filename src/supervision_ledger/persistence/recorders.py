@@ -155,6 +155,23 @@ def _command_ids(kwargs: dict[str, Any], count: int) -> list[str | None]:
     return [None if value is None else str(value)] * count
 
 
+def with_subject_keys(
+    keyring: Any,
+    write: Callable[..., Sequence[int]],
+    stored_events: Sequence[StoredEvent],
+    **kwargs: Any,
+) -> Sequence[int]:
+    """``write`` the events, with the keys of the data subjects first sealed in them
+    (``keyring.pending()``, passed as ``subject_keys``) stored in the same transaction;
+    the keyring hears they are stored once the write has committed."""
+    pending = keyring.pending() if keyring is not None else {}
+    if not pending:
+        return write(stored_events, **kwargs)
+    positions = write(stored_events, subject_keys=pending, **kwargs)
+    keyring.stored(pending)  # committed with the events
+    return positions
+
+
 # -- SQLite ---------------------------------------------------------------------------
 
 #: The chain's last row (its id column NULL) and the rowid of the last event inserted
@@ -185,13 +202,7 @@ class ChainedSQLiteRecorder(SQLiteApplicationRecorder):
     def insert_events(
         self, stored_events: Sequence[StoredEvent], **kwargs: Any
     ) -> Sequence[int] | None:
-        keyring = self.keyring
-        pending = keyring.pending() if keyring is not None else {}
-        if not pending:
-            return self._write(stored_events, **kwargs)
-        positions = self._write(stored_events, subject_keys=pending, **kwargs)
-        keyring.stored(pending)  # committed with the events
-        return positions
+        return with_subject_keys(self.keyring, self._write, stored_events, **kwargs)
 
     def _write(self, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int]:
         """eventsourcing's ``insert_events`` — one transaction on the writer connection,
@@ -591,13 +602,7 @@ class ChainedPostgresRecorder(PostgresApplicationRecorder):
         """
         if not stored_events:
             return []
-        keyring = self.keyring
-        pending = keyring.pending() if keyring is not None else {}
-        if not pending:
-            return self._write(stored_events, **kwargs)
-        positions = self._write(stored_events, subject_keys=pending, **kwargs)
-        keyring.stored(pending)  # committed with the events
-        return positions
+        return with_subject_keys(self.keyring, self._write, stored_events, **kwargs)
 
     def _write(self, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int]:
         for attempt in range(1, self.write_attempts + 1):
