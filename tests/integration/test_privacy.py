@@ -500,3 +500,48 @@ def test_forgetting_empties_the_aggregates_in_memory(tmp_path: Path) -> None:
         )
         assert ledger.supervisor("S1").name == FORGOTTEN
     assert "周监督".encode() not in raw_store(url)
+
+
+def test_a_snapshot_seals_values_the_process_no_longer_remembers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A long-running process remembers a bounded number of personal values (to seal
+    # snapshots again); past it, it forgets them all. A snapshot taken after that of an
+    # aggregate loaded before must still hold every name sealed, never in plain.
+    from supervision_ledger.persistence import store_meta
+
+    monkeypatch.setattr(store_meta, "_LEARNED_MAX", 4)
+    url = f"sqlite:///{tmp_path / 'ledger.db'}"
+    with Ledger(store=url, env={"SNAPSHOT_INTERVAL": "3"}) as ledger:
+        ledger.execute(
+            c.RegisterUnit(
+                unit="QC",
+                name="清城区人民检察院",
+                level="district",  # type: ignore[arg-type]
+                occurred_at="2023-01-01T09:00",  # type: ignore[arg-type]
+            )
+        )
+        for n, name in enumerate(["周监督", "吴某甲", "郑某乙", "王某丙", "冯某丁", "陈某戊"]):
+            ledger.execute(
+                c.AppointSupervisor(
+                    supervisor=f"S{n}",
+                    unit="QC",
+                    name=name,
+                    roles=["peoples_supervisor"],  # type: ignore[list-item]
+                    term_start="2023-01-01",  # type: ignore[arg-type]
+                    occurred_at=f"2023-01-02T09:0{n}",  # type: ignore[arg-type]
+                )
+            )
+        for day in range(2, 8):  # S0's own file grows past its snapshot points
+            ledger.execute(
+                c.RecordTraining(
+                    supervisor="S0",
+                    topic=f"第{day}次履职培训",
+                    hours="2",  # type: ignore[arg-type]
+                    occurred_at=f"2023-02-0{day}T09:00",  # type: ignore[arg-type]
+                )
+            )
+        assert ledger.app.snapshots is not None
+        assert list(ledger.app.snapshots.get(ledger.supervisor("S0").id))
+        assert ledger.supervisor("S0").name == "周监督"
+    assert "周监督".encode() not in raw_store(url)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Iterable, Sequence
 from contextlib import suppress
 from itertools import chain
@@ -70,6 +71,11 @@ class LedgerApplication(Application[UUID]):
         if interval < 0:
             raise ValueError(f"{SNAPSHOT_INTERVAL} must be 0 (off) or positive, not {interval}")
         self.snapshot_interval = interval
+        #: Aggregates whose personal values the keyring has learned in its generation
+        #: ``_learned_generation`` (see "personal values a snapshot seals again").
+        self._learned_ids: set[UUID] = set()
+        self._learned_generation = -1
+        self._learned_lock = threading.Lock()
 
     def construct_recorder(self) -> ApplicationRecorder:
         recorder = super().construct_recorder()
@@ -146,13 +152,14 @@ class LedgerApplication(Application[UUID]):
         """Store ``events`` (collected from ``aggregates``, which are now at their new
         versions) in one transaction, each chained with its command id; returns their
         positions. Then drops their stale cached copies and, when due, snapshots them."""
+        learned = self._generation()
         # The event store's put without its notifications: only the positions are kept.
         stored = list(map(self.mapper.to_stored_event, events))
         positions = self.recorder.insert_events(
             stored, command_ids=command_ids, read_versions=read_versions
         )
         assert positions is not None and len(positions) == len(stored)
-        self.after_write({agg.id: agg for agg in aggregates}, events)
+        self.after_write({agg.id: agg for agg in aggregates}, events, learned=learned)
         return list(positions)
 
     def _take_snapshots(self, processing_event: ProcessingEvent[UUID]) -> None:
@@ -164,10 +171,20 @@ class LedgerApplication(Application[UUID]):
         }
         self.after_write(aggregates, processing_event.events)
 
-    def after_write(self, aggregates: dict[UUID, Aggregate], events: Iterable[Any]) -> None:
+    def after_write(
+        self,
+        aggregates: dict[UUID, Aggregate],
+        events: Iterable[Any],
+        *,
+        learned: int | None = None,
+    ) -> None:
         """After a write: drop the written aggregates' cached copies (the writer checks
         its own in again), and snapshot each one whose new events passed one of its
-        snapshot points (``snapshot_due``), from its state in memory (no reload)."""
+        snapshot points (``snapshot_due``), from its state in memory — or, if this
+        process has forgotten some of its personal values since it read them (which a
+        snapshot seals again), from the aggregate read afresh. ``learned``: the keyring's
+        generation before the events were sealed (the values of aggregates created by
+        them are known then)."""
         cache = self.repository.cache
         if cache is not None:  # a cached copy is now behind the store (see checkin)
             for agg_id in aggregates:
@@ -179,12 +196,18 @@ class LedgerApplication(Application[UUID]):
         first: dict[UUID, int] = {}
         for event in events:
             first.setdefault(event.originator_id, event.originator_version)
+        if learned is not None:
+            self._values_learned([i for i, start in first.items() if start == 1], learned)
         due = []
         for agg_id, start in first.items():
             agg = aggregates.get(agg_id)
             if agg is None or type(agg) not in SNAPSHOT_STATES:
                 continue
             if snapshot_due(interval, start - 1, agg.version):
+                if not self._values_known(agg_id):
+                    agg = self._read_afresh(agg_id)
+                    if agg is None:
+                        continue
                 try:
                     due.append(LedgerSnapshot.take(agg))
                 except SnapshotSchemaError:  # a programming error, but the events are stored
@@ -194,6 +217,48 @@ class LedgerApplication(Application[UUID]):
                 self.snapshots.put(due)
             except Exception:  # the events are stored: a missing snapshot only costs time
                 logger.warning("could not store %d snapshot(s)", len(due), exc_info=True)
+
+    # -- personal values a snapshot seals again ------------------------------------------
+    #
+    # A snapshot holds the aggregate's state, whose personal values the mapper seals again
+    # from the keyring's memory of the values this process sealed or opened. That memory
+    # is bounded: when it is full it forgets everything (a new ``generation``). The ids of
+    # the aggregates whose values were all learned in the current generation are kept
+    # here; a snapshot of any other is taken from the aggregate read afresh from the
+    # store, which teaches the keyring its values again.
+
+    def _generation(self) -> int:
+        return -1 if self.keyring is None else self.keyring.generation
+
+    def _values_learned(self, aggregate_ids: Iterable[UUID], since: int) -> None:
+        """``aggregate_ids``' values were learned (read or sealed) since generation
+        ``since``: known, if the keyring has not forgotten since."""
+        if self.keyring is None or self.keyring.generation != since:
+            return
+        with self._learned_lock:
+            if self._learned_generation != since or len(self._learned_ids) >= 100_000:
+                self._learned_ids = set()
+                self._learned_generation = since
+            self._learned_ids.update(aggregate_ids)
+
+    def _values_known(self, aggregate_id: UUID) -> bool:
+        if self.keyring is None:
+            return True
+        with self._learned_lock:
+            return (
+                self._learned_generation == self.keyring.generation
+                and aggregate_id in self._learned_ids
+            )
+
+    def _read_afresh(self, aggregate_id: UUID) -> Aggregate | None:
+        """The aggregate as stored, its values learned again (None, and no snapshot, if
+        the keyring kept forgetting while it was read)."""
+        for _ in range(2):
+            agg = self.load(aggregate_id)
+            if self._values_known(aggregate_id):
+                return agg
+        logger.warning("no snapshot of %s: its personal values could not be kept", aggregate_id)
+        return None
 
     # -- loading -----------------------------------------------------------------------
     #
@@ -208,6 +273,7 @@ class LedgerApplication(Application[UUID]):
     def load(self, aggregate_id: UUID) -> Aggregate:
         """The aggregate as stored now: its latest snapshot plus the events after it
         (raises eventsourcing's ``AggregateNotFoundError``). Never from the cache."""
+        learned = self._generation()
         snapshots = (
             list(self.snapshots.get(aggregate_id, desc=True, limit=1)) if self.snapshots else []
         )
@@ -218,6 +284,7 @@ class LedgerApplication(Application[UUID]):
             agg = event.mutate(agg)
         if not isinstance(agg, Aggregate):
             raise AggregateNotFoundError(f"aggregate {aggregate_id} not found")
+        self._values_learned([aggregate_id], learned)
         return agg
 
     def existing(self, aggregate_ids: Sequence[UUID]) -> set[UUID]:
@@ -243,6 +310,7 @@ class LedgerApplication(Application[UUID]):
     def load_many(self, aggregate_ids: Sequence[UUID]) -> dict[UUID, Aggregate]:
         """Like :meth:`load` for several aggregates, in two queries (their snapshots,
         their events) instead of two each; the ones not stored are left out."""
+        learned = self._generation()
         recorder = self.recorder
         assert isinstance(recorder, ChainedSQLiteRecorder | ChainedPostgresRecorder)
         snapshots: dict[UUID, list[Any]] = {}
@@ -260,6 +328,7 @@ class LedgerApplication(Application[UUID]):
                 agg = self.mapper.to_domain_event(stored).mutate(agg)  # type: ignore[attr-defined]
             if isinstance(agg, Aggregate):
                 found[aggregate_id] = agg
+        self._values_learned(found, learned)
         return found
 
     def checkout_many(

@@ -107,6 +107,9 @@ class Keyring:
         #: (class, subject, text) → its sealed form: sealing is deterministic under a
         #: subject's key, so a value sealed again is the same token (names repeat).
         self._sealed: dict[tuple[str, str, str], str] = {}
+        #: How many times the values above were forgotten all at once: a snapshot of an
+        #: aggregate whose values were learned before is taken from it read afresh.
+        self.generation = 0
         #: Set by a writer that stores new subjects' keys in its own transactions (the
         #: event recorders, in the events' transaction: ``pending`` then ``stored``); otherwise a
         #: new key is committed on its own before it seals anything.
@@ -180,9 +183,7 @@ class Keyring:
             for subject in subjects:
                 self._pending.pop(subject, None)
                 self._keys.pop(subject, None)
-            self._learned.clear()
-            self._opened.clear()
-            self._sealed.clear()
+            self._forget_values()
 
     def check_writable(self) -> None:
         if self.locked is not None:
@@ -204,11 +205,16 @@ class Keyring:
 
     def _learn(self, text: str, token: str) -> None:
         if len(self._learned) >= _LEARNED_MAX:
-            self._learned.clear()
-            self._opened.clear()
-            self._sealed.clear()
+            self._forget_values()
         self._learned[text] = token
         self._opened[token] = text
+
+    def _forget_values(self) -> None:
+        """Forget every personal value remembered (a new :attr:`generation`)."""
+        self._learned.clear()
+        self._opened.clear()
+        self._sealed.clear()
+        self.generation += 1
 
     def sealed_form(self, text: str) -> str | None:
         """The sealed form of a personal value this process has seen, else None."""
@@ -251,9 +257,7 @@ class Keyring:
             self._keys[subject] = None
             self._pending.pop(subject, None)
             crypto.forget_cached_keys()  # no copy of the destroyed key stays in memory
-            self._learned.clear()
-            self._opened.clear()
-            self._sealed.clear()
+            self._forget_values()
             return existed
 
     def scrub(self) -> None:
