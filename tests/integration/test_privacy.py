@@ -463,30 +463,36 @@ def test_forgetting_a_petitioner(tmp_path: Path) -> None:
     assert subject.encode() not in Path(url.removeprefix("sqlite:///")).read_bytes()
 
 
+def unit_and_people(ledger: Ledger, people: dict[str, str]) -> None:
+    """A unit QC and these people (key → name) appointed to it."""
+    ledger.execute(
+        c.RegisterUnit(
+            unit="QC",
+            name="清城区人民检察院",
+            level="district",  # type: ignore[arg-type]
+            occurred_at="2023-01-01T09:00",  # type: ignore[arg-type]
+        )
+    )
+    for n, (key, name) in enumerate(people.items()):
+        ledger.execute(
+            c.AppointSupervisor(
+                supervisor=key,
+                unit="QC",
+                name=name,
+                roles=["peoples_supervisor"],  # type: ignore[list-item]
+                term_start="2023-01-01",  # type: ignore[arg-type]
+                occurred_at=f"2023-01-02T09:{n:02d}",  # type: ignore[arg-type]
+            )
+        )
+
+
 def test_forgetting_empties_the_aggregates_in_memory(tmp_path: Path) -> None:
     # The ledger that forgets keeps no aggregate holding the name: a command on the
     # person right after (which would take it from the cache) and the snapshot it takes
     # (every event here) hold the forgotten marker, never the name.
     url = f"sqlite:///{tmp_path / 'ledger.db'}"
     with Ledger(store=url, env={"SNAPSHOT_INTERVAL": "1"}) as ledger:
-        ledger.execute(
-            c.RegisterUnit(
-                unit="QC",
-                name="清城区人民检察院",
-                level="district",  # type: ignore[arg-type]
-                occurred_at="2023-01-01T09:00",  # type: ignore[arg-type]
-            )
-        )
-        ledger.execute(
-            c.AppointSupervisor(
-                supervisor="S1",
-                unit="QC",
-                name="周监督",
-                roles=["peoples_supervisor"],  # type: ignore[list-item]
-                term_start="2023-01-01",  # type: ignore[arg-type]
-                occurred_at="2023-01-02T09:00",  # type: ignore[arg-type]
-            )
-        )
+        unit_and_people(ledger, {"S1": "周监督"})
         ledger.forget("S1", reason="删除申请")
         cache: Any = ledger.app.repository.cache
         assert not cache.cache  # the mapping itself, not only the recency list
@@ -513,25 +519,8 @@ def test_a_snapshot_seals_values_the_process_no_longer_remembers(
     monkeypatch.setattr(store_meta, "_LEARNED_MAX", 4)
     url = f"sqlite:///{tmp_path / 'ledger.db'}"
     with Ledger(store=url, env={"SNAPSHOT_INTERVAL": "3"}) as ledger:
-        ledger.execute(
-            c.RegisterUnit(
-                unit="QC",
-                name="清城区人民检察院",
-                level="district",  # type: ignore[arg-type]
-                occurred_at="2023-01-01T09:00",  # type: ignore[arg-type]
-            )
-        )
-        for n, name in enumerate(["周监督", "吴某甲", "郑某乙", "王某丙", "冯某丁", "陈某戊"]):
-            ledger.execute(
-                c.AppointSupervisor(
-                    supervisor=f"S{n}",
-                    unit="QC",
-                    name=name,
-                    roles=["peoples_supervisor"],  # type: ignore[list-item]
-                    term_start="2023-01-01",  # type: ignore[arg-type]
-                    occurred_at=f"2023-01-02T09:0{n}",  # type: ignore[arg-type]
-                )
-            )
+        names = ["周监督", "吴某甲", "郑某乙", "王某丙", "冯某丁", "陈某戊"]
+        unit_and_people(ledger, {f"S{n}": name for n, name in enumerate(names)})
         for day in range(2, 8):  # S0's own file grows past its snapshot points
             ledger.execute(
                 c.RecordTraining(
