@@ -14,17 +14,21 @@ from hypothesis import strategies as st
 from supervision_ledger.persistence import crypto
 
 
+#: A key, a nonce, a header and a text, as AES-GCM takes them.
+GCM_INPUTS = {
+    "key": st.binary(min_size=32, max_size=32),
+    "nonce": st.binary(min_size=12, max_size=12),
+    "header": st.binary(max_size=80),
+    "data": st.binary(max_size=600),
+}
+
+
 def test_the_fast_path_is_in_use() -> None:
     assert crypto._gcm_encrypt is crypto._gcm_encrypt_fast
 
 
 @settings(max_examples=300, deadline=None)
-@given(
-    key=st.binary(min_size=32, max_size=32),
-    nonce=st.binary(min_size=12, max_size=12),
-    header=st.binary(max_size=80),
-    data=st.binary(max_size=600),
-)
+@given(**GCM_INPUTS)
 def test_fast_gcm_equals_pycryptodome(key: bytes, nonce: bytes, header: bytes, data: bytes) -> None:
     assert crypto._gcm_encrypt_fast(key, nonce, header, data) == (
         crypto._gcm_encrypt_reference(key, nonce, header, data)
@@ -67,13 +71,7 @@ def test_the_fast_decryption_is_in_use() -> None:
 
 
 @settings(max_examples=300, deadline=None)
-@given(
-    key=st.binary(min_size=32, max_size=32),
-    nonce=st.binary(min_size=12, max_size=12),
-    header=st.binary(max_size=80),
-    data=st.binary(max_size=600),
-    flip=st.integers(0, 10_000),
-)
+@given(**GCM_INPUTS, flip=st.integers(0, 10_000))
 def test_fast_decryption_equals_pycryptodome(
     key: bytes, nonce: bytes, header: bytes, data: bytes, flip: int
 ) -> None:
