@@ -13,7 +13,6 @@ from hypothesis import strategies as st
 
 from supervision_ledger.persistence import crypto
 
-
 #: A key, a nonce, a header and a text, as AES-GCM takes them.
 GCM_INPUTS = {
     "key": st.binary(min_size=32, max_size=32),
