@@ -253,10 +253,14 @@ class LedgerApplication(Application[UUID]):
     def _read_afresh(self, aggregate_id: UUID) -> Aggregate | None:
         """The aggregate as stored, its values learned again (None, and no snapshot, if
         the keyring kept forgetting while it was read)."""
-        for _ in range(2):
-            agg = self.load(aggregate_id)
-            if self._values_known(aggregate_id):
-                return agg
+        try:
+            for _ in range(2):
+                agg = self.load(aggregate_id)
+                if self._values_known(aggregate_id):
+                    return agg
+        except Exception:  # the events are stored: a missing snapshot only costs time
+            logger.warning("no snapshot of %s: could not read it", aggregate_id, exc_info=True)
+            return None
         logger.warning("no snapshot of %s: its personal values could not be kept", aggregate_id)
         return None
 
