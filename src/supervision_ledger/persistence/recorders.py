@@ -172,6 +172,21 @@ def with_subject_keys(
     return positions
 
 
+def check_stored_keys(
+    keyring: Any, keys: dict[str, bytes], stored: Sequence[tuple[Any, Any]]
+) -> None:
+    """Refuse the write if another writer stored a key for one of the new ``keys``'
+    subjects first (``stored``: the (subject, wrapped key) rows now in the table): the
+    events just sealed under ours would be unreadable. The keyring forgets ours and the
+    retry seals under theirs."""
+    lost = [str(subject) for subject, wrapped in stored if bytes(wrapped) != keys[str(subject)]]
+    if lost:
+        keyring.lost(lost)
+        raise IntegrityError(
+            f"{len(lost)} data subject key(s) were created by another writer meanwhile"
+        )
+
+
 # -- SQLite ---------------------------------------------------------------------------
 
 #: The chain's last row (its id column NULL) and the rowid of the last event inserted
@@ -234,7 +249,7 @@ class ChainedSQLiteRecorder(SQLiteApplicationRecorder):
             list(keys.items()),
         )
         subjects = list(keys)
-        lost: list[str] = []
+        stored: list[tuple[Any, Any]] = []
         for start in range(0, len(subjects), 500):  # SQLite's bound-parameter limit
             chunk = subjects[start : start + 500]
             c.execute(
@@ -242,12 +257,8 @@ class ChainedSQLiteRecorder(SQLiteApplicationRecorder):
                 f"WHERE subject IN ({','.join('?' for _ in chunk)})",
                 chunk,
             )
-            lost += [str(r[0]) for r in c.fetchall() if bytes(r[1]) != keys[str(r[0])]]
-        if lost:
-            self.keyring.lost(lost)
-            raise IntegrityError(
-                f"{len(lost)} data subject key(s) were created by another writer meanwhile"
-            )
+            stored += c.fetchall()
+        check_stored_keys(self.keyring, keys, stored)
 
     def construct_create_table_statements(self) -> list[str]:
         return [
@@ -698,18 +709,9 @@ class ChainedPostgresRecorder(PostgresApplicationRecorder):
                 )
             pipeline.sync()  # round trip one; a duplicate aggregate version raises here
             if keys:
-                # Another writer stored a key for one of them first: the events just
-                # sealed under ours would be unreadable. Refused, and retried under theirs.
-                lost = [
-                    str(r["subject"])
-                    for r in stored_keys
-                    if bytes(r["wrapped"]) != keys[str(r["subject"])]
-                ]
-                if lost:
-                    self.keyring.lost(lost)
-                    raise IntegrityError(
-                        f"{len(lost)} data subject key(s) were created by another writer meanwhile"
-                    )
+                check_stored_keys(
+                    self.keyring, keys, [(r["subject"], r["wrapped"]) for r in stored_keys]
+                )
             positions = [int(row["notification_id"]) for row in inserted.fetchall()]
             if expected:
                 check_read_versions(
