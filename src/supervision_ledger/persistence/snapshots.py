@@ -47,6 +47,15 @@ from ..domain.values import (
 #: Attributes eventsourcing keeps on every aggregate beside the domain's own.
 _BASE: dict[str, Any] = {"_created_on": datetime, "_modified_on": datetime}
 
+#: What a case and a unit activity (which keeps a case's rules) both hold.
+_SUPERVISED: dict[str, Any] = {
+    "activities": dict[str, Activity],
+    "opinions": dict[str, Opinion],
+    "decision": str | None,
+    "decided_at": datetime | None,
+    "closed_at": datetime | None,
+}
+
 #: The declared type of every attribute of each snapshotted aggregate class.
 SNAPSHOT_STATES: dict[type[Any], dict[str, Any]] = {
     ProcuratorateUnit: {
@@ -81,22 +90,14 @@ SNAPSHOT_STATES: dict[type[Any], dict[str, Any]] = {
         "parties": tuple[Party, ...],
         "received_on": date,
         "registered_at": datetime,
-        "activities": dict[str, Activity],
-        "opinions": dict[str, Opinion],
-        "decision": str | None,
-        "decided_at": datetime | None,
-        "closed_at": datetime | None,
+        **_SUPERVISED,
         "source_lead": str | None,
     },
     UnitActivity: {
         "key": str,
         "unit": str,
         "registered_at": datetime,
-        "activities": dict[str, Activity],
-        "opinions": dict[str, Opinion],
-        "decision": str | None,
-        "decided_at": datetime | None,
-        "closed_at": datetime | None,
+        **_SUPERVISED,
     },
     Hearing: {
         "key": str,
