@@ -195,8 +195,6 @@ _TAIL_SQL = (
     f"SELECT * FROM (SELECT NULL, position, chain_hash FROM {CHAIN_TABLE} "
     "ORDER BY position DESC LIMIT 1) UNION ALL SELECT '#', last_insert_rowid(), NULL"
 )
-#: The largest rowid SQLite gives (past it, new rows get random rowids).
-_MAX_ROWID = 2**63 - 1
 #: Up to this many events (a command's), each is inserted on its own and its rowid read
 #: as inserted; more (a batch's) are inserted in one statement.
 _ONE_BY_ONE = 8
@@ -324,8 +322,8 @@ class ChainedSQLiteRecorder(SQLiteApplicationRecorder):
         if tail is None:
             tail, last = self._read_tail(c, expected, by_hex)
             if not positions:
-                if last >= _MAX_ROWID:  # pragma: no cover - 9.2e18 events
-                    raise ChainConflict("the events table has no rowid left to number events")
+                # Past the largest rowid SQLite would number rows at random, below the
+                # chain's end there: ``link`` refuses positions that do not follow it.
                 positions = list(range(last - len(params) + 1, last + 1))
         keys = kwargs.get("subject_keys")
         if keys:
